@@ -1,0 +1,132 @@
+# vnetd — the only build entry. See README.md.
+#   make              build ./build/vnetd
+#   make check        install test dependencies, build, run unit + fuzz + system tests
+#   make check SANITIZE=1   the same with -fsanitize=address,undefined
+#   make bench        start/stop timings (and, later, DHCP/DNS side by side with dnsmasq)
+#   make demo         the default network in a throwaway namespace, then removed
+#   make run          install dependencies, build, install, start the default network
+#   make install      honours PREFIX and DESTDIR
+#   make deps         install the Debian packages needed to build and test
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR   ?=
+BUILD     ?= build
+CC        ?= cc
+PYTHON    ?= /usr/bin/python3
+
+PKGS      := libnl-3.0 libnl-route-3.0 libxml-2.0 libcap-ng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+             -Wshadow -Wformat=2 -Wmissing-prototypes -fno-strict-aliasing \
+             -D_GNU_SOURCE -DVNETD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+LDLIBS    += $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+CFLAGS    += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS   += -fsanitize=address,undefined
+BUILD     := build-san
+endif
+
+LIB_DIRS  := bridge nat dhcp
+LIB_SRCS  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+NETD_SRCS := $(filter-out netd/main.c,$(wildcard netd/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+NETD_OBJS := $(NETD_SRCS:%.c=$(BUILD)/%.o)
+CORE_A    := $(BUILD)/libvnetd-core.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_RUNS ?= 20000
+
+DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev
+DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
+             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
+
+.PHONY: all check unit fuzz system bench demo run install uninstall deps deps-build clean
+
+all: $(BUILD)/vnetd
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(CORE_A): $(NETD_OBJS) $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vnetd: $(BUILD)/netd/main.o $(CORE_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCORPUS_DIR='"$(CURDIR)/../shared/corpus/libvirt-network-xml"' \
+	    -DTESTDATA_DIR='"$(CURDIR)/tests/unit/data"' \
+	    $(LDFLAGS) -o $@ $< $(CORE_A) $(LDLIBS) -lcmocka
+
+# Dependencies first, so `make check` works on a fresh host with nothing installed.
+check: deps
+	$(MAKE) unit fuzz system
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# libFuzzer targets, built with clang; a bounded number of runs each.
+fuzz:
+	@set -e; mkdir -p $(BUILD)/fuzz; for f in $(FUZZ_SRCS); do \
+	  n=$$(basename $$f .c); \
+	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
+	    $(NETD_SRCS) $(LIB_SRCS) $(LDLIBS) || exit 1; \
+	  mkdir -p $(BUILD)/fuzz/$$n.corpus; \
+	  echo "== fuzz $$n ($(FUZZ_RUNS) runs)"; \
+	  $(BUILD)/fuzz/$$n -runs=$(FUZZ_RUNS) -max_len=4096 \
+	    $(BUILD)/fuzz/$$n.corpus tests/fuzz/$$n.seeds 2>&1 | tail -n 2; \
+	done
+
+system: $(BUILD)/vnetd
+	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) -m pytest -q tests/system
+
+bench: deps $(BUILD)/vnetd
+	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py
+
+demo: deps-build $(BUILD)/vnetd
+	VNETD=$(CURDIR)/$(BUILD)/vnetd sh tests/demo.sh
+
+run: deps-build all install
+	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
+
+install: $(BUILD)/vnetd
+	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
+	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
+	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
+	else \
+	  install -D -m 0644 conf/default.xml $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml; \
+	fi
+	install -D -m 0644 conf/vnetd@.service $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service
+	install -D -m 0644 conf/vnetd-autostart.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+
+# Install only what is missing, so repeated runs cost nothing and need no network.
+deps:
+	@sh conf/install-deps.sh $(DEB_TEST)
+
+deps-build:
+	@sh conf/install-deps.sh $(DEB_BUILD)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge: Linux bridges, their addresses and per-interface sysctls, over
+ * rtnetlink with libnl-route-3. A library: no globals, no logging, no exit().
+ * Every call acts on the network namespace of the calling thread.
+ *
+ * Errors: functions return 0 or a negative errno and, when `err` is not NULL,
+ * fill it with a one-line message a person can read (including the kernel's
+ * extended-ACK text when the kernel gave one).
+ */
+#ifndef VNETD_BRIDGE_H
+#define VNETD_BRIDGE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct bridge_error {
+	int code;               /* negative errno */
+	char message[256];
+};
+
+/* An open rtnetlink connection. Opaque. */
+struct bridge_ctx;
+
+int bridge_open(struct bridge_ctx **ret, struct bridge_error *err);
+void bridge_close(struct bridge_ctx *ctx);  /* NULL is fine */
+
+struct bridge_config {
+	const char *name;
+	bool stp;
+	unsigned forward_delay_s;   /* seconds, as libvirt's delay= */
+	bool has_mac;
+	uint8_t mac[6];
+	unsigned mtu;               /* 0: kernel default */
+};
+
+/* What is known about an interface name on this host. */
+struct bridge_link_info {
+	bool exists;
+	bool is_bridge;
+	bool up;
+	int ifindex;
+	unsigned mtu;
+	uint8_t mac[6];
+};
+
+int bridge_link_query(struct bridge_ctx *ctx, const char *name,
+		      struct bridge_link_info *out, struct bridge_error *err);
+
+/* Create a bridge (down). -EEXIST when the name is taken. */
+int bridge_create(struct bridge_ctx *ctx, const struct bridge_config *cfg,
+		  struct bridge_error *err);
+
+/* Delete a link by name. -ENODEV when there is none. */
+int bridge_delete(struct bridge_ctx *ctx, const char *name,
+		  struct bridge_error *err);
+
+int bridge_set_up(struct bridge_ctx *ctx, const char *name, bool up,
+		  struct bridge_error *err);
+
+/* Add an IPv4 address with its prefix (and the subnet broadcast). */
+int bridge_addr_add(struct bridge_ctx *ctx, const char *name,
+		    struct in_addr addr, unsigned prefix,
+		    struct bridge_error *err);
+
+/*
+ * Is 'net/prefix' already used on this host, by an address on another link
+ * or by a route (other than on link `ignore_ifname`, which may be NULL)?
+ * Returns 1 and names the interface in `ifname_out` (IFNAMSIZ bytes) when it
+ * is, 0 when it is free, negative errno on failure.
+ */
+int bridge_subnet_conflict(struct bridge_ctx *ctx, struct in_addr net,
+			   unsigned prefix, const char *ignore_ifname,
+			   char *ifname_out, struct bridge_error *err);
+
+/*
+ * Write a sysctl under /proc/sys/net (e.g. "ipv4/ip_forward",
+ * "ipv6/conf/virbr0/disable_ipv6"). The previous value is stored in
+ * `old_out` (size bytes, may be NULL) so it can be put back.
+ */
+int bridge_sysctl_set(const char *path, const char *value, char *old_out,
+		      size_t old_size, struct bridge_error *err);
+int bridge_sysctl_get(const char *path, char *out, size_t size,
+		      struct bridge_error *err);
+
+#endif
