@@ -66,9 +66,13 @@ int bridge_addr_add(struct bridge_ctx *ctx, const char *name,
 
 /*
  * Is 'net/prefix' already used on this host, by an address on another link
- * or by a route (other than on link `ignore_ifname`, which may be NULL)?
+ * or by a route at least as specific (other than on link `ignore_ifname`, which may be NULL)?
  * Returns 1 and names the interface in `ifname_out` (IFNAMSIZ bytes) when it
  * is, 0 when it is free, negative errno on failure.
+ * On 1, `err` (if not NULL) also describes what is in the way, with code
+ * -EADDRINUSE, e.g. "192.168.122.0/24 is already in use: address
+ * 192.168.122.5/24 on eth1". A route with no device (blackhole, unreachable,
+ * prohibit) is named by its type in `ifname_out`.
  */
 int bridge_subnet_conflict(struct bridge_ctx *ctx, struct in_addr net,
 			   unsigned prefix, const char *ignore_ifname,

@@ -9,16 +9,14 @@
  * Checks that need the whole model live in netdef_validate.c.
  */
 #include "netd/netdef-internal.h"
+#include "netd/atomic_file.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define NETDEF_FILE_MAX (1 << 20)   /* definitions are a few KB */
 
@@ -1141,34 +1139,21 @@ out:
 int netdef_parse_file(const char *path, struct netdef **ret, struct netdef_error *err)
 {
 	struct netdef_error local;
-	struct stat st;
+	size_t len;
 	char *buf;
-	ssize_t n;
-	size_t got = 0;
-	int fd, r;
+	int r;
 
 	if (!err)
 		err = &local;
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return netdef_fail(err, -errno, 0, "", "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > NETDEF_FILE_MAX) {
-		close(fd);
+	r = read_small_file(path, NETDEF_FILE_MAX, &buf, &len);
+	if (r == -EFBIG)
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "",
 				   "not a regular file of at most %d bytes", NETDEF_FILE_MAX);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
-	}
-	while (got < (size_t)st.st_size &&
-	       (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	r = netdef_parse(buf, got, path, ret, err);
+	if (r < 0)
+		return netdef_fail(err, r, 0, "", "cannot read: %s", strerror(-r));
+	r = netdef_parse(buf, len, path, ret, err);
 	free(buf);
 	return r;
 }

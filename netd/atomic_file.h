@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Whole-file replacement that survives a crash at any point: write a temp
+ * file, fsync it, rename it over the target, fsync the directory. A reader
+ * sees the old file or the new one, never a mix.
+ */
+#ifndef VNETD_ATOMIC_FILE_H
+#define VNETD_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* 0 or negative errno. */
+int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Create a directory and its parents (like mkdir -p); 0 or negative errno. */
+int mkdir_parents(const char *path, mode_t mode);
+
+/* Read a whole file of at most `max` bytes into a NUL-terminated malloc'ed buffer. */
+int read_small_file(const char *path, size_t max, char **ret, size_t *len);
+
+#endif

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/lifecycle.h"
+#include "bridge/bridge.h"
+#include "netd/netdef-internal.h"
+#include "netd/store.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNDO_MAX 16
+
+struct undo_step {
+	void (*fn)(struct bridge_ctx *nl, const char *arg);
+	char arg[NETDEF_IFNAME_MAX + 1];
+};
+
+struct start_ctx {
+	const struct vnetd_paths *paths;
+	struct netdef *def;
+	struct bridge_ctx *nl;
+	struct run_state st;
+	struct undo_step undo[UNDO_MAX];
+	size_t n_undo;
+	char *msg;
+	size_t msg_size;
+};
+
+static int failf(struct start_ctx *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int failf(struct start_ctx *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, c->msg_size, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/*
+ * Test hook: VNETD_FAULT=step[,step...] makes the named start steps fail as
+ * if the kernel had refused them, so the unwinding is tested for real.
+ */
+static int fault(struct start_ctx *c, const char *step)
+{
+	const char *list = getenv("VNETD_FAULT"), *p;
+	size_t len = strlen(step);
+
+	for (p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 1 : 0))
+		if (!strncmp(p, step, len) && (p[len] == ',' || p[len] == '\0'))
+			return failf(c, -EIO, "injected fault at step '%s' (VNETD_FAULT)", step);
+	return 0;
+}
+
+static void push_undo(struct start_ctx *c, void (*fn)(struct bridge_ctx *, const char *),
+		      const char *arg)
+{
+	/* UNDO_MAX is far above the steps start has; overflowing is a bug */
+	if (c->n_undo >= UNDO_MAX)
+		abort();
+	c->undo[c->n_undo].fn = fn;
+	snprintf(c->undo[c->n_undo].arg, sizeof(c->undo[0].arg), "%s", arg);
+	c->n_undo++;
+}
+
+static void unwind(struct start_ctx *c)
+{
+	while (c->n_undo) {
+		struct undo_step *u = &c->undo[--c->n_undo];
+
+		u->fn(c->nl, u->arg);
+	}
+}
+
+static void undo_bridge(struct bridge_ctx *nl, const char *name)
+{
+	bridge_delete(nl, name, NULL);
+}
+
+static int check_conflicts(struct start_ctx *c)
+{
+	struct bridge_link_info li;
+	struct bridge_error be;
+	char ifname[IF_NAMESIZE + 1] = "", net[INET_ADDRSTRLEN];
+	size_t i;
+	int r;
+
+	if ((r = bridge_link_query(c->nl, c->def->bridge_name, &li, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	if (li.exists)
+		return failf(c, -EEXIST,
+			     "interface %s already exists and was not created by vnetd; "
+			     "choose another <bridge name>", c->def->bridge_name);
+	for (i = 0; i < c->def->n_ips; i++) {
+		const struct netdef_ip *ip = &c->def->ips[i];
+		struct in_addr n = { htonl(ntohl(ip->address.s_addr) & netdef_mask(ip->prefix)) };
+
+		r = bridge_subnet_conflict(c->nl, n, ip->prefix, NULL, ifname, &be);
+		if (r < 0)
+			return failf(c, r, "%s", be.message);
+		if (r > 0)
+			return failf(c, -EADDRINUSE,
+				     "subnet %s/%u is already in use by interface %s",
+				     inet_ntop(AF_INET, &n, net, sizeof(net)), ip->prefix, ifname);
+	}
+	return 0;
+}
+
+static int create_bridge(struct start_ctx *c)
+{
+	struct bridge_config cfg = {
+		.name = c->def->bridge_name,
+		.stp = netdef_stp_enabled(c->def),
+		.forward_delay_s = c->def->delay,
+		.has_mac = c->def->has_mac,
+		.mtu = c->def->has_mtu ? c->def->mtu : 0,
+	};
+	struct bridge_link_info li;
+	struct bridge_error be;
+	int r;
+
+	memcpy(cfg.mac, c->def->mac, 6);
+	if ((r = fault(c, "bridge")) < 0)
+		return r;
+	if ((r = bridge_create(c->nl, &cfg, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	push_undo(c, undo_bridge, c->def->bridge_name);
+	if ((r = bridge_link_query(c->nl, c->def->bridge_name, &li, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	snprintf(c->st.bridge, sizeof(c->st.bridge), "%s", c->def->bridge_name);
+	c->st.bridge_created = true;
+	c->st.ifindex = li.ifindex;
+	return 0;
+}
+
+/*
+ * The bridge carries no IPv6 of vnetd's, so it should not autoconfigure any
+ * either (libvirt does the same). Hosts without IPv6 have no such sysctl.
+ */
+static int set_link_sysctls(struct start_ctx *c)
+{
+	struct bridge_error be;
+	char path[64];
+	int r;
+
+	if ((r = fault(c, "sysctl")) < 0)
+		return r;
+	snprintf(path, sizeof(path), "ipv6/conf/%s/disable_ipv6", c->def->bridge_name);
+	if (access("/proc/sys/net/ipv6", F_OK) < 0)
+		return 0;
+	if ((r = bridge_sysctl_set(path, "1", NULL, 0, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+static int add_addresses(struct start_ctx *c)
+{
+	struct bridge_error be;
+	char a[INET_ADDRSTRLEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->def->n_ips; i++) {
+		const struct netdef_ip *ip = &c->def->ips[i];
+
+		if ((r = fault(c, "address")) < 0)
+			return r;
+		if ((r = bridge_addr_add(c->nl, c->def->bridge_name, ip->address, ip->prefix,
+					 &be)) < 0)
+			return failf(c, r, "%s", be.message);
+		if (c->st.n_addrs < STATE_MAX_ADDRS)
+			snprintf(c->st.addrs[c->st.n_addrs++], sizeof(c->st.addrs[0]), "%s/%u",
+				 inet_ntop(AF_INET, &ip->address, a, sizeof(a)), ip->prefix);
+	}
+	return 0;
+}
+
+/*
+ * nat and route forward between the bridge and the outside. Like libvirt,
+ * forwarding is switched on and left on at stop: another network (or the
+ * admin) may rely on it, and turning it off under them would cut them off.
+ */
+static int enable_forwarding(struct start_ctx *c)
+{
+	struct bridge_error be;
+	int r;
+
+	if (c->def->forward.mode != NETDEF_FWD_NAT && c->def->forward.mode != NETDEF_FWD_ROUTE)
+		return 0;
+	if ((r = bridge_sysctl_set("ipv4/ip_forward", "1", NULL, 0, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+static int bring_up(struct start_ctx *c)
+{
+	struct bridge_error be;
+	int r;
+
+	if ((r = fault(c, "up")) < 0)
+		return r;
+	if ((r = bridge_set_up(c->nl, c->def->bridge_name, true, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+static int record_state(struct start_ctx *c)
+{
+	int r;
+
+	if ((r = fault(c, "state")) < 0)
+		return r;
+	snprintf(c->st.name, sizeof(c->st.name), "%s", c->def->name);
+	netdef_uuid_format(c->def->uuid, c->st.uuid);
+	c->st.mode = c->def->forward.given ? c->def->forward.mode : NETDEF_FWD_NONE;
+	c->st.started = (long long)time(NULL);
+	if ((r = state_write(c->paths, &c->st)) < 0)
+		return failf(c, r, "cannot write the run state in %s: %s", c->paths->rundir,
+			     strerror(-r));
+	return 0;
+}
+
+/* Load the definition and give it what libvirt would have saved into it. */
+static int load_definition(struct start_ctx *c, const char *name)
+{
+	struct netdef_error err;
+	char buf[600];
+	bool changed;
+	int r;
+
+	r = store_load(c->paths, name, &c->def, &err);
+	if (r == -ENOENT)
+		return failf(c, r, "network '%s' is not defined (see vnetd define)", name);
+	if (r < 0) {
+		netdef_error_format(&err, buf, sizeof(buf));
+		return failf(c, r, "%s", buf);
+	}
+	if ((r = store_complete(c->paths, c->def, &changed, c->msg, c->msg_size)) < 0)
+		return r;
+	if (changed && (r = store_save(c->paths, c->def)) < 0)
+		return failf(c, r, "cannot save the completed definition of '%s': %s", name,
+			     strerror(-r));
+	return 0;
+}
+
+/* A stale state: clean what is left of it so a new start begins afresh. */
+static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
+			const struct run_state *st)
+{
+	struct bridge_link_info li;
+
+	if (st->bridge_created && bridge_link_query(nl, st->bridge, &li, NULL) == 0 &&
+	    li.exists && li.ifindex == st->ifindex)
+		bridge_delete(nl, st->bridge, NULL);
+	state_remove(paths, st->name);
+}
+
+enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
+				       struct run_state *out)
+{
+	struct run_state st;
+	struct bridge_link_info li;
+	struct bridge_ctx *nl = NULL;
+	char msg[256];
+	enum lifecycle_status status = NET_STALE;
+
+	if (state_read(paths, name, &st, msg, sizeof(msg)) < 0)
+		return NET_INACTIVE;
+	if (out)
+		*out = st;
+	if (bridge_open(&nl, NULL) < 0)
+		return NET_ACTIVE;      /* cannot tell; trust the record */
+	if (bridge_link_query(nl, st.bridge, &li, NULL) == 0 && li.exists &&
+	    (!st.bridge_created || li.ifindex == st.ifindex))
+		status = NET_ACTIVE;
+	bridge_close(nl);
+	return status;
+}
+
+static int start_locked(struct start_ctx *c, const char *name)
+{
+	struct run_state old;
+	struct bridge_error be;
+	int r;
+
+	if ((r = bridge_open(&c->nl, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	switch (lifecycle_status(c->paths, name, &old)) {
+	case NET_ACTIVE:
+		return 1;
+	case NET_STALE:
+		clear_stale(c->paths, c->nl, &old);
+		break;
+	case NET_INACTIVE:
+		break;
+	}
+	if ((r = load_definition(c, name)) < 0 || (r = check_conflicts(c)) < 0)
+		return r;
+	if ((r = create_bridge(c)) < 0 || (r = set_link_sysctls(c)) < 0 ||
+	    (r = add_addresses(c)) < 0 || (r = bring_up(c)) < 0 ||
+	    (r = enable_forwarding(c)) < 0 || (r = record_state(c)) < 0) {
+		unwind(c);
+		return r;
+	}
+	return 0;
+}
+
+int lifecycle_start(const struct vnetd_paths *paths, const char *name, char *msg,
+		    size_t msg_size)
+{
+	struct start_ctx c = { .paths = paths, .msg = msg, .msg_size = msg_size };
+	int lock, r;
+
+	lock = state_lock(paths, name);
+	if (lock < 0) {
+		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
+			 strerror(-lock));
+		return lock;
+	}
+	r = start_locked(&c, name);
+	netdef_free(c.def);
+	bridge_close(c.nl);
+	close(lock);
+	return r;
+}
+
+int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
+		   size_t msg_size)
+{
+	struct bridge_ctx *nl = NULL;
+	struct bridge_link_info li;
+	struct bridge_error be;
+	struct run_state st;
+	int lock, r;
+
+	lock = state_lock(paths, name);
+	if (lock < 0) {
+		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
+			 strerror(-lock));
+		return lock;
+	}
+	r = state_read(paths, name, &st, msg, msg_size);
+	if (r == -ENOENT) {
+		r = 1;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if ((r = bridge_open(&nl, &be)) < 0) {
+		snprintf(msg, msg_size, "%s", be.message);
+		goto out;
+	}
+	/* only the very link start made: a namesake created since is not ours */
+	if (st.bridge_created && (r = bridge_link_query(nl, st.bridge, &li, &be)) == 0 &&
+	    li.exists && li.ifindex == st.ifindex)
+		r = bridge_delete(nl, st.bridge, &be);
+	if (r < 0 && r != -ENODEV) {
+		snprintf(msg, msg_size, "%s", be.message);
+		goto out;
+	}
+	r = state_remove(paths, name);
+	if (r < 0)
+		snprintf(msg, msg_size, "cannot remove the run state: %s", strerror(-r));
+out:
+	bridge_close(nl);
+	close(lock);
+	return r;
+}

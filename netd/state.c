@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/state.h"
+#include "netd/atomic_file.h"
+#include "netd/netdef-internal.h"
+#include "netd/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#define STATE_FILE_MAX 8192
+
+static bool copy_field(char *dst, size_t size, const char *v)
+{
+	if (strlen(v) >= size)
+		return false;
+	memcpy(dst, v, strlen(v) + 1);
+	return true;
+}
+
+static bool parse_mode(const char *v, enum netdef_forward_mode *mode)
+{
+	static const enum netdef_forward_mode all[] = {
+		NETDEF_FWD_NONE, NETDEF_FWD_NAT, NETDEF_FWD_ROUTE, NETDEF_FWD_OPEN
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(v, netdef_forward_mode_name(all[i]))) {
+			*mode = all[i];
+			return true;
+		}
+	return false;
+}
+
+/* One "key=value" line; unknown keys are skipped so newer files still load. */
+static bool parse_line(struct run_state *st, const char *key, const char *v)
+{
+	unsigned long long n;
+
+	if (!strcmp(key, "name"))
+		return copy_field(st->name, sizeof(st->name), v) && netdef_valid_network_name(v);
+	if (!strcmp(key, "uuid"))
+		return copy_field(st->uuid, sizeof(st->uuid), v);
+	if (!strcmp(key, "bridge"))
+		return copy_field(st->bridge, sizeof(st->bridge), v) && *v;
+	if (!strcmp(key, "bridge_created")) {
+		if (!netdef_parse_uint(v, 1, &n))
+			return false;
+		st->bridge_created = n;
+		return true;
+	}
+	if (!strcmp(key, "ifindex")) {
+		if (!netdef_parse_uint(v, INT32_MAX, &n))
+			return false;
+		st->ifindex = (int)n;
+		return true;
+	}
+	if (!strcmp(key, "forward"))
+		return parse_mode(v, &st->mode);
+	if (!strcmp(key, "started")) {
+		if (!netdef_parse_uint(v, INT64_MAX, &n))
+			return false;
+		st->started = (long long)n;
+		return true;
+	}
+	if (!strcmp(key, "address")) {
+		if (st->n_addrs >= STATE_MAX_ADDRS)
+			return false;
+		return copy_field(st->addrs[st->n_addrs++], sizeof(st->addrs[0]), v);
+	}
+	return true;
+}
+
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+{
+	struct run_state st = { 0 };
+	unsigned lineno = 0;
+	const char *p = text;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[256], *eq;
+
+		lineno++;
+		if (len >= sizeof(line)) {
+			snprintf(msg, msg_size, "line %u is too long", lineno);
+			return -EINVAL;
+		}
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + (nl ? 1 : 0);
+		if (!line[0] || line[0] == '#')
+			continue;
+		eq = strchr(line, '=');
+		if (!eq) {
+			snprintf(msg, msg_size, "line %u has no '='", lineno);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		if (!parse_line(&st, line, eq + 1)) {
+			snprintf(msg, msg_size, "line %u: bad value for '%s'", lineno, line);
+			return -EINVAL;
+		}
+	}
+	if (!st.name[0] || !st.bridge[0]) {
+		snprintf(msg, msg_size, "name or bridge missing");
+		return -EINVAL;
+	}
+	*out = st;
+	return 0;
+}
+
+int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
+	       char *msg, size_t msg_size)
+{
+	char path[PATH_MAX], *text;
+	int r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
+		return -EINVAL;
+	r = read_small_file(path, STATE_FILE_MAX, &text, NULL);
+	if (r == -ENOENT)
+		return r;
+	if (r < 0) {
+		snprintf(msg, msg_size, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	r = state_parse(text, out, msg, msg_size);
+	free(text);
+	if (r == 0 && strcmp(out->name, name)) {
+		snprintf(msg, msg_size, "%s: names network '%s'", path, out->name);
+		r = -EINVAL;
+	}
+	return r;
+}
+
+int state_write(const struct vnetd_paths *paths, const struct run_state *st)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t size = 0, i;
+	FILE *f;
+	int r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, st->name, ".state"))
+		return -EINVAL;
+	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
+		return r;
+	f = open_memstream(&text, &size);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "# vnetd: what 'start' created; 'stop' undoes exactly this\n");
+	fprintf(f, "name=%s\nuuid=%s\nbridge=%s\nbridge_created=%d\nifindex=%d\n", st->name,
+		st->uuid, st->bridge, st->bridge_created, st->ifindex);
+	fprintf(f, "forward=%s\nstarted=%lld\n", netdef_forward_mode_name(st->mode), st->started);
+	for (i = 0; i < st->n_addrs; i++)
+		fprintf(f, "address=%s\n", st->addrs[i]);
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	r = atomic_file_write(path, text, size, 0644);
+	free(text);
+	return r;
+}
+
+int state_remove(const struct vnetd_paths *paths, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
+		return -EINVAL;
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int state_lock(const struct vnetd_paths *paths, const char *name)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
+		return -EINVAL;
+	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
+		return r;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int state_list(const struct vnetd_paths *paths, char ***names, size_t *count)
+{
+	char **list = NULL, **grown;
+	size_t n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	*names = NULL;
+	*count = 0;
+	d = opendir(paths->rundir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char name[NETDEF_NAME_MAX + 1];
+
+		if (len < 7 || len - 6 > NETDEF_NAME_MAX || strcmp(e->d_name + len - 6, ".state"))
+			continue;
+		memcpy(name, e->d_name, len - 6);
+		name[len - 6] = '\0';
+		if (!netdef_valid_network_name(name))
+			continue;
+		grown = realloc(list, (n + 1) * sizeof(*list));
+		if (grown)
+			list = grown;
+		if (!grown || !(list[n] = strdup(name))) {
+			store_free_list(list, n);
+			closedir(d);
+			return -ENOMEM;
+		}
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_names);
+	*names = list;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state: RUNDIR/NAME.state, the record of what `start` created, so that
+ * `stop` undoes exactly that and nothing else. Plain "key=value" lines.
+ */
+#ifndef VNETD_STATE_H
+#define VNETD_STATE_H
+
+#include "netd/netdef.h"
+#include "netd/vnetd.h"
+
+#include <stdbool.h>
+
+#define STATE_MAX_ADDRS 16
+
+struct run_state {
+	char name[NETDEF_NAME_MAX + 1];
+	char uuid[37];
+	char bridge[NETDEF_IFNAME_MAX + 1];
+	bool bridge_created;            /* false: the bridge was there before */
+	int ifindex;                    /* to never delete a namesake */
+	enum netdef_forward_mode mode;
+	long long started;              /* unix time */
+	size_t n_addrs;
+	char addrs[STATE_MAX_ADDRS][24]; /* "a.b.c.d/p" added by start */
+};
+
+/* 0, -ENOENT when there is no state (the network is not running), or an error. */
+int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
+	       char *msg, size_t msg_size);
+int state_write(const struct vnetd_paths *paths, const struct run_state *st);
+int state_remove(const struct vnetd_paths *paths, const char *name);
+
+/*
+ * Serialise start/stop of one network across processes: an exclusive flock
+ * on RUNDIR/NAME.lock. Returns the fd to close, or negative errno.
+ */
+int state_lock(const struct vnetd_paths *paths, const char *name);
+
+/* Names of every network with a state file, sorted; free with store_free_list(). */
+int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);
+
+/* Parse a state file's text (exposed for tests and fuzzing). */
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
+
+#endif
