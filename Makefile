@@ -16,7 +16,7 @@ BUILD     ?= build
 CC        ?= cc
 PYTHON    ?= /usr/bin/python3
 
-PKGS      := libnl-3.0 libnl-route-3.0 libxml-2.0 libcap-ng
+PKGS      := libnl-3.0 libnl-route-3.0 libxml-2.0 libcap-ng libmnl libnftnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -45,7 +45,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_RUNS ?= 20000
 
-DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev
+DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
+             libmnl-dev libnftnl-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
 
@@ -93,13 +94,18 @@ fuzz:
 system: $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) -m pytest -q tests/system
 
-bench: deps $(BUILD)/vnetd
+# Dependencies are installed first, then a sub-make builds: pkg-config flags are
+# read when make starts, so they must come from a make that starts afterwards.
+bench: deps
+	$(MAKE) $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py
 
-demo: deps-build $(BUILD)/vnetd
+demo: deps
+	$(MAKE) $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd sh tests/demo.sh
 
-run: deps-build all install
+run: deps-build
+	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
 install: $(BUILD)/vnetd
@@ -110,9 +116,10 @@ install: $(BUILD)/vnetd
 	else \
 	  install -D -m 0644 conf/default.xml $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml; \
 	fi
-	install -D -m 0644 conf/vnetd@.service $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service
-	install -D -m 0644 conf/vnetd-autostart.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for u in vnetd@.service vnetd-autostart.service; do \
+	  sed 's|@SBINDIR@|$(PREFIX)/sbin|g' conf/$$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \

@@ -1066,19 +1066,39 @@ static int parse_network(struct parser *p, xmlNode *root)
 	return 0;
 }
 
-/* Not well-formed: report libxml2's own message and line. */
-static int syntax_error(xmlParserCtxt *ctxt, struct netdef_error *err)
+/* libxml2 reports errors in order; the first is the one that explains the rest. */
+struct first_error {
+	bool seen;
+	unsigned line;
+	char message[200];
+};
+
+static void keep_first_error(void *data, xmlError *x)
 {
-	const xmlError *x = xmlCtxtGetLastError(ctxt);
-	char msg[256];
+	xmlParserCtxt *ctxt = data;
+	struct first_error *fe = ctxt ? ctxt->_private : NULL;
 	size_t n;
 
-	snprintf(msg, sizeof(msg), "%s", x && x->message ? x->message : "not well-formed XML");
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	return netdef_fail(err, NETDEF_E_SYNTAX, x && x->line > 0 ? (unsigned)x->line : 0, "",
-			   "malformed XML: %s", msg);
+	if (!fe || fe->seen || !x || x->level < XML_ERR_ERROR)
+		return;
+	fe->seen = true;
+	fe->line = x->line > 0 ? (unsigned)x->line : 0;
+	/* an unclosed tag is found far below it; name the line that opened it */
+	if (x->code == XML_ERR_TAG_NAME_MISMATCH && x->int1 > 0)
+		fe->line = (unsigned)x->int1;
+	snprintf(fe->message, sizeof(fe->message), "%s", x->message ? x->message : "");
+	n = strlen(fe->message);
+	while (n && (fe->message[n - 1] == '\n' || fe->message[n - 1] == ' '))
+		fe->message[--n] = '\0';
+}
+
+/* Not well-formed: report libxml2's first message and its line. */
+static int syntax_error(const struct first_error *fe, struct netdef_error *err)
+{
+	if (!fe->seen)
+		return netdef_fail(err, NETDEF_E_SYNTAX, 0, "", "malformed XML");
+	return netdef_fail(err, NETDEF_E_SYNTAX, fe->line, "", "malformed XML: %s",
+			   fe->message);
 }
 
 int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef **ret,
@@ -1086,6 +1106,7 @@ int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef 
 {
 	struct netdef_error local;
 	struct parser p = { 0 };
+	struct first_error first = { 0 };
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc = NULL;
 	int r;
@@ -1100,12 +1121,14 @@ int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef 
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
+	ctxt->_private = &first;
+	ctxt->sax->serror = keep_first_error;
 	/* no network, no entity expansion, no DTD loading, no error printing */
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, origin, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 	if (!doc) {
-		r = syntax_error(ctxt, err);
+		r = syntax_error(&first, err);
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nat: a network's firewall as one nftables table of its own ("inet",
+ * named "vnetd-NAME"), built with libnftnl and sent with libmnl in a single
+ * netlink batch, so it appears complete or not at all. Tables of others are
+ * never listed, flushed or changed. A library: no globals, no logging, no
+ * exit(); acts in the calling thread's network namespace.
+ */
+#ifndef VNETD_NAT_H
+#define VNETD_NAT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct nat_error {
+	int code;               /* negative errno */
+	char message[256];
+};
+
+enum nat_mode {
+	NAT_MODE_ISOLATED = 0,  /* no <forward>: nothing in or out, guest<->guest only */
+	NAT_MODE_NAT,
+	NAT_MODE_ROUTE,
+	NAT_MODE_OPEN,          /* no table at all */
+};
+
+#define NAT_MAX_SUBNETS 16
+
+struct nat_subnet {
+	struct in_addr net;     /* network address (host bits zero) */
+	unsigned prefix;
+};
+
+struct nat_config {
+	const char *network;    /* network name: the table is "vnetd-<network>" */
+	const char *bridge;     /* the bridge's interface name */
+	enum nat_mode mode;
+	const char *outdev;     /* <forward dev>, or NULL: any outside interface */
+	struct nat_subnet subnets[NAT_MAX_SUBNETS];
+	size_t n_subnets;
+	/* <nat><address start end>: SNAT to this range instead of masquerade */
+	bool has_addr_range;
+	struct in_addr addr_start, addr_end;
+	/* <nat><port start end>; 0/0 means libvirt's default 1024-65535 */
+	unsigned port_start, port_end;
+};
+
+/* Table name for a network into buf (at least 256 bytes); false if too long. */
+bool nat_table_name(const char *network, char *buf, size_t size);
+
+/*
+ * Install (or atomically replace) the network's table. For NAT_MODE_OPEN
+ * nothing is installed and an existing vnetd table of that network is
+ * removed. 0 or negative errno with err filled.
+ */
+int nat_install(const struct nat_config *cfg, struct nat_error *err);
+
+/* Delete the network's table. 0, -ENOENT when there was none, or an error. */
+int nat_remove(const char *network, struct nat_error *err);
+
+/* Is the network's table present? 1 yes, 0 no, negative errno on failure. */
+int nat_present(const char *network, struct nat_error *err);
+
+/*
+ * Build the install batch into buf without sending it (for tests and for
+ * the keeper). Returns the batch length, or negative errno.
+ */
+int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32_t seq,
+		    struct nat_error *err);
+
+#endif

@@ -1,0 +1,283 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Fixtures for vnetd's system tests.
+
+Every test runs vnetd inside network namespaces it creates itself and removes
+afterwards, pass or fail; nothing here ever touches the root network
+namespace (the only commands run outside a namespace are `ip netns add/del/
+list/pids`). Namespace names start with a per-run prefix, and a session-level
+guard checks at the end that none of them is left.
+
+Fixtures:
+  vnetd_bin  path of the binary under test (env VNETD)
+  host       a fresh namespace + private confdir/rundir/statedir, see Host
+  guest      factory: guest(bridge="virbr0", addr="192.168.122.10/24") makes
+             a namespace joined by a veth pair to `bridge` in the host ns
+"""
+
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+IP = shutil.which("ip") or "/usr/sbin/ip"
+PREFIX = "vt%d-" % os.getpid()          # every namespace of this run
+_serial = itertools.count(1)
+CMD_TIMEOUT = 60
+
+
+# --- namespaces -------------------------------------------------------------
+
+def _run(argv, check=True, timeout=CMD_TIMEOUT, **kw):
+    cp = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        text=True, timeout=timeout, **kw)
+    if check and cp.returncode != 0:
+        raise AssertionError("command failed (exit %d): %s\nstdout:\n%s\nstderr:\n%s"
+                             % (cp.returncode, " ".join(map(str, argv)),
+                                cp.stdout, cp.stderr))
+    return cp
+
+
+def netns_list():
+    out = _run([IP, "netns", "list"]).stdout
+    return [line.split()[0] for line in out.splitlines() if line.strip()]
+
+
+def netns_add(kind):
+    """Create a namespace named PREFIX + kind + serial, with lo up."""
+    name = "%s%s%d" % (PREFIX, kind, next(_serial))
+    _run([IP, "netns", "add", name])
+    _run([IP, "-n", name, "link", "set", "lo", "up"])
+    return name
+
+
+def netns_pids(name):
+    cp = _run([IP, "netns", "pids", name], check=False)
+    return [int(p) for p in cp.stdout.split() if p.isdigit()]
+
+
+def netns_del(name):
+    """Delete a namespace of ours. Processes still inside it (vnetd's own
+    children, which a correct `stop` would have ended) are killed first, or
+    the namespace would outlive its mount point. Returns those PIDs."""
+    leftover = netns_pids(name)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in netns_pids(name):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 2
+        while netns_pids(name) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    _run([IP, "netns", "del", name], check=False)
+    return leftover
+
+
+# --- the host namespace -----------------------------------------------------
+
+class Host:
+    """One namespace in which vnetd runs, with private config/run/state dirs."""
+
+    def __init__(self, vnetd, ns, base):
+        self.vnetd = vnetd
+        self.ns = ns
+        self.base = Path(base)
+        self.confdir = self.base / "conf"
+        self.rundir = self.base / "run"
+        self.statedir = self.base / "state"
+        for d in (self.confdir, self.rundir, self.statedir):
+            d.mkdir()
+        self.started = set()
+        self._xml_serial = itertools.count(1)
+
+    # vnetd -----------------------------------------------------------------
+    def argv(self, *args):
+        return [IP, "netns", "exec", self.ns, self.vnetd,
+                "--confdir", str(self.confdir), "--rundir", str(self.rundir),
+                "--statedir", str(self.statedir)] + [str(a) for a in args]
+
+    def run(self, *args, check=True, env=None, timeout=CMD_TIMEOUT):
+        """Run `vnetd ARGS` in the namespace; returns the CompletedProcess
+        (text). check=True raises with both output streams on failure."""
+        full_env = dict(os.environ)
+        full_env.pop("VNETD_FAULT", None)
+        for k in ("VNETD_CONFDIR", "VNETD_RUNDIR", "VNETD_STATEDIR"):
+            full_env.pop(k, None)
+        if env:
+            full_env.update(env)
+        cp = _run(self.argv(*args), check=check, timeout=timeout, env=full_env)
+        if args and args[0] == "start" and cp.returncode == 0:
+            self.started.update(a for a in args[1:] if not a.startswith("-"))
+        return cp
+
+    def define(self, xml_text, check=True):
+        """Write xml_text to a temp file and `vnetd define` it."""
+        path = self.base / ("def%d.xml" % next(self._xml_serial))
+        path.write_text(xml_text)
+        self.last_xml = path
+        return self.run("define", path, check=check)
+
+    def defined_file(self, name):
+        return self.confdir / "networks" / ("%s.xml" % name)
+
+    def state_file(self, name):
+        return self.rundir / ("%s.state" % name)
+
+    # ip / generic commands -------------------------------------------------
+    def exec(self, *argv, check=True, timeout=CMD_TIMEOUT):
+        return _run([IP, "netns", "exec", self.ns] + [str(a) for a in argv],
+                    check=check, timeout=timeout)
+
+    def ip(self, *args, check=True):
+        return _run([IP, "-n", self.ns] + [str(a) for a in args], check=check)
+
+    def link_json(self, name):
+        """`ip -j -d link show NAME` as a dict, or None when there is none."""
+        cp = self.ip("-j", "-d", "link", "show", "dev", name, check=False)
+        if cp.returncode != 0:
+            return None
+        links = json.loads(cp.stdout)
+        return links[0] if links else None
+
+    def links(self):
+        return [l["ifname"] for l in json.loads(self.ip("-j", "link", "show").stdout)]
+
+    def addrs(self, name, family=None):
+        """Addresses on NAME as 'ADDR/PREFIX' strings ([] when it is gone)."""
+        args = ["-j"] + (["-4"] if family == 4 else ["-6"] if family == 6 else [])
+        cp = self.ip(*args, "addr", "show", "dev", name, check=False)
+        if cp.returncode != 0:
+            return []
+        out = []
+        for link in json.loads(cp.stdout):
+            for a in link.get("addr_info", []):
+                out.append("%s/%d" % (a["local"], a["prefixlen"]))
+        return out
+
+    def sysctl(self, key):
+        path = "/proc/sys/" + key.replace(".", "/")
+        return self.exec("cat", path).stdout.strip()
+
+    def veth(self, a, b):
+        """A veth pair a<->b inside this namespace, both ends up."""
+        self.ip("link", "add", a, "type", "veth", "peer", "name", b)
+        self.ip("link", "set", a, "up")
+        self.ip("link", "set", b, "up")
+
+    def teardown(self):
+        names = set(self.started)
+        netdir = self.confdir / "networks"
+        if netdir.is_dir():
+            names.update(p.stem for p in netdir.glob("*.xml"))
+        for n in sorted(names):
+            try:
+                self.run("stop", n, check=False, timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def _vnetd_path():
+    path = os.environ.get("VNETD")
+    if not path:
+        pytest.fail("VNETD is not set: run as `VNETD=$PWD/build/vnetd "
+                    "/usr/bin/python3 -m pytest tests/system` (or `make system`)",
+                    pytrace=False)
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail("VNETD=%s is not an executable file (run `make` first)" % path,
+                    pytrace=False)
+    return os.path.abspath(path)
+
+
+@pytest.fixture(scope="session")
+def vnetd_bin():
+    if os.geteuid() != 0:
+        pytest.fail("the system tests need root (they create network namespaces)",
+                    pytrace=False)
+    return _vnetd_path()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_namespace_left():
+    """At the end of the session: nothing with this run's prefix is left."""
+    yield
+    left = [n for n in netns_list() if n.startswith(PREFIX)]
+    for n in left:
+        netns_del(n)
+    assert not left, "namespaces left behind by the tests: %s" % left
+
+
+@pytest.fixture
+def host(vnetd_bin):
+    base = tempfile.mkdtemp(prefix=PREFIX + "dirs-")
+    ns = None
+    h = None
+    try:
+        ns = netns_add("host")
+        h = Host(vnetd_bin, ns, base)
+        yield h
+    finally:
+        leftover = []
+        if h is not None:
+            h.teardown()
+        if ns is not None:
+            leftover = netns_del(ns)
+        shutil.rmtree(base, ignore_errors=True)
+    # After cleanup, so a failure here still leaves nothing behind.
+    assert not leftover, ("processes still running in %s after `vnetd stop` "
+                          "of every network: %s" % (ns, leftover))
+
+
+class Guest:
+    """A namespace standing in for a VM: its eth0 is a veth whose peer is a
+    port of `bridge` in the host namespace."""
+
+    def __init__(self, ns, host_if):
+        self.ns = ns
+        self.host_if = host_if
+        self.ifname = "eth0"
+
+    def exec(self, *argv, check=True, timeout=CMD_TIMEOUT):
+        return _run([IP, "netns", "exec", self.ns] + [str(a) for a in argv],
+                    check=check, timeout=timeout)
+
+    def ip(self, *args, check=True):
+        return _run([IP, "-n", self.ns] + [str(a) for a in args], check=check)
+
+    def ping(self, addr, count=1, wait=2, check=False):
+        ping = shutil.which("ping")
+        argv = [ping] if ping else [shutil.which("busybox") or "busybox", "ping"]
+        return self.exec(*argv, "-c", count, "-W", wait, addr, check=check)
+
+
+@pytest.fixture
+def guest(host):
+    made = []
+    serial = itertools.count(1)
+
+    def make(bridge="virbr0", addr=None):
+        n = next(serial)
+        ns = netns_add("guest")
+        made.append(ns)
+        host_if = "vtg%d" % n
+        host.ip("link", "add", host_if, "type", "veth", "peer", "name", "eth0",
+                "netns", ns)
+        host.ip("link", "set", host_if, "master", bridge)
+        host.ip("link", "set", host_if, "up")
+        g = Guest(ns, host_if)
+        if addr:
+            g.ip("addr", "add", addr, "dev", "eth0")
+        g.ip("link", "set", "eth0", "up")
+        return g
+
+    try:
+        yield make
+    finally:
+        for ns in made:
+            netns_del(ns)
