@@ -65,7 +65,10 @@ int nat_present(const char *network, struct nat_error *err);
 
 /*
  * Build the install batch into buf without sending it (for tests and for
- * the keeper). Returns the batch length, or negative errno.
+ * the keeper). Returns the batch length, or negative errno: -EINVAL for a
+ * bad config, -EMSGSIZE when buf is too small. buf == NULL (size ignored)
+ * only measures: the return value is the size buf needs. NAT_MODE_OPEN
+ * builds nothing and returns 0.
  */
 int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32_t seq,
 		    struct nat_error *err);

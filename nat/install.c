@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Putting a network's table in place and taking it away.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "nat/nat-internal.h"
+
+/* Each call talks on its own socket, so numbering can start anywhere. */
+#define NAT_FIRST_SEQ 1
+
+int nat_install(const struct nat_config *cfg, struct nat_error *err)
+{
+	char table[NFT_TABLE_MAXNAMELEN];
+	void *buf;
+	int len, r;
+
+	if ((r = nat_check_config(cfg, err)) < 0)
+		return r;
+	if (cfg->mode == NAT_MODE_OPEN) {
+		/* open: the network must not leave a table behind from another mode */
+		r = nat_remove(cfg->network, err);
+		return r == -ENOENT ? 0 : r;
+	}
+	nat_table_name(cfg->network, table, sizeof(table));
+
+	/* Measure first, then build into a buffer of exactly that size. */
+	len = nat_build_batch(cfg, NULL, 0, NAT_FIRST_SEQ, err);
+	if (len < 0)
+		return len;
+	buf = malloc((size_t)len);
+	if (buf == NULL)
+		return nat_fail(err, -ENOMEM, "building firewall batch for %s: out of memory",
+				table);
+	r = nat_build_batch(cfg, buf, (size_t)len, NAT_FIRST_SEQ, err);
+	if (r >= 0)
+		r = nat_talk_batch(buf, (size_t)r, table, err);
+	free(buf);
+	return r < 0 ? r : 0;
+}
+
+int nat_remove(const char *network, struct nat_error *err)
+{
+	char table[NFT_TABLE_MAXNAMELEN];
+	/* begin + one table message + end: well under 1 KiB */
+	union { char bytes[1024]; struct nlmsghdr hdr; } buf = { { 0 } };
+	struct nat_batch b;
+	int r;
+
+	if ((r = nat_table_of(network, table, err)) < 0)
+		return r;
+	nat_batch_init(&b, buf.bytes, sizeof(buf.bytes), NAT_FIRST_SEQ);
+	nat_batch_begin(&b);
+	nat_batch_table(&b, NFT_MSG_DELTABLE, 0, table);
+	nat_batch_end(&b);
+	if (b.err < 0)
+		return nat_fail(err, b.err, "building the removal of %s failed", table);
+	return nat_talk_batch(buf.bytes, b.len, table, err);
+}
