@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vnetd list [--all], vnetd info NAME, vnetd dumpxml NAME */
 #include "netd/lifecycle.h"
+#include "nat/nat.h"
 #include "netd/store.h"
 #include "netd/vnetd.h"
 
@@ -105,6 +106,19 @@ static void print_definition_facts(const struct netdef *def)
 		       def->ips[i].prefix);
 }
 
+/* What the network's nftables table looks like now, for `info`. */
+static const char *firewall_state(const char *name, const struct run_state *st)
+{
+	int r;
+
+	if (!st->firewall)
+		return "none (open network)";
+	r = nat_present(name, NULL);
+	if (r < 0)
+		return "unknown (cannot ask nftables)";
+	return r ? "installed" : "missing";
+}
+
 int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 {
 	struct netdef *def = NULL;
@@ -138,6 +152,8 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 	       def && def->bridge_name[0] ? def->bridge_name : "-");
 	if (def)
 		print_definition_facts(def);
+	if (s != NET_INACTIVE)
+		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
 	netdef_free(def);
 	return 0;
 }

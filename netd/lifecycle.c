@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "netd/lifecycle.h"
 #include "bridge/bridge.h"
+#include "nat/nat.h"
 #include "netd/netdef-internal.h"
 #include "netd/store.h"
 
@@ -18,7 +19,7 @@
 
 struct undo_step {
 	void (*fn)(struct bridge_ctx *nl, const char *arg);
-	char arg[NETDEF_IFNAME_MAX + 1];
+	char arg[NETDEF_NAME_MAX + 1];      /* a bridge or a network name */
 };
 
 struct start_ctx {
@@ -83,6 +84,12 @@ static void unwind(struct start_ctx *c)
 static void undo_bridge(struct bridge_ctx *nl, const char *name)
 {
 	bridge_delete(nl, name, NULL);
+}
+
+static void undo_firewall(struct bridge_ctx *nl, const char *network)
+{
+	(void)nl;
+	nat_remove(network, NULL);
 }
 
 static int check_conflicts(struct start_ctx *c)
@@ -200,6 +207,55 @@ static int enable_forwarding(struct start_ctx *c)
 	return 0;
 }
 
+/* The firewall for the forward mode, as one nftables table of the network's own. */
+static int install_firewall(struct start_ctx *c)
+{
+	struct nat_config cfg = {
+		.network = c->def->name,
+		.bridge = c->def->bridge_name,
+		.outdev = c->def->forward.dev,
+	};
+	const struct netdef_forward *fw = &c->def->forward;
+	struct nat_error ne;
+	size_t i;
+	int r;
+
+	if (!fw->given)
+		cfg.mode = NAT_MODE_ISOLATED;
+	else if (fw->mode == NETDEF_FWD_NAT)
+		cfg.mode = NAT_MODE_NAT;
+	else if (fw->mode == NETDEF_FWD_ROUTE)
+		cfg.mode = NAT_MODE_ROUTE;
+	else
+		cfg.mode = NAT_MODE_OPEN;
+	for (i = 0; i < c->def->n_ips && i < NAT_MAX_SUBNETS; i++) {
+		const struct netdef_ip *ip = &c->def->ips[i];
+
+		cfg.subnets[i].net.s_addr = htonl(ntohl(ip->address.s_addr) &
+						  netdef_mask(ip->prefix));
+		cfg.subnets[i].prefix = ip->prefix;
+		cfg.n_subnets++;
+	}
+	if (fw->has_nat_addr) {
+		cfg.has_addr_range = true;
+		cfg.addr_start = fw->nat_addr_start;
+		cfg.addr_end = fw->nat_addr_end;
+	}
+	if (fw->has_nat_port) {
+		cfg.port_start = fw->nat_port_start;
+		cfg.port_end = fw->nat_port_end;
+	}
+	if ((r = fault(c, "firewall")) < 0)
+		return r;
+	if ((r = nat_install(&cfg, &ne)) < 0)
+		return failf(c, r, "%s", ne.message);
+	if (cfg.mode != NAT_MODE_OPEN) {
+		push_undo(c, undo_firewall, c->def->name);
+		c->st.firewall = true;
+	}
+	return 0;
+}
+
 static int bring_up(struct start_ctx *c)
 {
 	struct bridge_error be;
@@ -257,6 +313,8 @@ static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
 {
 	struct bridge_link_info li;
 
+	if (st->firewall)
+		nat_remove(st->name, NULL);
 	if (st->bridge_created && bridge_link_query(nl, st->bridge, &li, NULL) == 0 &&
 	    li.exists && li.ifindex == st->ifindex)
 		bridge_delete(nl, st->bridge, NULL);
@@ -305,8 +363,9 @@ static int start_locked(struct start_ctx *c, const char *name)
 	if ((r = load_definition(c, name)) < 0 || (r = check_conflicts(c)) < 0)
 		return r;
 	if ((r = create_bridge(c)) < 0 || (r = set_link_sysctls(c)) < 0 ||
-	    (r = add_addresses(c)) < 0 || (r = bring_up(c)) < 0 ||
-	    (r = enable_forwarding(c)) < 0 || (r = record_state(c)) < 0) {
+	    (r = add_addresses(c)) < 0 || (r = install_firewall(c)) < 0 ||
+	    (r = bring_up(c)) < 0 || (r = enable_forwarding(c)) < 0 ||
+	    (r = record_state(c)) < 0) {
 		unwind(c);
 		return r;
 	}
@@ -354,6 +413,15 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
 	}
 	if (r < 0)
 		goto out;
+	if (st.firewall) {
+		struct nat_error ne;
+
+		r = nat_remove(name, &ne);
+		if (r < 0 && r != -ENOENT) {
+			snprintf(msg, msg_size, "%s", ne.message);
+			goto out;
+		}
+	}
 	if ((r = bridge_open(&nl, &be)) < 0) {
 		snprintf(msg, msg_size, "%s", be.message);
 		goto out;

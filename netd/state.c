@@ -56,6 +56,12 @@ static bool parse_line(struct run_state *st, const char *key, const char *v)
 		st->bridge_created = n;
 		return true;
 	}
+	if (!strcmp(key, "firewall")) {
+		if (!netdef_parse_uint(v, 1, &n))
+			return false;
+		st->firewall = n;
+		return true;
+	}
 	if (!strcmp(key, "ifindex")) {
 		if (!netdef_parse_uint(v, INT32_MAX, &n))
 			return false;
@@ -159,7 +165,8 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 	fprintf(f, "# vnetd: what 'start' created; 'stop' undoes exactly this\n");
 	fprintf(f, "name=%s\nuuid=%s\nbridge=%s\nbridge_created=%d\nifindex=%d\n", st->name,
 		st->uuid, st->bridge, st->bridge_created, st->ifindex);
-	fprintf(f, "forward=%s\nstarted=%lld\n", netdef_forward_mode_name(st->mode), st->started);
+	fprintf(f, "forward=%s\nfirewall=%d\nstarted=%lld\n", netdef_forward_mode_name(st->mode),
+		st->firewall, st->started);
 	for (i = 0; i < st->n_addrs; i++)
 		fprintf(f, "address=%s\n", st->addrs[i]);
 	if (fclose(f) != 0) {

@@ -20,6 +20,7 @@ struct run_state {
 	bool bridge_created;            /* false: the bridge was there before */
 	int ifindex;                    /* to never delete a namesake */
 	enum netdef_forward_mode mode;
+	bool firewall;                  /* the nftables table vnetd-NAME is ours */
 	long long started;              /* unix time */
 	size_t n_addrs;
 	char addrs[STATE_MAX_ADDRS][24]; /* "a.b.c.d/p" added by start */
