@@ -16,7 +16,7 @@ BUILD     ?= build
 CC        ?= cc
 PYTHON    ?= /usr/bin/python3
 
-PKGS      := libnl-3.0 libnl-route-3.0 libxml-2.0 libcap-ng libmnl libnftnl
+PKGS      := libnl-3.0 libnl-route-3.0 libxml-2.0 libcap-ng libmnl libnftnl libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -46,7 +46,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_RUNS ?= 20000
 
 DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
-             libmnl-dev libnftnl-dev
+             libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
 

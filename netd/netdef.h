@@ -82,6 +82,7 @@ struct netdef_ip {
 	char *tftp_root;        /* <tftp root=...>, or NULL */
 
 	bool has_dhcp;
+	unsigned dhcp_line;
 	struct netdef_range *ranges;
 	size_t n_ranges;
 	struct netdef_dhcp_host *hosts;
@@ -222,8 +223,11 @@ int netdef_parse_file(const char *path, struct netdef **ret,
 		      struct netdef_error *err);
 
 /*
- * Check every rule libvirt enforces. netdef_parse() already calls it; it is
- * public for models changed in memory (e.g. by `update`).
+ * Check the rules that span elements (ranges inside subnets, duplicates,
+ * gateways) and re-check the values a model changed in memory can get wrong
+ * (name, MTU, MACs, host and DNS names). netdef_parse() already calls it; it
+ * is public for models changed in memory (e.g. by `update`). Syntax of each
+ * attribute is the parser's job.
  */
 int netdef_validate(const struct netdef *def, struct netdef_error *err);
 

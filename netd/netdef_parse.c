@@ -430,6 +430,7 @@ static int parse_dhcp(struct parser *p, xmlNode *node, void *ctx)
 	if ((e = check_attrs(p, node, attrs)) < 0)
 		return e;
 	ip->has_dhcp = true;
+	ip->dhcp_line = line_of(node);
 	return walk_children(p, node, dhcp_children, ip);
 }
 
@@ -970,6 +971,9 @@ static int parse_mac(struct parser *p, xmlNode *node, void *ctx)
 	if (p->def->mac[0] & 1)
 		return fail(p, node, NETDEF_E_INVALID, "<mac address>",
 			    "'%s' is a multicast address", addr);
+	if (!memcmp(p->def->mac, "\0\0\0\0\0\0", 6))
+		return fail(p, node, NETDEF_E_INVALID, "<mac address>",
+			    "the all-zero address cannot name a bridge");
 	p->def->has_mac = true;
 	return walk_children(p, node, NULL, NULL);
 }

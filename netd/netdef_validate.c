@@ -137,9 +137,9 @@ static int check_ips(const struct netdef *def, struct netdef_error *err)
 		if (ip->has_dhcp) {
 			/* libvirt: one DHCPv4 server per network, on one subnet */
 			if (dhcp_ip)
-				return netdef_fail(err, NETDEF_E_INVALID, ip->line, "<dhcp>",
+				return netdef_fail(err, NETDEF_E_INVALID, ip->dhcp_line, "<dhcp>",
 						   "DHCP is already configured on line %u",
-						   dhcp_ip->line);
+						   dhcp_ip->dhcp_line);
 			dhcp_ip = ip;
 		}
 		if ((r = check_ranges(ip, err)) < 0 || (r = check_hosts(ip, err)) < 0)
@@ -183,14 +183,41 @@ static int check_dns(const struct netdef *def, struct netdef_error *err)
 	return 0;
 }
 
+/* Values `update` or a caller can set in memory without the parser's checks. */
+static int check_values(const struct netdef *def, struct netdef_error *err)
+{
+	size_t i, j;
+
+	if (!netdef_valid_network_name(def->name))
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<name>", "invalid network name");
+	if (def->has_mtu && (def->mtu < 68 || def->mtu > 65535))
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<mtu size>",
+				   "%u is not from 68 to 65535", def->mtu);
+	if (def->has_mac && ((def->mac[0] & 1) || !memcmp(def->mac, "\0\0\0\0\0\0", 6)))
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<mac address>",
+				   "not a unicast address");
+	for (i = 0; i < def->dns.n_hosts; i++)
+		for (j = 0; j < def->dns.hosts[i].n_hostnames; j++)
+			if (!netdef_valid_dns_name(def->dns.hosts[i].hostnames[j]))
+				return netdef_fail(err, NETDEF_E_INVALID, def->dns.hosts[i].line,
+						   "<hostname>", "not a valid DNS name");
+	for (i = 0; i < def->n_ips; i++)
+		for (j = 0; j < def->ips[i].n_hosts; j++) {
+			const struct netdef_dhcp_host *h = &def->ips[i].hosts[j];
+
+			if (h->name && !netdef_valid_dns_name(h->name))
+				return netdef_fail(err, NETDEF_E_INVALID, h->line, "<host name>",
+						   "not a valid DNS name");
+		}
+	return 0;
+}
+
 int netdef_validate(const struct netdef *def, struct netdef_error *err)
 {
 	int r;
 
-	if (!netdef_valid_network_name(def->name))
-		return netdef_fail(err, NETDEF_E_INVALID, 0, "<name>", "invalid network name");
-	if ((r = check_ips(def, err)) < 0 || (r = check_routes(def, err)) < 0 ||
-	    (r = check_dns(def, err)) < 0)
+	if ((r = check_values(def, err)) < 0 || (r = check_ips(def, err)) < 0 ||
+	    (r = check_routes(def, err)) < 0 || (r = check_dns(def, err)) < 0)
 		return r;
 	return 0;
 }

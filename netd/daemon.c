@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/daemon.h"
+#include "netd/atomic_file.h"
+#include "netd/dhcp_io.h"
+#include "netd/dhcp_setup.h"
+#include "netd/leasedb.h"
+#include "netd/log.h"
+#include "netd/privdrop.h"
+#include "netd/store.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FLUSH_DELAY_MS 250      /* the lease file lags memory by at most this */
+
+struct daemon {
+	const struct vnetd_paths *paths;
+	struct netdef *def;
+	struct dhcp_setup setup;
+	struct dhcp_server *srv;
+	struct dhcp_io *io;
+	struct leasedb db;
+	int epfd, sigfd, timerfd;
+	int64_t next_expiry;            /* wall seconds */
+	int64_t flush_due_ms;           /* monotonic ms, 0 = nothing to flush */
+	bool stop;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
+{
+	struct daemon *d = userdata;
+	char line[400];
+
+	dhcp_event_format(ev, d->def->bridge_name, line, sizeof(line));
+	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ?
+		LOG_WARNING : LOG_INFO, "%s", line);
+}
+
+/* Arm the one timer for whichever comes first: a lease expiry or a flush. */
+static void arm_timer(struct daemon *d)
+{
+	int64_t now_ms = mono_ms(), wait_ms = -1;
+	struct itimerspec its = { 0 };
+
+	if (d->srv && d->next_expiry != LEASE_EXPIRES_NEVER) {
+		int64_t s = d->next_expiry - (int64_t)time(NULL);
+
+		wait_ms = s <= 0 ? 1 : s * 1000;
+	}
+	if (d->flush_due_ms) {
+		int64_t f = d->flush_due_ms - now_ms;
+
+		if (f < 1)
+			f = 1;
+		if (wait_ms < 0 || f < wait_ms)
+			wait_ms = f;
+	}
+	if (wait_ms >= 0) {
+		its.it_value.tv_sec = wait_ms / 1000;
+		its.it_value.tv_nsec = (wait_ms % 1000) * 1000000;
+	}
+	timerfd_settime(d->timerfd, 0, &its, NULL);
+}
+
+static void schedule_flush(struct daemon *d)
+{
+	if (!d->flush_due_ms)
+		d->flush_due_ms = mono_ms() + FLUSH_DELAY_MS;
+}
+
+/*
+ * One wake-up: handle every waiting packet, make their lease changes
+ * durable with one fdatasync, then send every reply (group commit).
+ */
+static void serve_batch(struct daemon *d)
+{
+	bool replied[DHCP_IO_BATCH];
+	int n, i, r;
+
+	for (;;) {
+		int64_t now = (int64_t)time(NULL);
+
+		n = dhcp_io_receive(d->io);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			struct dhcp_rx rx;
+			size_t cap;
+			uint8_t *buf = dhcp_io_reply_buf(d->io, i, &cap);
+
+			dhcp_io_rx(d->io, i, &rx);
+			r = dhcp_server_handle(d->srv, &rx, now, buf, cap, &d->io->tx[i]);
+			replied[i] = r == DHCP_REPLY;
+		}
+		r = leasedb_commit(&d->db, d->srv);
+		if (r < 0) {
+			/* not durable, so not granted: clients retry and get the same lease */
+			log_msg(LOG_ERR, "cannot write the lease journal: %s; replies dropped",
+				strerror(-r));
+			continue;
+		}
+		dhcp_io_send(d->io, replied, n);
+		if (d->db.dirty)
+			schedule_flush(d);
+		if (n < DHCP_IO_BATCH)
+			return;
+	}
+}
+
+static void on_timer(struct daemon *d)
+{
+	uint64_t ticks;
+	int64_t now = (int64_t)time(NULL);
+
+	if (read(d->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_msg(LOG_WARNING, "timer: %s", strerror(errno));
+	if (d->srv && now >= d->next_expiry) {
+		d->next_expiry = dhcp_server_tick(d->srv, now);
+		schedule_flush(d);
+	}
+	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms) {
+		d->flush_due_ms = 0;
+		if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
+			schedule_flush(d);      /* try again a little later */
+	}
+}
+
+/* SIGHUP: re-read the definition's static hosts, as dnsmasq re-reads its hostsfile. */
+static void reload_hosts(struct daemon *d)
+{
+	struct netdef *def = NULL;
+	struct netdef_error err;
+	struct dhcp_error de;
+	const struct netdef_ip *ip;
+	char buf[600];
+
+	if (!d->srv)
+		return;
+	if (store_load(d->paths, d->def->name, &def, &err) < 0) {
+		netdef_error_format(&err, buf, sizeof(buf));
+		log_msg(LOG_ERR, "reload: %s; keeping the current hosts", buf);
+		return;
+	}
+	ip = dhcp_setup_find_ip(def);
+	if (!ip || dhcp_setup_hosts(ip, &d->setup, buf, sizeof(buf)) < 0 ||
+	    dhcp_server_set_hosts(d->srv, d->setup.cfg.hosts, d->setup.cfg.n_hosts, &de) < 0) {
+		log_msg(LOG_ERR, "reload: cannot use the new static hosts; keeping the old");
+		netdef_free(def);
+		return;
+	}
+	/* the setup's hosts point into the new definition now */
+	netdef_free(d->def);
+	d->def = def;
+	log_msg(LOG_INFO, "reloaded %zu static hosts", ip->n_hosts);
+}
+
+static void on_signal(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload_hosts(d);
+		else
+			d->stop = true;
+	}
+}
+
+static int add_fd(struct daemon *d, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int open_loop(struct daemon *d, char *msg, size_t size)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0 || add_fd(d, d->sigfd) ||
+	    add_fd(d, d->timerfd) || (d->io && add_fd(d, d->io->udp_fd))) {
+		snprintf(msg, size, "cannot set up the event loop: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* The state directory belongs to the service user: it rewrites files there. */
+static int prepare_statedir(struct daemon *d, char *msg, size_t size)
+{
+	uid_t uid;
+	gid_t gid;
+	int r;
+
+	if ((r = mkdir_parents(d->paths->statedir, 0755)) < 0 ||
+	    (r = privdrop_user(&uid, &gid)) < 0) {
+		snprintf(msg, size, "cannot prepare %s: %s", d->paths->statedir, strerror(-r));
+		return r;
+	}
+	if (chown(d->paths->statedir, uid, gid) < 0) {
+		r = -errno;
+		snprintf(msg, size, "cannot give %s to the service user: %s", d->paths->statedir,
+			 strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static int open_dhcp(struct daemon *d, char *msg, size_t size)
+{
+	struct dhcp_error de;
+	int r;
+
+	r = dhcp_setup_build(d->def, &d->setup, msg, size);
+	if (r <= 0)
+		return r;
+	d->setup.cfg.on_event = on_dhcp_event;
+	d->setup.cfg.userdata = d;
+	if ((r = dhcp_server_new(&d->setup.cfg, &d->srv, &de)) < 0) {
+		snprintf(msg, size, "%s", de.message);
+		return r;
+	}
+	d->io = calloc(1, sizeof(*d->io));
+	if (!d->io) {
+		snprintf(msg, size, "out of memory");
+		return -ENOMEM;
+	}
+	if ((r = dhcp_io_open(d->io, d->def->bridge_name, d->setup.cfg.server_addr, msg,
+			      size)) < 0)
+		return r;
+	if ((r = prepare_statedir(d, msg, size)) < 0 ||
+	    (r = leasedb_open(&d->db, d->paths, d->def->name, d->def->bridge_name, d->srv,
+			      (int64_t)time(NULL), msg, size)) < 0)
+		return r;
+	d->next_expiry = dhcp_server_tick(d->srv, (int64_t)time(NULL));
+	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", d->def->bridge_name,
+		dhcp_server_lease_count(d->srv));
+	return 0;
+}
+
+static void report_ready(int ready_fd, const char *error)
+{
+	char line[600];
+	int n;
+
+	if (ready_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), error ? "ERR %s\n" : "OK\n", error);
+	if (write(ready_fd, line, (size_t)n) < 0)
+		log_msg(LOG_WARNING, "cannot report readiness: %s", strerror(errno));
+	close(ready_fd);
+}
+
+static void loop(struct daemon *d)
+{
+	struct epoll_event evs[8];
+	int n, i;
+
+	while (!d->stop) {
+		arm_timer(d);
+		n = epoll_wait(d->epfd, evs, 8, -1);
+		if (n < 0 && errno != EINTR) {
+			log_msg(LOG_ERR, "epoll: %s", strerror(errno));
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.fd == d->sigfd)
+				on_signal(d);
+			else if (evs[i].data.fd == d->timerfd)
+				on_timer(d);
+			else if (d->io && evs[i].data.fd == d->io->udp_fd)
+				serve_batch(d);
+		}
+	}
+}
+
+static void teardown(struct daemon *d)
+{
+	if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
+		log_msg(LOG_ERR, "could not write the lease file at exit");
+	leasedb_close(&d->db);
+	if (d->io)
+		dhcp_io_close(d->io);
+	free(d->io);
+	dhcp_server_free(d->srv);
+	dhcp_setup_free(&d->setup);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	if (d->sigfd >= 0)
+		close(d->sigfd);
+	if (d->timerfd >= 0)
+		close(d->timerfd);
+	netdef_free(d->def);
+}
+
+int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
+	       bool foreground)
+{
+	struct daemon d = { .paths = paths, .def = def, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	char msg[512];
+	int rc = 1;
+
+	d.db.journal_fd = -1;
+	d.next_expiry = LEASE_EXPIRES_NEVER;
+	log_open(def->name, foreground);
+	if (open_dhcp(&d, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
+	    privdrop(false, msg, sizeof(msg)) < 0) {
+		log_msg(LOG_ERR, "%s", msg);
+		report_ready(ready_fd, msg);
+		goto out;
+	}
+	log_msg(LOG_INFO, "serving network %s on %s", def->name, def->bridge_name);
+	report_ready(ready_fd, NULL);
+	sd_notify(0, "READY=1");
+	loop(&d);
+	sd_notify(0, "STOPPING=1");
+	log_msg(LOG_INFO, "stopping");
+	rc = 0;
+out:
+	teardown(&d);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/leasedb.h"
+#include "netd/atomic_file.h"
+#include "netd/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LEASE_FILE_MAX (64u << 20)      /* far above 60 000 leases */
+#define JOURNAL_FOLD_AT (1u << 20)      /* fold the journal once it passes 1 MiB */
+
+static void report_problem(void *userdata, const struct lease_error *e)
+{
+	const char *what = userdata;
+
+	if (e->line)
+		log_msg(LOG_WARNING, "%s: line/record %u skipped: %s", what, e->line, e->message);
+	else
+		log_msg(LOG_WARNING, "%s: %s", what, e->message);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
+{
+	const uint8_t *data;
+	size_t len;
+	int r;
+
+	dhcp_server_journal_pending(srv, &data, &len);
+	if (!len)
+		return 0;
+	if ((r = write_all(db->journal_fd, data, len)) < 0)
+		return r;
+	if (fdatasync(db->journal_fd) < 0)
+		return -errno;
+	db->journal_size += len;
+	dhcp_server_journal_clear(srv);
+	db->dirty = true;
+	return 0;
+}
+
+int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
+{
+	struct lease_buf text = { 0 }, status = { 0 };
+	struct lease_error err;
+	int r;
+
+	if ((r = dhcp_server_format_leases(srv, &text)) < 0 ||
+	    (r = dhcp_server_format_status(srv, &status)) < 0)
+		goto out;
+	if ((r = lease_file_save(db->leases_path, text.data, text.len, &err)) < 0) {
+		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, err.message);
+		goto out;
+	}
+	if ((r = lease_file_save(db->status_path, status.data, status.len, &err)) < 0)
+		log_msg(LOG_ERR, "cannot write %s: %s", db->status_path, err.message);
+	db->dirty = false;
+	/* the lease file now holds everything the journal says: it may be emptied */
+	if (db->journal_size >= JOURNAL_FOLD_AT && ftruncate(db->journal_fd, 0) == 0)
+		db->journal_size = 0;
+	r = 0;
+out:
+	lease_buf_free(&text);
+	lease_buf_free(&status);
+	return r;
+}
+
+static int read_optional(const char *path, char **buf, size_t *len)
+{
+	int r = read_small_file(path, LEASE_FILE_MAX, buf, len);
+
+	if (r == -ENOENT) {
+		*buf = NULL;
+		*len = 0;
+		return 0;
+	}
+	return r;
+}
+
+int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char *name,
+		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
+		 size_t msg_size)
+{
+	char *text = NULL, *journal = NULL;
+	size_t text_len, journal_len, good = 0;
+	int r;
+
+	memset(db, 0, sizeof(*db));
+	db->journal_fd = -1;
+	if (!vnetd_path(db->leases_path, sizeof(db->leases_path), paths->statedir, NULL, name,
+			".leases") ||
+	    !vnetd_path(db->journal_path, sizeof(db->journal_path), paths->statedir, NULL, name,
+			".journal") ||
+	    snprintf(db->status_path, sizeof(db->status_path), "%s/%s.status", paths->statedir,
+		     bridge) >= (int)sizeof(db->status_path)) {
+		snprintf(msg, msg_size, "state directory path too long");
+		return -ENAMETOOLONG;
+	}
+	db->journal_fd = open(db->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (db->journal_fd < 0) {
+		r = -errno;
+		snprintf(msg, msg_size, "cannot open %s: %s", db->journal_path, strerror(-r));
+		return r;
+	}
+	if ((r = read_optional(db->leases_path, &text, &text_len)) < 0 ||
+	    (r = read_optional(db->journal_path, &journal, &journal_len)) < 0) {
+		snprintf(msg, msg_size, "cannot read the lease files in %s: %s", paths->statedir,
+			 strerror(-r));
+		goto out;
+	}
+	r = dhcp_server_load(srv, text ? text : "", text_len, (const uint8_t *)journal,
+			     journal_len, now, report_problem, db->leases_path, &good);
+	if (r < 0) {
+		snprintf(msg, msg_size, "cannot load leases: %s", strerror(-r));
+		goto out;
+	}
+	if (good < journal_len)
+		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped",
+			db->journal_path, journal_len - good);
+	/* fold: the lease file takes everything, then the journal starts empty */
+	dhcp_server_journal_clear(srv);
+	if ((r = leasedb_flush(db, srv)) < 0) {
+		snprintf(msg, msg_size, "cannot write %s", db->leases_path);
+		goto out;
+	}
+	if (ftruncate(db->journal_fd, 0) < 0 || fsync(db->journal_fd) < 0) {
+		r = -errno;
+		snprintf(msg, msg_size, "cannot empty %s: %s", db->journal_path, strerror(-r));
+		goto out;
+	}
+	db->journal_size = 0;
+	r = 0;
+out:
+	free(text);
+	free(journal);
+	return r;
+}
+
+void leasedb_close(struct leasedb *db)
+{
+	if (db->journal_fd >= 0)
+		close(db->journal_fd);
+	db->journal_fd = -1;
+}
