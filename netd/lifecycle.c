@@ -3,6 +3,8 @@
 #include "bridge/bridge.h"
 #include "nat/nat.h"
 #include "netd/netdef-internal.h"
+#include "netd/proc.h"
+#include "netd/spawn.h"
 #include "netd/store.h"
 
 #include <arpa/inet.h>
@@ -17,9 +19,13 @@
 
 #define UNDO_MAX 16
 
+struct start_ctx;
+
 struct undo_step {
-	void (*fn)(struct bridge_ctx *nl, const char *arg);
+	void (*fn)(struct start_ctx *c, const struct undo_step *u);
 	char arg[NETDEF_NAME_MAX + 1];      /* a bridge or a network name */
+	pid_t pid;                          /* a daemon */
+	uint64_t pid_start;
 };
 
 struct start_ctx {
@@ -31,6 +37,7 @@ struct start_ctx {
 	size_t n_undo;
 	char *msg;
 	size_t msg_size;
+	int lock_fd;                    /* the daemon must not inherit the lock */
 };
 
 static int failf(struct start_ctx *c, int code, const char *fmt, ...)
@@ -61,15 +68,20 @@ static int fault(struct start_ctx *c, const char *step)
 	return 0;
 }
 
-static void push_undo(struct start_ctx *c, void (*fn)(struct bridge_ctx *, const char *),
-		      const char *arg)
+static struct undo_step *push_undo(struct start_ctx *c,
+				    void (*fn)(struct start_ctx *, const struct undo_step *),
+				    const char *arg)
 {
+	struct undo_step *u;
+
 	/* UNDO_MAX is far above the steps start has; overflowing is a bug */
 	if (c->n_undo >= UNDO_MAX)
 		abort();
-	c->undo[c->n_undo].fn = fn;
-	snprintf(c->undo[c->n_undo].arg, sizeof(c->undo[0].arg), "%s", arg);
-	c->n_undo++;
+	u = &c->undo[c->n_undo++];
+	memset(u, 0, sizeof(*u));
+	u->fn = fn;
+	snprintf(u->arg, sizeof(u->arg), "%s", arg ? arg : "");
+	return u;
 }
 
 static void unwind(struct start_ctx *c)
@@ -77,19 +89,19 @@ static void unwind(struct start_ctx *c)
 	while (c->n_undo) {
 		struct undo_step *u = &c->undo[--c->n_undo];
 
-		u->fn(c->nl, u->arg);
+		u->fn(c, u);
 	}
 }
 
-static void undo_bridge(struct bridge_ctx *nl, const char *name)
+static void undo_bridge(struct start_ctx *c, const struct undo_step *u)
 {
-	bridge_delete(nl, name, NULL);
+	bridge_delete(c->nl, u->arg, NULL);
 }
 
-static void undo_firewall(struct bridge_ctx *nl, const char *network)
+static void undo_firewall(struct start_ctx *c, const struct undo_step *u)
 {
-	(void)nl;
-	nat_remove(network, NULL);
+	(void)c;
+	nat_remove(u->arg, NULL);
 }
 
 static int check_conflicts(struct start_ctx *c)
@@ -191,7 +203,8 @@ static int add_addresses(struct start_ctx *c)
 }
 
 /*
- * nat and route forward between the bridge and the outside. Like libvirt,
+ * nat, route and open forward between the bridge and the outside (open is
+ * routing with no rules at all). Like libvirt,
  * forwarding is switched on and left on at stop: another network (or the
  * admin) may rely on it, and turning it off under them would cut them off.
  */
@@ -200,7 +213,7 @@ static int enable_forwarding(struct start_ctx *c)
 	struct bridge_error be;
 	int r;
 
-	if (c->def->forward.mode != NETDEF_FWD_NAT && c->def->forward.mode != NETDEF_FWD_ROUTE)
+	if (!c->def->forward.given)
 		return 0;
 	if ((r = bridge_sysctl_set("ipv4/ip_forward", "1", NULL, 0, &be)) < 0)
 		return failf(c, r, "%s", be.message);
@@ -268,6 +281,30 @@ static int bring_up(struct start_ctx *c)
 	return 0;
 }
 
+static void undo_daemon(struct start_ctx *c, const struct undo_step *u)
+{
+	(void)c;
+	proc_terminate(u->pid, u->pid_start, 5000);
+}
+
+/* The serving daemon: DHCP now, DNS later. start returns once it is ready. */
+static int start_daemon(struct start_ctx *c)
+{
+	struct undo_step *u;
+	int r;
+
+	if ((r = fault(c, "daemon")) < 0)
+		return r;
+	r = spawn_daemon(c->paths, c->def, &c->st.daemon_pid, &c->st.daemon_start, c->msg,
+			 c->msg_size);
+	if (r < 0)
+		return r;
+	u = push_undo(c, undo_daemon, NULL);
+	u->pid = c->st.daemon_pid;
+	u->pid_start = c->st.daemon_start;
+	return 0;
+}
+
 static int record_state(struct start_ctx *c)
 {
 	int r;
@@ -281,6 +318,12 @@ static int record_state(struct start_ctx *c)
 	if ((r = state_write(c->paths, &c->st)) < 0)
 		return failf(c, r, "cannot write the run state in %s: %s", c->paths->rundir,
 			     strerror(-r));
+	if (c->st.daemon_pid && (r = state_write_pidfile(c->paths, c->def->name,
+							 c->st.daemon_pid)) < 0) {
+		state_remove(c->paths, c->def->name);
+		return failf(c, r, "cannot write the pid file in %s: %s", c->paths->rundir,
+			     strerror(-r));
+	}
 	return 0;
 }
 
@@ -313,6 +356,8 @@ static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
 {
 	struct bridge_link_info li;
 
+	if (st->daemon_pid)
+		proc_terminate(st->daemon_pid, st->daemon_start, 5000);
 	if (st->firewall)
 		nat_remove(st->name, NULL);
 	if (st->bridge_created && bridge_link_query(nl, st->bridge, &li, NULL) == 0 &&
@@ -337,7 +382,8 @@ enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const ch
 	if (bridge_open(&nl, NULL) < 0)
 		return NET_ACTIVE;      /* cannot tell; trust the record */
 	if (bridge_link_query(nl, st.bridge, &li, NULL) == 0 && li.exists &&
-	    (!st.bridge_created || li.ifindex == st.ifindex))
+	    (!st.bridge_created || li.ifindex == st.ifindex) &&
+	    (!st.daemon_pid || proc_alive(st.daemon_pid, st.daemon_start)))
 		status = NET_ACTIVE;
 	bridge_close(nl);
 	return status;
@@ -365,7 +411,7 @@ static int start_locked(struct start_ctx *c, const char *name)
 	if ((r = create_bridge(c)) < 0 || (r = set_link_sysctls(c)) < 0 ||
 	    (r = add_addresses(c)) < 0 || (r = install_firewall(c)) < 0 ||
 	    (r = bring_up(c)) < 0 || (r = enable_forwarding(c)) < 0 ||
-	    (r = record_state(c)) < 0) {
+	    (r = start_daemon(c)) < 0 || (r = record_state(c)) < 0) {
 		unwind(c);
 		return r;
 	}
@@ -413,6 +459,12 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
 	}
 	if (r < 0)
 		goto out;
+	/* the daemon first: it writes the lease file one last time as it goes */
+	if (st.daemon_pid && (r = proc_terminate(st.daemon_pid, st.daemon_start, 5000)) < 0) {
+		snprintf(msg, msg_size, "the daemon (pid %d) does not stop: %s",
+			 (int)st.daemon_pid, strerror(-r));
+		goto out;
+	}
 	if (st.firewall) {
 		struct nat_error ne;
 
