@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,29 +26,15 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
+			 mode_t mode)
 {
-	char copy[PATH_MAX];
-	int fd, r = 0;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode)
-{
-	char tmp[PATH_MAX];
+	char tmp[NAME_MAX + 1];
 	int fd, r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -errno;
 	r = write_all(fd, data, len);
@@ -59,13 +44,34 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return r;
 	}
-	return fsync_dir_of(path);
+	/* the rename itself is durable only once the directory is synced */
+	return fsync(dirfd) < 0 ? -errno : 0;
+}
+
+int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char copy[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int dirfd, r;
+
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
+	if (slash == path)
+		copy[1] = '\0';
+	else if (slash)
+		copy[slash - path] = '\0';
+	dirfd = open(slash ? copy : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	r = atomic_file_write_at(dirfd, slash ? slash + 1 : path, data, len, mode);
+	close(dirfd);
+	return r;
 }
 
 int mkdir_parents(const char *path, mode_t mode)

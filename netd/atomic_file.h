@@ -13,6 +13,14 @@
 /* 0 or negative errno. */
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * The same, for `name` inside the directory open as `dirfd`: a process that
+ * dropped privileges keeps writing there through a descriptor opened before,
+ * whatever the permissions of the directories above it.
+ */
+int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
+			 mode_t mode);
+
 /* Create a directory and its parents (like mkdir -p); 0 or negative errno. */
 int mkdir_parents(const char *path, mode_t mode);
 

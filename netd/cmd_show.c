@@ -2,6 +2,7 @@
 /* vnetd list [--all], vnetd info NAME, vnetd dumpxml NAME */
 #include "netd/lifecycle.h"
 #include "nat/nat.h"
+#include "netd/proc.h"
 #include "netd/store.h"
 #include "netd/vnetd.h"
 
@@ -119,6 +120,16 @@ static const char *firewall_state(const char *name, const struct run_state *st)
 	return r ? "installed" : "missing";
 }
 
+static void print_process(const char *label, pid_t pid, uint64_t start)
+{
+	if (!pid)
+		printf("%-16s%s\n", label, "none");
+	else if (proc_alive(pid, start))
+		printf("%-16srunning (pid %d)\n", label, (int)pid);
+	else
+		printf("%-16sdead (was pid %d; 'stop' cleans up)\n", label, (int)pid);
+}
+
 int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 {
 	struct netdef *def = NULL;
@@ -152,8 +163,11 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 	       def && def->bridge_name[0] ? def->bridge_name : "-");
 	if (def)
 		print_definition_facts(def);
-	if (s != NET_INACTIVE)
+	if (s != NET_INACTIVE) {
 		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
+		print_process("Daemon:", st.daemon_pid, st.daemon_start);
+		print_process("Keeper:", st.keeper_pid, st.keeper_start);
+	}
 	netdef_free(def);
 	return 0;
 }

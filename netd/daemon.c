@@ -6,6 +6,7 @@
 #include "netd/leasedb.h"
 #include "netd/log.h"
 #include "netd/privdrop.h"
+#include "netd/spawn.h"
 #include "netd/store.h"
 
 #include <errno.h>
@@ -264,19 +265,6 @@ static int open_dhcp(struct daemon *d, char *msg, size_t size)
 	return 0;
 }
 
-static void report_ready(int ready_fd, const char *error)
-{
-	char line[600];
-	int n;
-
-	if (ready_fd < 0)
-		return;
-	n = snprintf(line, sizeof(line), error ? "ERR %s\n" : "OK\n", error);
-	if (write(ready_fd, line, (size_t)n) < 0)
-		log_msg(LOG_WARNING, "cannot report readiness: %s", strerror(errno));
-	close(ready_fd);
-}
-
 static void loop(struct daemon *d)
 {
 	struct epoll_event evs[8];
@@ -326,17 +314,17 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	char msg[512];
 	int rc = 1;
 
-	d.db.journal_fd = -1;
+	d.db.journal_fd = d.db.dir_fd = -1;
 	d.next_expiry = LEASE_EXPIRES_NEVER;
 	log_open(def->name, foreground);
 	if (open_dhcp(&d, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(false, msg, sizeof(msg)) < 0) {
 		log_msg(LOG_ERR, "%s", msg);
-		report_ready(ready_fd, msg);
+		spawn_report(ready_fd, msg);
 		goto out;
 	}
 	log_msg(LOG_INFO, "serving network %s on %s", def->name, def->bridge_name);
-	report_ready(ready_fd, NULL);
+	spawn_report(ready_fd, NULL);
 	sd_notify(0, "READY=1");
 	loop(&d);
 	sd_notify(0, "STOPPING=1");

@@ -61,18 +61,20 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 {
 	struct lease_buf text = { 0 }, status = { 0 };
-	struct lease_error err;
 	int r;
 
 	if ((r = dhcp_server_format_leases(srv, &text)) < 0 ||
 	    (r = dhcp_server_format_status(srv, &status)) < 0)
 		goto out;
-	if ((r = lease_file_save(db->leases_path, text.data, text.len, &err)) < 0) {
-		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, err.message);
+	r = atomic_file_write_at(db->dir_fd, db->leases_name, text.data, text.len, 0644);
+	if (r < 0) {
+		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
 		goto out;
 	}
-	if ((r = lease_file_save(db->status_path, status.data, status.len, &err)) < 0)
-		log_msg(LOG_ERR, "cannot write %s: %s", db->status_path, err.message);
+	r = atomic_file_write_at(db->dir_fd, db->status_name, status.data, status.len, 0644);
+	if (r < 0)
+		log_msg(LOG_ERR, "cannot write the status file of %s: %s", db->leases_path,
+			strerror(-r));
 	db->dirty = false;
 	/* the lease file now holds everything the journal says: it may be emptied */
 	if (db->journal_size >= JOURNAL_FOLD_AT && ftruncate(db->journal_fd, 0) == 0)
@@ -105,17 +107,24 @@ int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char
 	int r;
 
 	memset(db, 0, sizeof(*db));
-	db->journal_fd = -1;
+	db->journal_fd = db->dir_fd = -1;
 	if (!vnetd_path(db->leases_path, sizeof(db->leases_path), paths->statedir, NULL, name,
 			".leases") ||
 	    !vnetd_path(db->journal_path, sizeof(db->journal_path), paths->statedir, NULL, name,
 			".journal") ||
-	    snprintf(db->status_path, sizeof(db->status_path), "%s/%s.status", paths->statedir,
-		     bridge) >= (int)sizeof(db->status_path)) {
+	    snprintf(db->leases_name, sizeof(db->leases_name), "%s.leases", name) < 0 ||
+	    snprintf(db->status_name, sizeof(db->status_name), "%s.status", bridge) < 0) {
 		snprintf(msg, msg_size, "state directory path too long");
 		return -ENAMETOOLONG;
 	}
-	db->journal_fd = open(db->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	db->dir_fd = open(paths->statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (db->dir_fd < 0) {
+		r = -errno;
+		snprintf(msg, msg_size, "cannot open %s: %s", paths->statedir, strerror(-r));
+		return r;
+	}
+	db->journal_fd = openat(db->dir_fd, strrchr(db->journal_path, '/') + 1,
+				O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (db->journal_fd < 0) {
 		r = -errno;
 		snprintf(msg, msg_size, "cannot open %s: %s", db->journal_path, strerror(-r));
@@ -159,5 +168,7 @@ void leasedb_close(struct leasedb *db)
 {
 	if (db->journal_fd >= 0)
 		close(db->journal_fd);
-	db->journal_fd = -1;
+	if (db->dir_fd >= 0)
+		close(db->dir_fd);
+	db->journal_fd = db->dir_fd = -1;
 }

@@ -16,9 +16,11 @@
 #include <stdint.h>
 
 struct leasedb {
-	char leases_path[PATH_MAX];
+	char leases_path[PATH_MAX];     /* for messages */
 	char journal_path[PATH_MAX];
-	char status_path[PATH_MAX];
+	char leases_name[NAME_MAX + 1]; /* inside the state directory */
+	char status_name[NAME_MAX + 1];
+	int dir_fd;                     /* the state directory, opened while privileged */
 	int journal_fd;
 	size_t journal_size;
 	bool dirty;             /* the lease file lags behind memory */

@@ -2,6 +2,9 @@
 #include "netd/lifecycle.h"
 #include "bridge/bridge.h"
 #include "nat/nat.h"
+#include "netd/daemon.h"
+#include "netd/firewall.h"
+#include "netd/keeper.h"
 #include "netd/netdef-internal.h"
 #include "netd/proc.h"
 #include "netd/spawn.h"
@@ -223,41 +226,11 @@ static int enable_forwarding(struct start_ctx *c)
 /* The firewall for the forward mode, as one nftables table of the network's own. */
 static int install_firewall(struct start_ctx *c)
 {
-	struct nat_config cfg = {
-		.network = c->def->name,
-		.bridge = c->def->bridge_name,
-		.outdev = c->def->forward.dev,
-	};
-	const struct netdef_forward *fw = &c->def->forward;
+	struct nat_config cfg;
 	struct nat_error ne;
-	size_t i;
 	int r;
 
-	if (!fw->given)
-		cfg.mode = NAT_MODE_ISOLATED;
-	else if (fw->mode == NETDEF_FWD_NAT)
-		cfg.mode = NAT_MODE_NAT;
-	else if (fw->mode == NETDEF_FWD_ROUTE)
-		cfg.mode = NAT_MODE_ROUTE;
-	else
-		cfg.mode = NAT_MODE_OPEN;
-	for (i = 0; i < c->def->n_ips && i < NAT_MAX_SUBNETS; i++) {
-		const struct netdef_ip *ip = &c->def->ips[i];
-
-		cfg.subnets[i].net.s_addr = htonl(ntohl(ip->address.s_addr) &
-						  netdef_mask(ip->prefix));
-		cfg.subnets[i].prefix = ip->prefix;
-		cfg.n_subnets++;
-	}
-	if (fw->has_nat_addr) {
-		cfg.has_addr_range = true;
-		cfg.addr_start = fw->nat_addr_start;
-		cfg.addr_end = fw->nat_addr_end;
-	}
-	if (fw->has_nat_port) {
-		cfg.port_start = fw->nat_port_start;
-		cfg.port_end = fw->nat_port_end;
-	}
+	firewall_config(c->def, &cfg);
 	if ((r = fault(c, "firewall")) < 0)
 		return r;
 	if ((r = nat_install(&cfg, &ne)) < 0)
@@ -287,6 +260,13 @@ static void undo_daemon(struct start_ctx *c, const struct undo_step *u)
 	proc_terminate(u->pid, u->pid_start, 5000);
 }
 
+static int daemon_child(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
+			void *arg)
+{
+	(void)arg;
+	return daemon_run(paths, def, ready_fd, false);
+}
+
 /* The serving daemon: DHCP now, DNS later. start returns once it is ready. */
 static int start_daemon(struct start_ctx *c)
 {
@@ -295,13 +275,40 @@ static int start_daemon(struct start_ctx *c)
 
 	if ((r = fault(c, "daemon")) < 0)
 		return r;
-	r = spawn_daemon(c->paths, c->def, &c->st.daemon_pid, &c->st.daemon_start, c->msg,
-			 c->msg_size);
+	r = spawn_process(c->paths, c->def, daemon_child, NULL, &c->st.daemon_pid,
+			  &c->st.daemon_start, c->msg, c->msg_size);
 	if (r < 0)
 		return r;
 	u = push_undo(c, undo_daemon, NULL);
 	u->pid = c->st.daemon_pid;
 	u->pid_start = c->st.daemon_start;
+	return 0;
+}
+
+static void undo_keeper(struct start_ctx *c, const struct undo_step *u)
+{
+	(void)c;
+	proc_terminate(u->pid, u->pid_start, 5000);
+}
+
+/* The keeper puts the firewall back if someone deletes it (none for open). */
+static int start_keeper(struct start_ctx *c)
+{
+	struct keeper_target t = { c->st.daemon_pid, c->st.daemon_start };
+	struct undo_step *u;
+	int r;
+
+	if (!c->st.firewall)
+		return 0;
+	if ((r = fault(c, "keeper")) < 0)
+		return r;
+	r = spawn_process(c->paths, c->def, keeper_run, &t, &c->st.keeper_pid,
+			  &c->st.keeper_start, c->msg, c->msg_size);
+	if (r < 0)
+		return r;
+	u = push_undo(c, undo_keeper, NULL);
+	u->pid = c->st.keeper_pid;
+	u->pid_start = c->st.keeper_start;
 	return 0;
 }
 
@@ -356,6 +363,8 @@ static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
 {
 	struct bridge_link_info li;
 
+	if (st->keeper_pid)
+		proc_terminate(st->keeper_pid, st->keeper_start, 5000);
 	if (st->daemon_pid)
 		proc_terminate(st->daemon_pid, st->daemon_start, 5000);
 	if (st->firewall)
@@ -411,7 +420,8 @@ static int start_locked(struct start_ctx *c, const char *name)
 	if ((r = create_bridge(c)) < 0 || (r = set_link_sysctls(c)) < 0 ||
 	    (r = add_addresses(c)) < 0 || (r = install_firewall(c)) < 0 ||
 	    (r = bring_up(c)) < 0 || (r = enable_forwarding(c)) < 0 ||
-	    (r = start_daemon(c)) < 0 || (r = record_state(c)) < 0) {
+	    (r = start_daemon(c)) < 0 || (r = start_keeper(c)) < 0 ||
+	    (r = record_state(c)) < 0) {
 		unwind(c);
 		return r;
 	}
@@ -459,7 +469,13 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
 	}
 	if (r < 0)
 		goto out;
-	/* the daemon first: it writes the lease file one last time as it goes */
+	/* the keeper first, or it would put the table back; then the daemon,
+	 * which writes the lease file one last time as it goes */
+	if (st.keeper_pid && (r = proc_terminate(st.keeper_pid, st.keeper_start, 5000)) < 0) {
+		snprintf(msg, msg_size, "the keeper (pid %d) does not stop: %s",
+			 (int)st.keeper_pid, strerror(-r));
+		goto out;
+	}
 	if (st.daemon_pid && (r = proc_terminate(st.daemon_pid, st.daemon_start, 5000)) < 0) {
 		snprintf(msg, msg_size, "the daemon (pid %d) does not stop: %s",
 			 (int)st.daemon_pid, strerror(-r));

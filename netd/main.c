@@ -14,8 +14,9 @@ static const struct vnetd_cmd commands[] = {
 	{ "info", cmd_info, "NAME", "show a network's state, bridge and addresses" },
 	{ "dumpxml", cmd_dumpxml, "NAME", "print a network's definition" },
 	{ "autostart", cmd_autostart, "NAME [--disable]", "start a network at boot (or not)" },
-	{ "start", cmd_start, "NAME | --autostart", "build a network's bridge and addresses" },
+	{ "start", cmd_start, "NAME | --autostart", "build a network and start its daemon" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
+	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -62,6 +62,30 @@ static bool parse_line(struct run_state *st, const char *key, const char *v)
 		st->firewall = n;
 		return true;
 	}
+	if (!strcmp(key, "daemon_pid")) {
+		if (!netdef_parse_uint(v, INT32_MAX, &n))
+			return false;
+		st->daemon_pid = (pid_t)n;
+		return true;
+	}
+	if (!strcmp(key, "daemon_start")) {
+		if (!netdef_parse_uint(v, UINT64_MAX, &n))
+			return false;
+		st->daemon_start = n;
+		return true;
+	}
+	if (!strcmp(key, "keeper_pid")) {
+		if (!netdef_parse_uint(v, INT32_MAX, &n))
+			return false;
+		st->keeper_pid = (pid_t)n;
+		return true;
+	}
+	if (!strcmp(key, "keeper_start")) {
+		if (!netdef_parse_uint(v, UINT64_MAX, &n))
+			return false;
+		st->keeper_start = n;
+		return true;
+	}
 	if (!strcmp(key, "ifindex")) {
 		if (!netdef_parse_uint(v, INT32_MAX, &n))
 			return false;
@@ -167,6 +191,12 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 		st->uuid, st->bridge, st->bridge_created, st->ifindex);
 	fprintf(f, "forward=%s\nfirewall=%d\nstarted=%lld\n", netdef_forward_mode_name(st->mode),
 		st->firewall, st->started);
+	if (st->daemon_pid)
+		fprintf(f, "daemon_pid=%d\ndaemon_start=%llu\n", (int)st->daemon_pid,
+			(unsigned long long)st->daemon_start);
+	if (st->keeper_pid)
+		fprintf(f, "keeper_pid=%d\nkeeper_start=%llu\n", (int)st->keeper_pid,
+			(unsigned long long)st->keeper_start);
 	for (i = 0; i < st->n_addrs; i++)
 		fprintf(f, "address=%s\n", st->addrs[i]);
 	if (fclose(f) != 0) {
@@ -182,9 +212,22 @@ int state_remove(const struct vnetd_paths *paths, const char *name)
 {
 	char path[PATH_MAX];
 
+	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".pid"))
+		unlink(path);
 	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
 		return -EINVAL;
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t pid)
+{
+	char path[PATH_MAX], text[32];
+	int n;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".pid"))
+		return -EINVAL;
+	n = snprintf(text, sizeof(text), "%d\n", (int)pid);
+	return atomic_file_write(path, text, (size_t)n, 0644);
 }
 
 int state_lock(const struct vnetd_paths *paths, const char *name)

@@ -10,6 +10,8 @@
 #include "netd/vnetd.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #define STATE_MAX_ADDRS 16
 
@@ -21,6 +23,10 @@ struct run_state {
 	int ifindex;                    /* to never delete a namesake */
 	enum netdef_forward_mode mode;
 	bool firewall;                  /* the nftables table vnetd-NAME is ours */
+	pid_t daemon_pid;               /* the serving daemon, 0 if none */
+	uint64_t daemon_start;          /* its start time (see proc.h) */
+	pid_t keeper_pid;               /* the firewall keeper, 0 if none */
+	uint64_t keeper_start;
 	long long started;              /* unix time */
 	size_t n_addrs;
 	char addrs[STATE_MAX_ADDRS][24]; /* "a.b.c.d/p" added by start */
@@ -30,7 +36,11 @@ struct run_state {
 int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
 	       char *msg, size_t msg_size);
 int state_write(const struct vnetd_paths *paths, const struct run_state *st);
+/* Removes NAME.state and NAME.pid. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
+
+/* RUNDIR/NAME.pid: the serving daemon's pid, for admins and scripts. */
+int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t pid);
 
 /*
  * Serialise start/stop of one network across processes: an exclusive flock

@@ -41,5 +41,6 @@ int cmd_dumpxml(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
 
 #endif

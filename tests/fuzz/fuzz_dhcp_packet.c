@@ -56,6 +56,33 @@ static struct dhcp_server *fuzz_pkt_server(void)
 	return fuzz_pkt_srv;
 }
 
+/*
+ * The store's invariants: the bound count is true, never more leases than
+ * the pool and the static host hold, every live record holds a distinct
+ * address that its bitmap bit marks, and both indexes find every record.
+ */
+static void fuzz_pkt_check(const struct dhcp_server *srv)
+{
+	const struct dhcp_store *st = &srv->store;
+	uint32_t i, bound = 0;
+
+	for (i = 0; i < st->n_rec; i++) {
+		const struct dhcp_lease *l = &st->rec[i];
+		uint32_t idx = dhcp_pool_index(&srv->pool, l->addr);
+
+		if (l->state == LS_UNUSED)
+			continue;
+		if (dhcp_store_by_addr(st, l->addr) != i)
+			abort();        /* two records claim one address */
+		if (l->state == LS_BOUND)
+			bound++;
+		if (l->state != LS_GHOST && idx != DHCP_NONE && !dhcp_pool_test(srv->pool.used, idx))
+			abort();
+	}
+	if (bound != st->n_bound || bound > 40)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dhcp_server *srv = fuzz_pkt_srv ? fuzz_pkt_srv : fuzz_pkt_server();
@@ -78,8 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	dhcp_server_journal_pending(srv, &j, &jlen);
 	dhcp_server_journal_clear(srv);
-	if (dhcp_server_lease_count(srv) > 40)
-		abort();        /* never more leases than the pool + static hosts */
+	fuzz_pkt_check(srv);
 	if (++fuzz_pkt_count % 512 == 0)
 		dhcp_server_tick(srv, fuzz_pkt_now);
 	return 0;

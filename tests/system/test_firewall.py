@@ -17,6 +17,7 @@ namespace. Networks use stp='off' so that bridge ports forward at once.
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -486,11 +487,56 @@ def test_stop_removes_only_its_own_network(host):
 
 # --- info, a deleted table, and faults --------------------------------------
 
-def test_info_shows_firewall_state(host):
+def wait_for(predicate, timeout=1.0, step=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def test_deleted_table_is_put_back(host):
     host.define(net_xml("nat"))
     host.run("start", "default")
+    golden = nft(host, "list", "table", "inet", TABLE).stdout
     assert parse_info(host.run("info", "default").stdout)["Firewall"] == "installed"
     nft(host, "delete", "table", "inet", TABLE)
+    # The keeper hears nftables' notification and reinstalls within a second.
+    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE]), vnetd_tables(host)
+    assert nft(host, "list", "table", "inet", TABLE).stdout == golden
+    assert parse_info(host.run("info", "default").stdout)["Firewall"] == "installed"
+    # A second deletion is repaired too.
+    nft(host, "delete", "table", "inet", TABLE)
+    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE])
+
+
+def test_keeper_keeps_only_net_admin(host):
+    host.define(net_xml("nat"))
+    host.run("start", "default")
+    info = parse_info(host.run("info", "default").stdout)
+    keeper = int(info["Keeper"].split("pid ")[1].rstrip(")"))
+    daemon = int(info["Daemon"].split("pid ")[1].rstrip(")"))
+    caps = {}
+    for pid in (keeper, daemon):
+        with open("/proc/%d/status" % pid) as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        caps[pid] = {k: int(fields[k].strip(), 16)
+                     for k in ("CapInh", "CapPrm", "CapEff", "CapAmb")}
+        assert int(fields["Uid"].split()[0]) != 0
+    assert caps[keeper]["CapEff"] == caps[keeper]["CapPrm"] == 1 << 12  # CAP_NET_ADMIN
+    assert caps[keeper]["CapInh"] == caps[keeper]["CapAmb"] == 0
+    assert all(v == 0 for v in caps[daemon].values())
+
+
+def test_stop_after_keeper_killed(host):
+    host.define(net_xml("nat"))
+    host.run("start", "default")
+    info = parse_info(host.run("info", "default").stdout)
+    keeper = int(info["Keeper"].split("pid ")[1].rstrip(")"))
+    os.kill(keeper, signal.SIGKILL)
+    nft(host, "delete", "table", "inet", TABLE)
+    time.sleep(0.3)
     assert parse_info(host.run("info", "default").stdout)["Firewall"] == "missing"
     cp = host.run("stop", "default")
     assert cp.stdout.strip() == "Network default stopped"

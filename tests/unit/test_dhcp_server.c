@@ -597,6 +597,7 @@ static void test_static_host_update(void **state)
 	assert_int_equal(handle(f->srv, &p, NOW0 + 10, &r), DHCP_REPLY);
 	assert_int_equal(rep_type(&r), DHCPNAK);
 	assert_int_equal(dora(f, 0x60, NOW0 + 10), ip4("192.168.122.200"));
+	assert_int_equal(dhcp_server_lease_count(f->srv), 1);   /* the old binding is gone */
 	/* A host address outside the subnet is refused, the old hosts stay. */
 	inet_pton(AF_INET, "10.0.0.1", &h.ip);
 	assert_int_equal(dhcp_server_set_hosts(f->srv, &h, 1, &err), -EINVAL);
@@ -621,6 +622,11 @@ static void test_same_address_after_expiry_and_release(void **state)
 	assert_int_equal(dhcp_server_lease_count(f->srv), 0);
 	again = dora(f, 0x56, NOW0 + 7200);
 	assert_int_equal(again, addr);
+	/* Expired but not yet ticked: a DISCOVER turns the binding into an offer. */
+	udhcpc_discover(&p, 0x56);
+	assert_int_equal(handle(f->srv, &p, NOW0 + 7200 + 3600, &r), DHCP_REPLY);
+	assert_int_equal(dhcp_server_lease_count(f->srv), 0);
+	assert_int_equal(dora(f, 0x56, NOW0 + 7200), addr);
 	/* Released, then a new guest comes first: still the old one back. */
 	ia.s_addr = htonl(addr);
 	inet_ntop(AF_INET, &ia, a, sizeof(a));

@@ -227,31 +227,6 @@ static void test_crc32c(void **state)
 	assert_int_equal(lease_crc32c((const uint8_t *)"123456789", 9), 0xe3069283);
 }
 
-static void test_save_atomic(void **state)
-{
-	char dir[] = "/tmp/vnetd-lease-XXXXXX", path[64], buf[128];
-	struct lease_error err = { 0 };
-	FILE *f;
-	size_t n;
-
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/default.leases", dir);
-	assert_int_equal(lease_file_save(path, "old\n", 4, &err), 0);
-	assert_int_equal(lease_file_save(path, "new\n", 4, &err), 0);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	assert_int_equal(n, 4);
-	assert_memory_equal(buf, "new\n", 4);
-	snprintf(buf, sizeof(buf), "%s.tmp", path);
-	assert_int_equal(access(buf, F_OK), -1);
-	unlink(path);
-	rmdir(dir);
-	assert_int_equal(lease_file_save("/nonexistent-dir/x.leases", "x", 1, &err), -ENOENT);
-	assert_non_null(strstr(err.message, "/nonexistent-dir/x.leases"));
-}
-
 static void test_status_empty(void **state)
 {
 	struct lease_buf b = { 0 };
@@ -273,7 +248,6 @@ int main(void)
 		cmocka_unit_test(test_journal_torn_record),
 		cmocka_unit_test(test_journal_corrupt_record),
 		cmocka_unit_test(test_crc32c),
-		cmocka_unit_test(test_save_atomic),
 		cmocka_unit_test(test_status_empty),
 	};
 

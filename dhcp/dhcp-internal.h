@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals of dhcp/ shared by its files, the unit tests and the fuzzers.
+ * Not part of the public contract: netd/ uses dhcp.h and lease.h only.
+ */
+#ifndef VNETD_DHCP_INTERNAL_H
+#define VNETD_DHCP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhcp/dhcp.h"
+
+/* ---- the one reader of untrusted bytes (reader.c) ---- */
+
+/* A cursor: every read checks the bytes left first; a failed read moves nothing. */
+struct dhcp_reader {
+	const uint8_t *data;
+	size_t pos;
+	size_t end;
+};
+
+void dhcp_rd_init(struct dhcp_reader *r, const uint8_t *data, size_t len);
+size_t dhcp_rd_left(const struct dhcp_reader *r);
+bool dhcp_rd_u8(struct dhcp_reader *r, uint8_t *v);
+bool dhcp_rd_u16(struct dhcp_reader *r, uint16_t *v);    /* network order in */
+bool dhcp_rd_u32(struct dhcp_reader *r, uint32_t *v);    /* network order in */
+bool dhcp_rd_bytes(struct dhcp_reader *r, void *out, size_t n);
+bool dhcp_rd_skip(struct dhcp_reader *r, size_t n);
+/* Borrow the next n bytes (no copy) and step over them. */
+bool dhcp_rd_ptr(struct dhcp_reader *r, size_t n, const uint8_t **out);
+/* A reader limited to the next n bytes; the parent steps over them. */
+bool dhcp_rd_sub(struct dhcp_reader *r, size_t n, struct dhcp_reader *sub);
+
+/* ---- the one writer of replies (builder.c) ---- */
+
+/* Checks capacity before every write; after a failed write `full` stays set. */
+struct dhcp_builder {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+	size_t reserve;         /* bytes kept back for what must end the message */
+	bool full;
+};
+
+void dhcp_wr_init(struct dhcp_builder *b, uint8_t *buf, size_t cap);
+size_t dhcp_wr_room(const struct dhcp_builder *b);       /* excluding reserve */
+bool dhcp_wr_u8(struct dhcp_builder *b, uint8_t v);
+bool dhcp_wr_u16(struct dhcp_builder *b, uint16_t v);    /* network order out */
+bool dhcp_wr_u32(struct dhcp_builder *b, uint32_t v);
+bool dhcp_wr_bytes(struct dhcp_builder *b, const void *p, size_t n);
+bool dhcp_wr_zero(struct dhcp_builder *b, size_t n);
+/* code, len, value as one unit: written whole or not at all (len <= 255). */
+bool dhcp_wr_option(struct dhcp_builder *b, uint8_t code, const void *p, size_t len);
+
+/* ---- RFC 2131 message (packet.c) ---- */
+
+#define DHCP_FIXED_LEN 236      /* RFC 2131 §2: op .. file */
+#define DHCP_COOKIE 0x63825363u /* 99.130.83.99 */
+#define DHCP_MIN_MSG 576        /* RFC 2132 §9.10: smallest max message size */
+#define DHCP_IPUDP_LEN 28
+
+enum {
+	DHCPDISCOVER = 1, DHCPOFFER, DHCPREQUEST, DHCPDECLINE, DHCPACK, DHCPNAK,
+	DHCPRELEASE, DHCPINFORM,
+};
+
+enum {
+	OPT_PAD = 0, OPT_SUBNET_MASK = 1, OPT_ROUTER = 3, OPT_DNS = 6, OPT_HOSTNAME = 12,
+	OPT_DOMAIN = 15, OPT_MTU = 26, OPT_BROADCAST = 28, OPT_REQUESTED_IP = 50,
+	OPT_LEASE_TIME = 51, OPT_OVERLOAD = 52, OPT_MSG_TYPE = 53, OPT_SERVER_ID = 54,
+	OPT_PRL = 55, OPT_MESSAGE = 56, OPT_MAX_SIZE = 57, OPT_T1 = 58, OPT_T2 = 59,
+	OPT_CLIENT_ID = 61, OPT_TFTP_SERVER = 66, OPT_BOOTFILE = 67, OPT_FQDN = 81,
+	OPT_RELAY_AGENT = 82, OPT_CLASSLESS_ROUTES = 121, OPT_END = 255,
+};
+
+/* A parsed request. Pointers borrow the packet bytes. */
+struct dhcp_msg {
+	uint8_t op, htype, hlen, hops;
+	uint32_t xid;
+	uint16_t secs, flags;
+	uint32_t ciaddr, yiaddr, siaddr, giaddr;       /* host order */
+	uint8_t chaddr[LEASE_CHADDR_MAX];
+
+	uint8_t type;                   /* option 53; 0 when absent */
+	bool has_reqip;
+	uint32_t reqip;                 /* option 50 */
+	bool has_server_id;
+	uint32_t server_id;             /* option 54 */
+	uint16_t max_size;              /* option 57, 0 when absent or < 576 */
+	const uint8_t *client_id;       /* option 61 */
+	uint8_t client_id_len;
+	const uint8_t *hostname;        /* option 12 */
+	uint8_t hostname_len;
+	const uint8_t *prl;             /* option 55 */
+	uint8_t prl_len;
+	const uint8_t *relay;           /* option 82 */
+	uint8_t relay_len;
+	bool has_relay;
+	uint8_t overload;               /* option 52 */
+};
+
+/* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP request). */
+int dhcp_msg_parse(const uint8_t *data, size_t len, struct dhcp_msg *m);
+
+/* ---- options (options.c) ---- */
+
+/* Encode libvirt <option> text for `number` into out[255]. Length or -EINVAL. */
+int dhcp_option_encode(unsigned number, const char *text, uint8_t out[255]);
+
+/* ---- open-addressing hash table of record indices (hashtable.c) ---- */
+
+typedef bool (*dhcp_htab_eq_fn)(const void *ctx, uint32_t idx, const void *key);
+typedef uint32_t (*dhcp_htab_hash_fn)(const void *ctx, uint32_t idx);
+
+struct dhcp_htab {
+	uint32_t *slot;         /* 0 empty, UINT32_MAX deleted, else idx + 1 */
+	uint32_t mask;
+	uint32_t count;
+	uint32_t tombs;
+};
+
+#define DHCP_NONE UINT32_MAX
+
+int dhcp_htab_init(struct dhcp_htab *h, uint32_t expected);
+void dhcp_htab_free(struct dhcp_htab *h);
+uint32_t dhcp_htab_find(const struct dhcp_htab *h, uint32_t hash, dhcp_htab_eq_fn eq,
+			const void *ctx, const void *key);
+/* Grows (rehashing with `rehash`) when needed. 0 or -ENOMEM. */
+int dhcp_htab_insert(struct dhcp_htab *h, uint32_t hash, uint32_t idx,
+		     dhcp_htab_hash_fn rehash, const void *ctx);
+bool dhcp_htab_remove(struct dhcp_htab *h, uint32_t hash, uint32_t idx);
+uint32_t dhcp_hash_bytes(uint64_t seed, const void *p, size_t n);
+
+/* ---- the pool: ranges and bitmaps (pool.c) ---- */
+
+struct dhcp_pool_range {
+	uint32_t start, end;            /* host order, inclusive */
+	uint32_t base;                  /* pool index of start */
+	uint32_t lease_time;
+};
+
+struct dhcp_pool {
+	struct dhcp_pool_range *ranges;
+	size_t n_ranges;
+	uint32_t size;
+	uint64_t *used;         /* held by an offer, a lease or a quarantine */
+	uint64_t *reserved;     /* a static host's address */
+	uint64_t *probed;       /* a probe said nobody answers there */
+	uint32_t n_free;        /* neither used nor reserved */
+};
+
+int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_range *ranges, size_t n);
+void dhcp_pool_free(struct dhcp_pool *p);
+uint32_t dhcp_pool_index(const struct dhcp_pool *p, uint32_t addr);   /* or DHCP_NONE */
+uint32_t dhcp_pool_addr(const struct dhcp_pool *p, uint32_t idx);
+bool dhcp_pool_is_free(const struct dhcp_pool *p, uint32_t idx);
+void dhcp_pool_set(struct dhcp_pool *p, uint64_t *map, uint32_t idx, bool on);
+bool dhcp_pool_test(const uint64_t *map, uint32_t idx);
+/* First free index at or after `start`, wrapping around; DHCP_NONE when full. */
+uint32_t dhcp_pool_find_free(const struct dhcp_pool *p, uint32_t start);
+
+/* ---- lease records (store.c) ---- */
+
+enum dhcp_lease_state {
+	LS_UNUSED = 0,
+	LS_OFFERED,             /* reserved by an OFFER, not durable */
+	LS_BOUND,               /* ACKed: in the files */
+	LS_QUARANTINED,         /* declined or probed in use: nobody's */
+	LS_GHOST,               /* expired/released: address free, remembered for the client */
+};
+
+/* Compact: ~48 bytes plus one allocation for client id + host name when present. */
+struct dhcp_lease {
+	uint32_t addr;          /* host order */
+	uint32_t next_free;     /* free-list link when LS_UNUSED */
+	int64_t expires;
+	uint8_t state;
+	uint8_t htype, hlen;
+	uint8_t id_len;         /* client id length, 0 = identity is chaddr */
+	uint8_t chaddr[LEASE_CHADDR_MAX];
+	uint8_t *extra;         /* id_len bytes of client id, then host name + NUL; or NULL */
+};
+
+/* What identifies a client: option 61, else htype + chaddr. */
+struct dhcp_ident {
+	const uint8_t *client_id;
+	size_t client_id_len;   /* 0: use chaddr */
+	uint8_t htype, hlen;
+	const uint8_t *chaddr;
+};
+
+struct dhcp_store {
+	struct dhcp_lease *rec;
+	uint32_t n_rec, cap_rec;
+	uint32_t free_head;
+	uint32_t n_bound;
+	struct dhcp_htab by_ident;
+	struct dhcp_htab by_addr;
+	uint64_t seed;
+};
+
+int dhcp_store_init(struct dhcp_store *s, uint64_t seed, uint32_t expected);
+void dhcp_store_free(struct dhcp_store *s);
+uint32_t dhcp_store_by_ident(const struct dhcp_store *s, const struct dhcp_ident *id);
+uint32_t dhcp_store_by_addr(const struct dhcp_store *s, uint32_t addr);
+/* A new record for `id` at addr; DHCP_NONE on -ENOMEM. */
+uint32_t dhcp_store_add(struct dhcp_store *s, const struct dhcp_ident *id, uint32_t addr);
+void dhcp_store_del(struct dhcp_store *s, uint32_t idx);
+void dhcp_store_move(struct dhcp_store *s, uint32_t idx, uint32_t addr);
+/* Set (or clear with NULL) the host name; 0 or -ENOMEM. */
+int dhcp_store_set_name(struct dhcp_store *s, uint32_t idx, const char *name);
+const char *dhcp_lease_name(const struct dhcp_lease *l);
+void dhcp_lease_view(const struct dhcp_lease *l, struct lease_info *out);
+bool dhcp_ident_eq_lease(const struct dhcp_lease *l, const struct dhcp_ident *id);
+
+/* ---- the server object (server.c, handlers.c) ---- */
+
+struct dhcp_host_int {
+	bool has_mac;
+	uint8_t mac[6];
+	uint8_t id_len;
+	uint8_t id[LEASE_CLIENT_ID_MAX];
+	char name[LEASE_HOSTNAME_MAX + 1];
+	bool has_ip;
+	uint32_t ip;
+	uint32_t lease_time;
+};
+
+struct dhcp_server {
+	char ifname[16];
+	uint32_t server_addr, netmask, network, broadcast;
+	uint32_t lease_time;            /* default for dynamic leases */
+	struct dhcp_pool pool;
+	struct dhcp_store store;
+
+	struct dhcp_host_int *hosts;
+	size_t n_hosts;
+	struct dhcp_htab host_by_mac, host_by_id, host_by_ip;
+
+	uint8_t *opt_val[256];          /* pre-encoded option values, NULL = not sent */
+	uint8_t opt_len[256];
+	bool opt_raw[256];              /* came from <option> */
+	uint8_t boot_file[128];
+	bool has_boot;
+	uint32_t boot_server;
+
+	bool authoritative, probe;
+	uint64_t seed;
+	dhcp_event_fn on_event;
+	void *userdata;
+
+	struct lease_buf journal;       /* pending records, see journal_pending */
+};
+
+/* handlers.c: one per message type, behind dhcp_server_handle(). */
+int dhcp_handle_msg(struct dhcp_server *srv, const struct dhcp_msg *m,
+		    const struct dhcp_rx *rx, int64_t now, struct dhcp_builder *b,
+		    struct dhcp_tx *tx);
+const struct dhcp_host_int *dhcp_find_host(const struct dhcp_server *srv,
+					   const struct dhcp_ident *id);
+const struct dhcp_host_int *dhcp_host_by_ip(const struct dhcp_server *srv, uint32_t ip);
+/* reply.c: the reply's fixed part and options. */
+void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
+		      struct dhcp_builder *b, uint8_t type, uint32_t yiaddr);
+void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
+			struct dhcp_builder *b, uint32_t lease_time, const char *hostname);
+void dhcp_reply_finish(const struct dhcp_msg *m, struct dhcp_builder *b);
+void dhcp_reply_dest(const struct dhcp_msg *m, uint8_t type, uint32_t yiaddr,
+		     const struct dhcp_rx *rx, struct dhcp_tx *tx);
+void dhcp_journal_lease(struct dhcp_server *srv, const struct dhcp_lease *l,
+			enum lease_journal_op op);
+void dhcp_emit(const struct dhcp_server *srv, enum dhcp_event_type type,
+	       const struct dhcp_msg *m, uint32_t addr, const char *hostname,
+	       const char *reason);
+void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint32_t addr,
+		   const char *hostname, bool renewed);
+void dhcp_emit_lease(const struct dhcp_server *srv, enum dhcp_event_type type,
+		     const struct dhcp_lease *l);
+
+#endif

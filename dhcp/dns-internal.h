@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals of the DNS core shared by its files, the unit tests and the
+ * fuzzers. Not part of the public contract: netd/ uses dns.h only.
+ */
+#ifndef VNETD_DNS_INTERNAL_H
+#define VNETD_DNS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhcp/dhcp-internal.h"
+#include "dhcp/dns.h"
+
+/* RFC 1035 §4.1.1 header */
+#define DNS_HDR_LEN 12
+#define DNS_QR 0x8000
+#define DNS_AA 0x0400
+#define DNS_TC 0x0200
+#define DNS_RD 0x0100
+#define DNS_RA 0x0080
+#define DNS_OPCODE(f) (((f) >> 11) & 0xf)
+
+enum {
+	DNS_R_NOERROR = 0, DNS_R_FORMERR = 1, DNS_R_SERVFAIL = 2, DNS_R_NXDOMAIN = 3,
+	DNS_R_NOTIMP = 4, DNS_R_REFUSED = 5, DNS_R_BADVERS = 16,
+};
+
+enum {
+	DNS_T_A = 1, DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12,
+	DNS_T_TXT = 16, DNS_T_AAAA = 28, DNS_T_SRV = 33, DNS_T_OPT = 41,
+	DNS_T_IXFR = 251, DNS_T_AXFR = 252, DNS_T_ANY = 255,
+};
+
+#define DNS_C_IN 1
+#define DNS_C_ANY 255
+#define DNS_OPT_COOKIE 10       /* RFC 7873 */
+#define DNS_MAX_HOPS 126        /* more compression pointers than labels fit in 255 octets */
+
+/* ---- codec (dns_codec.c) ---- */
+
+/*
+ * A name in wire form: labels, then the root's 0. Case is kept as received;
+ * dns_name_lower() gives the form the indexes use.
+ */
+struct dns_name {
+	uint8_t b[DNS_NAME_MAX];
+	uint8_t len;                    /* octets including the final 0 */
+	uint8_t labels;                 /* not counting the root */
+};
+
+/* A parsed message: header, the one question, EDNS0. */
+struct dns_msg {
+	uint16_t id, flags;
+	uint16_t qdcount, ancount, nscount, arcount;
+	struct dns_name qname;
+	uint16_t qtype, qclass;
+	size_t question_end;            /* offset just past the question */
+
+	bool has_opt;                   /* RFC 6891 */
+	uint16_t udp_size;              /* OPT CLASS, as sent */
+	uint8_t edns_version;
+	bool edns_do;
+	bool has_cookie;
+};
+
+/*
+ * Decode the name at r's position (r reads the WHOLE message, so positions
+ * are message offsets). RFC 1035 §4.1.4 compression: every pointer must
+ * point strictly before the place the current run of labels started (so
+ * they only go backwards and cannot loop), at most DNS_MAX_HOPS of them;
+ * labels <= 63 (0x40/0x80 label types are rejected), name <= 255 octets.
+ * r ends just past the name as written (a pointer counts 2 octets).
+ * 0 or -EBADMSG; r does not move on failure.
+ */
+int dns_name_read(struct dhcp_reader *r, struct dns_name *out);
+
+/*
+ * Parse a message: header, then exactly one question, then (with
+ * `whole`) every RR of the other sections checked for shape, the OPT
+ * pseudo-RR picked up. -EMSGSIZE: no complete header (drop);
+ * -EBADMSG: malformed after a readable header (FORMERR); 0.
+ */
+int dns_msg_parse(const uint8_t *p, size_t len, bool whole, struct dns_msg *m);
+
+/* ASCII lowercase in place (label length octets are <= 63, below 'A'). */
+void dns_name_lower(uint8_t *p, size_t n);
+bool dns_name_eq_nocase(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
+/*
+ * Text ("web1", "a.example.com", trailing dot allowed) -> wire labels,
+ * lowercased, WITHOUT the root's 0. Labels 1..63 octets of printable ASCII
+ * other than space; total wire form (with root) <= 255. Length or -EINVAL.
+ */
+int dns_name_from_text(const char *text, uint8_t *out, size_t cap);
+
+/*
+ * Offset of the suffix `sfx` (wire labels without root, lowercase) inside
+ * the lowercase name `n` (with root) at a label boundary, or -1. The
+ * label index where it starts goes to *label_idx (may be NULL).
+ */
+int dns_name_suffix(const uint8_t *n, size_t nlen, const uint8_t *sfx, size_t slen,
+		    unsigned *label_idx);
+
+/*
+ * in-addr.arpa / ip6.arpa names (lowercase, with root) -> the address
+ * bits they spell (RFC 1035 §3.5, RFC 3596 §2.5). *bits is 0..32 or 0..128.
+ * true when the name is a (possibly partial) reverse name.
+ */
+bool dns_reverse_parse(const uint8_t *n, size_t nlen, struct dns_ip *ip, unsigned *bits);
+
+bool dns_ip_in_net(const struct dns_ip *ip, unsigned bits, const struct dns_ip *net,
+		   unsigned prefix);
+
+/* Builder helpers: a name as given, a compression pointer, patch a u16. */
+bool dns_wr_name(struct dhcp_builder *b, const uint8_t *wire, size_t len);
+bool dns_wr_ptr(struct dhcp_builder *b, size_t off);
+void dns_wr_patch_u16(struct dhcp_builder *b, size_t off, uint16_t v);
+
+/* ---- the local table (dns_table.c) ---- */
+
+#define DNS_REC_STATIC 0x01     /* from the definition: never removed, never stolen */
+#define DNS_REC_QUALIFY 0x02    /* relative to the domain: PTR answers append it */
+
+/* One name -> data. ~64 bytes plus the name. */
+struct dns_rec {
+	uint8_t *name;          /* wire labels without root, lowercase, relative to the domain */
+	uint8_t *rdata;         /* SRV/TXT wire rdata (owned); NULL for A/AAAA */
+	int64_t expires;        /* unix seconds */
+	uint32_t next_name;     /* same name; free-list link when unused */
+	uint32_t next_addr;     /* same address (A/AAAA) */
+	uint16_t type;          /* 0 = unused */
+	uint16_t rdlen;
+	uint8_t name_len;
+	uint8_t flags;
+	uint8_t addr[16];
+};
+
+struct dns_table {
+	struct dns_rec *rec;
+	uint32_t n_rec, cap_rec, free_head, live;
+	struct dhcp_htab by_name;       /* -> the first record of each name */
+	struct dhcp_htab by_addr;       /* -> the first A/AAAA record of each address */
+	uint64_t seed;
+	const uint8_t *domain;          /* the server's, for stripping */
+	size_t domain_len;
+};
+
+int dns_table_init(struct dns_table *t, uint64_t seed, uint32_t expected,
+		   const uint8_t *domain, size_t domain_len);
+void dns_table_free(struct dns_table *t);
+/* Wire labels (no root) -> first record of that name, or DHCP_NONE. */
+uint32_t dns_table_find(const struct dns_table *t, const uint8_t *key, size_t klen);
+uint32_t dns_table_find_addr(const struct dns_table *t, const struct dns_ip *ip);
+/* Add a record (name already normalised by dns_table_key()). 0, -EEXIST, -ENOMEM. */
+int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t flags,
+		  uint16_t type, const uint8_t *addr, const uint8_t *rdata, uint16_t rdlen,
+		  int64_t expires);
+/* Remove a dynamic record. 0 or -ENOENT. */
+int dns_table_del(struct dns_table *t, const uint8_t *key, size_t klen, uint16_t type,
+		  const uint8_t *addr);
+/* Text -> normalised key (domain stripped) + DNS_REC_QUALIFY flag. Length or -EINVAL. */
+int dns_table_key(const struct dns_table *t, const char *text, uint8_t *key, uint8_t *flags);
+
+/* ---- the server (dns_server.c, dns_answer.c, dns_forward.c) ---- */
+
+/* An ordered list of upstreams for a domain (NULL domain: the default). */
+struct dns_route {
+	uint8_t *domain;                /* wire labels without root, lowercase */
+	size_t domain_len;
+	uint16_t first, n;              /* into dns_server.route_ups */
+};
+
+struct dns_pending {
+	uint8_t *query;                 /* DNS_FWD_QUERY_MAX bytes of the arena */
+	uint16_t query_len;
+	uint16_t client_id, up_id;
+	uint16_t local_port;
+	uint16_t route, tries;          /* upstream = route_ups[route.first + tries] */
+	uint16_t client_limit;          /* UDP: largest answer the client takes */
+	uint16_t gen;                   /* token = gen << 16 | slot */
+	uint16_t prev, next;            /* deadline-ordered list, DNS_NIL ends */
+	bool used, has_opt;
+	struct dns_client client;
+	int64_t deadline;
+	struct dns_name lname;          /* lowercase question name */
+	uint16_t qtype, qclass;
+};
+
+#define DNS_NIL 0xffff
+
+struct dns_server {
+	uint8_t domain[DNS_NAME_MAX];   /* wire labels without root */
+	size_t domain_len;
+	bool local_only, no_plain;
+	uint32_t local_ttl;
+	struct dns_net *nets;
+	size_t n_nets;
+
+	struct dns_peer *route_ups;     /* every route's upstreams, concatenated */
+	size_t n_route_ups;
+	struct dns_route *routes;       /* routes[0] is the default */
+	size_t n_routes;
+
+	struct dns_table table;
+
+	struct dns_pending *pend;
+	uint8_t *arena;
+	uint16_t *by_id;                /* 65536 entries: slot + 1 of the pending with that ID */
+	uint16_t n_pend, used_pend, free_head, head, tail;
+	unsigned timeout_ms;
+
+	dns_random_fn random;
+	void *random_userdata;
+	struct dns_stats st;
+};
+
+/* dns_answer.c: local answers. Each returns the reply length. */
+size_t dns_answer_rcode(const struct dns_server *srv, const struct dns_msg *m, bool question,
+			uint8_t rcode, uint8_t *out, size_t cap);
+/* Try to answer from the table / local zones. true when answered (len in *len). */
+/* route_len: the domain length of the forwarder route that matched (0: none). */
+bool dns_answer_local(struct dns_server *srv, const struct dns_msg *m, int64_t now,
+		      size_t limit, size_t route_len, uint8_t *out, size_t *len);
+/* The largest answer the client takes on this transport. */
+size_t dns_client_limit(const struct dns_msg *m, enum dns_transport tr, size_t cap);
+
+/* dns_forward.c */
+int dns_forward_init(struct dns_server *srv, const struct dns_config *cfg, struct dns_error *err);
+void dns_forward_free(struct dns_server *srv);
+/* The route for a name, or -1 when no forwarder domain matches. *match_len: its domain length. */
+int dns_route_for(const struct dns_server *srv, const struct dns_msg *m, size_t *match_len);
+void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const uint8_t *q,
+		       size_t qlen, const struct dns_client *from, int route, int64_t now,
+		       uint8_t *out, size_t cap, struct dns_action *act);
+
+#endif

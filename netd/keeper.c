@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/keeper.h"
+#include "netd/firewall.h"
+#include "netd/log.h"
+#include "netd/privdrop.h"
+#include "netd/proc.h"
+#include "netd/spawn.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Put the table back if it is gone. */
+static void ensure_table(const struct nat_config *cfg)
+{
+	struct nat_error ne;
+	int r = nat_present(cfg->network, &ne);
+
+	if (r < 0) {
+		log_msg(LOG_ERR, "keeper: cannot check the firewall: %s", ne.message);
+		return;
+	}
+	if (r > 0)
+		return;
+	if (nat_install(cfg, &ne) < 0)
+		log_msg(LOG_ERR, "keeper: cannot put the firewall back: %s", ne.message);
+	else
+		log_msg(LOG_WARNING, "keeper: the nftables table of %s was deleted; put back",
+			cfg->network);
+}
+
+static int open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct nat_config *cfg)
+{
+	struct pollfd fds[3] = {
+		{ .fd = nat_watch_fd(w), .events = POLLIN },
+		{ .fd = pidfd, .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+	struct nat_error ne;
+
+	for (;;) {
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "keeper: poll: %s", strerror(errno));
+			return;
+		}
+		if (fds[1].revents || fds[2].revents)
+			return;         /* the daemon ended, or we are told to stop */
+		if (fds[0].revents) {
+			int r = nat_watch_read(w, &ne);
+
+			if (r < 0) {
+				log_msg(LOG_ERR, "keeper: %s", ne.message);
+				return;
+			}
+			if (r > 0)
+				ensure_table(cfg);
+		}
+	}
+}
+
+int keeper_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd, void *arg)
+{
+	const struct keeper_target *t = arg;
+	struct nat_watch *w = NULL;
+	struct nat_config cfg;
+	struct nat_error ne;
+	char msg[300];
+	int pidfd = -1, sigfd, rc = 1;
+
+	(void)paths;
+	log_open(def->name, false);
+	firewall_config(def, &cfg);
+	sigfd = open_signals();
+	pidfd = (int)syscall(SYS_pidfd_open, t->daemon_pid, 0);
+	if (sigfd < 0 || pidfd < 0 || !proc_alive(t->daemon_pid, t->daemon_start)) {
+		snprintf(msg, sizeof(msg), "keeper: cannot follow the daemon (pid %d)",
+			 (int)t->daemon_pid);
+		goto fail;
+	}
+	if (nat_watch_open(&w, &ne) < 0) {
+		snprintf(msg, sizeof(msg), "keeper: %s", ne.message);
+		goto fail;
+	}
+	if (privdrop(true, msg, sizeof(msg)) < 0)
+		goto fail;
+	spawn_report(ready_fd, NULL);
+	ensure_table(&cfg);     /* in case it went while we were starting */
+	watch(w, pidfd, sigfd, &cfg);
+	rc = 0;
+	goto out;
+fail:
+	log_msg(LOG_ERR, "%s", msg);
+	spawn_report(ready_fd, msg);
+out:
+	nat_watch_close(w);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (sigfd >= 0)
+		close(sigfd);
+	netdef_free(def);
+	return rc;
+}
