@@ -50,7 +50,9 @@ DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libca
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
 
-.PHONY: all check unit fuzz system bench demo run install uninstall deps deps-build clean
+DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
+
+.PHONY: all check unit fuzz system bench demo run install uninstall deps deps-build deps-bench clean
 
 all: $(BUILD)/vnetd
 
@@ -96,7 +98,7 @@ system: $(BUILD)/vnetd
 
 # Dependencies are installed first, then a sub-make builds: pkg-config flags are
 # read when make starts, so they must come from a make that starts afterwards.
-bench: deps
+bench: deps-bench
 	$(MAKE) $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py
 
@@ -129,6 +131,9 @@ uninstall:
 # Install only what is missing, so repeated runs cost nothing and need no network.
 deps:
 	@sh conf/install-deps.sh $(DEB_TEST)
+
+deps-bench:
+	@sh conf/install-deps.sh $(DEB_BENCH)
 
 deps-build:
 	@sh conf/install-deps.sh $(DEB_BUILD)

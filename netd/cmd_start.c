@@ -1,31 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vnetd start NAME | --autostart, vnetd stop NAME */
+/* vnetd start [--foreground] [--no-probe] NAME | --autostart, vnetd stop NAME */
 #include "netd/lifecycle.h"
 #include "netd/store.h"
+#include "netd/supervise.h"
 #include "netd/vnetd.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static int start_one(const struct vnetd_paths *paths, const char *name)
+static int start_one(const struct vnetd_paths *paths, const char *name,
+		     const struct lifecycle_opts *opts)
 {
+	struct run_state st;
 	char msg[700];
 	int r;
 
 	if (!vnetd_check_name(name))
 		return vnetd_error("'%s' is not a valid network name", name);
-	r = lifecycle_start(paths, name, msg, sizeof(msg));
+	r = lifecycle_start(paths, name, opts, &st, msg, sizeof(msg));
 	if (r < 0)
 		return vnetd_error("cannot start network '%s': %s", name, msg);
-	if (r == 1)
+	if (r == 1) {
 		printf("Network %s is already active\n", name);
-	else
-		printf("Network %s started\n", name);
-	return 0;
+		/* under systemd a second instance must not pretend to run it */
+		return opts->foreground ? 1 : 0;
+	}
+	printf("Network %s started\n", name);
+	fflush(stdout);
+	return opts->foreground ? supervise(paths, &st) : 0;
 }
 
 /* At boot: start every autostart network; one failure does not stop the rest. */
-static int start_autostart(const struct vnetd_paths *paths)
+static int start_autostart(const struct vnetd_paths *paths, const struct lifecycle_opts *opts)
 {
 	char **names;
 	size_t n, i;
@@ -34,7 +41,7 @@ static int start_autostart(const struct vnetd_paths *paths)
 	if ((r = store_list(paths, true, &names, &n)) < 0)
 		return vnetd_error("cannot list autostart networks: %s", strerror(-r));
 	for (i = 0; i < n; i++)
-		if (start_one(paths, names[i]))
+		if (start_one(paths, names[i], opts))
 			rc = 1;
 	store_free_list(names, n);
 	return rc;
@@ -42,11 +49,39 @@ static int start_autostart(const struct vnetd_paths *paths)
 
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--autostart"))
-		return start_autostart(paths);
-	if (argc != 2 || argv[1][0] == '-')
-		return vnetd_error("usage: vnetd start NAME | --autostart");
-	return start_one(paths, argv[1]);
+	static const struct option opts[] = {
+		{ "autostart", no_argument, NULL, 'a' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "no-probe", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lifecycle_opts lo = { 0 };
+	bool autostart = false;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			autostart = true;
+			break;
+		case 'f':
+			lo.foreground = true;
+			break;
+		case 'n':
+			lo.no_probe = true;
+			break;
+		default:
+			return vnetd_error("usage: vnetd start [--foreground] [--no-probe] "
+					   "NAME | --autostart");
+		}
+	}
+	if (autostart && optind == argc && !lo.foreground)
+		return start_autostart(paths, &lo);
+	if (autostart || optind != argc - 1)
+		return vnetd_error("usage: vnetd start [--foreground] [--no-probe] "
+				   "NAME | --autostart");
+	return start_one(paths, argv[optind], &lo);
 }
 
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv)

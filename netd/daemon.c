@@ -17,7 +17,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -308,7 +307,7 @@ static void teardown(struct daemon *d)
 }
 
 int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
-	       bool foreground)
+	       bool foreground, bool probe)
 {
 	struct daemon d = { .paths = paths, .def = def, .epfd = -1, .sigfd = -1, .timerfd = -1 };
 	char msg[512];
@@ -316,6 +315,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 
 	d.db.journal_fd = d.db.dir_fd = -1;
 	d.next_expiry = LEASE_EXPIRES_NEVER;
+	(void)probe;
 	log_open(def->name, foreground);
 	if (open_dhcp(&d, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(false, msg, sizeof(msg)) < 0) {
@@ -325,9 +325,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	}
 	log_msg(LOG_INFO, "serving network %s on %s", def->name, def->bridge_name);
 	spawn_report(ready_fd, NULL);
-	sd_notify(0, "READY=1");
 	loop(&d);
-	sd_notify(0, "STOPPING=1");
 	log_msg(LOG_INFO, "stopping");
 	rc = 0;
 out:

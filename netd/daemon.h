@@ -16,10 +16,11 @@
 /*
  * Run the daemon for `def` (owned by the daemon from here on). Readiness or
  * the reason it failed is written to ready_fd ("OK\n" / "ERR message\n")
- * when ready_fd >= 0; with systemd's NOTIFY_SOCKET set, READY=1 is sent too.
+ * when ready_fd >= 0. `probe`: ARP-probe addresses no lease has held before
+ * offering them.
  * Returns the process exit status.
  */
 int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
-	       bool foreground);
+	       bool foreground, bool probe);
 
 #endif

@@ -87,7 +87,7 @@ int keeper_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	int pidfd = -1, sigfd, rc = 1;
 
 	(void)paths;
-	log_open(def->name, false);
+	log_open(def->name, t->foreground);
 	firewall_config(def, &cfg);
 	sigfd = open_signals();
 	pidfd = (int)syscall(SYS_pidfd_open, t->daemon_pid, 0);

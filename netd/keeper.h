@@ -11,12 +11,14 @@
 #include "netd/netdef.h"
 #include "netd/vnetd.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct keeper_target {
 	pid_t daemon_pid;
 	uint64_t daemon_start;
+	bool foreground;        /* log to stderr too */
 };
 
 /* A spawn_fn: arg is a struct keeper_target. Returns the exit status. */

@@ -38,9 +38,9 @@ struct start_ctx {
 	struct run_state st;
 	struct undo_step undo[UNDO_MAX];
 	size_t n_undo;
+	const struct lifecycle_opts *opts;
 	char *msg;
 	size_t msg_size;
-	int lock_fd;                    /* the daemon must not inherit the lock */
 };
 
 static int failf(struct start_ctx *c, int code, const char *fmt, ...)
@@ -263,8 +263,9 @@ static void undo_daemon(struct start_ctx *c, const struct undo_step *u)
 static int daemon_child(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
 			void *arg)
 {
-	(void)arg;
-	return daemon_run(paths, def, ready_fd, false);
+	const struct lifecycle_opts *opts = arg;
+
+	return daemon_run(paths, def, ready_fd, opts->foreground, !opts->no_probe);
 }
 
 /* The serving daemon: DHCP now, DNS later. start returns once it is ready. */
@@ -275,8 +276,8 @@ static int start_daemon(struct start_ctx *c)
 
 	if ((r = fault(c, "daemon")) < 0)
 		return r;
-	r = spawn_process(c->paths, c->def, daemon_child, NULL, &c->st.daemon_pid,
-			  &c->st.daemon_start, c->msg, c->msg_size);
+	r = spawn_process(c->paths, c->def, daemon_child, (void *)c->opts, c->opts->foreground,
+			  &c->st.daemon_pid, &c->st.daemon_start, c->msg, c->msg_size);
 	if (r < 0)
 		return r;
 	u = push_undo(c, undo_daemon, NULL);
@@ -294,7 +295,7 @@ static void undo_keeper(struct start_ctx *c, const struct undo_step *u)
 /* The keeper puts the firewall back if someone deletes it (none for open). */
 static int start_keeper(struct start_ctx *c)
 {
-	struct keeper_target t = { c->st.daemon_pid, c->st.daemon_start };
+	struct keeper_target t = { c->st.daemon_pid, c->st.daemon_start, c->opts->foreground };
 	struct undo_step *u;
 	int r;
 
@@ -302,8 +303,8 @@ static int start_keeper(struct start_ctx *c)
 		return 0;
 	if ((r = fault(c, "keeper")) < 0)
 		return r;
-	r = spawn_process(c->paths, c->def, keeper_run, &t, &c->st.keeper_pid,
-			  &c->st.keeper_start, c->msg, c->msg_size);
+	r = spawn_process(c->paths, c->def, keeper_run, &t, c->opts->foreground,
+			  &c->st.keeper_pid, &c->st.keeper_start, c->msg, c->msg_size);
 	if (r < 0)
 		return r;
 	u = push_undo(c, undo_keeper, NULL);
@@ -428,10 +429,14 @@ static int start_locked(struct start_ctx *c, const char *name)
 	return 0;
 }
 
-int lifecycle_start(const struct vnetd_paths *paths, const char *name, char *msg,
+int lifecycle_start(const struct vnetd_paths *paths, const char *name,
+		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
 		    size_t msg_size)
 {
-	struct start_ctx c = { .paths = paths, .msg = msg, .msg_size = msg_size };
+	static const struct lifecycle_opts defaults;
+	struct start_ctx c = {
+		.paths = paths, .opts = opts ? opts : &defaults, .msg = msg, .msg_size = msg_size
+	};
 	int lock, r;
 
 	lock = state_lock(paths, name);
@@ -441,6 +446,8 @@ int lifecycle_start(const struct vnetd_paths *paths, const char *name, char *msg
 		return lock;
 	}
 	r = start_locked(&c, name);
+	if (r == 0 && st)
+		*st = c.st;
 	netdef_free(c.def);
 	bridge_close(c.nl);
 	close(lock);

@@ -17,8 +17,17 @@ enum lifecycle_status {
 	NET_STALE,      /* a state file whose bridge is gone (e.g. removed by hand) */
 };
 
-/* 0 started, 1 already active, negative errno with `msg` filled on failure. */
-int lifecycle_start(const struct vnetd_paths *paths, const char *name, char *msg,
+struct lifecycle_opts {
+	bool foreground;        /* the daemons log to stderr too */
+	bool no_probe;          /* offer addresses without an ARP probe first */
+};
+
+/*
+ * 0 started, 1 already active, negative errno with `msg` filled on failure.
+ * On 0, *st (may be NULL) receives what was started.
+ */
+int lifecycle_start(const struct vnetd_paths *paths, const char *name,
+		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
 		    size_t msg_size);
 
 /* 0 stopped, 1 not active, negative errno with `msg` filled on failure. */

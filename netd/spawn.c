@@ -15,14 +15,15 @@
 
 #define READY_FD 3
 
-static void detach(int ready_fd)
+static void detach(int ready_fd, bool keep_stderr)
 {
 	int null = open("/dev/null", O_RDWR);
 
 	if (null >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
-		dup2(null, 2);
+		if (!keep_stderr)
+			dup2(null, 2);
 	}
 	if (ready_fd != READY_FD) {
 		dup2(ready_fd, READY_FD);
@@ -74,7 +75,8 @@ void spawn_report(int ready_fd, const char *error)
 }
 
 int spawn_process(const struct vnetd_paths *paths, struct netdef *def, spawn_fn fn, void *arg,
-		  pid_t *pid, uint64_t *start_time, char *msg, size_t msg_size)
+		  bool keep_stderr, pid_t *pid, uint64_t *start_time, char *msg,
+		  size_t msg_size)
 {
 	char line[600];
 	int fds[2], r, status;
@@ -95,7 +97,7 @@ int spawn_process(const struct vnetd_paths *paths, struct netdef *def, spawn_fn 
 	}
 	if (child == 0) {
 		close(fds[0]);
-		detach(fds[1]);
+		detach(fds[1], keep_stderr);
 		_exit(fn(paths, def, READY_FD, arg));
 	}
 	close(fds[1]);

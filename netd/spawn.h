@@ -6,6 +6,7 @@
 #include "netd/netdef.h"
 #include "netd/vnetd.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -23,7 +24,8 @@ typedef int (*spawn_fn)(const struct vnetd_paths *paths, struct netdef *def, int
  * (negative errno, msg holds the child's own reason).
  */
 int spawn_process(const struct vnetd_paths *paths, struct netdef *def, spawn_fn fn, void *arg,
-		  pid_t *pid, uint64_t *start_time, char *msg, size_t msg_size);
+		  bool keep_stderr, pid_t *pid, uint64_t *start_time, char *msg,
+		  size_t msg_size);
 
 /* In the child: say "ready" (error NULL) or why not, then close the fd. */
 void spawn_report(int ready_fd, const char *error);
