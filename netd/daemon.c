@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "netd/daemon.h"
+#include "netd/arp_probe.h"
 #include "netd/atomic_file.h"
 #include "netd/dhcp_io.h"
 #include "netd/dhcp_setup.h"
@@ -29,6 +30,7 @@ struct daemon {
 	struct dhcp_server *srv;
 	struct dhcp_io *io;
 	struct leasedb db;
+	struct arp_prober arp;          /* fd -1 when probing is off */
 	int epfd, sigfd, timerfd;
 	int64_t next_expiry;            /* wall seconds */
 	int64_t flush_due_ms;           /* monotonic ms, 0 = nothing to flush */
@@ -64,6 +66,14 @@ static void arm_timer(struct daemon *d)
 
 		wait_ms = s <= 0 ? 1 : s * 1000;
 	}
+	if (d->arp.fd >= 0 && arp_next_deadline(&d->arp) >= 0) {
+		int64_t f = arp_next_deadline(&d->arp) - now_ms;
+
+		if (f < 1)
+			f = 1;
+		if (wait_ms < 0 || f < wait_ms)
+			wait_ms = f;
+	}
 	if (d->flush_due_ms) {
 		int64_t f = d->flush_due_ms - now_ms;
 
@@ -86,41 +96,73 @@ static void schedule_flush(struct daemon *d)
 }
 
 /*
- * One wake-up: handle every waiting packet, make their lease changes
- * durable with one fdatasync, then send every reply (group commit).
+ * Handle a batch of requests: every lease change they make is written to the
+ * journal and made durable with one fdatasync, and only then do their
+ * replies leave (group commit). A request that needs a probe first waits in
+ * the prober and comes back here when the probe is done.
  */
-static void serve_batch(struct daemon *d)
+static void serve_packets(struct daemon *d, const struct dhcp_rx *rx, int n)
 {
 	bool replied[DHCP_IO_BATCH];
-	int n, i, r;
+	int64_t now = (int64_t)time(NULL);
+	int i, r;
 
-	for (;;) {
-		int64_t now = (int64_t)time(NULL);
+	for (i = 0; i < n; i++) {
+		size_t cap;
+		uint8_t *buf = dhcp_io_reply_buf(d->io, i, &cap);
 
+		r = dhcp_server_handle(d->srv, &rx[i], now, buf, cap, &d->io->tx[i]);
+		/* no slot for a probe: offer without one rather than stall the client */
+		while (r == DHCP_PROBE &&
+		       arp_probe_start(&d->arp, d->io->tx[i].addr, &rx[i], mono_ms()) < 0) {
+			dhcp_server_probe_result(d->srv, d->io->tx[i].addr, false, now);
+			r = dhcp_server_handle(d->srv, &rx[i], now, buf, cap, &d->io->tx[i]);
+		}
+		replied[i] = r == DHCP_REPLY;
+	}
+	r = leasedb_commit(&d->db, d->srv);
+	if (r < 0) {
+		/* not durable, so not granted: clients retry and get the same lease */
+		log_msg(LOG_ERR, "cannot write the lease journal: %s; replies dropped",
+			strerror(-r));
+		return;
+	}
+	dhcp_io_send(d->io, replied, n);
+	if (d->db.dirty)
+		schedule_flush(d);
+}
+
+/* One wake-up: every packet waiting, in batches of DHCP_IO_BATCH. */
+static void serve_socket(struct daemon *d)
+{
+	struct dhcp_rx rx[DHCP_IO_BATCH];
+	int n, i;
+
+	do {
 		n = dhcp_io_receive(d->io);
-		if (n <= 0)
-			return;
-		for (i = 0; i < n; i++) {
-			struct dhcp_rx rx;
-			size_t cap;
-			uint8_t *buf = dhcp_io_reply_buf(d->io, i, &cap);
+		for (i = 0; i < n; i++)
+			dhcp_io_rx(d->io, i, &rx[i]);
+		if (n > 0)
+			serve_packets(d, rx, n);
+	} while (n == DHCP_IO_BATCH);
+}
 
-			dhcp_io_rx(d->io, i, &rx);
-			r = dhcp_server_handle(d->srv, &rx, now, buf, cap, &d->io->tx[i]);
-			replied[i] = r == DHCP_REPLY;
-		}
-		r = leasedb_commit(&d->db, d->srv);
-		if (r < 0) {
-			/* not durable, so not granted: clients retry and get the same lease */
-			log_msg(LOG_ERR, "cannot write the lease journal: %s; replies dropped",
-				strerror(-r));
-			continue;
-		}
-		dhcp_io_send(d->io, replied, n);
-		if (d->db.dirty)
-			schedule_flush(d);
-		if (n < DHCP_IO_BATCH)
-			return;
+/* Probes answered or timed out: tell the server, then serve their requests. */
+static void finish_probes(struct daemon *d)
+{
+	struct arp_probe_slot *s;
+	int64_t now = (int64_t)time(NULL);
+
+	while ((s = arp_next_done(&d->arp, mono_ms()))) {
+		struct dhcp_rx rx = s->rx;
+		uint8_t pkt[ARP_PROBE_PKT_MAX];
+
+		/* serving may start a new probe in this very slot: copy out first */
+		memcpy(pkt, s->pkt, rx.len);
+		rx.data = pkt;
+		dhcp_server_probe_result(d->srv, s->addr, s->answered, now);
+		arp_release(s);
+		serve_packets(d, &rx, 1);
 	}
 }
 
@@ -135,6 +177,8 @@ static void on_timer(struct daemon *d)
 		d->next_expiry = dhcp_server_tick(d->srv, now);
 		schedule_flush(d);
 	}
+	if (d->arp.fd >= 0)
+		finish_probes(d);
 	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms) {
 		d->flush_due_ms = 0;
 		if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
@@ -204,7 +248,8 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0 || add_fd(d, d->sigfd) ||
-	    add_fd(d, d->timerfd) || (d->io && add_fd(d, d->io->udp_fd))) {
+	    add_fd(d, d->timerfd) || (d->io && add_fd(d, d->io->udp_fd)) ||
+	    (d->arp.fd >= 0 && add_fd(d, d->arp.fd))) {
 		snprintf(msg, size, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
@@ -232,7 +277,7 @@ static int prepare_statedir(struct daemon *d, char *msg, size_t size)
 	return 0;
 }
 
-static int open_dhcp(struct daemon *d, char *msg, size_t size)
+static int open_dhcp(struct daemon *d, bool probe, char *msg, size_t size)
 {
 	struct dhcp_error de;
 	int r;
@@ -242,6 +287,9 @@ static int open_dhcp(struct daemon *d, char *msg, size_t size)
 		return r;
 	d->setup.cfg.on_event = on_dhcp_event;
 	d->setup.cfg.userdata = d;
+	d->setup.cfg.probe = probe;
+	if (probe && (r = arp_open(&d->arp, d->def->bridge_name, d->def->mac, msg, size)) < 0)
+		return r;
 	if ((r = dhcp_server_new(&d->setup.cfg, &d->srv, &de)) < 0) {
 		snprintf(msg, size, "%s", de.message);
 		return r;
@@ -282,7 +330,11 @@ static void loop(struct daemon *d)
 			else if (evs[i].data.fd == d->timerfd)
 				on_timer(d);
 			else if (d->io && evs[i].data.fd == d->io->udp_fd)
-				serve_batch(d);
+				serve_socket(d);
+			else if (evs[i].data.fd == d->arp.fd) {
+				arp_read(&d->arp);
+				finish_probes(d);
+			}
 		}
 	}
 }
@@ -292,6 +344,7 @@ static void teardown(struct daemon *d)
 	if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
 		log_msg(LOG_ERR, "could not write the lease file at exit");
 	leasedb_close(&d->db);
+	arp_close(&d->arp);
 	if (d->io)
 		dhcp_io_close(d->io);
 	free(d->io);
@@ -315,9 +368,9 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 
 	d.db.journal_fd = d.db.dir_fd = -1;
 	d.next_expiry = LEASE_EXPIRES_NEVER;
-	(void)probe;
+	d.arp.fd = -1;
 	log_open(def->name, foreground);
-	if (open_dhcp(&d, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
+	if (open_dhcp(&d, probe, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(false, msg, sizeof(msg)) < 0) {
 		log_msg(LOG_ERR, "%s", msg);
 		spawn_report(ready_fd, msg);
