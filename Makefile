@@ -118,6 +118,13 @@ install: $(BUILD)/vnetd
 	else \
 	  install -D -m 0644 conf/default.xml $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml; \
 	fi
+	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
+	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
+	@# the service account, when installing onto this very system
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent passwd vnetd >/dev/null; then \
+	  useradd --system --no-create-home --home-dir /var/lib/vnetd \
+	    --shell /usr/sbin/nologin vnetd && echo "created system user vnetd"; \
+	fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
 	for u in vnetd@.service vnetd-autostart.service; do \
 	  sed 's|@SBINDIR@|$(PREFIX)/sbin|g' conf/$$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; \
@@ -125,6 +132,7 @@ install: $(BUILD)/vnetd
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
 

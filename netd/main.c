@@ -14,7 +14,8 @@ static const struct vnetd_cmd commands[] = {
 	{ "info", cmd_info, "NAME", "show a network's state, bridge and addresses" },
 	{ "dumpxml", cmd_dumpxml, "NAME", "print a network's definition" },
 	{ "autostart", cmd_autostart, "NAME [--disable]", "start a network at boot (or not)" },
-	{ "start", cmd_start, "NAME | --autostart", "build a network and start its daemon" },
+	{ "start", cmd_start, "[--foreground] [--no-probe] NAME | --autostart",
+	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
 	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
 	{ NULL, NULL, NULL, NULL },
@@ -30,7 +31,8 @@ static void usage(FILE *out)
 		"Virtual networks for KVM hosts: bridge, addresses, NAT, DHCP and DNS from\n"
 		"libvirt network XML definitions.\n\nVerbs:\n");
 	for (c = commands; c->name; c++)
-		fprintf(out, "  %-10s %-20s %s\n", c->name, c->args, c->help);
+		fprintf(out, "  %-10s %-20s%s%s\n", c->name, c->args,
+			strlen(c->args) > 20 ? "\n                                  " : " ", c->help);
 	fprintf(out,
 		"\nOptions (also set by the environment):\n"
 		"  --confdir DIR   definitions (VNETD_CONFDIR, default /etc/vnetd)\n"
