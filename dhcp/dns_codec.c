@@ -54,8 +54,9 @@ int dns_name_read(struct dhcp_reader *r, struct dns_name *out)
 		}
 		if (l & 0xc0)
 			return -EBADMSG;        /* RFC 6891 §5: extended label types are gone */
-		if (len + 1 + l + 1 > DNS_NAME_MAX)
-			return -EBADMSG;        /* RFC 1035 §2.3.4: 255 octets */
+		/* RFC 1035 §2.3.4: 255 octets, counting the root's 0 still to come. */
+		if (len + 1 + l + (l ? 1 : 0) > DNS_NAME_MAX)
+			return -EBADMSG;
 		out->b[len++] = l;
 		if (l == 0)
 			break;

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: the DNS server core. The first byte picks what the
+ * rest is: a client's query (over UDP or TCP), or an upstream's reply to a
+ * forward that is pending (raw, with the right ID, or after a copy of the
+ * forwarded header+question so matching gets all the way through). One
+ * server lives across inputs; every action must fit its buffer and every
+ * answer must parse back as a response.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "dhcp/dns-internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct dns_server *fuzz_dns_srv;
+static uint32_t fuzz_dns_rng = 0x9e3779b9u;
+static int64_t fuzz_dns_now = 1700000000000LL;
+
+static uint32_t fuzz_dns_random(void *ud)
+{
+	uint32_t *x = ud;
+
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static struct dns_server *fuzz_dns_server(void)
+{
+	static struct dns_net net;
+	static struct dns_forwarder fwd[2];
+	static struct dns_ip ups[2];
+	static struct dns_host hosts[3];
+	static const struct dns_srv srvs[] = { { "ldap", "tcp", NULL, "db", 389, 1, 1 } };
+	static const struct dns_txt txts[] = { { "info", "hello" } };
+	struct dns_config c = { 0 };
+
+	dns_ip_parse("192.168.122.1", &net.addr);
+	net.prefix = 24;
+	net.local_ptr = true;
+	fwd[0].has_addr = true;
+	dns_ip_parse("10.0.0.53", &fwd[0].addr);
+	fwd[0].domain = "corp.test";
+	fwd[1].domain = "pub.example.com";
+	dns_ip_parse("192.0.2.1", &ups[0]);
+	dns_ip_parse("2001:db8::1", &ups[1]);
+	hosts[0].name = "db";
+	dns_ip_parse("192.168.122.3", &hosts[0].ip);
+	hosts[1].name = "db";
+	dns_ip_parse("fd00::3", &hosts[1].ip);
+	hosts[2].name = "printer.example.com";
+	dns_ip_parse("192.168.122.5", &hosts[2].ip);
+	c.domain = "example.com";
+	c.local_only = true;
+	c.nets = &net;
+	c.n_nets = 1;
+	c.forwarders = fwd;
+	c.n_forwarders = 2;
+	c.upstreams = ups;
+	c.n_upstreams = 2;
+	c.hosts = hosts;
+	c.n_hosts = 3;
+	c.srvs = srvs;
+	c.n_srvs = 1;
+	c.txts = txts;
+	c.n_txts = 1;
+	c.local_ttl = 5;
+	c.max_pending = 8;
+	c.random = fuzz_dns_random;
+	c.random_userdata = &fuzz_dns_rng;
+	if (dns_server_new(&c, &fuzz_dns_srv, NULL) < 0)
+		abort();
+	{
+		struct dns_ip a;
+
+		dns_ip_parse("192.168.122.10", &a);
+		dns_table_add(fuzz_dns_srv, "web1", &a, 1700000000 + 100000);
+	}
+	return fuzz_dns_srv;
+}
+
+static void check(const struct dns_action *act, const uint8_t *out, size_t cap)
+{
+	struct dns_msg m;
+
+	if (act->len > cap)
+		abort();
+	if (act->kind == DNS_ACT_ANSWER) {
+		if (act->len < DNS_HDR_LEN || !(out[2] & 0x80))
+			abort();
+		if (act->transport == DNS_UDP && act->len > 4096)
+			abort();
+		(void)dns_msg_parse(out, act->len, false, &m);
+	} else if (act->kind == DNS_ACT_FORWARD) {
+		if (act->peer.port == 0 || act->len < DNS_HDR_LEN || act->len > DNS_FWD_QUERY_MAX)
+			abort();
+	}
+}
+
+/* A pending forward to answer; its query bytes (with the upstream's ID) in fq. */
+static bool make_pending(struct dns_server *srv, uint8_t *fq, size_t *fqlen,
+			 struct dns_peer *up, uint16_t port)
+{
+	static const uint8_t q[] = {
+		0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+		3, 'w', 'w', 'w', 6, 'k', 'e', 'r', 'n', 'e', 'l', 3, 'o', 'r', 'g', 0, 0, 1, 0, 1,
+	};
+	struct dns_client cl = { .transport = DNS_UDP };
+	struct dns_action act;
+
+	dns_ip_parse("192.168.122.50", &cl.peer.ip);
+	cl.peer.port = 5000;
+	dns_server_handle_query(srv, q, sizeof(q), &cl, fuzz_dns_now, fq, 512, &act);
+	if (act.kind != DNS_ACT_FORWARD)
+		return false;
+	dns_server_forward_sent(srv, act.token, port);
+	*fqlen = act.len;
+	*up = act.peer;
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dns_server *srv = fuzz_dns_srv ? fuzz_dns_srv : fuzz_dns_server();
+	static uint8_t out[DNS_MSG_MAX], buf[8192];
+	struct dns_client cl = { .transport = DNS_UDP };
+	struct dns_action act;
+	struct dns_peer up;
+	uint8_t mode, fq[512];
+	size_t fqlen, n;
+	int64_t next;
+
+	if (!size)
+		return 0;
+	mode = data[0];
+	data++;
+	size--;
+	fuzz_dns_now += mode >> 4;
+	switch (mode & 3) {
+	case 0:
+	case 1:
+		dns_ip_parse(mode & 8 ? "10.9.9.9" : "192.168.122.77", &cl.peer.ip);
+		cl.peer.port = 40000;
+		cl.transport = mode & 1 ? DNS_TCP : DNS_UDP;
+		dns_server_handle_query(srv, data, size, &cl, fuzz_dns_now, out,
+					mode & 4 ? 300 : 4096, &act);
+		check(&act, out, mode & 4 ? 300 : 4096);
+		break;
+	default:
+		if (!make_pending(srv, fq, &fqlen, &up, 5300))
+			break;
+		n = 0;
+		if ((mode & 3) == 3) {          /* the forwarded header+question, then the input */
+			memcpy(buf, fq, fqlen);
+			buf[2] |= 0x80;
+			n = fqlen;
+		}
+		if (size > sizeof(buf) - n)
+			size = sizeof(buf) - n;
+		memcpy(buf + n, data, size);
+		n += size;
+		if ((mode & 4) && n >= 2) {     /* the right ID */
+			buf[0] = fq[0];
+			buf[1] = fq[1];
+		}
+		dns_server_handle_upstream_reply(srv, buf, n, &up, 5300, fuzz_dns_now, out,
+						 mode & 8 ? 100 : 4096, &act);
+		check(&act, out, mode & 8 ? 100 : 4096);
+		break;
+	}
+	/* Time out whatever is pending, checking each retry and SERVFAIL. */
+	while (dns_server_tick(srv, fuzz_dns_now + 60000, out, 4096, &act, &next) > 0)
+		check(&act, out, 4096);
+	return 0;
+}
