@@ -275,7 +275,7 @@ void dhcp_emit(const struct dhcp_server *srv, enum dhcp_event_type type,
 	       const struct dhcp_msg *m, uint32_t addr, const char *hostname,
 	       const char *reason);
 void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint32_t addr,
-		   const char *hostname, bool renewed);
+		   const char *hostname, bool renewed, int64_t expires);
 void dhcp_emit_lease(const struct dhcp_server *srv, enum dhcp_event_type type,
 		     const struct dhcp_lease *l);
 

@@ -114,6 +114,7 @@ struct dhcp_event {
 	size_t client_id_len;
 	const char *hostname;           /* sanitised, or NULL */
 	const char *reason;             /* NAK / ignored: why, or NULL */
+	int64_t expires;                /* ACK, EXPIRED, CONFLICT: lease end (or LEASE_EXPIRES_NEVER) */
 };
 
 typedef void (*dhcp_event_fn)(void *userdata, const struct dhcp_event *ev);

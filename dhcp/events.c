@@ -44,7 +44,7 @@ void dhcp_emit(const struct dhcp_server *srv, enum dhcp_event_type type,
 }
 
 void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint32_t addr,
-		   const char *hostname, bool renewed)
+		   const char *hostname, bool renewed, int64_t expires)
 {
 	struct dhcp_event ev;
 
@@ -52,6 +52,7 @@ void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint
 		return;
 	from_msg(&ev, DHCP_EV_ACK, m, addr, hostname, NULL);
 	ev.renewed = renewed;
+	ev.expires = expires;
 	emit(srv, &ev);
 }
 
@@ -69,6 +70,7 @@ void dhcp_emit_lease(const struct dhcp_server *srv, enum dhcp_event_type type,
 	ev.client_id = l->id_len ? l->extra : NULL;
 	ev.client_id_len = l->id_len;
 	ev.hostname = dhcp_lease_name(l);
+	ev.expires = l->expires;
 	emit(srv, &ev);
 }
 

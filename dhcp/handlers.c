@@ -225,7 +225,7 @@ static int grant(struct ctx *c, uint32_t addr)
 		dhcp_store_set_name(&srv->store, c->lease, name);  /* -ENOMEM: keep old name */
 	name = dhcp_lease_name(l);
 	dhcp_journal_lease(srv, l, LEASE_JOURNAL_BIND);
-	dhcp_emit_ack(srv, c->m, addr, name, renewed);
+	dhcp_emit_ack(srv, c->m, addr, name, renewed, l->expires);
 	return reply(c, DHCPACK, addr, lt, name);
 }
 

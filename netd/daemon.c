@@ -4,12 +4,15 @@
 #include "netd/atomic_file.h"
 #include "netd/dhcp_io.h"
 #include "netd/dhcp_setup.h"
+#include "netd/dns_io.h"
+#include "netd/dns_setup.h"
 #include "netd/leasedb.h"
 #include "netd/log.h"
 #include "netd/privdrop.h"
 #include "netd/spawn.h"
 #include "netd/store.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +34,10 @@ struct daemon {
 	struct dhcp_io *io;
 	struct leasedb db;
 	struct arp_prober arp;          /* fd -1 when probing is off */
+	struct dns_setup dns_setup;
+	struct dns_server *dns;         /* NULL with <dns enable='no'> */
+	struct dns_io *dnsio;
+	int64_t dns_deadline_ms;        /* monotonic; -1 when nothing is due */
 	int epfd, sigfd, timerfd;
 	int64_t next_expiry;            /* wall seconds */
 	int64_t flush_due_ms;           /* monotonic ms, 0 = nothing to flush */
@@ -45,6 +52,34 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A lease's host name lives in DNS exactly as long as the lease. */
+static void update_dns(struct daemon *d, const struct dhcp_event *ev)
+{
+	struct dns_ip ip = { .family = AF_INET };
+	int r;
+
+	if (!d->dns || !ev->hostname || !*ev->hostname)
+		return;
+	memcpy(ip.bytes, &ev->addr, 4);
+	switch (ev->type) {
+	case DHCP_EV_ACK:
+		r = dns_table_add(d->dns, ev->hostname, &ip,
+				  ev->expires == LEASE_EXPIRES_NEVER ? DNS_EXPIRES_NEVER :
+				  ev->expires);
+		if (r == -EEXIST)
+			log_msg(LOG_WARNING, "DNS name %s is taken by another host; not given to "
+				"%s", ev->hostname, inet_ntoa(ev->addr));
+		break;
+	case DHCP_EV_RELEASE:
+	case DHCP_EV_EXPIRED:
+	case DHCP_EV_CONFLICT:
+		dns_table_remove(d->dns, ev->hostname, &ip);
+		break;
+	default:
+		break;
+	}
+}
+
 static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 {
 	struct daemon *d = userdata;
@@ -53,6 +88,49 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 	dhcp_event_format(ev, d->def->bridge_name, line, sizeof(line));
 	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ?
 		LOG_WARNING : LOG_INFO, "%s", line);
+	update_dns(d, ev);
+}
+
+static int add_lease_name(void *userdata, const struct lease_info *l)
+{
+	struct daemon *d = userdata;
+	struct dns_ip ip = { .family = AF_INET };
+
+	if (l->hostname && *l->hostname) {
+		memcpy(ip.bytes, &l->addr, 4);
+		dns_table_add(d->dns, l->hostname, &ip,
+			      l->expires == LEASE_EXPIRES_NEVER ? DNS_EXPIRES_NEVER : l->expires);
+	}
+	return 0;
+}
+
+/* DNS on UDP and TCP port 53 of the network's own addresses only. */
+static int open_dns(struct daemon *d, char *msg, size_t size)
+{
+	struct in_addr addrs[DNS_IO_MAX_ADDRS];
+	struct dns_error de;
+	char *resolv;
+	size_t len = 0, i;
+	int r;
+
+	resolv = dns_setup_read_resolv(&len);
+	r = dns_setup_build(d->def, resolv, len, &d->dns_setup, msg, size);
+	free(resolv);
+	if (r <= 0)
+		return r;
+	d->dns_setup.cfg.expected_names = 256;
+	if ((r = dns_server_new(&d->dns_setup.cfg, &d->dns, &de)) < 0) {
+		snprintf(msg, size, "%s", de.message);
+		return r;
+	}
+	for (i = 0; i < d->def->n_ips && i < DNS_IO_MAX_ADDRS; i++)
+		addrs[i] = d->def->ips[i].address;
+	d->dnsio = calloc(1, sizeof(*d->dnsio));
+	if (!d->dnsio) {
+		snprintf(msg, size, "out of memory");
+		return -ENOMEM;
+	}
+	return dns_io_open(d->dnsio, addrs, i, msg, size);
 }
 
 /* Arm the one timer for whichever comes first: a lease expiry or a flush. */
@@ -65,6 +143,14 @@ static void arm_timer(struct daemon *d)
 		int64_t s = d->next_expiry - (int64_t)time(NULL);
 
 		wait_ms = s <= 0 ? 1 : s * 1000;
+	}
+	if (d->dnsio && d->dns_deadline_ms >= 0) {
+		int64_t f = d->dns_deadline_ms - now_ms;
+
+		if (f < 1)
+			f = 1;
+		if (wait_ms < 0 || f < wait_ms)
+			wait_ms = f;
 	}
 	if (d->arp.fd >= 0 && arp_next_deadline(&d->arp) >= 0) {
 		int64_t f = arp_next_deadline(&d->arp) - now_ms;
@@ -179,6 +265,8 @@ static void on_timer(struct daemon *d)
 	}
 	if (d->arp.fd >= 0)
 		finish_probes(d);
+	if (d->dnsio && d->dns_deadline_ms >= 0 && mono_ms() >= d->dns_deadline_ms)
+		d->dns_deadline_ms = dns_io_tick(d->dnsio);
 	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms) {
 		d->flush_due_ms = 0;
 		if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
@@ -229,7 +317,7 @@ static void on_signal(struct daemon *d)
 
 static int add_fd(struct daemon *d, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)fd };
 
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -249,7 +337,8 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0 || add_fd(d, d->sigfd) ||
 	    add_fd(d, d->timerfd) || (d->io && add_fd(d, d->io->udp_fd)) ||
-	    (d->arp.fd >= 0 && add_fd(d, d->arp.fd))) {
+	    (d->arp.fd >= 0 && add_fd(d, d->arp.fd)) ||
+	    (d->dnsio && dns_io_start(d->dnsio, d->epfd, d->dns) < 0)) {
 		snprintf(msg, size, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
@@ -306,36 +395,47 @@ static int open_dhcp(struct daemon *d, bool probe, char *msg, size_t size)
 	    (r = leasedb_open(&d->db, d->paths, d->def->name, d->def->bridge_name, d->srv,
 			      (int64_t)time(NULL), msg, size)) < 0)
 		return r;
+	if (d->dns)
+		dhcp_server_foreach_lease(d->srv, add_lease_name, d);
 	d->next_expiry = dhcp_server_tick(d->srv, (int64_t)time(NULL));
 	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", d->def->bridge_name,
 		dhcp_server_lease_count(d->srv));
 	return 0;
 }
 
+static void dispatch(struct daemon *d, const struct epoll_event *ev)
+{
+	uint64_t t = ev->data.u64;
+
+	if (d->dnsio && dns_io_owns(t)) {
+		dns_io_event(d->dnsio, t, ev->events);
+		d->dns_deadline_ms = dns_io_tick(d->dnsio);
+	} else if (t == (uint64_t)d->sigfd) {
+		on_signal(d);
+	} else if (t == (uint64_t)d->timerfd) {
+		on_timer(d);
+	} else if (d->io && t == (uint64_t)d->io->udp_fd) {
+		serve_socket(d);
+	} else if (d->arp.fd >= 0 && t == (uint64_t)d->arp.fd) {
+		arp_read(&d->arp);
+		finish_probes(d);
+	}
+}
+
 static void loop(struct daemon *d)
 {
-	struct epoll_event evs[8];
+	struct epoll_event evs[16];
 	int n, i;
 
 	while (!d->stop) {
 		arm_timer(d);
-		n = epoll_wait(d->epfd, evs, 8, -1);
+		n = epoll_wait(d->epfd, evs, 16, -1);
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "epoll: %s", strerror(errno));
 			return;
 		}
-		for (i = 0; i < n; i++) {
-			if (evs[i].data.fd == d->sigfd)
-				on_signal(d);
-			else if (evs[i].data.fd == d->timerfd)
-				on_timer(d);
-			else if (d->io && evs[i].data.fd == d->io->udp_fd)
-				serve_socket(d);
-			else if (evs[i].data.fd == d->arp.fd) {
-				arp_read(&d->arp);
-				finish_probes(d);
-			}
-		}
+		for (i = 0; i < n; i++)
+			dispatch(d, &evs[i]);
 	}
 }
 
@@ -345,6 +445,11 @@ static void teardown(struct daemon *d)
 		log_msg(LOG_ERR, "could not write the lease file at exit");
 	leasedb_close(&d->db);
 	arp_close(&d->arp);
+	if (d->dnsio)
+		dns_io_close(d->dnsio);
+	free(d->dnsio);
+	dns_server_free(d->dns);
+	dns_setup_free(&d->dns_setup);
 	if (d->io)
 		dhcp_io_close(d->io);
 	free(d->io);
@@ -369,8 +474,9 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	d.db.journal_fd = d.db.dir_fd = -1;
 	d.next_expiry = LEASE_EXPIRES_NEVER;
 	d.arp.fd = -1;
+	d.dns_deadline_ms = -1;
 	log_open(def->name, foreground);
-	if (open_dhcp(&d, probe, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
+	if (open_dns(&d, msg, sizeof(msg)) < 0 || open_dhcp(&d, probe, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(false, msg, sizeof(msg)) < 0) {
 		log_msg(LOG_ERR, "%s", msg);
 		spawn_report(ready_fd, msg);

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/dns_setup.h"
+#include "netd/atomic_file.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+static void ip4(struct dns_ip *out, struct in_addr a)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = AF_INET;
+	memcpy(out->bytes, &a, 4);
+}
+
+/* IDs and ports must be unguessable (RFC 5452): the kernel's CSPRNG. */
+static uint32_t random32(void *userdata)
+{
+	(void)userdata;
+	return arc4random();
+}
+
+static size_t count_dns_hosts(const struct netdef *def)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < def->dns.n_hosts; i++)
+		n += def->dns.hosts[i].n_hostnames;
+	for (i = 0; i < def->n_ips; i++)
+		for (j = 0; j < def->ips[i].n_hosts; j++)
+			if (def->ips[i].hosts[j].name && def->ips[i].hosts[j].has_ip)
+				n++;
+	return n;
+}
+
+static void fill_names(const struct netdef *def, struct dns_setup *s)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < def->dns.n_hosts; i++)
+		for (j = 0; j < def->dns.hosts[i].n_hostnames; j++) {
+			s->hosts[n].name = def->dns.hosts[i].hostnames[j];
+			ip4(&s->hosts[n++].ip, def->dns.hosts[i].ip);
+		}
+	/* libvirt: a static DHCP host's name resolves to its address too */
+	for (i = 0; i < def->n_ips; i++)
+		for (j = 0; j < def->ips[i].n_hosts; j++) {
+			const struct netdef_dhcp_host *h = &def->ips[i].hosts[j];
+
+			if (h->name && h->has_ip) {
+				s->hosts[n].name = h->name;
+				ip4(&s->hosts[n++].ip, h->ip);
+			}
+		}
+	s->cfg.hosts = s->hosts;
+	s->cfg.n_hosts = n;
+	for (i = 0; i < def->dns.n_srvs; i++) {
+		const struct netdef_dns_srv *d = &def->dns.srvs[i];
+
+		s->srvs[i] = (struct dns_srv){
+			.service = d->service, .protocol = d->protocol, .domain = d->domain,
+			.target = d->target, .port = (uint16_t)d->port,
+			.priority = (uint16_t)d->priority, .weight = (uint16_t)d->weight,
+		};
+	}
+	s->cfg.srvs = s->srvs;
+	s->cfg.n_srvs = def->dns.n_srvs;
+	for (i = 0; i < def->dns.n_txts; i++) {
+		s->txts[i].name = def->dns.txts[i].name;
+		s->txts[i].value = def->dns.txts[i].value;
+	}
+	s->cfg.txts = s->txts;
+	s->cfg.n_txts = def->dns.n_txts;
+}
+
+static void fill_nets(const struct netdef *def, struct dns_setup *s)
+{
+	size_t i;
+
+	for (i = 0; i < def->n_ips; i++) {
+		ip4(&s->nets[i].addr, def->ips[i].address);
+		s->nets[i].prefix = def->ips[i].prefix;
+		s->nets[i].local_ptr = def->ips[i].local_ptr == NETDEF_YES;
+	}
+	s->cfg.nets = s->nets;
+	s->cfg.n_nets = def->n_ips;
+	for (i = 0; i < def->dns.n_forwarders; i++) {
+		const struct netdef_dns_forwarder *f = &def->dns.forwarders[i];
+
+		s->forwarders[i].has_addr = f->has_addr;
+		if (f->has_addr)
+			ip4(&s->forwarders[i].addr, f->addr);
+		s->forwarders[i].domain = f->domain;
+	}
+	s->cfg.forwarders = s->forwarders;
+	s->cfg.n_forwarders = def->dns.n_forwarders;
+}
+
+int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
+		    struct dns_setup *out, char *msg, size_t msg_size)
+{
+	struct dns_config *cfg = &out->cfg;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (def->dns.enable == NETDEF_NO || def->n_ips == 0)
+		return 0;
+	out->nets = calloc(def->n_ips, sizeof(*out->nets));
+	out->forwarders = calloc(def->dns.n_forwarders + 1, sizeof(*out->forwarders));
+	out->hosts = calloc(count_dns_hosts(def) + 1, sizeof(*out->hosts));
+	out->srvs = calloc(def->dns.n_srvs + 1, sizeof(*out->srvs));
+	out->txts = calloc(def->dns.n_txts + 1, sizeof(*out->txts));
+	if (!out->nets || !out->forwarders || !out->hosts || !out->srvs || !out->txts) {
+		dns_setup_free(out);
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
+	}
+	cfg->domain = def->domain;
+	cfg->local_only = def->domain_local_only == NETDEF_YES;
+	cfg->no_forward_plain_names = def->dns.forward_plain_names == NETDEF_NO;
+	fill_nets(def, out);
+	fill_names(def, out);
+	if (resolv) {
+		struct dns_ip self[16];
+		size_t i, n_self = def->n_ips < 16 ? def->n_ips : 16;
+
+		for (i = 0; i < n_self; i++)
+			ip4(&self[i], def->ips[i].address);
+		n = dns_resolv_conf_parse(resolv, resolv_len, self, n_self, out->upstreams,
+					  DNS_SETUP_MAX_UPSTREAMS);
+		if (n > 0) {
+			cfg->upstreams = out->upstreams;
+			cfg->n_upstreams = (size_t)n;
+		}
+	}
+	if (getrandom(&cfg->hash_seed, sizeof(cfg->hash_seed), 0) != sizeof(cfg->hash_seed))
+		cfg->hash_seed = arc4random() | (uint64_t)arc4random() << 32;
+	cfg->random = random32;
+	return 1;
+}
+
+void dns_setup_free(struct dns_setup *s)
+{
+	if (!s)
+		return;
+	free(s->nets);
+	free(s->forwarders);
+	free(s->hosts);
+	free(s->srvs);
+	free(s->txts);
+	memset(s, 0, sizeof(*s));
+}
+
+static bool has_upstream(const char *text, size_t len)
+{
+	struct dns_ip ups[1];
+
+	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 1) > 0;
+}
+
+char *dns_setup_read_resolv(size_t *len)
+{
+	const char *path = getenv("VNETD_RESOLV_CONF");
+	char *text = NULL;
+
+	if (path && *path)
+		return read_small_file(path, 65536, &text, len) == 0 ? text : NULL;
+	if (read_small_file("/etc/resolv.conf", 65536, &text, len) == 0 &&
+	    has_upstream(text, *len))
+		return text;
+	free(text);
+	text = NULL;
+	if (read_small_file("/run/systemd/resolve/resolv.conf", 65536, &text, len) == 0)
+		return text;
+	return NULL;
+}
