@@ -80,17 +80,28 @@ check: deps
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-# libFuzzer targets, built with clang; a bounded number of runs each.
-fuzz:
-	@set -e; mkdir -p $(BUILD)/fuzz; for f in $(FUZZ_SRCS); do \
-	  n=$$(basename $$f .c); \
-	  clang -std=gnu11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) \
-	    -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
-	    $(NETD_SRCS) $(LIB_SRCS) $(LDLIBS) || exit 1; \
-	  mkdir -p $(BUILD)/fuzz/$$n.corpus; \
+# libFuzzer targets, built with clang; a bounded number of runs each. The
+# project's sources are compiled once for fuzzing, then linked into each target.
+FUZZ_CC     := clang
+FUZZ_FLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=address,undefined
+FUZZ_OBJS   := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(NETD_SRCS) $(LIB_SRCS))
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for b in $(FUZZ_BINS); do \
+	  n=$$(basename $$b); mkdir -p $$b.corpus; \
 	  echo "== fuzz $$n ($(FUZZ_RUNS) runs)"; \
-	  $(BUILD)/fuzz/$$n -runs=$(FUZZ_RUNS) -max_len=4096 \
-	    $(BUILD)/fuzz/$$n.corpus tests/fuzz/$$n.seeds 2>&1 | tail -n 2; \
+	  $$b -runs=$(FUZZ_RUNS) -max_len=4096 -artifact_prefix=$$b- \
+	    $$b.corpus tests/fuzz/$$n.seeds > $$b.log 2>&1 || { tail -n 40 $$b.log; exit 1; }; \
+	  tail -n 1 $$b.log; \
 	done
 
 system: $(BUILD)/vnetd
