@@ -80,6 +80,25 @@ static void update_dns(struct daemon *d, const struct dhcp_event *ev)
 	}
 }
 
+/*
+ * The expiry tick walks every lease, so it runs only when something is due:
+ * bring that moment forward for what this event started (a lease, an
+ * offer's hold, a quarantine). The tick then works out the exact next one.
+ */
+static void note_deadline(struct daemon *d, const struct dhcp_event *ev)
+{
+	int64_t now = (int64_t)time(NULL), due = LEASE_EXPIRES_NEVER;
+
+	if (ev->type == DHCP_EV_ACK)
+		due = ev->expires;
+	else if (ev->type == DHCP_EV_OFFER)
+		due = now + 61;         /* an offer holds its address for 60 s */
+	else if (ev->type == DHCP_EV_DECLINE || ev->type == DHCP_EV_CONFLICT)
+		due = now + 601;        /* quarantine: 600 s */
+	if (due < d->next_expiry)
+		d->next_expiry = due;
+}
+
 static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 {
 	struct daemon *d = userdata;
@@ -89,6 +108,7 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ?
 		LOG_WARNING : LOG_INFO, "%s", line);
 	update_dns(d, ev);
+	note_deadline(d, ev);
 }
 
 static int add_lease_name(void *userdata, const struct lease_info *l)
