@@ -21,6 +21,9 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
 int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
 			 mode_t mode);
 
+/* write() all of it, across short writes and EINTR; 0 or negative errno. */
+int write_full(int fd, const void *data, size_t len);
+
 /* Create a directory and its parents (like mkdir -p); 0 or negative errno. */
 int mkdir_parents(const char *path, mode_t mode);
 

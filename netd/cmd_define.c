@@ -48,7 +48,7 @@ static int check_against(const struct vnetd_paths *paths, struct netdef *def)
 		}
 		netdef_free(other);
 	}
-	store_free_list(names, n);
+	vnetd_free_names(names, n);
 	return rc;
 }
 

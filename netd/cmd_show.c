@@ -27,13 +27,13 @@ static int all_names(const struct vnetd_paths *paths, char ***names, size_t *cou
 	if ((r = store_list(paths, false, &defined, &nd)) < 0)
 		return r;
 	if ((r = state_list(paths, &running, &nr)) < 0) {
-		store_free_list(defined, nd);
+		vnetd_free_names(defined, nd);
 		return r;
 	}
 	merged = calloc(nd + nr + 1, sizeof(*merged));
 	if (!merged) {
-		store_free_list(defined, nd);
-		store_free_list(running, nr);
+		vnetd_free_names(defined, nd);
+		vnetd_free_names(running, nr);
 		return -ENOMEM;
 	}
 	/* both lists are sorted: merge them, dropping duplicates */
@@ -85,7 +85,7 @@ int cmd_list(const struct vnetd_paths *paths, int argc, char **argv)
 		netdef_free(def);
 	}
 	printf("\n");
-	store_free_list(names, n);
+	vnetd_free_names(names, n);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ static int start_autostart(const struct vnetd_paths *paths, const struct lifecyc
 	for (i = 0; i < n; i++)
 		if (start_one(paths, names[i], opts))
 			rc = 1;
-	store_free_list(names, n);
+	vnetd_free_names(names, n);
 	return rc;
 }
 

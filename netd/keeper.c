@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,18 +31,6 @@ static void ensure_table(const struct nat_config *cfg)
 	else
 		log_msg(LOG_WARNING, "keeper: the nftables table of %s was deleted; put back",
 			cfg->network);
-}
-
-static int open_signals(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct nat_config *cfg)
@@ -89,7 +76,7 @@ int keeper_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	(void)paths;
 	log_open(def->name, t->foreground);
 	firewall_config(def, &cfg);
-	sigfd = open_signals();
+	sigfd = spawn_signalfd();
 	pidfd = (int)syscall(SYS_pidfd_open, t->daemon_pid, 0);
 	if (sigfd < 0 || pidfd < 0 || !proc_alive(t->daemon_pid, t->daemon_start)) {
 		snprintf(msg, sizeof(msg), "keeper: cannot follow the daemon (pid %d)",

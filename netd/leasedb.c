@@ -23,22 +23,6 @@ static void report_problem(void *userdata, const struct lease_error *e)
 		log_msg(LOG_WARNING, "%s: %s", what, e->message);
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 {
 	const uint8_t *data;
@@ -48,7 +32,7 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 	dhcp_server_journal_pending(srv, &data, &len);
 	if (!len)
 		return 0;
-	if ((r = write_all(db->journal_fd, data, len)) < 0)
+	if ((r = write_full(db->journal_fd, data, len)) < 0)
 		return r;
 	if (fdatasync(db->journal_fd) < 0)
 		return -errno;

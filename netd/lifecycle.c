@@ -254,7 +254,7 @@ static int bring_up(struct start_ctx *c)
 	return 0;
 }
 
-static void undo_daemon(struct start_ctx *c, const struct undo_step *u)
+static void undo_process(struct start_ctx *c, const struct undo_step *u)
 {
 	(void)c;
 	proc_terminate(u->pid, u->pid_start, 5000);
@@ -280,16 +280,10 @@ static int start_daemon(struct start_ctx *c)
 			  &c->st.daemon_pid, &c->st.daemon_start, c->msg, c->msg_size);
 	if (r < 0)
 		return r;
-	u = push_undo(c, undo_daemon, NULL);
+	u = push_undo(c, undo_process, NULL);
 	u->pid = c->st.daemon_pid;
 	u->pid_start = c->st.daemon_start;
 	return 0;
-}
-
-static void undo_keeper(struct start_ctx *c, const struct undo_step *u)
-{
-	(void)c;
-	proc_terminate(u->pid, u->pid_start, 5000);
 }
 
 /* The keeper puts the firewall back if someone deletes it (none for open). */
@@ -307,7 +301,7 @@ static int start_keeper(struct start_ctx *c)
 			  &c->st.keeper_pid, &c->st.keeper_start, c->msg, c->msg_size);
 	if (r < 0)
 		return r;
-	u = push_undo(c, undo_keeper, NULL);
+	u = push_undo(c, undo_process, NULL);
 	u->pid = c->st.keeper_pid;
 	u->pid_start = c->st.keeper_start;
 	return 0;

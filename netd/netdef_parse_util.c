@@ -32,10 +32,9 @@ int np_oom(struct parser *p, const xmlNode *node)
 	return np_fail(p, node, -ENOMEM, "", "out of memory");
 }
 
-/* An attribute's value, or NULL when absent. Valid until parsing ends. */
-const char *np_attr(struct parser *p, xmlNode *node, const char *name)
+/* Keep a libxml2 string until parsing ends, so callers need not free it. */
+static const char *keep(struct parser *p, xmlChar *v)
 {
-	xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
 	xmlChar **grown;
 
 	if (!v)
@@ -50,22 +49,14 @@ const char *np_attr(struct parser *p, xmlNode *node, const char *name)
 	return (const char *)v;
 }
 
-/* The element's text content, NULL when it has none. */
+const char *np_attr(struct parser *p, xmlNode *node, const char *name)
+{
+	return keep(p, xmlGetNoNsProp(node, (const xmlChar *)name));
+}
+
 const char *np_text(struct parser *p, xmlNode *node)
 {
-	xmlChar *v = xmlNodeGetContent(node);
-	xmlChar **grown;
-
-	if (!v)
-		return NULL;
-	grown = realloc(p->pool, (p->n_pool + 1) * sizeof(*grown));
-	if (!grown) {
-		xmlFree(v);
-		return NULL;
-	}
-	p->pool = grown;
-	p->pool[p->n_pool++] = v;
-	return (const char *)v;
+	return keep(p, xmlNodeGetContent(node));
 }
 
 char *np_dup(const char *s)

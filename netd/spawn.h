@@ -27,6 +27,12 @@ int spawn_process(const struct vnetd_paths *paths, struct netdef *def, spawn_fn 
 		  bool keep_stderr, pid_t *pid, uint64_t *start_time, char *msg,
 		  size_t msg_size);
 
+/*
+ * In a child: block SIGTERM, SIGINT and SIGHUP and return a signalfd that
+ * delivers them to the event loop instead (or -1).
+ */
+int spawn_signalfd(void);
+
 /* In the child: say "ready" (error NULL) or why not, then close the fd. */
 void spawn_report(int ready_fd, const char *error);
 

@@ -2,9 +2,7 @@
 #include "netd/state.h"
 #include "netd/atomic_file.h"
 #include "netd/netdef-internal.h"
-#include "netd/store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -250,47 +248,7 @@ int state_lock(const struct vnetd_paths *paths, const char *name)
 	return fd;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count)
 {
-	char **list = NULL, **grown;
-	size_t n = 0;
-	struct dirent *e;
-	DIR *d;
-
-	*names = NULL;
-	*count = 0;
-	d = opendir(paths->rundir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		char name[NETDEF_NAME_MAX + 1];
-
-		if (len < 7 || len - 6 > NETDEF_NAME_MAX || strcmp(e->d_name + len - 6, ".state"))
-			continue;
-		memcpy(name, e->d_name, len - 6);
-		name[len - 6] = '\0';
-		if (!netdef_valid_network_name(name))
-			continue;
-		grown = realloc(list, (n + 1) * sizeof(*list));
-		if (grown)
-			list = grown;
-		if (!grown || !(list[n] = strdup(name))) {
-			store_free_list(list, n);
-			closedir(d);
-			return -ENOMEM;
-		}
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(list, n, sizeof(*list), cmp_names);
-	*names = list;
-	*count = n;
-	return 0;
+	return vnetd_list_names(paths->rundir, ".state", NULL, NULL, names, count);
 }

@@ -48,7 +48,7 @@ int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t
  */
 int state_lock(const struct vnetd_paths *paths, const char *name);
 
-/* Names of every network with a state file, sorted; free with store_free_list(). */
+/* Names of every network with a state file, sorted; free with vnetd_free_names(). */
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);
 
 /* Parse a state file's text (exposed for tests and fuzzing). */

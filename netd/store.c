@@ -2,7 +2,6 @@
 #include "netd/store.h"
 #include "netd/atomic_file.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
@@ -96,65 +95,23 @@ int store_set_autostart(const struct vnetd_paths *paths, const char *name, bool 
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+static bool is_autostart(const char *name, void *ctx)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void store_free_list(char **names, size_t count)
-{
-	size_t i;
-
-	for (i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	return store_get_autostart(ctx, name);
 }
 
 int store_list(const struct vnetd_paths *paths, bool autostart_only, char ***names,
 	       size_t *count)
 {
 	char dir[PATH_MAX];
-	char **list = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	DIR *d;
 
 	*names = NULL;
 	*count = 0;
 	if (!vnetd_path(dir, sizeof(dir), paths->confdir,
 			autostart_only ? "networks/autostart" : "networks", NULL, NULL))
 		return -EINVAL;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		char name[NETDEF_NAME_MAX + 1], **grown;
-
-		if (len < 5 || len - 4 > NETDEF_NAME_MAX || strcmp(e->d_name + len - 4, ".xml"))
-			continue;
-		memcpy(name, e->d_name, len - 4);
-		name[len - 4] = '\0';
-		/* skip stray files whose names vnetd would never have written */
-		if (!vnetd_check_name(name) ||
-		    (autostart_only && !store_get_autostart(paths, name)))
-			continue;
-		grown = realloc(list, (n + 1) * sizeof(*list));
-		if (grown)
-			list = grown;
-		if (!grown || !(list[n] = strdup(name))) {
-			store_free_list(list, n);
-			closedir(d);
-			return -ENOMEM;
-		}
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(list, n, sizeof(*list), cmp_names);
-	*names = list;
-	*count = n;
-	return 0;
+	return vnetd_list_names(dir, ".xml", autostart_only ? is_autostart : NULL,
+				(void *)paths, names, count);
 }
 
 /* Is this bridge name used by another definition or an existing interface? */
@@ -177,7 +134,7 @@ static bool bridge_name_taken(const struct vnetd_paths *paths, const char *self,
 			taken = true;
 		netdef_free(other);
 	}
-	store_free_list(names, n);
+	vnetd_free_names(names, n);
 	return taken;
 }
 

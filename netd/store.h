@@ -25,11 +25,10 @@ int store_set_autostart(const struct vnetd_paths *paths, const char *name, bool 
 
 /*
  * Names of every defined network (or, with autostart_only, of those marked
- * for autostart), sorted. The caller frees each name and the array.
+ * for autostart), sorted. Free with vnetd_free_names().
  */
 int store_list(const struct vnetd_paths *paths, bool autostart_only, char ***names,
 	       size_t *count);
-void store_free_list(char **names, size_t count);
 
 /*
  * Give a definition what libvirt fills in and saves: a bridge name (the first

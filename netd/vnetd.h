@@ -30,6 +30,16 @@ int vnetd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool vnetd_path(char *buf, size_t size, const char *dir, const char *sub, const char *name,
 		const char *ext);
 
+/*
+ * The NAMEs of DIR/NAME.SUFFIX that are valid network names (stray files
+ * vnetd would never have written are skipped), sorted; `keep` (may be NULL)
+ * filters further. 0 (a missing DIR is an empty list) or negative errno.
+ */
+int vnetd_list_names(const char *dir, const char *suffix,
+		     bool (*keep)(const char *name, void *ctx), void *ctx, char ***names,
+		     size_t *count);
+void vnetd_free_names(char **names, size_t count);
+
 /* Refuse a name from the command line that could escape the directories. */
 bool vnetd_check_name(const char *name);
 
