@@ -50,15 +50,16 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 	if ((r = dhcp_server_format_leases(srv, &text)) < 0 ||
 	    (r = dhcp_server_format_status(srv, &status)) < 0)
 		goto out;
+	/* status first: whoever sees the new lease file finds the status as new */
+	r = atomic_file_write_at(db->dir_fd, db->status_name, status.data, status.len, 0644);
+	if (r < 0)
+		log_msg(LOG_ERR, "cannot write the status file of %s: %s", db->leases_path,
+			strerror(-r));
 	r = atomic_file_write_at(db->dir_fd, db->leases_name, text.data, text.len, 0644);
 	if (r < 0) {
 		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
 		goto out;
 	}
-	r = atomic_file_write_at(db->dir_fd, db->status_name, status.data, status.len, 0644);
-	if (r < 0)
-		log_msg(LOG_ERR, "cannot write the status file of %s: %s", db->leases_path,
-			strerror(-r));
 	db->dirty = false;
 	/* the lease file now holds everything the journal says: it may be emptied */
 	if (db->journal_size >= JOURNAL_FOLD_AT && ftruncate(db->journal_fd, 0) == 0)

@@ -12,11 +12,14 @@ Fixtures:
   host       a fresh namespace + private confdir/rundir/statedir, see Host
   guest      factory: guest(bridge="virbr0", addr="192.168.122.10/24") makes
              a namespace joined by a veth pair to `bridge` in the host ns
+
+What the test files share beyond these is in helpers.py.
 """
 
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -57,9 +60,20 @@ def netns_add(kind):
     return name
 
 
+def _is_zombie(pid):
+    # An ended daemon whose parent is init stays a zombie until init reaps it:
+    # it has stopped, it just has not been collected yet.
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
 def netns_pids(name):
     cp = _run([IP, "netns", "pids", name], check=False)
-    return [int(p) for p in cp.stdout.split() if p.isdigit()]
+    return [int(p) for p in cp.stdout.split()
+            if p.isdigit() and not _is_zombie(int(p))]
 
 
 def netns_del(name):
@@ -80,14 +94,38 @@ def netns_del(name):
     return leftover
 
 
+def parse_info(text):
+    """`vnetd info` "Key: value" lines as a dict."""
+    out = {}
+    for line in text.splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+class Netns:
+    """A namespace of ours: commands run inside it."""
+
+    def __init__(self, ns):
+        self.ns = ns
+
+    def exec(self, *argv, check=True, timeout=CMD_TIMEOUT):
+        return _run([IP, "netns", "exec", self.ns] + [str(a) for a in argv],
+                    check=check, timeout=timeout)
+
+    def ip(self, *args, check=True):
+        return _run([IP, "-n", self.ns] + [str(a) for a in args], check=check)
+
+
 # --- the host namespace -----------------------------------------------------
 
-class Host:
+class Host(Netns):
     """One namespace in which vnetd runs, with private config/run/state dirs."""
 
     def __init__(self, vnetd, ns, base):
+        super().__init__(ns)
         self.vnetd = vnetd
-        self.ns = ns
         self.base = Path(base)
         self.confdir = self.base / "conf"
         self.rundir = self.base / "run"
@@ -130,14 +168,23 @@ class Host:
     def state_file(self, name):
         return self.rundir / ("%s.state" % name)
 
+    def rundir_leftovers(self, name):
+        """NAME.* in the rundir but the lock file (flock; it may stay)."""
+        return [f for f in os.listdir(self.rundir)
+                if f.startswith(name + ".") and f != name + ".lock"]
+
+    def info(self, name):
+        """`vnetd info NAME` as a dict."""
+        return parse_info(self.run("info", name).stdout)
+
+    def running_pid(self, name, key):
+        """The PID in info's "KEY: running (pid N)" line (Daemon, Keeper)."""
+        value = self.info(name)[key]
+        m = re.match(r"running \(pid (\d+)\)", value)
+        assert m, "%s not running: %r" % (key.lower(), value)
+        return int(m.group(1))
+
     # ip / generic commands -------------------------------------------------
-    def exec(self, *argv, check=True, timeout=CMD_TIMEOUT):
-        return _run([IP, "netns", "exec", self.ns] + [str(a) for a in argv],
-                    check=check, timeout=timeout)
-
-    def ip(self, *args, check=True):
-        return _run([IP, "-n", self.ns] + [str(a) for a in args], check=check)
-
     def link_json(self, name):
         """`ip -j -d link show NAME` as a dict, or None when there is none."""
         cp = self.ip("-j", "-d", "link", "show", "dev", name, check=False)
@@ -165,11 +212,17 @@ class Host:
         path = "/proc/sys/" + key.replace(".", "/")
         return self.exec("cat", path).stdout.strip()
 
-    def veth(self, a, b):
-        """A veth pair a<->b inside this namespace, both ends up."""
-        self.ip("link", "add", a, "type", "veth", "peer", "name", b)
+    def veth(self, a, b, netns=None, master=None):
+        """A veth pair a<->b, `a` here and up (a port of bridge `master` when
+        given). `b` is here too and up, or, with netns, in that namespace
+        and left for its owner to configure."""
+        self.ip("link", "add", a, "type", "veth", "peer", "name", b,
+                *(("netns", netns) if netns else ()))
+        if master:
+            self.ip("link", "set", a, "master", master)
         self.ip("link", "set", a, "up")
-        self.ip("link", "set", b, "up")
+        if netns is None:
+            self.ip("link", "set", b, "up")
 
     def teardown(self):
         names = set(self.started)
@@ -234,26 +287,25 @@ def host(vnetd_bin):
                           "of every network: %s" % (ns, leftover))
 
 
-class Guest:
+class Guest(Netns):
     """A namespace standing in for a VM: its eth0 is a veth whose peer is a
     port of `bridge` in the host namespace."""
 
     def __init__(self, ns, host_if):
-        self.ns = ns
+        super().__init__(ns)
         self.host_if = host_if
         self.ifname = "eth0"
 
-    def exec(self, *argv, check=True, timeout=CMD_TIMEOUT):
-        return _run([IP, "netns", "exec", self.ns] + [str(a) for a in argv],
-                    check=check, timeout=timeout)
-
-    def ip(self, *args, check=True):
-        return _run([IP, "-n", self.ns] + [str(a) for a in args], check=check)
-
-    def ping(self, addr, count=1, wait=2, check=False):
+    def ping(self, addr, count=1, wait=2, check=False, tries=1):
+        """`ping -c COUNT -W WAIT ADDR`, up to `tries` times until one
+        succeeds; the last run's CompletedProcess."""
         ping = shutil.which("ping")
         argv = [ping] if ping else [shutil.which("busybox") or "busybox", "ping"]
-        return self.exec(*argv, "-c", count, "-W", wait, addr, check=check)
+        for _ in range(tries):
+            cp = self.exec(*argv, "-c", count, "-W", wait, addr, check=check)
+            if cp.returncode == 0:
+                break
+        return cp
 
 
 @pytest.fixture
@@ -266,10 +318,7 @@ def guest(host):
         ns = netns_add("guest")
         made.append(ns)
         host_if = "vtg%d" % n
-        host.ip("link", "add", host_if, "type", "veth", "peer", "name", "eth0",
-                "netns", ns)
-        host.ip("link", "set", host_if, "master", bridge)
-        host.ip("link", "set", host_if, "up")
+        host.veth(host_if, "eth0", netns=ns, master=bridge)
         g = Guest(ns, host_if)
         if addr:
             g.ip("addr", "add", addr, "dev", "eth0")

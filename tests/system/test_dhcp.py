@@ -23,19 +23,14 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import IP
+from helpers import (GW, PY, UDHCPC, UDHCPC_SCRIPT, Topology, built, kill_proc, need,
+                     network_xml, read_env, wait_for)
 
-PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
-IPCMD = IP
-
-GW = "192.168.122.1"
 MASK = "255.255.255.0"
 DOMAIN = "example.test"
 RANGE_START, RANGE_END = 100, 200          # 192.168.122.100 - .200
@@ -43,25 +38,8 @@ STATIC_MAC, STATIC_IP, STATIC_NAME = "52:54:00:00:00:50", "192.168.122.50", "sta
 FLUSH_WAIT = 3.0        # the lease file lags memory by ~250 ms; be generous
 
 
-def find_udhcpc():
-    p = shutil.which("udhcpc")
-    if p:
-        return [p]
-    bb = shutil.which("busybox")
-    if bb:
-        return [bb, "udhcpc"]
-    return None
-
-
-UDHCPC = find_udhcpc()
 DHCLIENT = shutil.which("dhclient")
 DHCPCD = shutil.which("dhcpcd")
-
-
-def need(tool, what):
-    if not tool:
-        pytest.fail("%s is not installed (Makefile DEB_TEST lists it; `make deps`)" % what,
-                    pytrace=False)
 
 
 def in_range(addr):
@@ -72,30 +50,8 @@ def in_range(addr):
 def dhcp_xml(name="default", bridge="virbr0", addr=GW, prefix=24,
              start="192.168.122.%d" % RANGE_START, end="192.168.122.%d" % RANGE_END,
              hosts=((STATIC_MAC, STATIC_NAME, STATIC_IP),), domain=DOMAIN, lease=None):
-    lines = ["<network>", "  <name>%s</name>" % name,
-             "  <forward mode='nat'/>",
-             "  <bridge name='%s' stp='off' delay='0'/>" % bridge]
-    if domain:
-        lines.append("  <domain name='%s'/>" % domain)
-    lines += ["  <ip address='%s' prefix='%d'>" % (addr, prefix),
-              "    <dhcp>",
-              "      <range start='%s' end='%s'>" % (start, end)]
-    if lease:
-        lines.append("        <lease expiry='%d' unit='%s'/>" % lease)
-    lines.append("      </range>")
-    for mac, hname, ip in hosts:
-        lines.append("      <host mac='%s' name='%s' ip='%s'/>" % (mac, hname, ip))
-    lines += ["    </dhcp>", "  </ip>", "</network>"]
-    return "\n".join(lines) + "\n"
-
-
-def parse_info(text):
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k.strip()] = v.strip()
-    return out
+    return network_xml(name, bridge, ((addr, prefix),), forward="nat", domain=domain,
+                       dhcp_range=(start, end), lease=lease, hosts=hosts)
 
 
 def parse_lease_file(text):
@@ -110,42 +66,7 @@ def parse_lease_file(text):
     return out
 
 
-def read_env(path):
-    env = {}
-    for line in Path(path).read_text().splitlines():
-        if "=" in line:
-            k, v = line.split("=", 1)
-            env[k] = v.strip("'\"")
-    return env
-
-
-def wait_for(pred, timeout, what, step=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
-        time.sleep(step)
-
-
-# --- scripts the clients run ------------------------------------------------
-
-# udhcpc: every event dumps the environment to DIR/EVENT.env and configures
-# the address (a renew is sent from it), then appends "EVENT IP" to DIR/events.
-UDHCPC_SCRIPT = r'''#!/bin/sh
-d=%(dir)s
-env > "$d/$1.env"
-case "$1" in
-bound|renew)
-	%(ip)s addr flush dev "$interface"
-	%(ip)s addr add "$ip/$mask" dev "$interface" ;;
-deconfig)
-	%(ip)s addr flush dev "$interface" ;;
-esac
-echo "$1 ${ip:-}" >> "$d/events"
-'''
+# --- scripts the clients run (udhcpc's: helpers.UDHCPC_SCRIPT) -------------
 
 # dhclient / dhcpcd: dump the environment per reason; configure nothing.
 REASON_SCRIPT = r'''#!/bin/sh
@@ -416,18 +337,12 @@ print("acked %d naks %d started %d" % (acked, naks, nxt))
 
 # --- the network under test -------------------------------------------------
 
-class DhcpNet:
+class DhcpNet(Topology):
     """A started network plus the guests and client processes of one test."""
 
     def __init__(self, host, guest_factory, name="default", bridge="virbr0"):
-        self.host = host
-        self._guest = guest_factory
+        super().__init__(host, guest_factory, "clients", bridge)
         self.name = name
-        self.bridge = bridge
-        self.procs = []
-        self._serial = 0
-        self.tmp = host.base / "clients"
-        self.tmp.mkdir()
 
     def start(self, xml):
         self.host.define(xml)
@@ -474,62 +389,25 @@ class DhcpNet:
         return self.host.run("leases", self.name).stdout
 
     def info(self):
-        return parse_info(self.host.run("info", self.name).stdout)
+        return self.host.info(self.name)
 
     def daemon_pid(self):
-        m = re.match(r"running \(pid (\d+)\)", self.info()["Daemon"])
-        assert m, "daemon not running: %r" % self.info()["Daemon"]
-        return int(m.group(1))
+        return self.host.running_pid(self.name, "Daemon")
 
     def keeper_pid(self):
-        m = re.match(r"running \(pid (\d+)\)", self.info()["Keeper"])
-        assert m, "keeper not running: %r" % self.info()["Keeper"]
-        return int(m.group(1))
+        return self.host.running_pid(self.name, "Keeper")
 
-    # guests and clients ------------------------------------------------------
-    def plug(self, mac):
-        g = self._guest(bridge=self.bridge)
-        g.ip("link", "set", "eth0", "address", mac)
-        g.mac = mac
-        return g
-
-    def _dir(self, kind):
-        self._serial += 1
-        d = self.tmp / ("%s%d" % (kind, self._serial))
-        d.mkdir()
-        return d
-
-    def _script(self, d, text):
-        p = d / "script"
-        p.write_text(text % {"dir": d, "ip": IPCMD})
-        p.chmod(0o755)
-        return p
-
-    def popen(self, ns, argv):
-        p = subprocess.Popen([IP, "netns", "exec", ns] + [str(a) for a in argv],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.procs.append(p)
-        return p
-
+    # guests and clients (plug, popen, udhcpc_bg: Topology) -------------------
     def udhcpc(self, g, *extra, timeout=20):
         """One udhcpc run that exits once bound (-q); returns its bound env."""
         need(UDHCPC, "busybox udhcpc")
-        d = self._dir("udhcpc")
-        script = self._script(d, UDHCPC_SCRIPT)
+        d = self.workdir("udhcpc")
+        script = self.script(d, UDHCPC_SCRIPT)
         cp = g.exec(*UDHCPC, "-f", "-q", "-n", "-t", 5, "-T", 1, "-i", "eth0",
                     "-s", script, *extra, check=False, timeout=timeout)
         assert cp.returncode == 0 and (d / "bound.env").exists(), (
             "udhcpc got no lease (exit %d):\n%s%s" % (cp.returncode, cp.stdout, cp.stderr))
         return read_env(d / "bound.env")
-
-    def udhcpc_bg(self, g, *extra):
-        """A udhcpc that stays (renews on SIGUSR1, releases on SIGUSR2)."""
-        need(UDHCPC, "busybox udhcpc")
-        d = self._dir("udhcpcbg")
-        script = self._script(d, UDHCPC_SCRIPT)
-        p = self.popen(g.ns, UDHCPC + ["-f", "-t", 5, "-T", 1, "-i", "eth0", "-s", script]
-                       + list(extra))
-        return UdhcpcProc(p, d)
 
     def udhcpc_release(self, g):
         """A resident udhcpc binds, releases (SIGUSR2) and is killed;
@@ -544,8 +422,8 @@ class DhcpNet:
     def dhclient(self, g, hostname):
         """dhclient in the foreground (-d) until BOUND; then it is killed."""
         need(DHCLIENT, "isc-dhcp-client (dhclient)")
-        d = self._dir("dhclient")
-        script = self._script(d, REASON_SCRIPT)
+        d = self.workdir("dhclient")
+        script = self.script(d, REASON_SCRIPT)
         conf = d / "dhclient.conf"
         conf.write_text(DHCLIENT_CONF % {"name": hostname})
         p = self.popen(g.ns, [DHCLIENT, "-4", "-d", "-v", "-1", "-cf", conf,
@@ -571,8 +449,8 @@ class DhcpNet:
     def dhcpcd(self, g, hostname):
         """dhcpcd -1 (one shot), private /run and /var/lib/dhcpcd."""
         need(DHCPCD, "dhcpcd5 (dhcpcd)")
-        d = self._dir("dhcpcd")
-        script = self._script(d, REASON_SCRIPT)
+        d = self.workdir("dhcpcd")
+        script = self.script(d, REASON_SCRIPT)
         conf = d / "dhcpcd.conf"
         conf.write_text(DHCPCD_CONF % {"name": hostname})
         shell = ("mount -t tmpfs vnetd-test /run && "
@@ -592,37 +470,6 @@ class DhcpNet:
         assert cp.returncode == 0, "scapy script failed:\n%s%s" % (cp.stdout, cp.stderr)
         return cp.stdout
 
-    def teardown(self):
-        for p in self.procs:
-            kill_proc(p)
-
-
-class UdhcpcProc:
-    def __init__(self, proc, d):
-        self.proc = proc
-        self.dir = d
-
-    def events(self):
-        try:
-            return [l.split() for l in (self.dir / "events").read_text().splitlines()]
-        except FileNotFoundError:
-            return []
-
-    def wait_event(self, name, count=1, timeout=10):
-        def seen():
-            if self.proc.poll() is not None:
-                raise AssertionError("udhcpc exited (%s) before '%s':\n%s"
-                                     % (self.proc.returncode, name, self.proc.stdout.read()))
-            hits = [e for e in self.events() if e[0] == name]
-            return hits[count - 1] if len(hits) >= count else None
-        return wait_for(seen, timeout, "udhcpc event '%s' #%d" % (name, count))
-
-    def env(self, name):
-        return read_env(self.dir / ("%s.env" % name))
-
-    def signal(self, sig):
-        self.proc.send_signal(sig)
-
 
 def gone(pid):
     """True once pid has exited (a zombie counts as gone)."""
@@ -632,25 +479,9 @@ def gone(pid):
         return True
 
 
-def kill_proc(p):
-    if p.poll() is None:
-        try:
-            p.kill()
-        except ProcessLookupError:
-            pass
-    try:
-        p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 @pytest.fixture
 def net(host, guest):
-    n = DhcpNet(host, guest)
-    try:
-        yield n
-    finally:
-        n.teardown()
+    yield from built(DhcpNet(host, guest))
 
 
 def started(net, xml=None):

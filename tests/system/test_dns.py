@@ -25,26 +25,19 @@ Networks use stp='off' so that a port forwards at once, and `start
 """
 
 import json
-import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import Guest, IP, netns_add, netns_del
+from helpers import GW, PY, UP, UPLINK, Topology, built, kill_proc, network_xml, wait_for
 
-PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
 DIG = shutil.which("dig")
 SS = shutil.which("ss") or "/usr/bin/ss"
 
-GW = "192.168.122.1"
 G1 = "192.168.122.11"            # the static guest that asks
-UP, UPLINK = "198.51.100.1", "198.51.100.2"
 DOMAIN = "example.test"
 OUTSIDE_A = "203.0.113.5"       # every name under outside.test, from upstream
 SLOW_A = "203.0.113.6"          # slow*.outside.test, answered after SLOW_DELAY
@@ -53,17 +46,6 @@ FORGED_A = "6.6.6.6"            # what the forged replies carry
 CONTROL_A = "203.0.113.99"      # a forged reply right in every field (control)
 SLOW_DELAY = 1.2                # seconds; vnetd's forward timeout is 2 s
 UPSTREAM_LIFE = 40              # the responder exits by itself after this
-
-
-def find_udhcpc():
-    p = shutil.which("udhcpc")
-    if p:
-        return [p]
-    bb = shutil.which("busybox")
-    return [bb, "udhcpc"] if bb else None
-
-
-UDHCPC = find_udhcpc()
 
 
 # --- the fake upstream resolver ----------------------------------------------
@@ -209,71 +191,15 @@ for sport, qid, qname, ip in forged:
 print("sent", len(forged))
 '''
 
-# udhcpc: every event dumps the environment to DIR/EVENT.env, configures the
-# address, and appends "EVENT IP" to DIR/events.
-UDHCPC_SCRIPT = r'''#!/bin/sh
-d=%(dir)s
-env > "$d/$1.env"
-case "$1" in
-bound|renew)
-	%(ip)s addr flush dev "$interface"
-	%(ip)s addr add "$ip/$mask" dev "$interface" ;;
-deconfig)
-	%(ip)s addr flush dev "$interface" ;;
-esac
-echo "$1 ${ip:-}" >> "$d/events"
-'''
-
 
 # --- helpers ----------------------------------------------------------------
 
-def wait_for(pred, timeout, what, step=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
-        time.sleep(step)
-
-
-def parse_info(text):
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k.strip()] = v.strip()
-    return out
-
-
-def read_env(path):
-    env = {}
-    for line in Path(path).read_text().splitlines():
-        if "=" in line:
-            k, v = line.split("=", 1)
-            env[k] = v.strip("'\"")
-    return env
-
-
 def net_xml(dns="", domain=DOMAIN, local_only=False, dhcp=True, forward="nat",
             hosts=(), local_ptr=False):
-    lines = ["<network>", "  <name>default</name>"]
-    if forward:
-        lines.append("  <forward mode='%s'/>" % forward)
-    lines.append("  <bridge name='virbr0' stp='off' delay='0'/>")
-    if domain:
-        lines.append("  <domain name='%s'%s/>" % (domain, " localOnly='yes'" if local_only else ""))
-    if dns:
-        lines.append("  " + dns)
-    lines.append("  <ip address='%s' prefix='24'%s>" % (GW, " localPtr='yes'" if local_ptr else ""))
-    if dhcp:
-        lines += ["    <dhcp>", "      <range start='192.168.122.100' end='192.168.122.200'/>"]
-        for mac, name, ip in hosts:
-            lines.append("      <host mac='%s' name='%s' ip='%s'/>" % (mac, name, ip))
-        lines.append("    </dhcp>")
-    lines += ["  </ip>", "</network>"]
-    return "\n".join(lines) + "\n"
+    return network_xml("default", "virbr0", ((GW, 24),), forward=forward, domain=domain,
+                       local_only=local_only, dns=dns, local_ptr=local_ptr,
+                       dhcp_range=("192.168.122.100", "192.168.122.200") if dhcp else None,
+                       hosts=hosts)
 
 
 class Dig:
@@ -313,30 +239,13 @@ def dig(node, name, qtype="A", *opts, server=GW, wait=2, tries=1):
     return Dig(node.exec(*argv, check=False, timeout=wait * tries + 10))
 
 
-class DnsNet:
+class DnsNet(Topology):
     """A network with DNS, its upstream namespace with the fake resolver, the
     guests and every process the test started."""
 
     def __init__(self, host, guest_factory):
-        self.host = host
-        self._guest = guest_factory
-        self.upstream = None
-        self.procs = []
-        self._serial = 0
-        self.tmp = host.base / "dns"
-        self.tmp.mkdir()
+        super().__init__(host, guest_factory, "dns")
         self.resolv = self.tmp / "resolv.conf"
-
-    def build_upstream(self):
-        ns = netns_add("up")
-        self.upstream = Guest(ns, None)
-        h = self.host
-        h.ip("link", "add", "uplink0", "type", "veth", "peer", "name", "up0", "netns", ns)
-        h.ip("addr", "add", UPLINK + "/24", "dev", "uplink0")
-        h.ip("link", "set", "uplink0", "up")
-        h.ip("route", "add", "default", "via", UP)
-        self.upstream.ip("addr", "add", UP + "/24", "dev", "up0")
-        self.upstream.ip("link", "set", "up0", "up")
 
     def start(self, xml, resolv="nameserver %s\n" % UP):
         """Define and start `default`; the daemon reads `resolv` as the
@@ -351,12 +260,8 @@ class DnsNet:
         """Start the fake resolver on addr:53; returns its query log (the
         first one started becomes self.log)."""
         log = self.tmp / ("upstream%d.log" % len(self.procs))
-        log.write_text("")
-        p = self.popen(self.upstream.ns, [PY, "-c", UPSTREAM, log, addr, UPSTREAM_LIFE,
-                                          SLOW_DELAY, "mute" if mute else "answer"])
-        wait_for(lambda: p.poll() is not None or "ready" in log.read_text(), 5,
-                 "the fake upstream")
-        assert p.poll() is None, "fake upstream died:\n%s" % p.stdout.read()
+        self.start_ready(self.upstream.ns, UPSTREAM, log, addr, UPSTREAM_LIFE, SLOW_DELAY,
+                         "mute" if mute else "answer", what="the fake upstream")
         if not hasattr(self, "log"):
             self.log = log
         return log
@@ -374,31 +279,9 @@ class DnsNet:
                 out.append(rec)
         return out
 
-    def plug(self, addr=None, mac=None):
-        g = self._guest(bridge="virbr0", addr=addr)
-        if mac:
-            g.ip("link", "set", "eth0", "address", mac)
-        return g
-
-    def popen(self, ns, argv):
-        p = subprocess.Popen([IP, "netns", "exec", ns] + [str(a) for a in argv],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.procs.append(p)
-        return p
-
     def udhcpc(self, g, *extra):
         """A resident udhcpc in g (releases on SIGUSR2); returns it once bound."""
-        if not UDHCPC:
-            pytest.fail("busybox udhcpc is not installed", pytrace=False)
-        self._serial += 1
-        d = self.tmp / ("udhcpc%d" % self._serial)
-        d.mkdir()
-        script = d / "script"
-        script.write_text(UDHCPC_SCRIPT % {"dir": d, "ip": IP})
-        script.chmod(0o755)
-        p = self.popen(g.ns, UDHCPC + ["-f", "-t", 5, "-T", 1, "-i", "eth0", "-s", script]
-                       + list(extra))
-        c = Udhcpc(p, d)
+        c = self.udhcpc_bg(g, *extra)
         c.wait_event("bound")
         return c
 
@@ -407,62 +290,23 @@ class DnsNet:
         out = self.host.exec(SS, "-H", "-n", "-l", "-u", "-t", "sport = :53").stdout
         return [l.split() for l in out.splitlines() if l.strip()]
 
-    def teardown(self):
-        for p in self.procs:
-            kill(p)
-        self.procs = []
-        if self.upstream is not None:
-            netns_del(self.upstream.ns)
-
-
-class Udhcpc:
-    def __init__(self, proc, d):
-        self.proc = proc
-        self.dir = d
-
-    def events(self):
-        try:
-            return [l.split() for l in (self.dir / "events").read_text().splitlines()]
-        except FileNotFoundError:
-            return []
-
-    def wait_event(self, name, count=1, timeout=10):
-        def seen():
-            evs = [e for e in self.events() if e and e[0] == name]
-            if len(evs) >= count:
-                return evs[count - 1]
-            if self.proc.poll() is not None:
-                raise AssertionError("udhcpc exited (%s) before '%s':\n%s"
-                                     % (self.proc.returncode, name, self.proc.stdout.read()))
-            return None
-        return wait_for(seen, timeout, "udhcpc event '%s' #%d" % (name, count))
-
-    def env(self, event="bound"):
-        return read_env(self.dir / ("%s.env" % event))
-
-
-def kill(p):
-    """End a process we started, by its PID, and reap it."""
-    for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, None)):
-        if p.poll() is not None:
-            break
-        try:
-            os.kill(p.pid, sig)
-            p.wait(timeout=wait)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
-    if p.stdout:
-        p.stdout.close()
-
 
 @pytest.fixture
 def dnsnet(host, guest):
-    n = DnsNet(host, guest)
-    try:
-        n.build_upstream()
-        yield n
-    finally:
-        n.teardown()
+    yield from built(DnsNet(host, guest), upstream=True)
+
+
+def start_serving(net, xml=None, **start_kw):
+    """The network (net_xml() unless given), then the fake upstream."""
+    net.start(xml or net_xml(), **start_kw)
+    net.serve_upstream()
+
+
+def started_with_asker(net, xml=None, **start_kw):
+    """The usual start: start_serving, then the static guest G1 that asks;
+    returns G1."""
+    start_serving(net, xml, **start_kw)
+    return net.plug(addr=G1 + "/24")
 
 
 def assert_local(d, rtype, rdata, name=None):
@@ -481,8 +325,7 @@ def assert_local(d, rtype, rdata, name=None):
 
 def test_lease_name_resolves_then_goes_with_release(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
+    start_serving(net)
     web = net.plug(mac="52:54:00:06:00:01")
     other = net.plug(addr=G1 + "/24")
     c = net.udhcpc(web, "-x", "hostname:web1")
@@ -510,7 +353,7 @@ def test_lease_name_resolves_then_goes_with_release(host, dnsnet):
     assert ip2 != ip
     assert_local(dig(other, "web1"), "A", ip)
     assert dig(other, ip2, "PTR").rdata("PTR") != ["web1.%s." % DOMAIN]
-    kill(c2.proc)
+    kill_proc(c2.proc)
 
     # Release (SIGUSR2): the name and its PTR go with the lease.
     c.proc.send_signal(signal.SIGUSR2)
@@ -537,9 +380,8 @@ def test_static_host_srv_txt(host, dnsnet):
            "priority='10' weight='20'/>"
            "<txt name='info' value='hello world'/>"
            "</dns>" % (DOMAIN, DOMAIN))
-    net.start(net_xml(dns=dns, hosts=[("52:54:00:06:00:50", "static1", "192.168.122.50")]))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net, net_xml(dns=dns, hosts=[("52:54:00:06:00:50", "static1",
+                                                         "192.168.122.50")]))
 
     assert_local(dig(g, "db"), "A", "192.168.122.60", "db")
     assert_local(dig(g, "db." + DOMAIN), "A", "192.168.122.60")
@@ -557,10 +399,9 @@ def test_static_host_srv_txt(host, dnsnet):
 
 def test_local_only_domain_never_leaves(host, dnsnet):
     net = dnsnet
-    net.start(net_xml(local_only=True,
-                      dns="<dns><host ip='192.168.122.60'><hostname>db</hostname></host></dns>"))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net, net_xml(
+        local_only=True,
+        dns="<dns><host ip='192.168.122.60'><hostname>db</hostname></host></dns>"))
     d = dig(g, "nosuch." + DOMAIN)
     assert d.status == "NXDOMAIN" and d.answers == [] and "aa" in d.flags, d
     d = dig(g, "deeper.nosuch." + DOMAIN, "TXT", "+tcp")
@@ -574,10 +415,9 @@ def test_local_only_domain_never_leaves(host, dnsnet):
 
 def test_local_ptr_and_plain_names_stay_local(host, dnsnet):
     net = dnsnet
-    net.start(net_xml(local_ptr=True, dns="<dns forwardPlainNames='no'>"
-                      "<host ip='192.168.122.60'><hostname>db</hostname></host></dns>"))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net, net_xml(
+        local_ptr=True, dns="<dns forwardPlainNames='no'>"
+        "<host ip='192.168.122.60'><hostname>db</hostname></host></dns>"))
     # localPtr='yes': the subnet's reverse names are ours, known or not.
     assert_local(dig(g, "192.168.122.60", "PTR"), "PTR", "db.%s." % DOMAIN)
     d = dig(g, "192.168.122.77", "PTR")
@@ -596,12 +436,11 @@ def test_local_ptr_and_plain_names_stay_local(host, dnsnet):
 
 def test_lease_names_come_back_after_restart(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
+    start_serving(net)
     web = net.plug(mac="52:54:00:06:00:04")
     c = net.udhcpc(web, "-x", "hostname:web2")
     ip = c.env()["ip"]
-    kill(c.proc)                    # no release: the lease stays
+    kill_proc(c.proc)               # no release: the lease stays
     host.run("stop", "default")
     host.run("start", "--no-probe", "default", env={"VNETD_RESOLV_CONF": str(net.resolv)})
     g = net.plug(addr=G1 + "/24")
@@ -613,9 +452,7 @@ def test_lease_names_come_back_after_restart(host, dnsnet):
 
 def test_forward_udp_and_tcp(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net)
 
     d = dig(g, "outside.test")
     assert d.status == "NOERROR" and d.rdata("A") == [OUTSIDE_A], d
@@ -635,9 +472,7 @@ def test_forward_udp_and_tcp(host, dnsnet):
 
 def test_forward_random_port_and_id(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net)
     names = ["q%d.outside.test" % i for i in range(6)]
     client_ids = []
     for n in names:
@@ -657,9 +492,7 @@ def test_forward_random_port_and_id(host, dnsnet):
 
 def test_forged_replies_are_not_accepted(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net)
     # Two queries wait at the upstream for SLOW_DELAY. For each, while it
     # waits, forged replies reach vnetd's forward socket: a wrong ID from the
     # right address and port, the right ID from a wrong port, the right ID
@@ -689,9 +522,7 @@ def test_forged_replies_are_not_accepted(host, dnsnet):
 
 def test_truncated_answer_goes_on_with_tc_then_tcp(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net)
     want = ["203.0.113.%d" % (100 + k) for k in range(40)]     # ~680 bytes
     # A client without EDNS0 takes 512 bytes: it gets TC and retries over
     # TCP by itself (dig does), which vnetd forwards over TCP.
@@ -727,10 +558,8 @@ def test_failover_to_next_upstream_in_order(host, dnsnet):
 
 def test_per_domain_forwarder_without_default_upstream(host, dnsnet):
     net = dnsnet
-    net.start(net_xml(dns="<dns><forwarder domain='corp.test' addr='%s'/></dns>" % UP),
-              resolv="")
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(
+        net, net_xml(dns="<dns><forwarder domain='corp.test' addr='%s'/></dns>" % UP), resolv="")
     d = dig(g, "www.corp.test")
     assert d.status == "NOERROR" and d.rdata("A") == [CORP_A], d
     d = dig(g, "www.corp.test", "A", "+tcp")
@@ -745,9 +574,7 @@ def test_per_domain_forwarder_without_default_upstream(host, dnsnet):
 
 def test_refused_outside_subnet_and_not_on_other_addresses(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_asker(net)
     g.ip("addr", "add", "10.66.0.5/24", "dev", "eth0")
     # The way back to 10.66.0.5 is the bridge (so the answer, whatever it is,
     # can reach the guest, and reverse-path filtering keeps the query).
@@ -821,10 +648,8 @@ for p in pkts:
 
 def test_malformed_queries_do_no_harm(host, dnsnet):
     net = dnsnet
-    net.start(net_xml())
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
-    daemon = parse_info(host.run("info", "default").stdout)["Daemon"]
+    g = started_with_asker(net)
+    daemon = host.info("default")["Daemon"]
     assert daemon.startswith("running"), daemon
     cp = g.exec(PY, "-c", MALFORMED, GW)
     got = cp.stdout.split()
@@ -836,6 +661,6 @@ def test_malformed_queries_do_no_harm(host, dnsnet):
     assert all(r in ("1", "none") for r in got[1:9]), got
     assert got[10] in ("1", "5", "none"), got
     # The daemon is the same process and still serves.
-    assert parse_info(host.run("info", "default").stdout)["Daemon"] == daemon
+    assert host.info("default")["Daemon"] == daemon
     assert dig(g, "outside.test").rdata("A") == [OUTSIDE_A]
     assert not [q for q in net.queries() if q[4].lower() == "www.outside"], net.queries()

@@ -18,22 +18,18 @@ namespace. Networks use stp='off' so that bridge ports forward at once.
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import Guest, IP, netns_add, netns_del
+from helpers import (GW, PY, UP, UPLINK, Topology, assert_injected_fault, built,
+                     network_xml, wait_for)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
 
 SUBNET = "192.168.122.0/24"
-GW = "192.168.122.1"
 G1, G2 = "192.168.122.10", "192.168.122.11"
-UP, UPLINK = "198.51.100.1", "198.51.100.2"
 PORT = 5555          # listeners' TCP and UDP port
 SPORT = 700          # guests' source port: below the masquerade range
 OK_TIMEOUT = 3       # seconds, for what must work
@@ -111,26 +107,8 @@ sys.exit(0 if ok else 2)
 
 def net_xml(forward=None, forward_attrs="", inner="", name="default",
             bridge="virbr0", addr=GW, prefix=24):
-    lines = ["<network>", "  <name>%s</name>" % name]
-    if forward:
-        if inner:
-            lines += ["  <forward mode='%s'%s>" % (forward, forward_attrs),
-                      "    " + inner, "  </forward>"]
-        else:
-            lines.append("  <forward mode='%s'%s/>" % (forward, forward_attrs))
-    lines.append("  <bridge name='%s' stp='off' delay='0'/>" % bridge)
-    lines.append("  <ip address='%s' prefix='%d'/>" % (addr, prefix))
-    lines.append("</network>")
-    return "\n".join(lines) + "\n"
-
-
-def parse_info(text):
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k.strip()] = v.strip()
-    return out
+    return network_xml(name, bridge, ((addr, prefix),), forward=forward,
+                       forward_attrs=forward_attrs, forward_inner=inner)
 
 
 def nft(host, *args, check=True):
@@ -174,37 +152,19 @@ def add_own_table(host):
     return nft(host, "-a", "list", "table", "inet", "mine").stdout
 
 
-def rundir_leftovers(host, name):
-    return [f for f in os.listdir(host.rundir)
-            if f.startswith(name + ".") and f != name + ".lock"]
+class FirewallNet(Topology):
+    """Guests on virbr0 and the upstream namespace with its listeners."""
 
-
-class Topology:
     def __init__(self, host, guest):
-        self.host = host
-        self._guest = guest
-        self.upstream = None
+        super().__init__(host, guest, "listen")
         self.guests = []
-        self._procs = []
-
-    # setup --------------------------------------------------------------------
-    def build_upstream(self):
-        ns = netns_add("up")
-        self.upstream = Guest(ns, None)
-        h = self.host
-        h.ip("link", "add", "uplink0", "type", "veth", "peer", "name", "up0", "netns", ns)
-        h.ip("addr", "add", UPLINK + "/24", "dev", "uplink0")
-        h.ip("link", "set", "uplink0", "up")
-        h.ip("route", "add", "default", "via", UP)
-        self.upstream.ip("addr", "add", UP + "/24", "dev", "up0")
-        self.upstream.ip("link", "set", "up0", "up")
 
     def start(self, xml, name="default", guests=2):
         """Define and start the network, then plug guests into virbr0."""
         self.host.define(xml)
         self.host.run("start", name)
         for addr in (G1, G2)[:guests]:
-            g = self._guest(bridge="virbr0", addr=addr + "/24")
+            g = self.plug(addr=addr + "/24")
             g.ip("route", "add", "default", "via", GW)
             self.guests.append(g)
         # Wait until every guest's port forwards and ARP is done.
@@ -216,54 +176,20 @@ class Topology:
         """Give upstream a route back to the guests, via the host."""
         self.upstream.ip("route", "add", SUBNET, "via", UPLINK)
 
-    # listeners ----------------------------------------------------------------
     def listen(self, ns, life=20):
         """Start a listener in namespace `ns`; returns its record file."""
-        out = self.host.base / ("listen%d.txt" % len(self._procs))
-        out.write_text("")
-        p = subprocess.Popen([IP, "netns", "exec", ns, PY, "-c", LISTENER,
-                              str(out), str(PORT), str(life)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self._procs.append(p)
-        deadline = time.monotonic() + 5
-        while "ready" not in out.read_text():
-            if p.poll() is not None:
-                raise AssertionError("listener in %s died: %s"
-                                     % (ns, p.stderr.read().decode()))
-            assert time.monotonic() < deadline, "listener in %s not ready" % ns
-            time.sleep(0.02)
+        out = self.tmp / ("listen%d.txt" % len(self.procs))
+        self.start_ready(ns, LISTENER, out, PORT, life, what="listener in %s" % ns)
         return out
-
-    def stop_listeners(self):
-        for p in self._procs:
-            if p.poll() is None:
-                p.kill()
-            p.wait()
-            if p.stderr:
-                p.stderr.close()
-        self._procs = []
-
-    def teardown(self):
-        self.stop_listeners()
-        if self.upstream is not None:
-            netns_del(self.upstream.ns)
 
 
 @pytest.fixture
 def topo(host, guest):
-    t = Topology(host, guest)
-    try:
-        t.build_upstream()
-        yield t
-    finally:
-        t.teardown()
+    yield from built(FirewallNet(host, guest), upstream=True)
 
 
 def ping_ok(node, addr, tries=3):
-    for _ in range(tries):
-        if node.ping(addr, wait=1).returncode == 0:
-            return True
-    return False
+    return node.ping(addr, wait=1, tries=tries).returncode == 0
 
 
 def connect(node, proto, dst, timeout=OK_TIMEOUT, sport=SPORT):
@@ -271,6 +197,29 @@ def connect(node, proto, dst, timeout=OK_TIMEOUT, sport=SPORT):
     cp = node.exec(PY, "-c", CLIENT, proto, dst, PORT, sport, timeout,
                    check=False, timeout=timeout + 10)
     return cp.returncode == 0, cp.stdout + cp.stderr
+
+
+def reach_upstream(topo, g):
+    """g gets answers from upstream over TCP and UDP, and pings it; returns
+    the record file of upstream's listener, to check what it saw."""
+    log = topo.listen(topo.upstream.ns)
+    ok, msg = connect(g, "tcp", UP)
+    assert ok, msg
+    ok, msg = connect(g, "udp", UP)
+    assert ok, msg
+    assert ping_ok(g, UP)
+    return log
+
+
+def assert_guests_talk(topo, g1, g2):
+    """guest1 and guest2 ping each other, and guest1's TCP connection
+    reaches guest2 from its own address and port (not masqueraded)."""
+    assert ping_ok(g1, G2)
+    assert ping_ok(g2, G1)
+    glog = topo.listen(g2.ns)
+    ok, msg = connect(g1, "tcp", G2)
+    assert ok, msg
+    assert records(glog, "tcp") == [["tcp", G1, str(SPORT)]]
 
 
 def records(path, kind=None):
@@ -290,13 +239,7 @@ def test_nat_guest_reaches_upstream_masqueraded(host, topo):
     assert host.sysctl("net.ipv4.ip_forward") == "0"   # a fresh namespace
     g1, g2 = topo.start(net_xml("nat"))
     assert host.sysctl("net.ipv4.ip_forward") == "1"
-    log = topo.listen(topo.upstream.ns)
-
-    ok, msg = connect(g1, "tcp", UP)
-    assert ok, msg
-    ok, msg = connect(g1, "udp", UP)
-    assert ok, msg
-    assert ping_ok(g1, UP)
+    log = reach_upstream(topo, g1)
 
     tcp = records(log, "tcp")
     udp = records(log, "udp")
@@ -326,13 +269,8 @@ def test_nat_upstream_cannot_connect_to_guest(host, topo):
 
 def test_nat_guest_to_guest(host, topo):
     g1, g2 = topo.start(net_xml("nat"))
-    assert ping_ok(g1, G2)
-    assert ping_ok(g2, G1)
-    glog = topo.listen(g2.ns)
-    ok, msg = connect(g1, "tcp", G2)
-    assert ok, msg
     # Not masqueraded inside the subnet.
-    assert records(glog, "tcp") == [["tcp", G1, str(SPORT)]]
+    assert_guests_talk(topo, g1, g2)
 
 
 # --- route ------------------------------------------------------------------
@@ -342,12 +280,7 @@ def test_route_upstream_sees_guest_address(host, topo):
     g1, g2 = topo.start(net_xml("route"))
     assert host.sysctl("net.ipv4.ip_forward") == "1"
     topo.route_subnet_upstream()
-    log = topo.listen(topo.upstream.ns)
-    ok, msg = connect(g1, "tcp", UP)
-    assert ok, msg
-    ok, msg = connect(g1, "udp", UP)
-    assert ok, msg
-    assert ping_ok(g1, UP)
+    log = reach_upstream(topo, g1)
     assert records(log, "tcp") == [["tcp", G1, str(SPORT)]]
     assert records(log, "udp") == [["udp", G1, str(SPORT)]]
     assert all(r[1] == G1 for r in records(log, "icmp"))
@@ -390,19 +323,14 @@ def test_isolated_guest_cannot_reach_upstream(host, topo):
     assert records(glog) == []
 
     # guest <-> guest still works, and so does the host itself.
-    assert ping_ok(g1, G2)
-    assert ping_ok(g2, G1)
-    glog2 = topo.listen(g2.ns)
-    ok, msg = connect(g1, "tcp", G2)
-    assert ok, msg
-    assert records(glog2, "tcp") == [["tcp", G1, str(SPORT)]]
+    assert_guests_talk(topo, g1, g2)
 
 
 def test_isolated_does_not_enable_forwarding(host):
     host.define(net_xml())
     host.run("start", "default")
     assert host.sysctl("net.ipv4.ip_forward") == "0"
-    assert parse_info(host.run("info", "default").stdout)["Firewall"] == "installed"
+    assert host.info("default")["Firewall"] == "installed"
 
 
 def test_open_network_has_no_table(host):
@@ -412,7 +340,7 @@ def test_open_network_has_no_table(host):
     assert vnetd_tables(host) == []
     assert nft_tables(host) == before
     assert nft(host, "list", "table", "inet", TABLE, check=False).returncode != 0
-    info = parse_info(host.run("info", "default").stdout)
+    info = host.info("default")
     assert info["Firewall"] == "none (open network)"
     host.run("stop", "default")
     assert nft_tables(host) == before
@@ -487,36 +415,27 @@ def test_stop_removes_only_its_own_network(host):
 
 # --- info, a deleted table, and faults --------------------------------------
 
-def wait_for(predicate, timeout=1.0, step=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 def test_deleted_table_is_put_back(host):
     host.define(net_xml("nat"))
     host.run("start", "default")
     golden = nft(host, "list", "table", "inet", TABLE).stdout
-    assert parse_info(host.run("info", "default").stdout)["Firewall"] == "installed"
+    assert host.info("default")["Firewall"] == "installed"
     nft(host, "delete", "table", "inet", TABLE)
     # The keeper hears nftables' notification and reinstalls within a second.
-    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE]), vnetd_tables(host)
+    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE], 1.0, step=0.02), \
+        vnetd_tables(host)
     assert nft(host, "list", "table", "inet", TABLE).stdout == golden
-    assert parse_info(host.run("info", "default").stdout)["Firewall"] == "installed"
+    assert host.info("default")["Firewall"] == "installed"
     # A second deletion is repaired too.
     nft(host, "delete", "table", "inet", TABLE)
-    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE])
+    assert wait_for(lambda: vnetd_tables(host) == ["inet " + TABLE], 1.0, step=0.02)
 
 
 def test_keeper_keeps_only_net_admin(host):
     host.define(net_xml("nat"))
     host.run("start", "default")
-    info = parse_info(host.run("info", "default").stdout)
-    keeper = int(info["Keeper"].split("pid ")[1].rstrip(")"))
-    daemon = int(info["Daemon"].split("pid ")[1].rstrip(")"))
+    keeper = host.running_pid("default", "Keeper")
+    daemon = host.running_pid("default", "Daemon")
     caps = {}
     for pid in (keeper, daemon):
         with open("/proc/%d/status" % pid) as f:
@@ -532,18 +451,17 @@ def test_keeper_keeps_only_net_admin(host):
 def test_stop_after_keeper_killed(host):
     host.define(net_xml("nat"))
     host.run("start", "default")
-    info = parse_info(host.run("info", "default").stdout)
-    keeper = int(info["Keeper"].split("pid ")[1].rstrip(")"))
+    keeper = host.running_pid("default", "Keeper")
     os.kill(keeper, signal.SIGKILL)
     nft(host, "delete", "table", "inet", TABLE)
     time.sleep(0.3)
-    assert parse_info(host.run("info", "default").stdout)["Firewall"] == "missing"
+    assert host.info("default")["Firewall"] == "missing"
     cp = host.run("stop", "default")
     assert cp.stdout.strip() == "Network default stopped"
     assert host.link_json("virbr0") is None
     assert not host.state_file("default").exists()
     assert vnetd_tables(host) == []
-    info = parse_info(host.run("info", "default").stdout)
+    info = host.info("default")
     assert info["Active"] == "no"
     assert "Firewall" not in info
 
@@ -553,13 +471,11 @@ def test_fault_rolls_back_firewall(host, step):
     mine = add_own_table(host)
     host.define(net_xml("nat"))
     cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step})
-    assert cp.returncode != 0
-    assert cp.stderr.startswith("vnetd: "), cp.stderr
-    assert "injected fault" in cp.stderr
+    assert_injected_fault(cp)
     assert host.link_json("virbr0") is None
     assert vnetd_tables(host) == []
     assert not host.state_file("default").exists()
-    assert rundir_leftovers(host, "default") == []
+    assert host.rundir_leftovers("default") == []
     assert nft(host, "-a", "list", "table", "inet", "mine").stdout == mine
     # Nothing half-made blocks the next start.
     host.run("start", "default")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import assert_injected_fault, network_xml
+
 DEFAULT_XML = (Path(__file__).resolve().parent / ".." / ".." / "conf" / "default.xml")
 
 
@@ -23,46 +25,16 @@ def default_xml():
 
 def net_xml(name="vt", bridge="vtbr0", ips=(("10.77.0.1", 24),), stp="off",
             delay="0", mac=None, mtu=None, forward=None, dhcp=False):
-    """A network definition. ips: (address, prefix) pairs, one <ip> each."""
-    lines = ["<network>", "  <name>%s</name>" % name]
-    if forward:
-        lines.append("  <forward mode='%s'/>" % forward)
-    br = "  <bridge name='%s'" % bridge
-    if stp is not None:
-        br += " stp='%s'" % stp
-    if delay is not None:
-        br += " delay='%s'" % delay
-    lines.append(br + "/>")
-    if mac:
-        lines.append("  <mac address='%s'/>" % mac)
-    if mtu:
-        lines.append("  <mtu size='%d'/>" % mtu)
-    for i, (addr, prefix) in enumerate(ips):
-        if dhcp and i == 0:
-            base = addr.rsplit(".", 1)[0]
-            lines += ["  <ip address='%s' prefix='%d'>" % (addr, prefix),
-                      "    <dhcp>",
-                      "      <range start='%s.100' end='%s.200'/>" % (base, base),
-                      "    </dhcp>",
-                      "  </ip>"]
-        else:
-            lines.append("  <ip address='%s' prefix='%d'/>" % (addr, prefix))
-    lines.append("</network>")
-    return "\n".join(lines) + "\n"
+    """A network definition. ips: (address, prefix) pairs, one <ip> each;
+    dhcp: the first one serves .100 - .200 of its /24."""
+    base = ips[0][0].rsplit(".", 1)[0]
+    return network_xml(name, bridge, ips, forward=forward, stp=stp, delay=delay,
+                       mac=mac, mtu=mtu,
+                       dhcp_range=("%s.100" % base, "%s.200" % base) if dhcp else None)
 
 
 def bridge_info(link):
     return link["linkinfo"]["info_data"]
-
-
-def parse_info(text):
-    """`vnetd info` "Key: value" lines as a dict."""
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k.strip()] = v.strip()
-    return out
 
 
 def parse_list(text):
@@ -100,7 +72,7 @@ def assert_refused(cp, *names):
 def assert_not_created(host, name, bridge):
     assert host.link_json(bridge) is None, "%s exists after a failed start" % bridge
     assert not host.state_file(name).exists()
-    info = parse_info(host.run("info", name).stdout)
+    info = host.info(name)
     assert info["Active"] == "no"
 
 
@@ -122,7 +94,7 @@ def test_default_network_starts(host):
     assert br["forward_delay"] == 200
     assert "192.168.122.1/24" in host.addrs("virbr0")
     assert host.state_file("default").exists()
-    info = parse_info(host.run("info", "default").stdout)
+    info = host.info("default")
     assert info["Active"] == "yes"
     assert info["Bridge"] == "virbr0"
     assert info["Forward"] == "nat"
@@ -180,7 +152,7 @@ def test_uuid_filled_and_kept(host):
     host.define(net_xml())
     uuid = ET.fromstring(host.run("dumpxml", "vt").stdout).findtext("uuid")
     assert uuid and len(uuid) == 36
-    assert parse_info(host.run("info", "vt").stdout)["UUID"] == uuid
+    assert host.info("vt")["UUID"] == uuid
     # Redefining the same name keeps it (libvirt does).
     host.define(net_xml())
     assert ET.fromstring(host.run("dumpxml", "vt").stdout).findtext("uuid") == uuid
@@ -214,7 +186,7 @@ def test_stop_removes_bridge_and_state(host):
     assert cp.stdout.strip() == "Network default stopped"
     assert host.link_json("virbr0") is None
     assert not host.state_file("default").exists()
-    assert parse_info(host.run("info", "default").stdout)["Active"] == "no"
+    assert host.info("default")["Active"] == "no"
     # The definition stays.
     assert host.defined_file("default").exists()
 
@@ -307,14 +279,10 @@ def test_bridge_name_taken(host, kind):
 def test_injected_fault_rolls_back(host, step):
     host.define(default_xml())
     cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step})
-    assert cp.returncode != 0
-    assert cp.stderr.startswith("vnetd: "), cp.stderr
-    assert "injected fault" in cp.stderr
+    assert_injected_fault(cp)
     assert_not_created(host, "default", "virbr0")
     # A lock file may stay (flock); nothing that says "running" may.
-    left = [f for f in os.listdir(host.rundir)
-            if f.startswith("default.") and f != "default.lock"]
-    assert left == []
+    assert host.rundir_leftovers("default") == []
     # Nothing half-made blocks a clean start afterwards.
     host.run("start", "default")
     assert "192.168.122.1/24" in host.addrs("virbr0")
@@ -393,7 +361,7 @@ def test_list_info_dumpxml(host):
     rows = parse_list(host.run("list", "--all").stdout)
     assert rows["vta"][0] == "active" and rows["vtb"][0] == "inactive"
 
-    info = parse_info(host.run("info", "vta").stdout)
+    info = host.info("vta")
     for key in ("Name", "UUID", "Active", "Persistent", "Autostart", "Bridge", "Forward"):
         assert key in info, "info lacks %s:\n%s" % (key, info)
     assert info["Name"] == "vta"
@@ -401,7 +369,7 @@ def test_list_info_dumpxml(host):
     assert info["Persistent"] == "yes"
     assert info["Autostart"] == "no"
     assert info["Bridge"] == "vtbra"
-    assert parse_info(host.run("info", "vtb").stdout)["Active"] == "no"
+    assert host.info("vtb")["Active"] == "no"
 
     root = ET.fromstring(host.run("dumpxml", "vta").stdout)
     assert root.tag == "network"
@@ -427,12 +395,12 @@ def test_autostart_flag(host):
     host.define(net_xml())
     host.run("autostart", "vt")
     assert parse_list(host.run("list", "--all").stdout)["vt"][1] == "yes"
-    assert parse_info(host.run("info", "vt").stdout)["Autostart"] == "yes"
+    assert host.info("vt")["Autostart"] == "yes"
     link = host.confdir / "networks" / "autostart" / "vt.xml"
     assert link.is_symlink() or link.exists()
     host.run("autostart", "vt", "--disable")
     assert parse_list(host.run("list", "--all").stdout)["vt"][1] == "no"
-    assert parse_info(host.run("info", "vt").stdout)["Autostart"] == "no"
+    assert host.info("vt")["Autostart"] == "no"
     assert not os.path.lexists(link)
 
 
@@ -477,7 +445,7 @@ def test_two_networks_independent(host):
     assert host.link_json("vtbra") is None
     assert "10.82.0.1/24" in host.addrs("vtbrb")
     assert host.state_file("vtb").exists()
-    assert parse_info(host.run("info", "vtb").stdout)["Active"] == "yes"
+    assert host.info("vtb")["Active"] == "yes"
 
 
 def test_second_network_same_subnet_refused(host):
@@ -494,10 +462,7 @@ def test_guest_pings_bridge(host, guest):
     host.define(net_xml(name="vtp", bridge="virbr0", ips=(("192.168.122.1", 24),)))
     host.run("start", "vtp")
     g = guest(bridge="virbr0", addr="192.168.122.10/24")
-    for _ in range(3):
-        cp = g.ping("192.168.122.1")
-        if cp.returncode == 0:
-            break
+    cp = g.ping("192.168.122.1", tries=3)
     assert cp.returncode == 0, cp.stdout + cp.stderr
 
 
