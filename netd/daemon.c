@@ -410,6 +410,8 @@ static int open_dhcp(struct daemon *d, bool probe, char *msg, size_t size)
 		return r;
 	if (d->dns)
 		dhcp_server_foreach_lease(d->srv, add_lease_name, d);
+	if (d->db.dirty)
+		schedule_flush(d);
 	d->next_expiry = dhcp_server_tick(d->srv, (int64_t)time(NULL));
 	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", d->def->bridge_name,
 		dhcp_server_lease_count(d->srv));
@@ -454,7 +456,7 @@ static void loop(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
+	if (d->srv && d->db.dirty && leasedb_flush(&d->db, d->srv) < 0)
 		log_msg(LOG_ERR, "could not write the lease file at exit");
 	leasedb_close(&d->db);
 	arp_close(&d->arp);

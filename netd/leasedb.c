@@ -130,8 +130,17 @@ int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char
 	if (good < journal_len)
 		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped",
 			db->journal_path, journal_len - good);
-	/* fold: the lease file takes everything, then the journal starts empty */
 	dhcp_server_journal_clear(srv);
+	/*
+	 * Nothing to fold: leave the files alone now (a start costs no disk
+	 * sync) and let the first flush, a moment later, drop what expired.
+	 */
+	if (text && journal_len == 0) {
+		db->dirty = true;
+		r = 0;
+		goto out;
+	}
+	/* fold: the lease file takes everything, then the journal starts empty */
 	if ((r = leasedb_flush(db, srv)) < 0) {
 		snprintf(msg, msg_size, "cannot write %s", db->leases_path);
 		goto out;
