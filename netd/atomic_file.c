@@ -28,32 +28,73 @@ int write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
-			 mode_t mode)
+int atomic_writer_begin(struct atomic_writer *w, int dirfd, const char *name, mode_t mode)
 {
-	char tmp[NAME_MAX + 1];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), ".%s.tmp", name) >= (int)sizeof(tmp))
+	memset(w, 0, sizeof(*w));
+	w->dirfd = dirfd;
+	w->mode = mode;
+	w->fd = -1;
+	if (snprintf(w->name, sizeof(w->name), "%s", name) >= (int)sizeof(w->name) ||
+	    snprintf(w->tmp, sizeof(w->tmp), ".%s.tmp", name) >= (int)sizeof(w->tmp))
 		return -ENAMETOOLONG;
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, data, len);
-	if (r == 0 && fchmod(fd, mode) < 0)
+	w->fd = openat(dirfd, w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	return w->fd < 0 ? -errno : 0;
+}
+
+void atomic_writer_write(struct atomic_writer *w, const void *data, size_t len)
+{
+	int r;
+
+	if (w->error || w->fd < 0)
+		return;
+	if ((r = write_full(w->fd, data, len)) < 0)
+		w->error = r;
+}
+
+void atomic_writer_abort(struct atomic_writer *w)
+{
+	if (w->fd < 0)
+		return;
+	close(w->fd);
+	unlinkat(w->dirfd, w->tmp, 0);
+	w->fd = -1;
+}
+
+int atomic_writer_commit(struct atomic_writer *w)
+{
+	int r = w->error;
+
+	if (w->fd < 0)
+		return -EBADF;
+	if (r == 0 && fchmod(w->fd, w->mode) < 0)
 		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && fsync(w->fd) < 0)
 		r = -errno;
-	if (close(fd) < 0 && r == 0)
+	if (close(w->fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+	w->fd = -1;
+	if (r == 0 && renameat(w->dirfd, w->tmp, w->dirfd, w->name) < 0)
 		r = -errno;
 	if (r < 0) {
-		unlinkat(dirfd, tmp, 0);
+		unlinkat(w->dirfd, w->tmp, 0);
 		return r;
 	}
 	/* the rename itself is durable only once the directory is synced */
-	return fsync(dirfd) < 0 ? -errno : 0;
+	return fsync(w->dirfd) < 0 ? -errno : 0;
+}
+
+int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
+			 mode_t mode)
+{
+	struct atomic_writer w;
+	int r = atomic_writer_begin(&w, dirfd, name, mode);
+
+	if (r < 0) {
+		atomic_writer_abort(&w);
+		return r;
+	}
+	atomic_writer_write(&w, data, len);
+	return atomic_writer_commit(&w);
 }
 
 int atomic_file_write(const char *path, const void *data, size_t len, mode_t mode)

@@ -21,6 +21,25 @@ int atomic_file_write(const char *path, const void *data, size_t len, mode_t mod
 int atomic_file_write_at(int dirfd, const char *name, const void *data, size_t len,
 			 mode_t mode);
 
+/*
+ * The same, written piece by piece (for files too big to build in memory
+ * first): begin, write any number of times, then commit (fsync + rename +
+ * fsync of the directory) or abort (the target is left as it was).
+ */
+struct atomic_writer {
+	int dirfd;
+	int fd;
+	int error;                      /* first failure, reported at commit */
+	mode_t mode;
+	char name[256];
+	char tmp[256];
+};
+
+int atomic_writer_begin(struct atomic_writer *w, int dirfd, const char *name, mode_t mode);
+void atomic_writer_write(struct atomic_writer *w, const void *data, size_t len);
+int atomic_writer_commit(struct atomic_writer *w);
+void atomic_writer_abort(struct atomic_writer *w);
+
 /* write() all of it, across short writes and EINTR; 0 or negative errno. */
 int write_full(int fd, const void *data, size_t len);
 

@@ -42,20 +42,63 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 	return 0;
 }
 
-int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
+#define FLUSH_CHUNK (64u << 10)
+
+/*
+ * Both files are written through one small buffer flushed every 64 KiB, so
+ * that 60 000 leases do not need their whole text in memory at once.
+ */
+struct flush_ctx {
+	struct atomic_writer leases, status;
+	struct lease_buf line, json;
+	bool first;
+};
+
+static void drain(struct atomic_writer *w, struct lease_buf *b, size_t above)
 {
-	struct lease_buf text = { 0 }, status = { 0 };
+	if (b->len > above) {
+		atomic_writer_write(w, b->data, b->len);
+		b->len = 0;
+	}
+}
+
+static int flush_one(void *userdata, const struct lease_info *l)
+{
+	struct flush_ctx *f = userdata;
 	int r;
 
-	if ((r = dhcp_server_format_leases(srv, &text)) < 0 ||
-	    (r = dhcp_server_format_status(srv, &status)) < 0)
+	if ((r = lease_file_append(&f->line, l)) < 0 ||
+	    (r = lease_status_append(&f->json, l, f->first)) < 0)
+		return r;
+	f->first = false;
+	drain(&f->leases, &f->line, FLUSH_CHUNK);
+	drain(&f->status, &f->json, FLUSH_CHUNK);
+	return 0;
+}
+
+int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
+{
+	struct flush_ctx f = { .leases.fd = -1, .status.fd = -1, .first = true };
+	int r;
+
+	if ((r = atomic_writer_begin(&f.status, db->dir_fd, db->status_name, 0644)) < 0 ||
+	    (r = atomic_writer_begin(&f.leases, db->dir_fd, db->leases_name, 0644)) < 0 ||
+	    (r = lease_status_begin(&f.json)) < 0 ||
+	    (r = dhcp_server_foreach_lease(srv, flush_one, &f)) < 0 ||
+	    (r = lease_status_end(&f.json, f.first)) < 0) {
+		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
+		atomic_writer_abort(&f.status);
+		atomic_writer_abort(&f.leases);
 		goto out;
+	}
+	drain(&f.status, &f.json, 0);
+	drain(&f.leases, &f.line, 0);
 	/* status first: whoever sees the new lease file finds the status as new */
-	r = atomic_file_write_at(db->dir_fd, db->status_name, status.data, status.len, 0644);
+	r = atomic_writer_commit(&f.status);
 	if (r < 0)
 		log_msg(LOG_ERR, "cannot write the status file of %s: %s", db->leases_path,
 			strerror(-r));
-	r = atomic_file_write_at(db->dir_fd, db->leases_name, text.data, text.len, 0644);
+	r = atomic_writer_commit(&f.leases);
 	if (r < 0) {
 		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
 		goto out;
@@ -64,10 +107,9 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 	/* the lease file now holds everything the journal says: it may be emptied */
 	if (db->journal_size >= JOURNAL_FOLD_AT && ftruncate(db->journal_fd, 0) == 0)
 		db->journal_size = 0;
-	r = 0;
 out:
-	lease_buf_free(&text);
-	lease_buf_free(&status);
+	lease_buf_free(&f.line);
+	lease_buf_free(&f.json);
 	return r;
 }
 
