@@ -41,6 +41,8 @@ struct daemon {
 	int epfd, sigfd, timerfd;
 	int64_t next_expiry;            /* wall seconds */
 	int64_t flush_due_ms;           /* monotonic ms, 0 = nothing to flush */
+	int64_t last_flush_end_ms;
+	int64_t flush_cost_ms;          /* how long the last lease file rewrite took */
 	bool stop;
 };
 
@@ -195,10 +197,20 @@ static void arm_timer(struct daemon *d)
 	timerfd_settime(d->timerfd, 0, &its, NULL);
 }
 
+/*
+ * The lease file is rewritten whole, and with tens of thousands of leases
+ * that takes a while: keep the loop busy with it at most a tenth of the time.
+ */
 static void schedule_flush(struct daemon *d)
 {
-	if (!d->flush_due_ms)
-		d->flush_due_ms = mono_ms() + FLUSH_DELAY_MS;
+	int64_t due;
+
+	if (d->flush_due_ms)
+		return;
+	due = mono_ms() + FLUSH_DELAY_MS;
+	if (due < d->last_flush_end_ms + 10 * d->flush_cost_ms)
+		due = d->last_flush_end_ms + 10 * d->flush_cost_ms;
+	d->flush_due_ms = due;
 }
 
 /*
@@ -244,13 +256,15 @@ static void serve_socket(struct daemon *d)
 	struct dhcp_rx rx[DHCP_IO_BATCH];
 	int n, i;
 
+	int rounds = 4;         /* then back to epoll: other sockets and timers get a turn */
+
 	do {
 		n = dhcp_io_receive(d->io);
 		for (i = 0; i < n; i++)
 			dhcp_io_rx(d->io, i, &rx[i]);
 		if (n > 0)
 			serve_packets(d, rx, n);
-	} while (n == DHCP_IO_BATCH);
+	} while (n == DHCP_IO_BATCH && --rounds);
 }
 
 /* Probes answered or timed out: tell the server, then serve their requests. */
@@ -272,13 +286,15 @@ static void finish_probes(struct daemon *d)
 	}
 }
 
-static void on_timer(struct daemon *d)
+/*
+ * Whatever is due: checked after every loop turn, not only when the timer
+ * fires, so that a steady stream of packets cannot starve expiry, probes or
+ * the lease file.
+ */
+static void run_due(struct daemon *d)
 {
-	uint64_t ticks;
 	int64_t now = (int64_t)time(NULL);
 
-	if (read(d->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-		log_msg(LOG_WARNING, "timer: %s", strerror(errno));
 	if (d->srv && now >= d->next_expiry) {
 		d->next_expiry = dhcp_server_tick(d->srv, now);
 		schedule_flush(d);
@@ -288,10 +304,23 @@ static void on_timer(struct daemon *d)
 	if (d->dnsio && d->dns_deadline_ms >= 0 && mono_ms() >= d->dns_deadline_ms)
 		d->dns_deadline_ms = dns_io_tick(d->dnsio);
 	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms) {
+		int64_t t0 = mono_ms();
+
 		d->flush_due_ms = 0;
 		if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
 			schedule_flush(d);      /* try again a little later */
+		d->last_flush_end_ms = mono_ms();
+		d->flush_cost_ms = d->last_flush_end_ms - t0;
 	}
+}
+
+static void on_timer(struct daemon *d)
+{
+	uint64_t ticks;
+
+	if (read(d->timerfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_msg(LOG_WARNING, "timer: %s", strerror(errno));
+	run_due(d);
 }
 
 /* SIGHUP: re-read the definition's static hosts, as dnsmasq re-reads its hostsfile. */
@@ -451,6 +480,7 @@ static void loop(struct daemon *d)
 		}
 		for (i = 0; i < n; i++)
 			dispatch(d, &evs[i]);
+		run_due(d);
 	}
 }
 

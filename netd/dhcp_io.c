@@ -27,7 +27,7 @@ int dhcp_io_open(struct dhcp_io *io, const char *ifname, struct in_addr server_a
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT) };
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int one = 1, i;
+	int one = 1, rcvbuf = 4 << 20, i;
 
 	io->udp_fd = io->pkt_fd = -1;
 	io->server_addr = server_addr;
@@ -49,6 +49,8 @@ int dhcp_io_open(struct dhcp_io *io, const char *ifname, struct in_addr server_a
 		return fail(msg, msg_size, "cannot set up the DHCP socket", ifname);
 	if (bind(io->udp_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		return fail(msg, msg_size, "cannot bind UDP port 67", ifname);
+	/* room for bursts while the loop writes the lease file (best effort, needs root) */
+	setsockopt(io->udp_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	/* protocol 0: this socket sends only and never queues received frames */
 	io->pkt_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (io->pkt_fd < 0)

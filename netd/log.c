@@ -3,16 +3,22 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /* The daemon is one network per process, so its log identity is process-wide. */
 static char log_ident[96] = "vnetd";
 static bool log_stderr;
 
+static bool log_syslog;
+
 void log_open(const char *network, bool to_stderr)
 {
 	snprintf(log_ident, sizeof(log_ident), "vnetd[%s]", network);
 	log_stderr = to_stderr;
-	openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	/* without a syslog socket every syslog() call would retry connecting */
+	log_syslog = access("/dev/log", W_OK) == 0;
+	if (log_syslog)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
 void log_msg(int priority, const char *fmt, ...)
@@ -23,7 +29,8 @@ void log_msg(int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	syslog(priority, "%s", line);
+	if (log_syslog)
+		syslog(priority, "%s", line);
 	if (log_stderr)
 		fprintf(stderr, "%s: %s\n", log_ident, line);
 }
