@@ -166,7 +166,7 @@ static void close_fwd(struct dns_io *io, struct dns_fwd *f)
 {
 	if (f->fd < 0)
 		return;
-	epoll_ctl(io->epfd, EPOLL_CTL_DEL, f->fd, NULL);
+	/* the socket is ours alone: closing it also takes it out of the epoll set */
 	close(f->fd);
 	f->fd = -1;
 	free(f->tcp_buf);

@@ -16,11 +16,22 @@ static void ip4(struct dns_ip *out, struct in_addr a)
 	memcpy(out->bytes, &a, 4);
 }
 
-/* IDs and ports must be unguessable (RFC 5452): the kernel's CSPRNG. */
+/*
+ * IDs must be unguessable (RFC 5452): the kernel's CSPRNG, fetched 256 values
+ * at a time (the daemon is single-threaded; this is its only random source).
+ */
 static uint32_t random32(void *userdata)
 {
+	static uint32_t pool[256];
+	static size_t left;
+
 	(void)userdata;
-	return arc4random();
+	if (!left) {
+		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool))
+			return arc4random();
+		left = sizeof(pool) / sizeof(pool[0]);
+	}
+	return pool[--left];
 }
 
 static size_t count_dns_hosts(const struct netdef *def)

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import dns_bench
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DEFAULT_XML = ROOT / "conf" / "default.xml"
@@ -777,6 +779,7 @@ def dnsmasq_version():
 SECTIONS = [
     ("start-stop", section_start_stop),
     ("dhcp", section_dhcp),
+    ("dns", dns_bench.section_dns),
 ]
 
 

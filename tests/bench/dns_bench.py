@@ -1,0 +1,736 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The DNS section of `make bench`: dnsperf against vnetd and dnsmasq.
+
+bench.py calls section_dns(b); b needs only .vnetd (the binary) and .base (a
+private working directory). Run on its own for debugging:
+
+    /usr/bin/python3 tests/bench/dns_bench.py --vnetd build/vnetd [--seconds 3]
+
+Layout, built afresh for each server (never both at once), in namespaces
+this module creates and always removes -- the root network namespace is
+never touched (every `ip` command names a namespace):
+
+    client ns: dnsperf, 10.98.0.2/16 on a veth whose peer is a port of
+    host ns: bridge vbdns0 10.98.0.1/16, vnetd or dnsmasq on its port 53;
+             uplink veth vbdnsu0 192.0.2.1/24 to
+    upstream ns: 192.0.2.53/24, the fake upstream resolver (a dnsmasq
+             answering every *.fwd.test with --address)
+
+Two workloads: a local name (local1.bench.test A, a <dns><host>, answered
+from the server's own table) and forwarded names (a1.fwd.test ...
+a50000.fwd.test A, each distinct, answered by the fake upstream). dnsmasq
+runs as libvirt runs it for such a network (the host record in an addn-hosts
+file, domain + expand-hosts, strict-order); for the forwarded workload with
+--cache-size=0, since vnetd keeps no cache and the names would otherwise
+partly come from dnsmasq's cache.
+
+The server is pinned to one CPU, dnsperf and the fake upstream to the other.
+For each server and workload: two max-throughput runs (dnsperf keeps
+DNSPERF_OUTSTANDING queries in flight; the better run is reported) and one
+run at a fixed, moderate rate (latency without queueing). CPU per answer is
+the server's utime+stime (all processes in its namespace, from
+/proc/PID/stat) over the NOERROR answers dnsperf received. Every other
+program's CPU time is summed over each run too: a run where they used more
+than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
+server and workload, keeping the section under ~3 minutes).
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+IP = shutil.which("ip") or "/usr/sbin/ip"
+DNSPERF = shutil.which("dnsperf") or "/usr/bin/dnsperf"
+DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
+TASKSET = shutil.which("taskset") or "/usr/bin/taskset"
+DIG = shutil.which("dig")
+
+NET = "dnsbench"                        # vnetd's network name
+BRIDGE = "vbdns0"
+SERVER_ADDR, PREFIX = "10.98.0.1", 16
+CLIENT_ADDR = "10.98.0.2"               # dnsperf's address, inside the subnet
+DOMAIN = "bench.test"
+LOCAL_NAME, LOCAL_IP = "local1", "10.98.0.50"
+UPLINK_ADDR, UP_ADDR, UP_PREFIX = "192.0.2.1", "192.0.2.53", 24    # host side, upstream
+FWD_DOMAIN, FWD_ANSWER = "fwd.test", "203.0.113.5"
+FWD_NAMES = 50000
+
+RUN_S = 8                               # one max-throughput run
+MAX_RUNS = 2                            # ... per server and workload, the best kept
+FIXED_S = 5
+FIXED_RATE = 10000                      # q/s: well under every server's limit
+DNSPERF_CLIENTS = 8
+DNSPERF_OUTSTANDING = 100               # under both servers' 150 pending forwards
+DNSPERF_TIMEOUT_S = 2
+OTHER_MAX = 15.0                        # % of a core used by others: a disturbed run
+RERUNS = 1                              # disturbed runs repeated, per server and workload
+
+# Quoted from ../shared/DESIGN.md ("Performance"), NOT measured here.
+RESPONDER_US = 6.5                      # a stateless responder's CPU per answer
+
+XML = """<network>
+  <name>%s</name>
+  <bridge name='%s' stp='off' delay='0'/>
+  <domain name='%s'/>
+  <dns>
+    <host ip='%s'><hostname>%s</hostname></host>
+  </dns>
+  <ip address='%s' prefix='%d'/>
+</network>
+""" % (NET, BRIDGE, DOMAIN, LOCAL_IP, LOCAL_NAME, SERVER_ADDR, PREFIX)
+
+# (workload, a name dig checks before timing, the address it must get)
+WORKLOADS = (
+    ("local", "%s.%s" % (LOCAL_NAME, DOMAIN), LOCAL_IP),
+    ("forwarded", "a1.%s" % FWD_DOMAIN, FWD_ANSWER),
+)
+
+
+class Stop(Exception):
+    """SIGTERM while the section runs: unwind through the clean-ups."""
+
+
+# --- small helpers -----------------------------------------------------------
+
+def run_ok(argv, what, timeout=60, env=None):
+    cp = subprocess.run([str(a) for a in argv], stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True, timeout=timeout, env=env)
+    if cp.returncode != 0:
+        raise RuntimeError("%s failed (exit %d): %s\n%s%s" % (
+            what, cp.returncode, " ".join(map(str, argv)), cp.stdout, cp.stderr))
+    return cp
+
+
+def quiet(argv, timeout=60):
+    try:
+        subprocess.run([str(a) for a in argv], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+
+
+def pinned(cpu, argv):
+    return ([TASKSET, "-c", str(cpu)] if cpu is not None else []) + list(argv)
+
+
+def proc_cpu_s(pid):
+    """utime + stime of a process (all its threads), in seconds; 0 if gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_times():
+    """{cpu: (busy, total, task)} jiffies from /proc/stat (busy includes irq
+    and softirq; task is user + nice + system)."""
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            m = re.match(r"cpu(\d+) (.*)", line)
+            if m:
+                v = [int(x) for x in m.group(2).split()]
+                idle = v[3] + v[4]
+                out[int(m.group(1))] = (sum(v[:8]) - idle, sum(v[:8]), v[0] + v[1] + v[2])
+    return out
+
+
+def busy_pct(t0, t1, cpu):
+    if cpu is None or cpu not in t0 or cpu not in t1:
+        return None
+    db, dt = t1[cpu][0] - t0[cpu][0], t1[cpu][1] - t0[cpu][1]
+    return 100.0 * db / dt if dt > 0 else None
+
+
+def wait_quiet(cpus, limit_s=20.0, busy_max=10.0):
+    """Wait (bounded) until nothing keeps our CPUs busy; return the busiest
+    core's utilisation over the last second (percent)."""
+    want = [c for c in cpus if c is not None] or sorted(cpu_times())
+    deadline = time.monotonic() + limit_s
+    while True:
+        t0 = cpu_times()
+        time.sleep(1.0)
+        t1 = cpu_times()
+        busiest = max((busy_pct(t0, t1, c) or 0.0) for c in want)
+        if busiest <= busy_max or time.monotonic() >= deadline:
+            return busiest
+
+
+def pct(v):
+    return "  -" if v is None else "%3.0f%%" % v
+
+
+def version(argv, pattern):
+    try:
+        out = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    m = re.search(pattern, out)
+    return m.group(1) if m else "?"
+
+
+# --- namespaces ----------------------------------------------------------------
+
+class Layout:
+    """host, client and upstream namespaces for one server, and their links."""
+
+    def __init__(self, tag):
+        base = "vnetd-dnsb-%d-%s" % (os.getpid(), tag)
+        self.host, self.client, self.up = base + "-h", base + "-c", base + "-u"
+        self.made = []
+
+    def exec(self, ns, argv):
+        return [IP, "netns", "exec", ns] + [str(a) for a in argv]
+
+    def pids(self, ns):
+        cp = subprocess.run([IP, "netns", "pids", ns], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+        return [int(p) for p in cp.stdout.split() if p.isdigit()]
+
+    def build(self):
+        for ns in (self.host, self.client, self.up):
+            run_ok([IP, "netns", "add", ns], "ip netns add")
+            self.made.append(ns)
+            run_ok([IP, "-n", ns, "link", "set", "lo", "up"], "ip link set lo up")
+        # uplink: host <-> upstream
+        run_ok([IP, "-n", self.host, "link", "add", "vbdnsu0", "type", "veth", "peer",
+                "name", "vbdnsu1", "netns", self.up], "ip link add uplink veth")
+        run_ok([IP, "-n", self.host, "addr", "add", "%s/%d" % (UPLINK_ADDR, UP_PREFIX),
+                "dev", "vbdnsu0"], "ip addr add uplink")
+        run_ok([IP, "-n", self.host, "link", "set", "vbdnsu0", "up"], "ip link set uplink up")
+        run_ok([IP, "-n", self.up, "addr", "add", "%s/%d" % (UP_ADDR, UP_PREFIX),
+                "dev", "vbdnsu1"], "ip addr add upstream")
+        run_ok([IP, "-n", self.up, "link", "set", "vbdnsu1", "up"], "ip link set upstream up")
+
+    def plug_client(self):
+        """dnsperf's veth into the server's bridge (after the bridge exists)."""
+        run_ok([IP, "-n", self.host, "link", "add", "vbdnsc0", "type", "veth", "peer",
+                "name", "vbdnsc1", "netns", self.client], "ip link add client veth")
+        run_ok([IP, "-n", self.host, "link", "set", "vbdnsc0", "master", BRIDGE, "up"],
+               "ip link set client veth master")
+        run_ok([IP, "-n", self.client, "addr", "add", "%s/%d" % (CLIENT_ADDR, PREFIX),
+                "dev", "vbdnsc1"], "ip addr add client")
+        run_ok([IP, "-n", self.client, "link", "set", "vbdnsc1", "up"], "ip link set client up")
+
+    def teardown(self):
+        """End whatever still runs in our namespaces (all started by this
+        section, or forked by what it started), then remove them."""
+        problems = []
+        for ns in reversed(self.made):
+            left = self.pids(ns)
+            if left:
+                problems.append("processes left in %s: %s" % (ns, left))
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                for pid in self.pids(ns):
+                    try:
+                        os.kill(pid, sig)
+                    except ProcessLookupError:
+                        pass
+                deadline = time.monotonic() + 2
+                while self.pids(ns) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            cp = subprocess.run([IP, "netns", "del", ns], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+            if cp.returncode != 0:
+                problems.append("ip netns del %s: %s" % (ns, cp.stdout.strip()))
+        self.made = []
+        return problems
+
+
+# --- the processes -------------------------------------------------------------
+
+class Proc:
+    """A process this section started (dnsmasq), ended by its PID."""
+
+    def __init__(self, argv, log, what):
+        self.what, self.log = what, log
+        self.errlog = open(log, "w")
+        self.proc = subprocess.Popen([str(a) for a in argv], stdout=self.errlog,
+                                     stderr=subprocess.STDOUT)
+        time.sleep(0.3)
+        if self.proc.poll() is not None:
+            self.errlog.close()
+            raise RuntimeError("%s exited at start (%d): %s" % (
+                what, self.proc.returncode, Path(log).read_text()))
+
+    def stop(self):
+        problems = []
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                problems.append("%s ignored SIGTERM; killed" % self.what)
+                self.proc.kill()
+                self.proc.wait()
+        self.errlog.close()
+        return problems
+
+
+def start_upstream(lay, work, cpu):
+    """The fake upstream resolver: answers every *.fwd.test A at once."""
+    argv = lay.exec(lay.up, pinned(cpu, [
+        DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+        "--bind-interfaces", "--listen-address=" + UP_ADDR, "--except-interface=lo",
+        "--port=53", "--address=/%s/%s" % (FWD_DOMAIN, FWD_ANSWER),
+        "--dns-forward-max=1000", "--pid-file=", "--user=nobody"]))
+    return Proc(argv, work / "upstream.log", "the fake upstream (dnsmasq)")
+
+
+class VnetdServer:
+    label = "vnetd"
+
+    def __init__(self, b, work, cpu):
+        self.b, self.work, self.cpu = b, work, cpu
+        self.conf, self.run, self.state = work / "conf", work / "run", work / "state"
+        self.lay = None
+        self.defined = self.started = False
+
+    def argv(self, *args):
+        return [self.b.vnetd, "--confdir", self.conf, "--rundir", self.run,
+                "--statedir", self.state] + list(args)
+
+    def start(self, lay, workload):
+        self.lay = lay
+        for d in (self.conf, self.run, self.state):
+            d.mkdir(parents=True)
+        xml = self.work / (NET + ".xml")
+        xml.write_text(XML)
+        resolv = self.work / "resolv.conf"
+        resolv.write_text("nameserver %s\n" % UP_ADDR)
+        run_ok(lay.exec(lay.host, self.argv("define", xml)), "vnetd define")
+        self.defined = True
+        env = dict(os.environ, VNETD_RESOLV_CONF=str(resolv))
+        # the daemon (and its keeper) inherit the pin from `start`
+        run_ok(lay.exec(lay.host, pinned(self.cpu, self.argv("start", "--no-probe", NET))),
+               "vnetd start", env=env)
+        self.started = True
+
+    def stop(self):
+        problems = []
+        if self.started:
+            cp = subprocess.run(self.lay.exec(self.lay.host, self.argv("stop", NET)),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                timeout=60)
+            if cp.returncode != 0:
+                problems.append("vnetd stop: %s" % (cp.stderr.strip() or cp.returncode))
+            self.started = False
+        if self.defined:
+            quiet(self.lay.exec(self.lay.host, self.argv("undefine", NET)))
+            self.defined = False
+        return problems
+
+    @staticmethod
+    def note():
+        return ("vnetd: isolated network (its nftables table loaded), --no-probe, upstream "
+                "from VNETD_RESOLV_CONF; it keeps no cache")
+
+
+class DnsmasqServer:
+    """dnsmasq as libvirt runs it for this network (its conf file's DNS lines:
+    strict-order, domain + expand-hosts, the <dns><host> in an addn-hosts
+    file, bind-interfaces + listen-address), the upstream given with
+    --no-resolv --server= instead of a resolv.conf. No DHCP (neither server
+    serves DHCP here)."""
+    label = "dnsmasq"
+
+    def __init__(self, b, work, cpu):
+        self.b, self.work, self.cpu = b, work, cpu
+        self.proc = None
+
+    def start(self, lay, workload):
+        """Local names: libvirt's defaults (cache on). Forwarded names:
+        --cache-size=0 (vnetd keeps no cache; every name is distinct anyway)."""
+        self.work.mkdir(parents=True)
+        run_ok([IP, "-n", lay.host, "link", "add", BRIDGE, "type", "bridge", "stp_state",
+                "0", "forward_delay", "0"], "ip link add bridge")
+        run_ok([IP, "-n", lay.host, "addr", "add", "%s/%d" % (SERVER_ADDR, PREFIX),
+                "dev", BRIDGE], "ip addr add bridge")
+        run_ok([IP, "-n", lay.host, "link", "set", BRIDGE, "up"], "ip link set bridge up")
+        hosts = self.work / "addnhosts"
+        hosts.write_text("%s\t%s\n" % (LOCAL_IP, LOCAL_NAME))
+        argv = [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--strict-order",
+                "--domain=" + DOMAIN, "--expand-hosts", "--except-interface=lo",
+                "--bind-interfaces", "--interface=" + BRIDGE, "--listen-address=" + SERVER_ADDR,
+                "--addn-hosts=%s" % hosts, "--no-hosts", "--no-resolv",
+                "--server=" + UP_ADDR, "--pid-file=", "--user=nobody"]
+        if workload != "local":
+            argv.append("--cache-size=0")
+        self.proc = Proc(lay.exec(lay.host, pinned(self.cpu, argv)),
+                         self.work / "dnsmasq.log", "dnsmasq")
+
+    def stop(self):
+        problems = []
+        if self.proc is not None:
+            problems += self.proc.stop()
+            self.proc = None
+        return problems
+
+    @staticmethod
+    def note():
+        return ("dnsmasq %s: as libvirt runs it, --no-resolv --server=%s; forwarded "
+                "workload with --cache-size=0" % (version([DNSMASQ, "--version"],
+                                                          r"version (\S+)"), UP_ADDR))
+
+
+# --- dnsperf ---------------------------------------------------------------------
+
+class Result:
+    def __init__(self, out, wall, rate, srv_s, cli_s, up_s, other_s):
+        def num(pattern, default=0.0):
+            m = re.search(pattern, out)
+            return float(m.group(1)) if m else default
+        self.rate = rate
+        self.out = out
+        self.sent = int(num(r"Queries sent:\s+(\d+)"))
+        self.completed = int(num(r"Queries completed:\s+(\d+)"))
+        self.lost = int(num(r"Queries lost:\s+(\d+)"))
+        self.noerror = int(num(r"NOERROR (\d+)"))
+        self.runtime = num(r"Run time \(s\):\s+([0-9.]+)")
+        self.parsed = "Queries per second" in out
+        # answered: NOERROR only (a SERVFAIL for a full pending table is fast,
+        # but it is no service)
+        self.qps = self.noerror / self.runtime if self.runtime > 0 else 0.0
+        self.bad = self.completed - self.noerror
+        self.lost_pct = 100.0 * self.lost / self.sent if self.sent else 100.0
+        self.lat_ms = num(r"Average Latency \(s\):\s+([0-9.]+)") * 1000.0
+        self.srv_us = 1e6 * srv_s / self.noerror if self.noerror else None
+        # percent of a core, over the run
+        self.srv_pct = 100.0 * srv_s / wall
+        self.cli_pct = 100.0 * cli_s / wall
+        self.up_pct = 100.0 * up_s / wall
+        self.other = 100.0 * other_s / wall
+
+    @property
+    def disturbed(self):
+        return self.other > OTHER_MAX
+
+
+def user_cpu():
+    """{pid: utime+stime} of every user-space process (kernel threads left
+    out: softirq work for our own packets runs in them too)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[6]) & 0x00200000:         # PF_KTHREAD
+            continue
+        out[int(d)] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
+    """One dnsperf run from the client namespace. CPU time, all from
+    /proc/PID/stat (exact in total: the kernel scales its tick samples to the
+    scheduler's runtime): the server's processes, dnsperf's, the fake
+    upstream's (ours), and every other program's on the machine."""
+    argv = lay.exec(lay.client, pinned(cpus[1], [
+        DNSPERF, "-s", SERVER_ADDR, "-d", qfile, "-l", seconds, "-c", DNSPERF_CLIENTS,
+        "-T", 1, "-q", DNSPERF_OUTSTANDING, "-t", DNSPERF_TIMEOUT_S]
+        + (["-Q", int(rate)] if rate else [])))
+    tck = float(os.sysconf("SC_CLK_TCK"))
+    mine = set(server_pids) | set(ours) | {os.getpid()}
+    a0 = user_cpu()
+    s0 = sum(proc_cpu_s(p) for p in server_pids)
+    u0 = sum(proc_cpu_s(p) for p in ours)
+    c0 = os.times()
+    w0 = time.monotonic()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    mine.add(p.pid)                     # ip netns exec and taskset exec dnsperf
+    try:
+        out, _ = p.communicate(timeout=seconds + DNSPERF_TIMEOUT_S + 30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise RuntimeError("dnsperf did not finish")
+    wall = time.monotonic() - w0
+    c1 = os.times()
+    s1 = sum(proc_cpu_s(p_) for p_ in server_pids)
+    u1 = sum(proc_cpu_s(p_) for p_ in ours)
+    a1 = user_cpu()
+    other = sum(t - a0.get(pid, 0) for pid, t in a1.items() if pid not in mine) / tck
+    cli = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    if p.returncode != 0 and "Queries per second" not in out:
+        raise RuntimeError("dnsperf failed (exit %d):\n%s" % (p.returncode, out))
+    return Result(out, wall, rate, s1 - s0, cli, u1 - u0, max(0.0, other))
+
+
+def check_answer(lay, name, want):
+    """One query with dig from the client: the right address comes back."""
+    if not DIG:
+        return None
+    cp = subprocess.run(lay.exec(lay.client, [DIG, "@" + SERVER_ADDR, "+time=2", "+tries=2",
+                                              "+short", name, "A"]),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                        timeout=20)
+    got = cp.stdout.split()
+    if want not in got:
+        return "%s A -> %r, expected %s" % (name, cp.stdout.strip(), want)
+    return None
+
+
+class Case:
+    """One server, one workload: its runs."""
+
+    def __init__(self, label, workload):
+        self.label, self.workload = label, workload
+        self.max_runs, self.fixed = [], None
+        self.error = None
+
+    @property
+    def best(self):
+        ok = [r for r in self.max_runs if r.noerror]
+        return max(ok, key=lambda r: r.qps) if ok else None
+
+
+def show(case, res, kind):
+    print("   %-8s %-10s %-10s -> %8.0f answers/s  lat %6.3f ms  %5s us/answer  lost %d  "
+          "not NOERROR %d  CPU: server %s dnsperf %s upstream %s others %s%s" % (
+              case.label, case.workload, kind, res.qps, res.lat_ms,
+              "-" if res.srv_us is None else "%.1f" % res.srv_us,
+              res.lost, res.bad,
+              pct(res.srv_pct), pct(res.cli_pct), pct(res.up_pct), pct(res.other),
+              "  (disturbed)" if res.disturbed else ""))
+
+
+def measure(b, cls, wl, name, want, cpus, qfile, seconds):
+    """One server, one workload, in a layout of its own: start, check one
+    answer, time, and take it all down again."""
+    case = Case(cls.label, wl)
+    work = Path(b.base) / ("dns-%s-%s" % (cls.label, wl))
+    work.mkdir(parents=True)
+    lay = Layout("%s-%s" % (cls.label[0], wl[0]))
+    srv = cls(b, work / "server", cpus[0])
+    upstream = None
+    problems = []
+    try:
+        lay.build()
+        upstream = start_upstream(lay, work, cpus[1])
+        srv.start(lay, wl)
+        lay.plug_client()
+        # the first answer may wait for the bridge port and ARP
+        err = None
+        for _ in range(5):
+            err = check_answer(lay, name, want)
+            if not err:
+                break
+            time.sleep(1)
+        if err:
+            raise RuntimeError("wrong answer before timing: " + err)
+        pids = lay.pids(lay.host)
+        if not pids:
+            raise RuntimeError("no server process in %s" % lay.host)
+        others = [upstream.proc.pid]
+        busy = wait_quiet(cpus, limit_s=10)
+        if busy > 10.0:
+            print("   warning: other processes keep a core %.0f%% busy" % busy)
+
+        reruns = [RERUNS]
+
+        def run(kind, secs, rate=None):
+            """One run; a disturbed one is repeated (RERUNS per case, to
+            bound the section's time), after a quiet spell, and the
+            undisturbed (or better) one kept."""
+            res = None
+            while True:
+                r = dnsperf(lay, qfile, secs, cpus, pids, rate=rate, ours=others)
+                show(case, r, kind)
+                if res is None or not r.disturbed or r.qps > res.qps:
+                    res = r
+                if not r.disturbed or reruns[0] <= 0:
+                    return res
+                reruns[0] -= 1
+                busy = wait_quiet(cpus, limit_s=10)
+                if busy > 10.0:
+                    print("   (other processes still keep a core %.0f%% busy)" % busy)
+
+        for _ in range(MAX_RUNS):
+            case.max_runs.append(run("max", seconds))
+        case.fixed = run("-Q %d" % FIXED_RATE, max(2, seconds * FIXED_S // RUN_S), FIXED_RATE)
+    except (Stop, KeyboardInterrupt):
+        raise
+    except Exception as e:                  # report it in the table, go on
+        case.error = str(e).strip()
+        print("   %-8s %-10s error: %s" % (cls.label, wl, case.error))
+    finally:
+        problems += srv.stop()
+        if upstream is not None:
+            problems += upstream.stop()
+        problems += lay.teardown()
+    if problems:
+        case.error = ((case.error + "; ") if case.error else "") + "; ".join(problems)
+    return case
+
+
+def ratio(a, b):
+    return "-" if not a or not b else "%.2fx" % (a / b)
+
+
+def section_dns(b, seconds=RUN_S):
+    """dnsperf against vnetd and dnsmasq: a local name and forwarded names."""
+    for tool in (DNSPERF, DNSMASQ, TASKSET):
+        if not os.access(tool, os.X_OK):
+            print("\n== DNS: skipped, %s not installed (make deps-bench)" % tool)
+            return
+    allowed = sorted(os.sched_getaffinity(0))
+    cpus = (allowed[0], allowed[1]) if len(allowed) >= 2 else (None, None)
+    work = Path(b.base) / "dns"
+    work.mkdir(parents=True, exist_ok=True)
+    qfiles = {}
+    for wl, name, _ in WORKLOADS:
+        f = work / ("queries-%s" % wl)
+        if wl == "forwarded":
+            f.write_text("".join("a%d.%s A\n" % (i, FWD_DOMAIN) for i in range(1, FWD_NAMES + 1)))
+        else:
+            f.write_text(name + " A\n")
+        qfiles[wl] = f
+    print("\n== DNS: dnsperf %s (UDP, -c %d -q %d), %d s runs; server on CPU %s, dnsperf "
+          "and the fake upstream on CPU %s" % (
+              version([DNSPERF, "-h"], r"Version (\S+)"), DNSPERF_CLIENTS,
+              DNSPERF_OUTSTANDING, seconds, cpus[0], cpus[1]))
+    if cpus[0] is None:
+        print("   only one CPU: everything shares it (figures not comparable)")
+
+    def on_term(signum, frame):
+        raise Stop()
+    old = signal.signal(signal.SIGTERM, on_term)
+    cases = {}
+    notes = {}
+    try:
+        # workload by workload, so that the two figures compared are minutes
+        # apart at most (this machine's speed drifts)
+        for wl, name, want in WORKLOADS:
+            for cls in (VnetdServer, DnsmasqServer):
+                cases[(cls.label, wl)] = measure(b, cls, wl, name, want, cpus, qfiles[wl],
+                                                 seconds)
+                notes[cls.label] = cls.note()
+    except Stop:
+        raise SystemExit("bench: DNS section stopped by SIGTERM (its namespaces removed)")
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    report(cases, notes)
+
+
+def report(cases, notes):
+    print("\n== DNS: answers/s at dnsperf's maximum (%d queries in flight; best of %d runs), "
+          "and at a fixed %d q/s" % (DNSPERF_OUTSTANDING, MAX_RUNS, FIXED_RATE))
+    print("%-10s %-8s %9s %9s %10s %6s %6s   %12s %10s" % (
+        "workload", "server", "answers/s", "latency", "CPU/answer", "lost", "other",
+        "latency@%dk" % (FIXED_RATE // 1000), "CPU/answer"))
+    top = None
+    for wl, _, _ in WORKLOADS:
+        for label in ("vnetd", "dnsmasq"):
+            c = cases.get((label, wl))
+            if c is None:
+                continue
+            r, f = c.best, c.fixed
+            if r is None:
+                print("%-10s %-8s %9s   %s" % (wl, label, "-", c.error or "no answers"))
+                continue
+            if top is None or r.qps > top[0]:
+                top = (r.qps, label, wl, pct(r.srv_pct).strip(), pct(r.cli_pct).strip(),
+                       r.cli_pct)
+            print("%-10s %-8s %9.0f %6.3f ms %7.1f us %5.1f%% %6s   %9s %10s" % (
+                wl, label, r.qps, r.lat_ms, r.srv_us or 0, r.lost_pct, pct(r.other),
+                "%.3f ms" % f.lat_ms if f else "-",
+                "%.1f us" % f.srv_us if f and f.srv_us else "-"))
+            if r.disturbed or (f and f.disturbed):
+                print("%-10s %-8s (disturbed: other programs used our CPUs during these "
+                      "runs)" % ("", ""))
+            if c.error:
+                print("%-10s %-8s problem: %s" % ("", "", c.error))
+            if r.bad:
+                print("%-10s %-8s %d answers were not NOERROR" % ("", "", r.bad))
+        v, d = cases.get(("vnetd", wl)), cases.get(("dnsmasq", wl))
+        if v and d and v.best and d.best:
+            vf, df = v.fixed, d.fixed
+            print("%-10s vnetd/dnsmasq: answers/s %s, latency %s, CPU/answer %s;\n"
+                  "%-10s               at %d q/s: latency %s, CPU/answer %s" % (
+                      "", ratio(v.best.qps, d.best.qps), ratio(v.best.lat_ms, d.best.lat_ms),
+                      ratio(v.best.srv_us, d.best.srv_us), "", FIXED_RATE,
+                      ratio(vf and vf.lat_ms, df and df.lat_ms),
+                      ratio(vf and vf.srv_us, df and df.srv_us)))
+    if top:
+        print("   dnsperf's ceiling here: %.0f answers/s (its best rate, against %s, %s name; "
+              "CPU then: server %s, dnsperf %s of a core)" % top[:5])
+        if top[5] < 90:
+            print("   (dnsperf did not use its whole core then: the limit is the pair's "
+                  "ping-pong, not dnsperf alone)")
+        v = cases.get(("vnetd", "local"))
+        d = cases.get(("dnsmasq", "local"))
+        if v and v.best:
+            share = v.best.qps / top[0]
+            x = v.best.qps / d.best.qps if d and d.best else 0
+            print("   vnetd, local name: %.0f%% of that ceiling, %.2fx dnsmasq's answers/s "
+                  "(issue 6 target: >= 2x, or\n"
+                  "   within 10%% of dnsperf's ceiling: %s); CPU/answer %.1f us = %.2fx a "
+                  "stateless responder's ~%.1f us\n"
+                  "   (DESIGN.md's figure, quoted, not measured here; target <= 1.10x: %s)" % (
+                      100 * share, x, "met" if x >= 2 or share >= 0.9 else "NOT met",
+                      v.best.srv_us or 0, (v.best.srv_us or 0) / RESPONDER_US, RESPONDER_US,
+                      "met" if (v.best.srv_us or 1e9) <= 1.1 * RESPONDER_US else "NOT met"))
+        v = cases.get(("vnetd", "forwarded"))
+        d = cases.get(("dnsmasq", "forwarded"))
+        if v and v.best and d and d.best:
+            print("   vnetd, forwarded names: %.2fx dnsmasq's answers/s (DESIGN.md target: "
+                  "more than dnsmasq's): %s" % (v.best.qps / d.best.qps,
+                                      "met" if v.best.qps > d.best.qps else "NOT met"))
+    print("   answers/s: NOERROR answers per second of dnsperf's run time; latency: "
+          "dnsperf's average;\n"
+          "   CPU/answer: utime+stime of the server's processes (all of them in its "
+          "namespace) per NOERROR\n"
+          "   answer (with the softirq work run in its context); other: CPU time of every "
+          "other program\n"
+          "   during the run, in percent of a core (> %.0f%%: disturbed)."
+          % OTHER_MAX)
+    for label in ("vnetd", "dnsmasq"):
+        if label in notes:
+            print("   " + notes[label])
+    print("   forwarded: %d distinct names (a1..a%d.%s) answered by a dnsmasq upstream "
+          "(--address) in its own namespace." % (FWD_NAMES, FWD_NAMES, FWD_DOMAIN))
+
+
+# --- on its own ---------------------------------------------------------------------
+
+class _Bench:
+    def __init__(self, vnetd, base):
+        self.vnetd, self.base = vnetd, base
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser(description="DNS benchmark: vnetd vs dnsmasq (dnsperf)")
+    ap.add_argument("--vnetd", default=os.environ.get("VNETD"))
+    ap.add_argument("--seconds", type=int, default=RUN_S)
+    args = ap.parse_args()
+    if not args.vnetd or not os.access(args.vnetd, os.X_OK):
+        print("dns_bench: --vnetd BINARY (or VNETD=)", file=sys.stderr)
+        return 1
+    if os.geteuid() != 0:
+        print("dns_bench: needs root (it creates network namespaces)", file=sys.stderr)
+        return 1
+    sys.stdout.reconfigure(line_buffering=True)
+    base = tempfile.mkdtemp(prefix="vnetd-dnsbench.", dir="/var/tmp")
+    try:
+        section_dns(_Bench(os.path.abspath(args.vnetd), base), args.seconds)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
