@@ -268,43 +268,41 @@ static int daemon_child(const struct vnetd_paths *paths, struct netdef *def, int
 	return daemon_run(paths, def, ready_fd, opts->foreground, !opts->no_probe);
 }
 
-/* The serving daemon: DHCP now, DNS later. start returns once it is ready. */
-static int start_daemon(struct start_ctx *c)
+/* Fork one of the network's processes and remember to end it if start fails later. */
+static int spawn_undoable(struct start_ctx *c, const char *step, spawn_fn fn, void *arg,
+			  pid_t *pid, uint64_t *start_time)
 {
 	struct undo_step *u;
 	int r;
 
-	if ((r = fault(c, "daemon")) < 0)
+	if ((r = fault(c, step)) < 0)
 		return r;
-	r = spawn_process(c->paths, c->def, daemon_child, (void *)c->opts, c->opts->foreground,
-			  &c->st.daemon_pid, &c->st.daemon_start, c->msg, c->msg_size);
+	r = spawn_process(c->paths, c->def, fn, arg, c->opts->foreground, pid, start_time,
+			  c->msg, c->msg_size);
 	if (r < 0)
 		return r;
 	u = push_undo(c, undo_process, NULL);
-	u->pid = c->st.daemon_pid;
-	u->pid_start = c->st.daemon_start;
+	u->pid = *pid;
+	u->pid_start = *start_time;
 	return 0;
+}
+
+/* The serving daemon (DHCP and DNS). start returns once it is ready. */
+static int start_daemon(struct start_ctx *c)
+{
+	return spawn_undoable(c, "daemon", daemon_child, (void *)c->opts, &c->st.daemon_pid,
+			      &c->st.daemon_start);
 }
 
 /* The keeper puts the firewall back if someone deletes it (none for open). */
 static int start_keeper(struct start_ctx *c)
 {
 	struct keeper_target t = { c->st.daemon_pid, c->st.daemon_start, c->opts->foreground };
-	struct undo_step *u;
-	int r;
 
 	if (!c->st.firewall)
 		return 0;
-	if ((r = fault(c, "keeper")) < 0)
-		return r;
-	r = spawn_process(c->paths, c->def, keeper_run, &t, c->opts->foreground,
-			  &c->st.keeper_pid, &c->st.keeper_start, c->msg, c->msg_size);
-	if (r < 0)
-		return r;
-	u = push_undo(c, undo_process, NULL);
-	u->pid = c->st.keeper_pid;
-	u->pid_start = c->st.keeper_start;
-	return 0;
+	return spawn_undoable(c, "keeper", keeper_run, &t, &c->st.keeper_pid,
+			      &c->st.keeper_start);
 }
 
 static int record_state(struct start_ctx *c)

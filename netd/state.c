@@ -106,7 +106,7 @@ static bool parse_line(struct run_state *st, const char *key, const char *v)
 	return true;
 }
 
-int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+static int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
 {
 	struct run_state st = { 0 };
 	unsigned lineno = 0;

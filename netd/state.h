@@ -51,7 +51,5 @@ int state_lock(const struct vnetd_paths *paths, const char *name);
 /* Names of every network with a state file, sorted; free with vnetd_free_names(). */
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);
 
-/* Parse a state file's text (exposed for tests and fuzzing). */
-int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
 
 #endif

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from cpustat import TASKSET, busy_pct, cpu_times, pct, pinned, proc_cpu_s, wait_quiet
+
 import dns_bench
 
 HERE = Path(__file__).resolve().parent
@@ -133,7 +135,6 @@ def section_start_stop(b):
 
 PERFDHCP = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
-TASKSET = shutil.which("taskset") or "/usr/bin/taskset"
 
 DHCP_NET = "dhcpbench"                  # vnetd's network name
 DHCP_BRIDGE = "vbench0"
@@ -217,17 +218,6 @@ def run_ok(argv, what):
     return cp
 
 
-def pinned(cpu, argv):
-    return ([TASKSET, "-c", str(cpu)] if cpu is not None else []) + list(argv)
-
-
-def proc_cpu_s(pid):
-    """utime + stime of a process (all its threads), in seconds."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def proc_status(pid, key):
     """A kB figure from /proc/PID/status (VmHWM, VmRSS), or None."""
     try:
@@ -240,20 +230,6 @@ def proc_status(pid, key):
     return None
 
 
-def cpu_times():
-    """{cpu index: (busy, total, task)} jiffies from /proc/stat: busy includes
-    irq and softirq, task is user + nice + system only."""
-    out = {}
-    with open("/proc/stat") as f:
-        for line in f:
-            m = re.match(r"cpu(\d+) (.*)", line)
-            if m:
-                v = [int(x) for x in m.group(2).split()]
-                idle = v[3] + v[4]
-                out[int(m.group(1))] = (sum(v[:8]) - idle, sum(v[:8]), v[0] + v[1] + v[2])
-    return out
-
-
 def other_load_pct(t0, t1, cpus, ours_s, wall):
     """CPU time on our cores that neither the server nor perfdhcp used, as a
     percentage of one core: other programs (or kernel threads) disturbing
@@ -263,27 +239,6 @@ def other_load_pct(t0, t1, cpus, ours_s, wall):
         return None
     task_s = sum(t1[c][2] - t0[c][2] for c in cs) / os.sysconf("SC_CLK_TCK")
     return max(0.0, 100.0 * (task_s - ours_s) / wall)
-
-
-def busy_pct(t0, t1, cpu):
-    if cpu is None or cpu not in t0 or cpu not in t1:
-        return None
-    db, dt = t1[cpu][0] - t0[cpu][0], t1[cpu][1] - t0[cpu][1]
-    return 100.0 * db / dt if dt > 0 else None
-
-
-def wait_quiet(cpus, limit_s=30.0, busy_max=10.0):
-    """Wait (bounded) until nothing else keeps our CPUs busy; return the busiest
-    core's utilisation over the last second (percent)."""
-    want = [c for c in cpus if c is not None] or sorted(cpu_times())
-    deadline = time.monotonic() + limit_s
-    while True:
-        t0 = cpu_times()
-        time.sleep(1.0)
-        t1 = cpu_times()
-        busiest = max((busy_pct(t0, t1, c) or 0.0) for c in want)
-        if busiest <= busy_max or time.monotonic() >= deadline:
-            return busiest
 
 
 class VnetdServer:
@@ -435,10 +390,6 @@ class DhcpResult:
     @property
     def ok(self):
         return self.parsed and self.drop < DHCP_DROP_LIMIT
-
-
-def pct(v):
-    return "  -" if v is None else "%3.0f%%" % v
 
 
 class DhcpCase:
