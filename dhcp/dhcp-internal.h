@@ -99,6 +99,8 @@ struct dhcp_msg {
 	uint8_t relay_len;
 	bool has_relay;
 	uint8_t overload;               /* option 52 */
+	const uint8_t *fqdn;            /* option 81 (RFC 4702): flags, rcode1, rcode2, name */
+	uint8_t fqdn_len;
 };
 
 /* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP request). */
@@ -171,7 +173,11 @@ enum dhcp_lease_state {
 	LS_GHOST,               /* expired/released: address free, remembered for the client */
 };
 
-/* Compact: ~48 bytes plus one allocation for client id + host name when present. */
+/* Lease record flags. */
+#define LF_NAME_LOGGED 0x01     /* a refused host name was logged for this client */
+#define LF_NO_DNS 0x02          /* RFC 4702 N bit: the client asked for no DNS update */
+
+/* Compact: 48 bytes plus one allocation for client id + host name when present. */
 struct dhcp_lease {
 	uint32_t addr;          /* host order */
 	uint32_t next_free;     /* free-list link when LS_UNUSED */
@@ -180,6 +186,7 @@ struct dhcp_lease {
 	uint8_t htype, hlen;
 	uint8_t id_len;         /* client id length, 0 = identity is chaddr */
 	uint8_t chaddr[LEASE_CHADDR_MAX];
+	uint8_t flags;          /* LF_* */
 	uint8_t *extra;         /* id_len bytes of client id, then host name + NUL; or NULL */
 };
 
@@ -198,6 +205,7 @@ struct dhcp_store {
 	uint32_t n_bound;
 	struct dhcp_htab by_ident;
 	struct dhcp_htab by_addr;
+	struct dhcp_htab by_name;       /* bound leases with a name, by lowercase name */
 	uint64_t seed;
 };
 
@@ -209,13 +217,21 @@ uint32_t dhcp_store_by_addr(const struct dhcp_store *s, uint32_t addr);
 uint32_t dhcp_store_add(struct dhcp_store *s, const struct dhcp_ident *id, uint32_t addr);
 void dhcp_store_del(struct dhcp_store *s, uint32_t idx);
 void dhcp_store_move(struct dhcp_store *s, uint32_t idx, uint32_t addr);
-/* Set (or clear with NULL) the host name; 0 or -ENOMEM. */
+/* Set (or clear with NULL) the host name; 0 or -ENOMEM. Keeps the name index. */
 int dhcp_store_set_name(struct dhcp_store *s, uint32_t idx, const char *name);
+/* The bound lease holding host name `name` (any case), or DHCP_NONE. */
+uint32_t dhcp_store_by_name(const struct dhcp_store *s, const char *name);
+/* Index (on) or unindex a bound record's name; the caller changes the state. */
+void dhcp_store_index_name(struct dhcp_store *s, uint32_t idx, bool on);
+/* Lowercase hash of a host name, shared by every name index. */
+uint32_t dhcp_name_hash(uint64_t seed, const char *name);
 const char *dhcp_lease_name(const struct dhcp_lease *l);
 void dhcp_lease_view(const struct dhcp_lease *l, struct lease_info *out);
 bool dhcp_ident_eq_lease(const struct dhcp_lease *l, const struct dhcp_ident *id);
 
-/* ---- the server object (server.c, handlers.c) ---- */
+/* ---- the server object (server.c, hosts.c, handlers.c) ---- */
+
+#define DHCP_DOMAIN_MAX 253     /* a DNS name in text form */
 
 struct dhcp_host_int {
 	bool has_mac;
@@ -228,16 +244,58 @@ struct dhcp_host_int {
 	uint32_t lease_time;
 };
 
+/* The static hosts, indexed by MAC, client id, address and name (hosts.c). */
+struct dhcp_hosts {
+	struct dhcp_host_int *hosts;
+	size_t n;
+	struct dhcp_htab by_mac, by_id, by_ip, by_name;
+	uint64_t seed;
+};
+
+/* Host names no guest may claim (names.c): lowercase copies, indexed. */
+struct dhcp_reserved {
+	char (*names)[LEASE_HOSTNAME_MAX + 1];
+	size_t n;
+	struct dhcp_htab index;
+	uint64_t seed;
+};
+
+/*
+ * A grant not yet durable (batch.c): the record as it was before, to undo
+ * it, and as the grant left it, for the ACK event and the name at commit.
+ */
+struct dhcp_change {
+	uint32_t idx;
+	bool created;                   /* the record did not exist before */
+	bool renewed;
+	struct dhcp_lease before;       /* extra not owned: see before_name */
+	char before_name[LEASE_HOSTNAME_MAX + 1];
+	uint32_t addr;                  /* after the grant */
+	int64_t expires;
+};
+
+struct dhcp_batch {
+	struct dhcp_change *ch;
+	size_t n, cap;
+};
+
+/* New-client admission (admit.c): a token bucket in thousandths of a token. */
+struct dhcp_bucket {
+	bool unlimited;
+	uint64_t milli, burst_milli;
+	uint32_t rate;                  /* tokens per second */
+	int64_t last;                   /* unix seconds of the last refill */
+};
+
 struct dhcp_server {
 	char ifname[16];
 	uint32_t server_addr, netmask, network, broadcast;
 	uint32_t lease_time;            /* default for dynamic leases */
 	struct dhcp_pool pool;
 	struct dhcp_store store;
-
-	struct dhcp_host_int *hosts;
-	size_t n_hosts;
-	struct dhcp_htab host_by_mac, host_by_id, host_by_ip;
+	struct dhcp_hosts hosts;
+	struct dhcp_reserved reserved;
+	struct dhcp_bucket bucket;
 
 	uint8_t *opt_val[256];          /* pre-encoded option values, NULL = not sent */
 	uint8_t opt_len[256];
@@ -245,27 +303,78 @@ struct dhcp_server {
 	uint8_t boot_file[128];
 	bool has_boot;
 	uint32_t boot_server;
+	char domain[DHCP_DOMAIN_MAX + 1];       /* for option 81 replies; "" when none */
 
 	bool authoritative, probe;
 	uint64_t seed;
 	dhcp_event_fn on_event;
+	dhcp_name_fn on_name;
 	void *userdata;
 
 	struct lease_buf journal;       /* pending records, see journal_pending */
+	struct dhcp_batch batch;        /* pending grants, undone by a rollback */
+	struct dhcp_stats st;
 };
+
+/* hosts.c: the static hosts. */
+int dhcp_hosts_build(const struct dhcp_server *srv, const struct dhcp_static_host *in,
+		     size_t n, struct dhcp_hosts *out, struct dhcp_error *err);
+void dhcp_hosts_free(struct dhcp_hosts *h);
+const struct dhcp_host_int *dhcp_find_host(const struct dhcp_server *srv,
+					   const struct dhcp_ident *id);
+const struct dhcp_host_int *dhcp_host_by_ip(const struct dhcp_server *srv, uint32_t ip);
+const struct dhcp_host_int *dhcp_host_by_name(const struct dhcp_server *srv, const char *name);
+
+/* names.c: which host name a lease may carry. */
+int dhcp_reserved_build(const char *const *names, size_t n, uint64_t seed,
+			struct dhcp_reserved *out);
+void dhcp_reserved_free(struct dhcp_reserved *r);
+/*
+ * Why the lease record `idx` (DHCP_NONE: a client with none yet) may not
+ * carry `name`, or NULL when it may. `host`: the client's static host.
+ */
+const char *dhcp_name_refusal(const struct dhcp_server *srv, uint32_t idx,
+			      const struct dhcp_host_int *host, const char *name);
+/* The host part of a Client FQDN option (RFC 4702 §2.3), sanitised; 0 when none. */
+size_t dhcp_fqdn_host(const uint8_t *opt, size_t len, char out[LEASE_HOSTNAME_MAX + 1]);
+/* Bound leases whose name is now refused lose it (after a reconfiguration). */
+void dhcp_names_recheck(struct dhcp_server *srv);
+/* Tell on_name what `l` (bound) answers to now. */
+void dhcp_name_publish(const struct dhcp_server *srv, const struct dhcp_lease *l);
+void dhcp_name_withdraw(const struct dhcp_server *srv, uint32_t addr);
+
+/* admit.c: the new-client rate limit. */
+void dhcp_bucket_init(struct dhcp_bucket *b, uint32_t rate, uint32_t burst, uint32_t pool,
+		      int64_t now);
+/* Take one token; false (and counted) when there is none. */
+bool dhcp_bucket_take(struct dhcp_server *srv, int64_t now);
+
+/* batch.c: grants waiting for their journal to become durable. */
+/* Remember record idx as it is, before a grant changes it; false on -ENOMEM. */
+bool dhcp_batch_note(struct dhcp_server *srv, uint32_t idx, bool created);
+/* The grant is done: what it left, for the ACK event at commit. */
+void dhcp_batch_granted(struct dhcp_server *srv, bool renewed);
+void dhcp_batch_free(struct dhcp_batch *b);
+
+/* leases.c: binding state changes, each keeping counts, pool bits and names right. */
+void dhcp_lease_hold(struct dhcp_server *srv, uint32_t addr, bool on);
+/* A bound or offered lease stops holding its address (it is remembered as a ghost). */
+void dhcp_lease_unbind(struct dhcp_server *srv, uint32_t idx, int64_t now);
+/* The record (at its current address) is bound until `expires`. */
+void dhcp_lease_bind(struct dhcp_server *srv, uint32_t idx, int64_t expires);
 
 /* handlers.c: one per message type, behind dhcp_server_handle(). */
 int dhcp_handle_msg(struct dhcp_server *srv, const struct dhcp_msg *m,
 		    const struct dhcp_rx *rx, int64_t now, struct dhcp_builder *b,
 		    struct dhcp_tx *tx);
-const struct dhcp_host_int *dhcp_find_host(const struct dhcp_server *srv,
-					   const struct dhcp_ident *id);
-const struct dhcp_host_int *dhcp_host_by_ip(const struct dhcp_server *srv, uint32_t ip);
 /* reply.c: the reply's fixed part and options. */
 void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 		      struct dhcp_builder *b, uint8_t type, uint32_t yiaddr);
 void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 			struct dhcp_builder *b, uint32_t lease_time, const char *hostname);
+/* RFC 4702 §4: the Client FQDN option answering the client's (name may be NULL). */
+void dhcp_reply_fqdn(const struct dhcp_server *srv, const struct dhcp_msg *m,
+		     struct dhcp_builder *b, const char *name);
 void dhcp_reply_finish(const struct dhcp_msg *m, struct dhcp_builder *b);
 void dhcp_reply_dest(const struct dhcp_msg *m, uint8_t type, uint32_t yiaddr,
 		     const struct dhcp_rx *rx, struct dhcp_tx *tx);
@@ -274,9 +383,9 @@ void dhcp_journal_lease(struct dhcp_server *srv, const struct dhcp_lease *l,
 void dhcp_emit(const struct dhcp_server *srv, enum dhcp_event_type type,
 	       const struct dhcp_msg *m, uint32_t addr, const char *hostname,
 	       const char *reason);
-void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint32_t addr,
-		   const char *hostname, bool renewed, int64_t expires);
 void dhcp_emit_lease(const struct dhcp_server *srv, enum dhcp_event_type type,
 		     const struct dhcp_lease *l);
+/* An ACK event for a grant of the batch (at commit). */
+void dhcp_emit_granted(const struct dhcp_server *srv, const struct dhcp_change *ch);
 
 #endif

@@ -10,13 +10,18 @@
  *     for each packet i:
  *         rc[i] = dhcp_server_handle(srv, &rx[i], now, out[i], cap, &tx[i]);
  *     dhcp_server_journal_pending(srv, &j, &jlen);
- *     if (jlen) { write(journal_fd, j, jlen); fdatasync(journal_fd); }
- *     dhcp_server_journal_clear(srv);       -- only once the sync succeeded
- *     sendmmsg(... every tx[i] with rc[i] == DHCP_REPLY ...);
+ *     if (jlen == 0 || (write(journal_fd, j, jlen) ok && fdatasync ok)) {
+ *         dhcp_server_commit(srv);          -- the batch is durable
+ *         sendmmsg(... every tx[i] with rc[i] == DHCP_REPLY ...);
+ *     } else {
+ *         dhcp_server_rollback(srv);        -- nothing of it was granted
+ *     }
  *
  * An ACK's lease change is in the pending journal when handle() returns, so
- * no reply may leave before that journal was written and synced. If the
- * write fails, drop the replies (the clients retry and get the same lease).
+ * no reply may leave before that journal was written and synced. A grant
+ * becomes visible outside the server only at commit: its DHCP_EV_ACK event
+ * and its name (on_name) wait until then, and a rollback undoes it in memory
+ * as if it had never happened (the clients retry and get the same lease).
  *
  * Time: `now` is wall-clock unix seconds (time(NULL)); leases are stored
  * with absolute expiry times because the lease file holds them.
@@ -102,6 +107,7 @@ enum dhcp_event_type {
 	DHCP_EV_EXPIRED,        /* a bound lease ran out (from dhcp_server_tick) */
 	DHCP_EV_POOL_EXHAUSTED, /* no address left for this client */
 	DHCP_EV_CONFLICT,       /* a probe found the address in use: quarantined */
+	DHCP_EV_NAME_REFUSED,   /* the client's host name is not given (reason says why); once per client */
 };
 
 struct dhcp_event {
@@ -118,6 +124,20 @@ struct dhcp_event {
 };
 
 typedef void (*dhcp_event_fn)(void *userdata, const struct dhcp_event *ev);
+
+/*
+ * The name a lease's address answers to in DNS changed: `name` until
+ * `expires` (LEASE_EXPIRES_NEVER for ever), or NULL when the address has no
+ * name any more. Called for a grant only once it is durable (at commit),
+ * for every lease loaded at start, and at once when a bound lease ends
+ * (release, decline, expiry, a binding superseded, a name now reserved).
+ * One name per address: a new one replaces the old.
+ */
+typedef void (*dhcp_name_fn)(void *userdata, struct in_addr addr, const char *name,
+			     int64_t expires);
+
+/* new_client_rate: no limit at all. */
+#define DHCP_RATE_UNLIMITED UINT32_MAX
 
 struct dhcp_config {
 	const char *ifname;             /* the bridge, for messages only */
@@ -157,8 +177,28 @@ struct dhcp_config {
 	 */
 	uint64_t hash_seed;
 
+	/*
+	 * Host names no guest may claim with option 12 or 81 (e.g. "localhost",
+	 * the host's own name, names the definition gives other hosts); the
+	 * names of static hosts are reserved too without being listed. Compared
+	 * without regard to case. A refused name is not given: the lease has none.
+	 */
+	const char *const *reserved_names;
+	size_t n_reserved;
+
+	/*
+	 * New clients — no live lease or offer here and not a static host — may
+	 * take addresses at most this fast: a token bucket holding up to
+	 * new_client_burst tokens, refilled at new_client_rate per second, one
+	 * token per offer or grant to a new client. Renewals, existing leases
+	 * and static hosts never wait. 0 = derived from the pool size (a flood
+	 * cannot hold the whole pool); DHCP_RATE_UNLIMITED = no limit.
+	 */
+	uint32_t new_client_rate, new_client_burst;
+
 	dhcp_event_fn on_event;         /* may be NULL */
-	void *userdata;
+	dhcp_name_fn on_name;           /* may be NULL */
+	void *userdata;                 /* for both */
 };
 
 /* The server. Opaque. */
@@ -176,6 +216,14 @@ void dhcp_server_free(struct dhcp_server *srv);    /* NULL is fine */
  */
 int dhcp_server_set_hosts(struct dhcp_server *srv, const struct dhcp_static_host *hosts,
 			  size_t n, struct dhcp_error *err);
+
+/*
+ * Replace the reserved host names (see dhcp_config). Bound leases whose
+ * name is now reserved, here or by set_hosts(), lose it at once (on_name
+ * with NULL). 0 or negative errno; on failure the old list stays.
+ */
+int dhcp_server_set_reserved_names(struct dhcp_server *srv, const char *const *names,
+				   size_t n, struct dhcp_error *err);
 
 /*
  * libvirt <host id='...'>: "01:52:54:00:aa:bb:cc" (hex pairs) is taken as
@@ -227,11 +275,19 @@ struct dhcp_tx {
 int dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_rx *rx, int64_t now,
 		       uint8_t *buf, size_t cap, struct dhcp_tx *tx);
 
-/* Journal records of lease changes since the last clear (borrowed; valid until
- * the next call into srv). Empty when len is 0. */
+/* Journal records of lease changes since the last commit or rollback
+ * (borrowed; valid until the next call into srv). Empty when len is 0. */
 void dhcp_server_journal_pending(const struct dhcp_server *srv, const uint8_t **data,
 				 size_t *len);
-void dhcp_server_journal_clear(struct dhcp_server *srv);
+/* The pending records are durable: their ACK events and names go out now. */
+void dhcp_server_commit(struct dhcp_server *srv);
+/*
+ * The pending records could not be made durable: every grant since the
+ * last commit is undone in memory (the lease is as it was before), its
+ * events and names never go out, and the records are dropped. Releases
+ * and declines stay done: memory then promises less than the disk.
+ */
+void dhcp_server_rollback(struct dhcp_server *srv);
 
 /*
  * The daemon's ARP probe of `addr` finished: in_use true quarantines it (an
@@ -268,6 +324,13 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
 /* Format every bound lease: lease file lines / the status JSON array. */
 int dhcp_server_format_leases(const struct dhcp_server *srv, struct lease_buf *out);
 int dhcp_server_format_status(const struct dhcp_server *srv, struct lease_buf *out);
+
+struct dhcp_stats {
+	uint64_t throttled;             /* requests of new clients dropped by the rate limit */
+	uint64_t names_refused;         /* host names not given (reserved or taken) */
+	uint64_t rolled_back;           /* grants undone because the journal failed */
+};
+void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *out);
 
 /* "DHCPACK" etc. */
 const char *dhcp_event_name(enum dhcp_event_type type);

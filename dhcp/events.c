@@ -43,34 +43,42 @@ void dhcp_emit(const struct dhcp_server *srv, enum dhcp_event_type type,
 	emit(srv, &ev);
 }
 
-void dhcp_emit_ack(const struct dhcp_server *srv, const struct dhcp_msg *m, uint32_t addr,
-		   const char *hostname, bool renewed, int64_t expires)
+static void from_lease(struct dhcp_event *ev, enum dhcp_event_type type,
+		       const struct dhcp_lease *l)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->addr.s_addr = htonl(l->addr);
+	ev->htype = l->htype;
+	ev->hlen = l->hlen;
+	ev->chaddr = l->chaddr;
+	ev->client_id = l->id_len ? l->extra : NULL;
+	ev->client_id_len = l->id_len;
+	ev->hostname = dhcp_lease_name(l);
+	ev->expires = l->expires;
+}
+
+void dhcp_emit_granted(const struct dhcp_server *srv, const struct dhcp_change *ch)
 {
 	struct dhcp_event ev;
 
 	if (!srv->on_event)
 		return;
-	from_msg(&ev, DHCP_EV_ACK, m, addr, hostname, NULL);
-	ev.renewed = renewed;
-	ev.expires = expires;
+	from_lease(&ev, DHCP_EV_ACK, &srv->store.rec[ch->idx]);
+	ev.addr.s_addr = htonl(ch->addr);
+	ev.expires = ch->expires;
+	ev.renewed = ch->renewed;
 	emit(srv, &ev);
 }
 
 void dhcp_emit_lease(const struct dhcp_server *srv, enum dhcp_event_type type,
 		     const struct dhcp_lease *l)
 {
-	struct dhcp_event ev = { .type = type };
+	struct dhcp_event ev;
 
 	if (!srv->on_event)
 		return;
-	ev.addr.s_addr = htonl(l->addr);
-	ev.htype = l->htype;
-	ev.hlen = l->hlen;
-	ev.chaddr = l->chaddr;
-	ev.client_id = l->id_len ? l->extra : NULL;
-	ev.client_id_len = l->id_len;
-	ev.hostname = dhcp_lease_name(l);
-	ev.expires = l->expires;
+	from_lease(&ev, type, l);
 	emit(srv, &ev);
 }
 
@@ -82,7 +90,7 @@ const char *dhcp_event_name(enum dhcp_event_type type)
 		[DHCP_EV_NAK] = "DHCPNAK", [DHCP_EV_RELEASE] = "DHCPRELEASE",
 		[DHCP_EV_DECLINE] = "DHCPDECLINE", [DHCP_EV_INFORM] = "DHCPINFORM",
 		[DHCP_EV_EXPIRED] = "DHCPEXPIRED", [DHCP_EV_POOL_EXHAUSTED] = "DHCPEXHAUSTED",
-		[DHCP_EV_CONFLICT] = "DHCPCONFLICT",
+		[DHCP_EV_CONFLICT] = "DHCPCONFLICT", [DHCP_EV_NAME_REFUSED] = "DHCPNAMEREFUSED",
 	};
 
 	if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])

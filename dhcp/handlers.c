@@ -35,6 +35,12 @@ static bool live(const struct dhcp_lease *l, int64_t now)
 	return l && (l->state == LS_BOUND || l->state == LS_OFFERED) && l->expires > now;
 }
 
+/* A client that holds nothing here and is no static host: it pays to get in. */
+static bool newcomer(const struct ctx *c)
+{
+	return !c->host && !live(rec(c, c->lease), c->now);
+}
+
 static uint32_t lease_time_for(const struct ctx *c, uint32_t addr)
 {
 	const struct dhcp_pool *p = &c->srv->pool;
@@ -46,12 +52,6 @@ static uint32_t lease_time_for(const struct ctx *c, uint32_t addr)
 		if (addr >= p->ranges[i].start && addr <= p->ranges[i].end && p->ranges[i].lease_time)
 			return p->ranges[i].lease_time;
 	return c->srv->lease_time;
-}
-
-/* Mark an address held or not in the pool bitmap (no-op outside the pool). */
-static void hold(struct dhcp_server *srv, uint32_t addr, bool on)
-{
-	dhcp_pool_set(&srv->pool, srv->pool.used, dhcp_pool_index(&srv->pool, addr), on);
 }
 
 /* Does another client hold `addr` right now (an offer, a lease, a quarantine)? */
@@ -85,7 +85,10 @@ static bool may_have(const struct ctx *c, uint32_t addr)
 	return !held_by_other(c, addr);
 }
 
-/* Give the client's record (new or existing) the address, evicting a ghost. */
+/*
+ * Give the client's record (new or existing) the address, evicting a ghost.
+ * A binding the record had elsewhere ends first, so DNS hears of it.
+ */
 static uint32_t take(struct ctx *c, uint32_t addr)
 {
 	struct dhcp_server *srv = c->srv;
@@ -102,11 +105,10 @@ static uint32_t take(struct ctx *c, uint32_t addr)
 	}
 	l = rec(c, c->lease);
 	if (l->addr != addr) {
-		if (l->state != LS_GHOST)
-			hold(srv, l->addr, false);
+		dhcp_lease_unbind(srv, c->lease, c->now);
 		dhcp_store_move(&srv->store, c->lease, addr);
 	}
-	hold(srv, addr, true);
+	dhcp_lease_hold(srv, addr, true);
 	return c->lease;
 }
 
@@ -132,13 +134,44 @@ static uint32_t choose(const struct ctx *c)
 	return idx == DHCP_NONE ? 0 : dhcp_pool_addr(&srv->pool, idx);
 }
 
-static const char *host_name(const struct ctx *c, char buf[LEASE_HOSTNAME_MAX + 1])
+/* The name the client asks for: the Client FQDN option wins over Host Name. */
+static const char *asked_name(const struct ctx *c, char buf[LEASE_HOSTNAME_MAX + 1])
 {
+	if (c->m->fqdn && dhcp_fqdn_host(c->m->fqdn, c->m->fqdn_len, buf))
+		return buf;
+	if (c->m->hostname && lease_hostname_sanitize(c->m->hostname, c->m->hostname_len, buf))
+		return buf;
+	return NULL;
+}
+
+/*
+ * The name this client's lease carries: its static host's, else the one it
+ * asks for unless that is refused (logged once per client), else the one
+ * it had. `grant`: the name is being given now (log and count a refusal).
+ */
+static const char *lease_name(struct ctx *c, char buf[LEASE_HOSTNAME_MAX + 1], bool grant)
+{
+	struct dhcp_lease *l = rec(c, c->lease);
+	const char *want, *why;
+
 	if (c->host && c->host->name[0])
 		return c->host->name;
-	if (c->m->hostname &&
-	    lease_hostname_sanitize(c->m->hostname, c->m->hostname_len, buf))
-		return buf;
+	want = asked_name(c, buf);
+	if (!want)
+		return l ? dhcp_lease_name(l) : NULL;
+	why = dhcp_name_refusal(c->srv, c->lease, c->host, want);
+	if (!why) {
+		if (l && grant)
+			l->flags &= (uint8_t)~LF_NAME_LOGGED;
+		return want;
+	}
+	if (grant) {
+		c->srv->st.names_refused++;
+		if (!l || !(l->flags & LF_NAME_LOGGED))
+			dhcp_emit(c->srv, DHCP_EV_NAME_REFUSED, c->m, 0, want, why);
+		if (l)
+			l->flags |= LF_NAME_LOGGED;
+	}
 	return NULL;
 }
 
@@ -146,8 +179,11 @@ static int reply(struct ctx *c, uint8_t type, uint32_t yiaddr, uint32_t lease_ti
 		 const char *name)
 {
 	dhcp_reply_start(c->srv, c->m, c->b, type, yiaddr);
-	if (type != DHCPNAK)
+	if (type != DHCPNAK) {
+		if (c->m->fqdn && lease_time)
+			dhcp_reply_fqdn(c->srv, c->m, c->b, name);
 		dhcp_reply_options(c->srv, c->m, c->b, lease_time, name);
+	}
 	dhcp_reply_finish(c->m, c->b);
 	if (c->b->full && c->b->len < DHCP_FIXED_LEN + 4)
 		return DHCP_IGNORE;     /* the caller's buffer cannot hold even the header */
@@ -163,14 +199,34 @@ static int nak(struct ctx *c, uint32_t addr, const char *why)
 	return reply(c, DHCPNAK, 0, 0, NULL);
 }
 
+/*
+ * Conflict probing (RFC 5227), for addresses no lease of ours has held:
+ * the request waits while the daemon probes, then comes back here.
+ */
+static bool needs_probe(const struct ctx *c, uint32_t addr)
+{
+	const struct dhcp_server *srv = c->srv;
+	const struct dhcp_lease *l = rec(c, c->lease);
+
+	return srv->probe && (!l || l->addr != addr) && !(c->host && c->host->has_ip) &&
+	       !dhcp_pool_test(srv->pool.probed, dhcp_pool_index(&srv->pool, addr)) &&
+	       dhcp_store_by_addr(&srv->store, addr) == DHCP_NONE;
+}
+
+static int probe(struct ctx *c, uint32_t addr)
+{
+	c->tx->kind = DHCP_DEST_PROBE;
+	c->tx->addr.s_addr = htonl(addr);
+	return DHCP_PROBE;
+}
+
 static int on_discover(struct ctx *c)
 {
 	struct dhcp_server *srv = c->srv;
 	struct dhcp_lease *l;
 	char buf[LEASE_HOSTNAME_MAX + 1];
-	const char *name = host_name(c, buf);
+	const char *name = lease_name(c, buf, false);
 	uint32_t addr = choose(c), lt;
-	bool fresh;
 
 	dhcp_emit(srv, DHCP_EV_DISCOVER, c->m, addr, name, NULL);
 	if (!addr || !may_have(c, addr)) {
@@ -178,24 +234,17 @@ static int on_discover(struct ctx *c)
 			  addr ? "static address in use" : "no address available");
 		return DHCP_IGNORE;
 	}
-	l = rec(c, c->lease);
-	fresh = !l || l->addr != addr;
-	/* Conflict probing: only addresses no lease of ours has held (issue 5). */
-	if (srv->probe && fresh && !(c->host && c->host->has_ip) &&
-	    !dhcp_pool_test(srv->pool.probed, dhcp_pool_index(&srv->pool, addr)) &&
-	    dhcp_store_by_addr(&srv->store, addr) == DHCP_NONE) {
-		c->tx->kind = DHCP_DEST_PROBE;
-		c->tx->addr.s_addr = htonl(addr);
-		return DHCP_PROBE;
-	}
+	if (needs_probe(c, addr))
+		return probe(c, addr);
+	if (newcomer(c) && !dhcp_bucket_take(srv, c->now))
+		return DHCP_IGNORE;
 	if (take(c, addr) == DHCP_NONE)
 		return DHCP_IGNORE;
 	l = rec(c, c->lease);
-	/* A live binding of this very address stays; anything else is an offer
-	 * (a binding that moved is superseded: replay follows the identity). */
-	if (l->state != LS_BOUND || l->expires <= c->now || fresh) {
-		if (l->state == LS_BOUND)
-			srv->store.n_bound--;
+	/* A live binding of this very address stays; anything else is an offer. */
+	if (l->state != LS_BOUND || l->expires <= c->now) {
+		dhcp_lease_unbind(srv, c->lease, c->now);
+		dhcp_lease_hold(srv, addr, true);
 		l->state = LS_OFFERED;
 		l->expires = c->now + OFFER_HOLD;
 	}
@@ -204,34 +253,74 @@ static int on_discover(struct ctx *c)
 	return reply(c, DHCPOFFER, addr, lt, name);
 }
 
-/* Bind `addr` to the client, journal it, ACK. */
+/*
+ * Bind `addr` to the client and journal it. The ACK event and the name wait
+ * for the journal to be durable (batch.c); a rollback undoes all of this.
+ */
 static int grant(struct ctx *c, uint32_t addr)
 {
 	struct dhcp_server *srv = c->srv;
 	struct dhcp_lease *l = rec(c, c->lease);
 	char buf[LEASE_HOSTNAME_MAX + 1];
-	const char *name = host_name(c, buf);
+	const char *name;
 	uint32_t lt = lease_time_for(c, addr);
 	bool renewed = l && l->state == LS_BOUND && l->addr == addr && l->expires > c->now;
+	bool created = c->lease == DHCP_NONE;
 
-	if (take(c, addr) == DHCP_NONE)
+	if (!created && !dhcp_batch_note(srv, c->lease, false))
+		return DHCP_IGNORE;
+	if (take(c, addr) == DHCP_NONE || (created && !dhcp_batch_note(srv, c->lease, true)))
 		return DHCP_IGNORE;
 	l = rec(c, c->lease);
-	if (l->state != LS_BOUND)
-		srv->store.n_bound++;
-	l->state = LS_BOUND;
-	l->expires = lt == DHCP_LEASE_INFINITE ? LEASE_EXPIRES_NEVER : c->now + lt;
+	name = lease_name(c, buf, true);
 	if (name)
 		dhcp_store_set_name(&srv->store, c->lease, name);  /* -ENOMEM: keep old name */
-	name = dhcp_lease_name(l);
+	else if (c->m->fqdn || c->m->hostname)
+		dhcp_store_set_name(&srv->store, c->lease, NULL);  /* asked for a refused one */
+	l->flags = (uint8_t)((l->flags & ~LF_NO_DNS) |
+			     (c->m->fqdn && c->m->fqdn_len && (c->m->fqdn[0] & 0x08) ? LF_NO_DNS : 0));
+	dhcp_lease_bind(srv, c->lease, lt == DHCP_LEASE_INFINITE ? LEASE_EXPIRES_NEVER
+								  : c->now + lt);
 	dhcp_journal_lease(srv, l, LEASE_JOURNAL_BIND);
-	dhcp_emit_ack(srv, c->m, addr, name, renewed, l->expires);
-	return reply(c, DHCPACK, addr, lt, name);
+	dhcp_batch_granted(srv, renewed);
+	return reply(c, DHCPACK, addr, lt, dhcp_lease_name(l));
 }
 
 static bool on_subnet(const struct ctx *c, uint32_t addr)
 {
 	return (addr & c->srv->netmask) == c->srv->network;
+}
+
+/* The address a REQUEST asks for (§4.3.2), or 0 when it is not a valid one. */
+static uint32_t requested(const struct ctx *c)
+{
+	const struct dhcp_msg *m = c->m;
+
+	if (m->has_server_id)           /* SELECTING */
+		return m->has_reqip && !m->ciaddr ? m->reqip : 0;
+	if (m->has_reqip && !m->ciaddr) /* INIT-REBOOT */
+		return m->reqip;
+	return m->ciaddr;               /* RENEWING (unicast) or REBINDING (broadcast) */
+}
+
+/*
+ * A request from a client with nothing here (no offer, no lease): RFC 2131
+ * §4.3.2 wants silence. Only the recovery case authoritative mode exists
+ * for — a free pool address nobody holds, e.g. after the lease files were
+ * lost — is granted, after the same probe and rate limit as a first offer.
+ */
+static int admit_stranger(struct ctx *c, uint32_t addr)
+{
+	struct dhcp_server *srv = c->srv;
+	uint32_t idx = dhcp_pool_index(&srv->pool, addr);
+
+	if (!srv->authoritative || idx == DHCP_NONE || !dhcp_pool_is_free(&srv->pool, idx))
+		return DHCP_IGNORE;
+	if (needs_probe(c, addr))
+		return probe(c, addr);
+	if (!dhcp_bucket_take(srv, c->now))
+		return DHCP_IGNORE;
+	return grant(c, addr);
 }
 
 static int on_request(struct ctx *c)
@@ -240,25 +329,14 @@ static int on_request(struct ctx *c)
 	struct dhcp_lease *l = rec(c, c->lease);
 	uint32_t addr;
 
-	if (m->has_server_id) {
-		/* SELECTING (§4.3.2): the client chose a server. */
-		if (m->server_id != c->srv->server_addr) {
-			if (l && l->state == LS_OFFERED) {
-				hold(c->srv, l->addr, false);
-				l->state = LS_GHOST;    /* it went elsewhere: free our offer */
-			}
-			return DHCP_IGNORE;
-		}
-		if (!m->has_reqip || m->ciaddr)
-			return DHCP_IGNORE;     /* not a valid SELECTING request */
-		addr = m->reqip;
-	} else if (m->has_reqip && !m->ciaddr) {
-		addr = m->reqip;        /* INIT-REBOOT */
-	} else if (m->ciaddr) {
-		addr = m->ciaddr;       /* RENEWING (unicast) or REBINDING (broadcast) */
-	} else {
+	if (m->has_server_id && m->server_id != c->srv->server_addr) {
+		if (l && l->state == LS_OFFERED)
+			dhcp_lease_unbind(c->srv, c->lease, c->now);  /* it went elsewhere */
 		return DHCP_IGNORE;
 	}
+	addr = requested(c);
+	if (!addr)
+		return DHCP_IGNORE;
 	dhcp_emit(c->srv, DHCP_EV_REQUEST, m, addr, NULL, NULL);
 	/* A relayed request is judged by the relay's subnet: ours, or not ours at all. */
 	if (!on_subnet(c, addr) || (m->giaddr && !on_subnet(c, m->giaddr)))
@@ -269,8 +347,8 @@ static int on_request(struct ctx *c)
 	if (!may_have(c, addr) || (l && l->state == LS_QUARANTINED))
 		return nak(c, addr, c->host && c->host->has_ip ? "static lease available"
 							       : "address not available");
-	if (!live(l, c->now) && !m->has_server_id && !c->srv->authoritative)
-		return DHCP_IGNORE;     /* §4.3.2: no record of this client: stay silent */
+	if (newcomer(c) && (!l || l->addr != addr))
+		return admit_stranger(c, addr);
 	return grant(c, addr);
 }
 
@@ -287,6 +365,7 @@ static int on_decline(struct ctx *c)
 	/* §4.3.3: the address is in use by someone else; it rests, owned by nobody. */
 	if (l->state == LS_BOUND)
 		dhcp_journal_lease(srv, l, LEASE_JOURNAL_FREE);
+	dhcp_lease_unbind(srv, c->lease, c->now);
 	dhcp_store_del(&srv->store, c->lease);
 	c->lease = DHCP_NONE;
 	dhcp_emit(srv, DHCP_EV_DECLINE, c->m, addr, NULL, "address in use");
@@ -294,9 +373,7 @@ static int on_decline(struct ctx *c)
 	if (q != DHCP_NONE) {
 		srv->store.rec[q].state = LS_QUARANTINED;
 		srv->store.rec[q].expires = c->now + QUARANTINE;
-		hold(srv, addr, true);
-	} else {
-		hold(srv, addr, false);
+		dhcp_lease_hold(srv, addr, true);
 	}
 	return DHCP_IGNORE;
 }
@@ -311,11 +388,9 @@ static int on_release(struct ctx *c)
 	    l->state != LS_BOUND || l->addr != c->m->ciaddr)
 		return DHCP_IGNORE;
 	dhcp_journal_lease(srv, l, LEASE_JOURNAL_FREE);
-	srv->store.n_bound--;
-	l->state = LS_GHOST;    /* remembered: the guest gets it back next time */
-	l->expires = c->now;
-	hold(srv, l->addr, false);
 	dhcp_emit(srv, DHCP_EV_RELEASE, c->m, l->addr, dhcp_lease_name(l), NULL);
+	/* remembered as a ghost: the guest gets the address back next time */
+	dhcp_lease_unbind(srv, c->lease, c->now);
 	return DHCP_IGNORE;
 }
 
@@ -340,6 +415,9 @@ int dhcp_handle_msg(struct dhcp_server *srv, const struct dhcp_msg *m,
 	c.id.chaddr = m->chaddr;
 	if (!m->client_id && !m->hlen)
 		return -EBADMSG;        /* nothing identifies this client */
+	/* Relays answer for their own subnet: a foreign one gets nothing (REQUEST: NAK). */
+	if (m->giaddr && (m->giaddr & srv->netmask) != srv->network && m->type != DHCPREQUEST)
+		return DHCP_IGNORE;
 	c.host = dhcp_find_host(srv, &c.id);
 	c.lease = dhcp_store_by_ident(&srv->store, &c.id);
 	switch (m->type) {

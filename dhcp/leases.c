@@ -13,9 +13,42 @@
 
 #define QUARANTINE 600
 
-static void hold(struct dhcp_server *srv, uint32_t addr, bool on)
+void dhcp_lease_hold(struct dhcp_server *srv, uint32_t addr, bool on)
 {
 	dhcp_pool_set(&srv->pool, srv->pool.used, dhcp_pool_index(&srv->pool, addr), on);
+}
+
+static void hold(struct dhcp_server *srv, uint32_t addr, bool on)
+{
+	dhcp_lease_hold(srv, addr, on);
+}
+
+void dhcp_lease_unbind(struct dhcp_server *srv, uint32_t idx, int64_t now)
+{
+	struct dhcp_lease *l = &srv->store.rec[idx];
+
+	if (l->state == LS_BOUND) {
+		srv->store.n_bound--;
+		dhcp_store_index_name(&srv->store, idx, false);
+		dhcp_name_withdraw(srv, l->addr);
+	}
+	if (l->state != LS_GHOST)
+		hold(srv, l->addr, false);
+	l->state = LS_GHOST;
+	l->expires = now;
+}
+
+void dhcp_lease_bind(struct dhcp_server *srv, uint32_t idx, int64_t expires)
+{
+	struct dhcp_lease *l = &srv->store.rec[idx];
+
+	if (l->state != LS_BOUND) {
+		srv->store.n_bound++;
+		l->state = LS_BOUND;
+		dhcp_store_index_name(&srv->store, idx, true);
+	}
+	hold(srv, l->addr, true);
+	l->expires = expires;
 }
 
 void dhcp_journal_lease(struct dhcp_server *srv, const struct dhcp_lease *l,
@@ -27,16 +60,6 @@ void dhcp_journal_lease(struct dhcp_server *srv, const struct dhcp_lease *l,
 	/* -ENOMEM leaves the record out; the lease file written at the next
 	 * compaction still carries it. Nothing better can be done here. */
 	lease_journal_append(&srv->journal, op, &info);
-}
-
-static void unbind(struct dhcp_server *srv, struct dhcp_lease *l, int64_t now)
-{
-	if (l->state == LS_BOUND)
-		srv->store.n_bound--;
-	if (l->state != LS_GHOST)
-		hold(srv, l->addr, false);
-	l->state = LS_GHOST;
-	l->expires = now;
 }
 
 int64_t dhcp_server_tick(struct dhcp_server *srv, int64_t now)
@@ -61,7 +84,7 @@ int64_t dhcp_server_tick(struct dhcp_server *srv, int64_t now)
 		}
 		if (l->state == LS_BOUND)
 			dhcp_emit_lease(srv, DHCP_EV_EXPIRED, l);
-		unbind(srv, l, now);
+		dhcp_lease_unbind(srv, i, now);
 	}
 	return next;
 }
@@ -165,7 +188,7 @@ static int restore(struct load *ld, const struct lease_info *l)
 	};
 	uint32_t addr = ntohl(l->addr.s_addr), idx, holder;
 	struct dhcp_lease *r;
-	const char *why;
+	const char *why, *name;
 
 	if (!l->client_id_len && !l->hlen) {
 		problem(ld, l, "no client identity");
@@ -179,7 +202,7 @@ static int restore(struct load *ld, const struct lease_info *l)
 	idx = dhcp_store_by_ident(&srv->store, &id);
 	holder = dhcp_store_by_addr(&srv->store, addr);
 	if (holder != DHCP_NONE && holder != idx) {
-		unbind(srv, &srv->store.rec[holder], ld->now);  /* the later record wins */
+		dhcp_lease_unbind(srv, holder, ld->now);        /* the later record wins */
 		dhcp_store_del(&srv->store, holder);
 	}
 	if (idx == DHCP_NONE) {
@@ -191,15 +214,15 @@ static int restore(struct load *ld, const struct lease_info *l)
 		srv->store.rec[idx].state = LS_GHOST;
 	}
 	r = &srv->store.rec[idx];
-	unbind(srv, r, ld->now);
+	dhcp_lease_unbind(srv, idx, ld->now);
 	dhcp_store_move(&srv->store, idx, addr);
-	dhcp_store_set_name(&srv->store, idx, l->hostname);
+	/* two files can disagree (an older version, a hand edit): first name wins */
+	name = l->hostname && !dhcp_name_refusal(srv, idx, dhcp_find_host(srv, &id), l->hostname)
+	       ? l->hostname : NULL;
+	dhcp_store_set_name(&srv->store, idx, name);
 	r->expires = l->expires;
-	if (l->expires > ld->now) {     /* an expired lease is only remembered */
-		r->state = LS_BOUND;
-		srv->store.n_bound++;
-		hold(srv, addr, true);
-	}
+	if (l->expires > ld->now)       /* an expired lease is only remembered */
+		dhcp_lease_bind(srv, idx, l->expires);
 	return 0;
 }
 
@@ -217,7 +240,7 @@ static int on_record(void *userdata, enum lease_journal_op op, const struct leas
 		return restore(ld, l);
 	holder = dhcp_store_by_addr(&ld->srv->store, ntohl(l->addr.s_addr));
 	if (holder != DHCP_NONE)
-		unbind(ld->srv, &ld->srv->store.rec[holder], ld->now);
+		dhcp_lease_unbind(ld->srv, holder, ld->now);
 	return 0;
 }
 
@@ -226,14 +249,22 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
 		     lease_problem_fn on_problem, void *userdata, size_t *journal_good)
 {
 	struct load ld = { srv, now, on_problem, userdata, 0 };
+	dhcp_name_fn on_name = srv->on_name;
 	long good = 0;
+	uint32_t i;
 
+	/* names go out once, for what the files add up to, not record by record */
+	srv->on_name = NULL;
 	if (lease_text && text_len)
 		lease_file_parse(lease_text, text_len, on_line, on_problem, &ld);
 	if (!ld.error && journal && journal_len)
 		good = lease_journal_replay(journal, journal_len, on_record, on_problem, &ld);
+	srv->on_name = on_name;
 	if (journal_good)
 		*journal_good = good > 0 ? (size_t)good : 0;
+	for (i = 0; !ld.error && i < srv->store.n_rec; i++)
+		if (srv->store.rec[i].state == LS_BOUND)
+			dhcp_name_publish(srv, &srv->store.rec[i]);
 	return ld.error;
 }
 

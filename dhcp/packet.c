@@ -73,6 +73,13 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v, uint
 			m->relay_len = len;
 		}
 		break;
+	case OPT_FQDN:
+		/* RFC 4702 §2: flags, rcode1, rcode2, then the name (maybe empty) */
+		if (len >= 3 && !m->fqdn) {
+			m->fqdn = v;
+			m->fqdn_len = len;
+		}
+		break;
 	case OPT_OVERLOAD:
 		/* RFC 2132 §9.3: only meaningful in the options field itself. */
 		if (area == AREA_OPTIONS && want_len(len, 1))

@@ -10,6 +10,7 @@
  * 'sname' and 'file' are never overloaded with options (--dhcp-no-override).
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dhcp/dhcp-internal.h"
@@ -114,7 +115,7 @@ void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 				       1ull << (OPT_MSG_TYPE % 64) | 1ull << (OPT_SERVER_ID % 64) |
 				       1ull << (OPT_T1 % 64) | 1ull << (OPT_T2 % 64) |
 				       1ull << (OPT_CLIENT_ID % 64) | 1ull << (OPT_OVERLOAD % 64);
-	s.bits[OPT_RELAY_AGENT / 64] |= 1ull << (OPT_RELAY_AGENT % 64);
+	s.bits[OPT_RELAY_AGENT / 64] |= 1ull << (OPT_RELAY_AGENT % 64) | 1ull << (OPT_FQDN % 64);
 	s.bits[3] |= 1ull << (OPT_END % 64);
 	for (i = 0; m->prl && i < m->prl_len; i++)
 		put_configured(srv, b, &s, m->prl[i], hostname);
@@ -126,6 +127,54 @@ void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 	for (i = 1; i < 255; i++)
 		if (i != OPT_TFTP_SERVER && i != OPT_BOOTFILE)
 			put_configured(srv, b, &s, (uint8_t)i, hostname);
+}
+
+/* Text labels ("a.b") as DNS wire labels; false when one does not fit. */
+static bool put_labels(uint8_t *out, size_t cap, size_t *n, const char *text)
+{
+	while (*text) {
+		size_t len = strcspn(text, ".");
+
+		if (len == 0 || len > 63 || *n + 1 + len > cap)
+			return false;
+		out[(*n)++] = (uint8_t)len;
+		memcpy(out + *n, text, len);
+		*n += len;
+		text += len + (text[len] == '.');
+	}
+	return true;
+}
+
+/*
+ * RFC 4702 §4. The server updates its own DNS (S), overriding a client that
+ * said it would do it itself (O), unless the client asked for no update at
+ * all (N); the name comes back in the encoding the client used (E), as the
+ * whole name under the network's domain. Both RCODEs are 255 (§2.2).
+ */
+void dhcp_reply_fqdn(const struct dhcp_server *srv, const struct dhcp_msg *m,
+		     struct dhcp_builder *b, const char *name)
+{
+	uint8_t v[255], cf = m->fqdn_len ? m->fqdn[0] : 0;
+	size_t n = 3;
+	bool ok = true;
+
+	v[0] = cf & 0x08 ? (uint8_t)(0x08 | (cf & 0x04))
+			 : (uint8_t)(0x01 | (cf & 0x01 ? 0 : 0x02) | (cf & 0x04));
+	v[1] = v[2] = 255;
+	if (name && (cf & 0x04)) {
+		ok = put_labels(v, sizeof(v), &n, name) && put_labels(v, sizeof(v), &n, srv->domain);
+		if (ok && srv->domain[0] && n < sizeof(v))
+			v[n++] = 0;     /* a whole name ends at the root; a partial one does not */
+	} else if (name) {
+		int len = snprintf((char *)v + 3, sizeof(v) - 3, "%s%s%s", name,
+				   srv->domain[0] ? "." : "", srv->domain);
+
+		ok = len > 0 && (size_t)len < sizeof(v) - 3;
+		n += ok ? (size_t)len : 0;
+	}
+	if (!ok)
+		n = 3;
+	dhcp_wr_option(b, OPT_FQDN, v, n);
 }
 
 void dhcp_reply_finish(const struct dhcp_msg *m, struct dhcp_builder *b)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The server object: config checked and copied, option values encoded once
- * (so a reply is a sequence of copies), static hosts indexed by MAC, client
- * id and address, and the dispatcher from a datagram to one handler.
+ * (so a reply is a sequence of copies), and the dispatcher from a datagram
+ * to one handler. Static hosts are in hosts.c, names in names.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,208 +27,6 @@ static int fail(struct dhcp_error *err, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
-}
-
-/* ---- static hosts ---- */
-
-struct host_set {
-	struct dhcp_host_int *hosts;
-	size_t n;
-	struct dhcp_htab by_mac, by_id, by_ip;
-	uint64_t seed;
-};
-
-struct host_key {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint32_t host_mac_hash(uint64_t seed, const uint8_t *mac)
-{
-	return dhcp_hash_bytes(seed, mac, 6);
-}
-
-static uint32_t host_id_hash(uint64_t seed, const uint8_t *id, size_t n)
-{
-	return dhcp_hash_bytes(seed, id, n);
-}
-
-static uint32_t host_ip_hash(uint64_t seed, uint32_t ip)
-{
-	return dhcp_hash_bytes(seed, &ip, 4);
-}
-
-static bool eq_mac(const void *ctx, uint32_t idx, const void *key)
-{
-	const struct dhcp_host_int *h = &((const struct host_set *)ctx)->hosts[idx];
-
-	return h->has_mac && !memcmp(h->mac, key, 6);
-}
-
-static bool eq_id(const void *ctx, uint32_t idx, const void *key)
-{
-	const struct dhcp_host_int *h = &((const struct host_set *)ctx)->hosts[idx];
-	const struct host_key *k = key;
-
-	return h->id_len && h->id_len == k->n && !memcmp(h->id, k->p, k->n);
-}
-
-static bool eq_ip(const void *ctx, uint32_t idx, const void *key)
-{
-	const struct dhcp_host_int *h = &((const struct host_set *)ctx)->hosts[idx];
-
-	return h->has_ip && h->ip == *(const uint32_t *)key;
-}
-
-static uint32_t rehash_mac(const void *ctx, uint32_t idx)
-{
-	const struct host_set *s = ctx;
-
-	return host_mac_hash(s->seed, s->hosts[idx].mac);
-}
-
-static uint32_t rehash_id(const void *ctx, uint32_t idx)
-{
-	const struct host_set *s = ctx;
-
-	return host_id_hash(s->seed, s->hosts[idx].id, s->hosts[idx].id_len);
-}
-
-static uint32_t rehash_ip(const void *ctx, uint32_t idx)
-{
-	const struct host_set *s = ctx;
-
-	return host_ip_hash(s->seed, s->hosts[idx].ip);
-}
-
-static void host_set_free(struct host_set *s)
-{
-	free(s->hosts);
-	dhcp_htab_free(&s->by_mac);
-	dhcp_htab_free(&s->by_id);
-	dhcp_htab_free(&s->by_ip);
-}
-
-static int host_set_build(const struct dhcp_server *srv, const struct dhcp_static_host *in,
-			  size_t n, struct host_set *s, struct dhcp_error *err)
-{
-	size_t i;
-	char a[INET_ADDRSTRLEN];
-
-	memset(s, 0, sizeof(*s));
-	s->seed = srv->seed;
-	s->hosts = calloc(n ? n : 1, sizeof(*s->hosts));
-	if (!s->hosts || dhcp_htab_init(&s->by_mac, (uint32_t)n) < 0 ||
-	    dhcp_htab_init(&s->by_id, (uint32_t)n) < 0 || dhcp_htab_init(&s->by_ip, (uint32_t)n) < 0)
-		return fail(err, -ENOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		struct dhcp_host_int *h = &s->hosts[i];
-		uint32_t ip = ntohl(in[i].ip.s_addr);
-
-		h->has_mac = in[i].has_mac;
-		memcpy(h->mac, in[i].mac, 6);
-		if (in[i].client_id_len > LEASE_CLIENT_ID_MAX || (in[i].client_id_len && !in[i].client_id))
-			return fail(err, -EINVAL, "host %zu: bad client id", i + 1);
-		h->id_len = (uint8_t)in[i].client_id_len;
-		if (h->id_len)
-			memcpy(h->id, in[i].client_id, h->id_len);
-		if (in[i].name)
-			lease_hostname_sanitize((const uint8_t *)in[i].name, strlen(in[i].name), h->name);
-		h->has_ip = in[i].has_ip;
-		h->ip = ip;
-		h->lease_time = in[i].lease_time;
-		inet_ntop(AF_INET, &in[i].ip, a, sizeof(a));
-		if (h->has_ip && ((ip & srv->netmask) != srv->network || ip == srv->network ||
-				  ip == srv->broadcast || ip == srv->server_addr))
-			return fail(err, -EINVAL, "host %zu: address %s is not usable in the subnet",
-				    i + 1, a);
-		if (h->has_ip && dhcp_htab_find(&s->by_ip, host_ip_hash(s->seed, ip), eq_ip, s, &ip) !=
-				 DHCP_NONE)
-			return fail(err, -EINVAL, "host %zu: address %s is given to two hosts", i + 1, a);
-		if ((h->has_mac && dhcp_htab_insert(&s->by_mac, host_mac_hash(s->seed, h->mac),
-						    (uint32_t)i, rehash_mac, s) < 0) ||
-		    (h->id_len && dhcp_htab_insert(&s->by_id, host_id_hash(s->seed, h->id, h->id_len),
-						   (uint32_t)i, rehash_id, s) < 0) ||
-		    (h->has_ip && dhcp_htab_insert(&s->by_ip, host_ip_hash(s->seed, ip), (uint32_t)i,
-						   rehash_ip, s) < 0))
-			return fail(err, -ENOMEM, "out of memory");
-	}
-	s->n = n;
-	return 0;
-}
-
-static void reserve_hosts(struct dhcp_server *srv, bool on)
-{
-	size_t i;
-
-	for (i = 0; i < srv->n_hosts; i++)
-		if (srv->hosts[i].has_ip)
-			dhcp_pool_set(&srv->pool, srv->pool.reserved,
-				      dhcp_pool_index(&srv->pool, srv->hosts[i].ip), on);
-	/* The server's own address is never given out. */
-	dhcp_pool_set(&srv->pool, srv->pool.reserved,
-		      dhcp_pool_index(&srv->pool, srv->server_addr), true);
-}
-
-int dhcp_server_set_hosts(struct dhcp_server *srv, const struct dhcp_static_host *hosts,
-			  size_t n, struct dhcp_error *err)
-{
-	struct host_set s;
-	int rc = host_set_build(srv, hosts, n, &s, err);
-
-	if (rc < 0) {
-		host_set_free(&s);
-		return rc;
-	}
-	reserve_hosts(srv, false);
-	free(srv->hosts);
-	dhcp_htab_free(&srv->host_by_mac);
-	dhcp_htab_free(&srv->host_by_id);
-	dhcp_htab_free(&srv->host_by_ip);
-	srv->hosts = s.hosts;
-	srv->n_hosts = s.n;
-	srv->host_by_mac = s.by_mac;
-	srv->host_by_id = s.by_id;
-	srv->host_by_ip = s.by_ip;
-	reserve_hosts(srv, true);
-	return 0;
-}
-
-static struct host_set view_hosts(const struct dhcp_server *srv)
-{
-	struct host_set s = {
-		.hosts = srv->hosts, .n = srv->n_hosts, .by_mac = srv->host_by_mac,
-		.by_id = srv->host_by_id, .by_ip = srv->host_by_ip, .seed = srv->seed,
-	};
-	return s;
-}
-
-const struct dhcp_host_int *dhcp_find_host(const struct dhcp_server *srv,
-					   const struct dhcp_ident *id)
-{
-	struct host_set s = view_hosts(srv);
-	struct host_key k = { id->client_id, id->client_id_len };
-	uint32_t i = DHCP_NONE;
-
-	if (!srv->n_hosts)
-		return NULL;
-	if (k.n)
-		i = dhcp_htab_find(&s.by_id, host_id_hash(s.seed, k.p, k.n), eq_id, &s, &k);
-	if (i == DHCP_NONE && id->htype == 1 && id->hlen == 6)
-		i = dhcp_htab_find(&s.by_mac, host_mac_hash(s.seed, id->chaddr), eq_mac, &s,
-				   id->chaddr);
-	return i == DHCP_NONE ? NULL : &srv->hosts[i];
-}
-
-const struct dhcp_host_int *dhcp_host_by_ip(const struct dhcp_server *srv, uint32_t ip)
-{
-	struct host_set s = view_hosts(srv);
-	uint32_t i;
-
-	if (!srv->n_hosts)
-		return NULL;
-	i = dhcp_htab_find(&s.by_ip, host_ip_hash(s.seed, ip), eq_ip, &s, &ip);
-	return i == DHCP_NONE ? NULL : &srv->hosts[i];
 }
 
 /* ---- option values, encoded once ---- */
@@ -369,6 +167,8 @@ static int check_config(struct dhcp_server *srv, const struct dhcp_config *cfg,
 	}
 	if (cfg->boot_file && strlen(cfg->boot_file) >= sizeof(srv->boot_file))
 		return fail(err, -EINVAL, "boot file name longer than 127 characters");
+	if (cfg->domain && strlen(cfg->domain) > DHCP_DOMAIN_MAX)
+		return fail(err, -EINVAL, "domain name longer than %d characters", DHCP_DOMAIN_MAX);
 	return 0;
 }
 
@@ -389,7 +189,10 @@ int dhcp_server_new(const struct dhcp_config *cfg, struct dhcp_server **ret,
 	srv->authoritative = !cfg->non_authoritative;
 	srv->probe = cfg->probe;
 	srv->on_event = cfg->on_event;
+	srv->on_name = cfg->on_name;
 	srv->userdata = cfg->userdata;
+	if (cfg->domain)
+		snprintf(srv->domain, sizeof(srv->domain), "%s", cfg->domain);
 	if (cfg->boot_file && *cfg->boot_file) {
 		srv->has_boot = true;
 		memcpy(srv->boot_file, cfg->boot_file, strlen(cfg->boot_file) + 1);
@@ -412,6 +215,12 @@ int dhcp_server_new(const struct dhcp_config *cfg, struct dhcp_server **ret,
 	rc = dhcp_server_set_hosts(srv, cfg->hosts, cfg->n_hosts, err);
 	if (rc < 0)
 		goto out;
+	rc = dhcp_server_set_reserved_names(srv, cfg->reserved_names, cfg->n_reserved, err);
+	if (rc < 0)
+		goto out;
+	/* the bucket starts full: a host booting its guests is not held back */
+	dhcp_bucket_init(&srv->bucket, cfg->new_client_rate, cfg->new_client_burst,
+			 srv->pool.size, 0);
 	*ret = srv;
 	return 0;
 out:
@@ -427,13 +236,12 @@ void dhcp_server_free(struct dhcp_server *srv)
 		return;
 	for (i = 0; i < 256; i++)
 		free(srv->opt_val[i]);
-	free(srv->hosts);
-	dhcp_htab_free(&srv->host_by_mac);
-	dhcp_htab_free(&srv->host_by_id);
-	dhcp_htab_free(&srv->host_by_ip);
+	dhcp_hosts_free(&srv->hosts);
+	dhcp_reserved_free(&srv->reserved);
 	dhcp_pool_free(&srv->pool);
 	dhcp_store_free(&srv->store);
 	lease_buf_free(&srv->journal);
+	dhcp_batch_free(&srv->batch);
 	free(srv);
 }
 
@@ -467,7 +275,7 @@ void dhcp_server_journal_pending(const struct dhcp_server *srv, const uint8_t **
 	*len = srv->journal.len;
 }
 
-void dhcp_server_journal_clear(struct dhcp_server *srv)
+void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *out)
 {
-	srv->journal.len = 0;   /* the buffer stays: no allocation next time */
+	*out = srv->st;
 }

@@ -6,10 +6,12 @@
  * for its client id and host name, made when a lease is created or renamed,
  * never on a renewal.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dhcp/dhcp-internal.h"
 
@@ -79,15 +81,65 @@ static uint32_t rehash_addr(const void *ctx, uint32_t idx)
 	return addr_hash(s->seed, s->rec[idx].addr);
 }
 
+uint32_t dhcp_name_hash(uint64_t seed, const char *name)
+{
+	char low[LEASE_HOSTNAME_MAX];
+	size_t n;
+
+	for (n = 0; name[n] && n < sizeof(low); n++)
+		low[n] = (char)tolower((unsigned char)name[n]);
+	return dhcp_hash_bytes(seed ^ 0x6e616d65ull, low, n);
+}
+
+static bool eq_name(const void *ctx, uint32_t idx, const void *key)
+{
+	const struct dhcp_store *s = ctx;
+	const char *n = dhcp_lease_name(&s->rec[idx]);
+
+	return n && strcasecmp(n, key) == 0;
+}
+
+static uint32_t rehash_name(const void *ctx, uint32_t idx)
+{
+	const struct dhcp_store *s = ctx;
+
+	return dhcp_name_hash(s->seed, dhcp_lease_name(&s->rec[idx]));
+}
+
 int dhcp_store_init(struct dhcp_store *s, uint64_t seed, uint32_t expected)
 {
 	memset(s, 0, sizeof(*s));
 	s->seed = seed;
 	s->free_head = DHCP_NONE;
 	if (dhcp_htab_init(&s->by_ident, expected) < 0 ||
-	    dhcp_htab_init(&s->by_addr, expected) < 0)
+	    dhcp_htab_init(&s->by_addr, expected) < 0 ||
+	    dhcp_htab_init(&s->by_name, expected) < 0)
 		return -ENOMEM;
 	return 0;
+}
+
+uint32_t dhcp_store_by_name(const struct dhcp_store *s, const char *name)
+{
+	if (!name || !*name)
+		return DHCP_NONE;
+	return dhcp_htab_find(&s->by_name, dhcp_name_hash(s->seed, name), eq_name, s, name);
+}
+
+/* Only bound leases are indexed: a name is taken while its lease lives. */
+void dhcp_store_index_name(struct dhcp_store *s, uint32_t idx, bool on)
+{
+	const char *name = dhcp_lease_name(&s->rec[idx]);
+
+	if (!name)
+		return;
+	if (on) {
+		/* -ENOMEM leaves the name unindexed: others may then claim it too */
+		if (dhcp_store_by_name(s, name) == DHCP_NONE)
+			dhcp_htab_insert(&s->by_name, dhcp_name_hash(s->seed, name), idx,
+					 rehash_name, s);
+	} else {
+		dhcp_htab_remove(&s->by_name, dhcp_name_hash(s->seed, name), idx);
+	}
 }
 
 void dhcp_store_free(struct dhcp_store *s)
@@ -101,6 +153,7 @@ void dhcp_store_free(struct dhcp_store *s)
 	free(s->rec);
 	dhcp_htab_free(&s->by_ident);
 	dhcp_htab_free(&s->by_addr);
+	dhcp_htab_free(&s->by_name);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -182,8 +235,10 @@ void dhcp_store_del(struct dhcp_store *s, uint32_t idx)
 
 	if (l->state == LS_UNUSED)
 		return;
-	if (l->state == LS_BOUND)
+	if (l->state == LS_BOUND) {
 		s->n_bound--;
+		dhcp_store_index_name(s, idx, false);
+	}
 	lease_ident(l, &id);
 	dhcp_htab_remove(&s->by_ident, ident_hash(s->seed, &id), idx);
 	dhcp_htab_remove(&s->by_addr, addr_hash(s->seed, l->addr), idx);
@@ -220,9 +275,13 @@ int dhcp_store_set_name(struct dhcp_store *s, uint32_t idx, const char *name)
 	size_t n = name ? strlen(name) : 0;
 	uint8_t *extra;
 
+	bool indexed = l->state == LS_BOUND;
+
 	if ((!old && !n) || (old && name && !strcmp(old, name)))
 		return 0;       /* a renewal with the same name allocates nothing */
 	if (!n && !l->id_len) {
+		if (indexed)
+			dhcp_store_index_name(s, idx, false);
 		free(l->extra);
 		l->extra = NULL;
 		return 0;
@@ -235,8 +294,12 @@ int dhcp_store_set_name(struct dhcp_store *s, uint32_t idx, const char *name)
 	if (n)
 		memcpy(extra + l->id_len, name, n);
 	extra[l->id_len + n] = 0;
+	if (indexed)
+		dhcp_store_index_name(s, idx, false);
 	free(l->extra);
 	l->extra = extra;
+	if (indexed)
+		dhcp_store_index_name(s, idx, true);
 	return 0;
 }
 

@@ -37,7 +37,7 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 	if (fdatasync(db->journal_fd) < 0)
 		return -errno;
 	db->journal_size += len;
-	dhcp_server_journal_clear(srv);
+	dhcp_server_commit(srv);
 	db->dirty = true;
 	return 0;
 }
@@ -172,7 +172,7 @@ int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char
 	if (good < journal_len)
 		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped",
 			db->journal_path, journal_len - good);
-	dhcp_server_journal_clear(srv);
+	dhcp_server_commit(srv);
 	/*
 	 * Nothing to fold: leave the files alone now (a start costs no disk
 	 * sync) and let the first flush, a moment later, drop what expired.

@@ -104,7 +104,7 @@ static void run(uint32_t clients)
 			if ((i & 63) == 63 || i + 1 == clients) {
 				dhcp_server_journal_pending(srv, &j, &jlen);
 				journal_bytes += jlen;
-				dhcp_server_journal_clear(srv);
+				dhcp_server_commit(srv);
 			}
 		}
 		if (round == 0) {

@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dhcp_server_probe_result(srv, tx.addr, size & 1, fuzz_pkt_now);
 	}
 	dhcp_server_journal_pending(srv, &j, &jlen);
-	dhcp_server_journal_clear(srv);
+	dhcp_server_commit(srv);
 	fuzz_pkt_check(srv);
 	if (++fuzz_pkt_count % 512 == 0)
 		dhcp_server_tick(srv, fuzz_pkt_now);
