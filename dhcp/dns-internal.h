@@ -140,6 +140,7 @@ struct dns_rec {
 struct dns_table {
 	struct dns_rec *rec;
 	uint32_t n_rec, cap_rec, free_head, live;
+	uint32_t n_dyn, max_dyn;        /* dynamic (lease) records, and their bound */
 	struct dhcp_htab by_name;       /* -> the first record of each name */
 	struct dhcp_htab by_addr;       /* -> the first A/AAAA record of each address */
 	uint64_t seed;
@@ -153,6 +154,16 @@ void dns_table_free(struct dns_table *t);
 /* Wire labels (no root) -> first record of that name, or DHCP_NONE. */
 uint32_t dns_table_find(const struct dns_table *t, const uint8_t *key, size_t klen);
 uint32_t dns_table_find_addr(const struct dns_table *t, const struct dns_ip *ip);
+/* The dynamic record of an A/AAAA address (at most one), or DHCP_NONE. */
+uint32_t dns_table_dyn_of(const struct dns_table *t, uint16_t type, const uint8_t *addr);
+/* Take record idx out of both indexes and free it. */
+void dns_table_drop(struct dns_table *t, uint32_t idx);
+/*
+ * A dynamic A/AAAA record for addr under `key` (dns_table_key() form): the
+ * whole dns_lease_name_set() rule (one per address, the bound, conflicts).
+ */
+int dns_table_set_dyn(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t flags,
+		      uint16_t type, const uint8_t *addr, int64_t expires);
 /* Add a record (name already normalised by dns_table_key()). 0, -EEXIST, -ENOMEM. */
 int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t flags,
 		  uint16_t type, const uint8_t *addr, const uint8_t *rdata, uint16_t rdlen,
@@ -167,9 +178,40 @@ int dns_table_key(const struct dns_table *t, const char *text, uint8_t *key, uin
 
 /* An ordered list of upstreams for a domain (NULL domain: the default). */
 struct dns_route {
-	uint8_t *domain;                /* wire labels without root, lowercase */
+	const uint8_t *domain;          /* wire labels without root, lowercase (dns_fwd_def's) */
 	size_t domain_len;
 	uint16_t first, n;              /* into dns_server.route_ups */
+	uint16_t gen;                   /* bumped when set_upstreams changes this list */
+};
+
+/* A <forwarder> of the definition, kept to rebuild the routes when resolv.conf changes. */
+struct dns_fwd_def {
+	bool has_addr;
+	struct dns_peer peer;
+	uint8_t *domain;                /* wire labels without root, or NULL */
+	size_t domain_len;
+};
+
+/* An upstream that sent one of our queries back to us, skipped until `until`. */
+struct dns_loop_mark {
+	struct dns_peer up;
+	int64_t until;
+};
+#define DNS_LOOP_MARKS 8
+
+/* How many forwards one client address has pending (dns_pclient.c). */
+struct dns_pclient {
+	struct dns_ip ip;
+	uint16_t n;                     /* 0 = unused; free-list link in `next` */
+	uint16_t next;
+};
+
+struct dns_pclients {
+	struct dns_pclient *e;          /* one per pending slot: never more clients than that */
+	struct dhcp_htab by_ip;
+	uint16_t free_head;
+	unsigned cap;                   /* pending forwards per client address */
+	uint64_t seed;
 };
 
 struct dns_pending {
@@ -177,11 +219,15 @@ struct dns_pending {
 	uint16_t query_len;
 	uint16_t client_id, up_id;
 	uint16_t local_port;
-	uint16_t route, tries;          /* upstream = route_ups[route.first + tries] */
+	uint16_t route, tries;          /* the upstream tried: route_ups[route.first + tries] */
+	uint16_t route_gen;             /* routes[route].gen when it was sent */
 	uint16_t client_limit;          /* UDP: largest answer the client takes */
 	uint16_t gen;                   /* token = gen << 16 | slot */
 	uint16_t prev, next;            /* deadline-ordered list, DNS_NIL ends */
+	uint16_t pclient;               /* its dns_pclient entry */
+	uint8_t restarts;               /* new upstream lists it started over in */
 	bool used, has_opt;
+	struct dns_peer up;             /* where this try went: only it may answer */
 	struct dns_client client;
 	int64_t deadline;
 	struct dns_name lname;          /* lowercase question name */
@@ -198,10 +244,14 @@ struct dns_server {
 	struct dns_net *nets;
 	size_t n_nets;
 
+	struct dns_fwd_def *fwd;        /* the definition's forwarders, in order */
+	size_t n_fwd;
 	struct dns_peer *route_ups;     /* every route's upstreams, concatenated */
 	size_t n_route_ups;
 	struct dns_route *routes;       /* routes[0] is the default */
 	size_t n_routes;
+	struct dns_loop_mark loops[DNS_LOOP_MARKS];
+	int64_t loops_until;            /* the latest `until` of any mark: none active after it */
 
 	struct dns_table table;
 
@@ -210,6 +260,7 @@ struct dns_server {
 	uint16_t *by_id;                /* 65536 entries: slot + 1 of the pending with that ID */
 	uint16_t n_pend, used_pend, free_head, head, tail;
 	unsigned timeout_ms;
+	struct dns_pclients pcl;
 
 	dns_random_fn random;
 	void *random_userdata;
@@ -226,13 +277,35 @@ bool dns_answer_local(struct dns_server *srv, const struct dns_msg *m, int64_t n
 /* The largest answer the client takes on this transport. */
 size_t dns_client_limit(const struct dns_msg *m, enum dns_transport tr, size_t cap);
 
+/* dns_route.c: forwarders, the host's upstreams, routes by domain, loop marks. */
+int dns_route_init(struct dns_server *srv, const struct dns_config *cfg, struct dns_error *err);
+void dns_route_free(struct dns_server *srv);
+/* The route for a name (0 when no forwarder domain matches). *match_len: its domain length. */
+int dns_route_for(const struct dns_server *srv, const struct dns_msg *m, size_t *match_len);
+/* The first upstream of `route` at index >= from that is not marked looping, or -1. */
+int dns_route_next(const struct dns_server *srv, unsigned route, unsigned from, int64_t now);
+/* Skip `up` until now + DNS_LOOP_SKIP_MS. */
+void dns_route_mark_loop(struct dns_server *srv, const struct dns_peer *up, int64_t now);
+
+/* dns_pclient.c: pending forwards per client address, an index (no scan per query). */
+int dns_pclient_init(struct dns_pclients *pc, unsigned slots, unsigned cap, uint64_t seed);
+void dns_pclient_free(struct dns_pclients *pc);
+/* One more pending for ip: 0 with *idx, -EBUSY at the cap, -ENOMEM. */
+int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, uint16_t *idx);
+void dns_pclient_put(struct dns_pclients *pc, uint16_t idx);
+
 /* dns_forward.c */
 int dns_forward_init(struct dns_server *srv, const struct dns_config *cfg, struct dns_error *err);
 void dns_forward_free(struct dns_server *srv);
-/* The route for a name, or -1 when no forwarder domain matches. *match_len: its domain length. */
-int dns_route_for(const struct dns_server *srv, const struct dns_msg *m, size_t *match_len);
 void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const uint8_t *q,
 		       size_t qlen, const struct dns_client *from, int route, int64_t now,
 		       uint8_t *out, size_t cap, struct dns_action *act);
+/*
+ * Is this client query one of our forwards come back? Then the upstream is
+ * marked looping, act is the pending query's failover, and true.
+ */
+bool dns_forward_loop(struct dns_server *srv, const struct dns_msg *m,
+		      const struct dns_client *from, int64_t now, uint8_t *out, size_t cap,
+		      struct dns_action *act);
 
 #endif

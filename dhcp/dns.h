@@ -27,6 +27,10 @@
  *       while (dns_server_tick(srv, now, out, cap, &act, &next) > 0)
  *           perform act (a retry FORWARD to the next upstream, or a
  *           SERVFAIL ANSWER), closing act.done_port.
+ *   the host's resolv.conf changed:
+ *       dns_server_set_upstreams(srv, ups, n, &err)
+ *   a lease got, changed or lost its name:
+ *       dns_lease_name_set(srv, &addr, name or NULL, expires)
  *
  * Time: `now` is wall-clock unix time in MILLISECONDS (the same clock as
  * lease expiry, which is in seconds); a clock step only makes pending
@@ -62,7 +66,10 @@
 
 #define DNS_PENDING_DEFAULT 150 /* dnsmasq's dns-forward-max */
 #define DNS_PENDING_LIMIT 4096
+#define DNS_PENDING_CLIENT_MIN 4        /* the per-client default is max(this, max_pending / 8) */
 #define DNS_TIMEOUT_DEFAULT_MS 2000
+#define DNS_LOOP_SKIP_MS 60000          /* an upstream that sent our query back rests this long */
+#define DNS_DYNAMIC_DEFAULT 65536       /* lease names when neither bound is given */
 
 #define DNS_EXPIRES_NEVER INT64_MAX
 
@@ -156,7 +163,11 @@ struct dns_config {
 	uint32_t local_ttl;             /* seconds, <= DNS_LOCAL_TTL_MAX; 0 as dnsmasq */
 	unsigned max_pending;           /* 0 = DNS_PENDING_DEFAULT, at most DNS_PENDING_LIMIT */
 	unsigned timeout_ms;            /* per upstream try; 0 = DNS_TIMEOUT_DEFAULT_MS */
+	/* Pending forwards of one client address; 0 = max(DNS_PENDING_CLIENT_MIN, max_pending / 8). */
+	unsigned max_pending_per_client;
 	uint32_t expected_names;        /* table size hint (e.g. the pool size) */
+	/* Lease names (dns_lease_name_set()) at most; 0 = expected_names (or DNS_DYNAMIC_DEFAULT). */
+	uint32_t max_dynamic;
 	uint64_t hash_seed;             /* random: guests cannot pick colliding names */
 	dns_random_fn random;           /* required */
 	void *random_userdata;
@@ -171,14 +182,32 @@ void dns_server_free(struct dns_server *srv);      /* NULL is fine */
 /*
  * The live table, fed by the daemon from DHCP lease events. A name is
  * answered bare and under the domain (a name given as "x.<domain>" is the
- * same as "x"). `expires` is the lease end in unix seconds (or
- * DNS_EXPIRES_NEVER). Adding a name+address that exists refreshes its expiry.
- * Returns 0, -EINVAL (not a valid host name), -EEXIST (the name belongs to
- * another address or to a static entry: the first holder keeps it) or -ENOMEM.
+ * same as "x"). Dynamic (lease) names are keyed by address: an address has
+ * at most one, so a guest renaming itself replaces its record and the table
+ * never holds more than max_dynamic of them.
+ *
+ * A DHCP lease's name. A lease has one name: this replaces whatever dynamic
+ * name `addr` had (name NULL or "": the address has none any more).
+ * expires: unix seconds or DNS_EXPIRES_NEVER.
+ * 0 (also when a static record already maps this very name to addr: nothing added),
+ * -EINVAL (not a host name: the address is left without a name), -EEXIST (another address
+ * holds the name, statically or dynamically: the address is left without a name),
+ * -ENOSPC (the bound on dynamic names is reached), -ENOMEM.
  */
+int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const char *name,
+		       int64_t expires);
+/*
+ * Replace the static A/AAAA host records (<dns><host> and <dhcp><host name ip>), e.g. on reload;
+ * dynamic names that now collide with a static name of another address are dropped. On failure
+ * nothing changes.
+ */
+int dns_server_set_hosts(struct dns_server *srv, const struct dns_host *hosts, size_t n,
+			 struct dns_error *err);
+
+/* Old names, kept until the daemon uses dns_lease_name_set(): add = set; remove = set(NULL)
+ * when `name` is the address's dynamic name (else -ENOENT). */
 int dns_table_add(struct dns_server *srv, const char *name, const struct dns_ip *addr,
 		  int64_t expires);
-/* Remove a dynamic name+address (lease end). 0 or -ENOENT. Static entries stay. */
 int dns_table_remove(struct dns_server *srv, const char *name, const struct dns_ip *addr);
 size_t dns_table_count(const struct dns_server *srv);
 
@@ -211,11 +240,30 @@ struct dns_action {
  * DNS_MSG_MAX (TCP) to answer everything; answers are cut to fit at a record
  * boundary with TC set. Malformed with a readable header: FORMERR; shorter
  * than a header, or a response: DROP. Returns 0 (see act->kind) or -EINVAL
- * on bad arguments. Never allocates.
+ * on bad arguments. Never allocates in the steady state.
+ *
+ * Limits: a client address with max_pending_per_client forwards under way
+ * gets SERVFAIL at once (stats.pending_client_full), so one guest cannot
+ * take the whole table. Loops: a query that is one of our own forwards
+ * coming back (the upstream ID and question of a pending forward, from that
+ * upstream's address, one of ours or loopback) is not answered; the upstream
+ * is skipped for DNS_LOOP_SKIP_MS (stats.loops, stats.last_loop) and the
+ * pending query fails over at once: act is then that query's next FORWARD or
+ * its SERVFAIL ANSWER to its own client (with done_port).
  */
 int dns_server_handle_query(struct dns_server *srv, const uint8_t *msg, size_t len,
 			    const struct dns_client *from, int64_t now, uint8_t *out,
 			    size_t cap, struct dns_action *act);
+
+/*
+ * The host's upstreams changed (resolv.conf re-read): they replace the ones
+ * given at dns_server_new(). Forwarders without a domain keep precedence over
+ * them, as at start. Queries under way keep the upstream they were sent to
+ * (its reply is still accepted); when they fail over, they go on in the new
+ * list. 0, or -ENOMEM / -EINVAL with nothing changed.
+ */
+int dns_server_set_upstreams(struct dns_server *srv, const struct dns_ip *ups, size_t n,
+			     struct dns_error *err);
 
 /* The forward for `token` left from `local_port` (UDP source port or TCP local port). */
 void dns_server_forward_sent(struct dns_server *srv, uint32_t token, uint16_t local_port);
@@ -247,19 +295,22 @@ int dns_server_tick(struct dns_server *srv, int64_t now, uint8_t *out, size_t ca
 
 struct dns_stats {
 	uint64_t queries, answered_local, forwarded, retries;
-	uint64_t formerr, refused, servfail, pending_full;
+	uint64_t formerr, refused, servfail, pending_full, pending_client_full;
 	uint64_t replies_accepted, replies_dropped, timeouts;
+	uint64_t loops;                 /* our own queries that came back to us */
+	struct dns_peer last_loop;      /* the upstream that sent the last of them */
 	uint32_t pending;
 };
 void dns_server_stats(const struct dns_server *srv, struct dns_stats *out);
 
 /*
- * resolv.conf "nameserver" lines -> upstreams, in order. Skipped: loopback
- * (127.0.0.0/8, ::1 — e.g. systemd-resolved's stub; read
- * /run/systemd/resolve/resolv.conf then), 0.0.0.0/::, link-local addresses
- * with a %scope, and the server's own addresses (never forward to
- * ourselves). Returns how many were written to out[cap] (extra ones are
- * ignored), or -EINVAL on bad arguments.
+ * resolv.conf "nameserver" lines -> upstreams, in order, duplicates once.
+ * Loopback ones (a local stub: unbound, a dnsmasq, a VPN client's) are kept:
+ * the loop guard in dns_server_handle_query() catches a stub that sends our
+ * queries back. Skipped: 0.0.0.0/::, link-local addresses with a %scope, and
+ * the server's own addresses (never forward to ourselves). Returns how many
+ * were written to out[cap] (extra ones are ignored), or -EINVAL on bad
+ * arguments.
  */
 int dns_resolv_conf_parse(const char *text, size_t len, const struct dns_ip *self,
 			  size_t n_self, struct dns_ip *out, size_t cap);

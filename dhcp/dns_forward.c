@@ -9,8 +9,15 @@
  * Pending queries sit in a fixed table allocated at start (no allocation
  * per query). All tries wait the same timeout, so a list in send order is
  * also in deadline order: the tick looks only at its head. When the table
- * is full the NEW query gets SERVFAIL at once (counted): queries already
- * under way keep their chance, and a flood cannot evict them.
+ * is full, or the client's address has its share of it under way, the NEW
+ * query gets SERVFAIL at once (counted): queries already under way keep
+ * their chance, and one guest's flood cannot evict the others'.
+ *
+ * Each try remembers the upstream it went to, so a reply is matched
+ * against that one even when the host's upstream list changed meanwhile.
+ * A try's random ID also recognises our own query when it comes back to
+ * our listeners (a loop through a local stub or a forwarder that forwards
+ * to us): that upstream is skipped for a while and the query fails over.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,154 +28,25 @@
 
 #define BY_ID_SIZE 65536
 
-/* ---- routes ---- */
-
-static bool is_self(const struct dns_server *srv, const struct dns_ip *ip)
-{
-	size_t i;
-
-	for (i = 0; i < srv->n_nets; i++)
-		if (dns_ip_eq(&srv->nets[i].addr, ip))
-			return true;
-	return false;
-}
-
-static void add_up(struct dns_server *srv, const struct dns_ip *ip, uint16_t port)
-{
-	struct dns_peer *p = &srv->route_ups[srv->n_route_ups++];
-
-	p->ip = *ip;
-	p->port = port ? port : DNS_PORT;
-}
-
-/* Route 0: forwarders without a domain, else the host's upstreams. */
-static void default_ups(struct dns_server *srv, const struct dns_config *cfg)
-{
-	size_t i, before = srv->n_route_ups;
-
-	for (i = 0; i < cfg->n_forwarders; i++)
-		if (!cfg->forwarders[i].domain && cfg->forwarders[i].has_addr)
-			add_up(srv, &cfg->forwarders[i].addr, cfg->forwarders[i].port);
-	if (srv->n_route_ups > before)
-		return;
-	for (i = 0; i < cfg->n_upstreams; i++)
-		if (!is_self(srv, &cfg->upstreams[i]))
-			add_up(srv, &cfg->upstreams[i], 0);
-}
-
-static int find_route(const struct dns_server *srv, const uint8_t *d, size_t dlen)
-{
-	size_t i;
-
-	for (i = 1; i < srv->n_routes; i++)
-		if (srv->routes[i].domain_len == dlen && memcmp(srv->routes[i].domain, d, dlen) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int build_routes(struct dns_server *srv, const struct dns_config *cfg,
-			struct dns_error *err)
-{
-	size_t i, j, n_def, nf = cfg->n_forwarders;
-	uint8_t d[DNS_NAME_MAX];
-	int n;
-
-	srv->routes = calloc(nf + 1, sizeof(*srv->routes));
-	srv->route_ups = calloc((nf + 1) * (nf + cfg->n_upstreams + 1), sizeof(*srv->route_ups));
-	if (!srv->routes || !srv->route_ups)
-		return -ENOMEM;
-	for (i = 0; i < nf; i++)
-		if (cfg->forwarders[i].has_addr && is_self(srv, &cfg->forwarders[i].addr))
-			return -ELOOP;
-	default_ups(srv, cfg);
-	n_def = srv->n_route_ups;
-	srv->routes[0].n = (uint16_t)n_def;
-	srv->n_routes = 1;
-	/* One route per distinct domain, its upstreams in the order given. */
-	for (i = 0; i < nf; i++) {
-		struct dns_route *r;
-
-		if (!cfg->forwarders[i].domain)
-			continue;
-		n = dns_name_from_text(cfg->forwarders[i].domain, d, sizeof(d));
-		if (n < 0) {
-			if (err)
-				err->code = -EINVAL;
-			return -EINVAL;
-		}
-		if (find_route(srv, d, (size_t)n) >= 0)
-			continue;
-		r = &srv->routes[srv->n_routes++];
-		r->domain = malloc((size_t)n + 1);
-		if (!r->domain)
-			return -ENOMEM;
-		memcpy(r->domain, d, (size_t)n);
-		r->domain_len = (size_t)n;
-		r->first = (uint16_t)srv->n_route_ups;
-		for (j = i; j < nf; j++) {
-			const struct dns_forwarder *f = &cfg->forwarders[j];
-			int m;
-
-			if (!f->domain || (m = dns_name_from_text(f->domain, d, sizeof(d))) != n ||
-			    memcmp(d, r->domain, (size_t)n) != 0)
-				continue;
-			if (f->has_addr)
-				add_up(srv, &f->addr, f->port);
-			else    /* "resolve this domain with the default upstreams" */
-				for (m = 0; (size_t)m < n_def; m++)
-					srv->route_ups[srv->n_route_ups++] = srv->route_ups[m];
-		}
-		r->n = (uint16_t)(srv->n_route_ups - r->first);
-	}
-	return 0;
-}
-
-int dns_route_for(const struct dns_server *srv, const struct dns_msg *m, size_t *match_len)
-{
-	uint8_t l[DNS_NAME_MAX];
-	size_t i, best_len = 0;
-	int best = 0;
-
-	memcpy(l, m->qname.b, m->qname.len);
-	dns_name_lower(l, m->qname.len);
-	for (i = 1; i < srv->n_routes; i++) {
-		const struct dns_route *r = &srv->routes[i];
-
-		if (r->domain_len > best_len &&
-		    dns_name_suffix(l, m->qname.len, r->domain, r->domain_len, NULL) >= 0) {
-			best = (int)i;
-			best_len = r->domain_len;
-		}
-	}
-	*match_len = best_len;
-	return best;
-}
-
 /* ---- the pending table ---- */
 
 int dns_forward_init(struct dns_server *srv, const struct dns_config *cfg, struct dns_error *err)
 {
 	unsigned i, n = cfg->max_pending ? cfg->max_pending : DNS_PENDING_DEFAULT;
+	unsigned per = cfg->max_pending_per_client;
 	int rc;
 
-	rc = build_routes(srv, cfg, err);
-	if (rc == -ELOOP) {
-		if (err) {
-			err->code = rc;
-			strcpy(err->message, "dns: a forwarder is this server's own address");
-		}
+	rc = dns_route_init(srv, cfg, err);
+	if (rc < 0)
 		return rc;
-	}
-	if (rc == -EINVAL) {
-		if (err)
-			strcpy(err->message, "dns: a forwarder's domain is not a DNS name");
-		return rc;
-	}
+	if (!per)
+		per = n / 8 > DNS_PENDING_CLIENT_MIN ? n / 8 : DNS_PENDING_CLIENT_MIN;
 	srv->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : DNS_TIMEOUT_DEFAULT_MS;
 	srv->pend = calloc(n, sizeof(*srv->pend));
 	srv->arena = malloc((size_t)n * DNS_FWD_QUERY_MAX);
 	srv->by_id = calloc(BY_ID_SIZE, sizeof(*srv->by_id));
-	if (rc < 0 || !srv->pend || !srv->arena || !srv->by_id) {
+	if (!srv->pend || !srv->arena || !srv->by_id ||
+	    dns_pclient_init(&srv->pcl, n, per, cfg->hash_seed) < 0) {
 		if (err) {
 			err->code = -ENOMEM;
 			strcpy(err->message, "dns: out of memory");
@@ -187,12 +65,8 @@ int dns_forward_init(struct dns_server *srv, const struct dns_config *cfg, struc
 
 void dns_forward_free(struct dns_server *srv)
 {
-	size_t i;
-
-	for (i = 0; srv->routes && i < srv->n_routes; i++)
-		free(srv->routes[i].domain);
-	free(srv->routes);
-	free(srv->route_ups);
+	dns_route_free(srv);
+	dns_pclient_free(&srv->pcl);
 	free(srv->pend);
 	free(srv->arena);
 	free(srv->by_id);
@@ -242,6 +116,7 @@ static void pend_release(struct dns_server *srv, uint16_t s)
 
 	srv->by_id[p->up_id] = 0;
 	list_unlink(srv, s);
+	dns_pclient_put(&srv->pcl, p->pclient);
 	p->used = false;
 	p->next = srv->free_head;
 	srv->free_head = s;
@@ -281,8 +156,8 @@ static struct dns_pending *by_token(struct dns_server *srv, uint32_t token)
 	return &srv->pend[s];
 }
 
-/* Send try number p->tries: a FORWARD action with a fresh ID. */
-static void send_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *out, size_t cap,
+/* Send to upstream number p->tries of its route: a FORWARD action with a fresh ID. */
+static void send_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *out,
 		     struct dns_action *act)
 {
 	struct dns_pending *p = &srv->pend[s];
@@ -293,16 +168,17 @@ static void send_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *o
 	p->gen++;
 	p->local_port = 0;
 	p->deadline = now + srv->timeout_ms;
+	p->up = srv->route_ups[r->first + p->tries];
+	p->route_gen = r->gen;
 	list_push(srv, s, false);
 	memcpy(out, p->query, p->query_len);
 	out[0] = (uint8_t)(p->up_id >> 8);
 	out[1] = (uint8_t)p->up_id;
 	act->kind = DNS_ACT_FORWARD;
 	act->transport = p->client.transport;   /* TCP queries go on over TCP */
-	act->peer = srv->route_ups[r->first + p->tries];
+	act->peer = p->up;
 	act->len = p->query_len;
 	act->token = token_of(srv, s);
-	(void)cap;
 }
 
 static void answer_client(struct dns_action *act, const struct dns_client *c, size_t len)
@@ -314,24 +190,42 @@ static void answer_client(struct dns_action *act, const struct dns_client *c, si
 	act->len = len;
 }
 
+static void refuse_new(struct dns_server *srv, const struct dns_msg *m,
+		       const struct dns_client *from, uint8_t rcode, size_t limit, uint8_t *out,
+		       struct dns_action *act)
+{
+	if (rcode == DNS_R_REFUSED)
+		srv->st.refused++;
+	else
+		srv->st.servfail++;
+	answer_client(act, from, dns_answer_rcode(srv, m, true, rcode, out, limit));
+}
+
 void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const uint8_t *q,
 		       size_t qlen, const struct dns_client *from, int route, int64_t now,
 		       uint8_t *out, size_t cap, struct dns_action *act)
 {
 	size_t limit = dns_client_limit(m, from->transport, cap);
 	struct dns_pending *p;
-	uint16_t s;
+	uint16_t s, pc;
+	int first, rc;
 
 	/* No upstream at all: REFUSED, as dnsmasq does, so the client moves on. */
 	if (!srv->routes[route].n || qlen > DNS_FWD_QUERY_MAX || cap < qlen) {
-		srv->st.refused++;
-		answer_client(act, from, dns_answer_rcode(srv, m, true, DNS_R_REFUSED, out, limit));
+		refuse_new(srv, m, from, DNS_R_REFUSED, limit, out, act);
 		return;
 	}
-	if (srv->free_head == DNS_NIL) {
-		srv->st.pending_full++;
-		srv->st.servfail++;
-		answer_client(act, from, dns_answer_rcode(srv, m, true, DNS_R_SERVFAIL, out, limit));
+	/* Every upstream of the route sent our queries back lately: SERVFAIL. */
+	first = dns_route_next(srv, (unsigned)route, 0, now);
+	if (first < 0 || srv->free_head == DNS_NIL) {
+		srv->st.pending_full += first >= 0;
+		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);
+		return;
+	}
+	rc = dns_pclient_take(&srv->pcl, &from->peer.ip, &pc);
+	if (rc < 0) {
+		srv->st.pending_client_full++;
+		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);
 		return;
 	}
 	s = srv->free_head;
@@ -339,6 +233,7 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 	srv->free_head = p->next;
 	srv->used_pend++;
 	p->used = true;
+	p->pclient = pc;
 	memcpy(p->query, q, qlen);
 	p->query_len = (uint16_t)qlen;
 	p->client_id = m->id;
@@ -346,13 +241,14 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 	p->client_limit = (uint16_t)dns_client_limit(m, from->transport, DNS_MSG_MAX);
 	p->has_opt = m->has_opt;
 	p->route = (uint16_t)route;
-	p->tries = 0;
+	p->tries = (uint16_t)first;
+	p->restarts = 0;
 	p->lname = m->qname;
 	dns_name_lower(p->lname.b, p->lname.len);
 	p->qtype = m->qtype;
 	p->qclass = m->qclass;
 	srv->st.forwarded++;
-	send_try(srv, s, now, out, cap, act);
+	send_try(srv, s, now, out, act);
 }
 
 void dns_server_forward_sent(struct dns_server *srv, uint32_t token, uint16_t local_port)
@@ -376,20 +272,45 @@ void dns_server_forward_failed(struct dns_server *srv, uint32_t token, int64_t n
 	list_push(srv, s, true);
 }
 
-/* This try is over (timeout, failure answer): the next upstream, or SERVFAIL. */
+/*
+ * The upstream to try after this one, or -1. When the route's list was
+ * replaced since the last try (resolv.conf changed), the query starts over
+ * at the top of the new list — at most twice, so a host whose resolv.conf
+ * keeps changing cannot keep a query alive for ever.
+ */
+static int next_index(struct dns_server *srv, struct dns_pending *p, int64_t now)
+{
+	if (p->route_gen != srv->routes[p->route].gen) {
+		if (p->restarts >= 2)
+			return -1;
+		p->restarts++;
+		return dns_route_next(srv, p->route, 0, now);
+	}
+	return dns_route_next(srv, p->route, p->tries + 1u, now);
+}
+
+static bool has_next(const struct dns_server *srv, const struct dns_pending *p, int64_t now)
+{
+	if (p->route_gen != srv->routes[p->route].gen)
+		return p->restarts < 2 && dns_route_next(srv, p->route, 0, now) >= 0;
+	return dns_route_next(srv, p->route, p->tries + 1u, now) >= 0;
+}
+
+/* This try is over (timeout, failure answer, loop): the next upstream, or SERVFAIL. */
 static void next_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *out, size_t cap,
 		     struct dns_action *act)
 {
 	struct dns_pending *p = &srv->pend[s];
 	struct dns_msg m;
 	uint16_t port = p->local_port;
+	int next = next_index(srv, p, now);
 
-	if (p->tries + 1u < srv->routes[p->route].n && cap >= p->query_len) {
+	if (next >= 0 && cap >= p->query_len) {
 		srv->by_id[p->up_id] = 0;
 		list_unlink(srv, s);
-		p->tries++;
+		p->tries = (uint16_t)next;
 		srv->st.retries++;
-		send_try(srv, s, now, out, cap, act);
+		send_try(srv, s, now, out, act);
 	} else {
 		/* Every upstream failed: SERVFAIL built from the query we kept. */
 		srv->st.servfail++;
@@ -402,25 +323,67 @@ static void next_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *o
 	act->done_port = port;
 }
 
+static bool same_question(const struct dns_pending *p, const struct dns_msg *m)
+{
+	return m->qtype == p->qtype && m->qclass == p->qclass &&
+	       dns_name_eq_nocase(m->qname.b, m->qname.len, p->lname.b, p->lname.len);
+}
+
 /* RFC 5452 §9.1: address, port, ID and question, or nothing. */
 static struct dns_pending *match_reply(struct dns_server *srv, const struct dns_msg *m,
 				       const struct dns_peer *from, uint16_t local_port)
 {
 	struct dns_pending *p;
-	const struct dns_peer *up;
 	uint16_t s = srv->by_id[m->id];
 
 	if (!s)
 		return NULL;
 	p = &srv->pend[s - 1];
-	up = &srv->route_ups[srv->routes[p->route].first + p->tries];
 	if (!(m->flags & DNS_QR) || !local_port || p->local_port != local_port ||
-	    from->port != up->port || !dns_ip_eq(&from->ip, &up->ip))
+	    from->port != p->up.port || !dns_ip_eq(&from->ip, &p->up.ip))
 		return NULL;
-	if (m->qtype != p->qtype || m->qclass != p->qclass ||
-	    !dns_name_eq_nocase(m->qname.b, m->qname.len, p->lname.b, p->lname.len))
-		return NULL;
-	return p;
+	return same_question(p, m) ? p : NULL;
+}
+
+/*
+ * Who can send our own query back: the upstream itself (a forwarder that
+ * forwards to us), or the host (a local stub; the kernel keeps packets with
+ * our own or a loopback source address off the bridge, so no guest can
+ * pretend to be it).
+ */
+static bool may_loop_from(const struct dns_server *srv, const struct dns_pending *p,
+			  const struct dns_ip *ip)
+{
+	size_t i;
+
+	if (dns_ip_eq(ip, &p->up.ip))
+		return true;
+	if ((ip->family == AF_INET && ip->bytes[0] == 127) ||
+	    (ip->family == AF_INET6 && dns_ip_eq(ip, &(struct dns_ip){ AF_INET6, { [15] = 1 } })))
+		return true;
+	for (i = 0; i < srv->n_nets; i++)
+		if (dns_ip_eq(ip, &srv->nets[i].addr))
+			return true;
+	return false;
+}
+
+bool dns_forward_loop(struct dns_server *srv, const struct dns_msg *m,
+		      const struct dns_client *from, int64_t now, uint8_t *out, size_t cap,
+		      struct dns_action *act)
+{
+	uint16_t s = srv->by_id[m->id];
+	struct dns_pending *p;
+
+	if (!s)
+		return false;
+	p = &srv->pend[s - 1];
+	if (!same_question(p, m) || !may_loop_from(srv, p, &from->peer.ip))
+		return false;
+	srv->st.loops++;
+	srv->st.last_loop = p->up;
+	dns_route_mark_loop(srv, &p->up, now);
+	next_try(srv, (uint16_t)(s - 1), now, out, cap, act);
+	return true;
 }
 
 int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg, size_t len,
@@ -445,8 +408,7 @@ int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg,
 	s = (uint16_t)(p - srv->pend);
 	rcode = m.flags & 0xf;
 	/* Strict order: an upstream that cannot answer hands over to the next. */
-	if ((rcode == DNS_R_SERVFAIL || rcode == DNS_R_REFUSED) &&
-	    p->tries + 1u < srv->routes[p->route].n) {
+	if ((rcode == DNS_R_SERVFAIL || rcode == DNS_R_REFUSED) && has_next(srv, p, now)) {
 		next_try(srv, s, now, out, cap, act);
 		return 0;
 	}

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * resolv.conf(5) "nameserver" lines -> the default upstreams. Anything that
- * would make us forward to ourselves is left out: loopback (a local stub
- * such as systemd-resolved's 127.0.0.53 or a dnsmasq on 127.0.0.1 would
- * loop back to us for our own domain), the unspecified address, and the
- * server's own addresses.
+ * resolv.conf(5) "nameserver" lines -> the default upstreams. Left out: the
+ * unspecified address and the server's own addresses (forwarding to
+ * ourselves). Loopback addresses stay: a host whose only resolver is a local
+ * stub (unbound, a dnsmasq, a VPN client's) must still resolve for its
+ * guests, as under dnsmasq; a stub that sends our queries back to us is
+ * caught by the server's loop guard instead.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,13 +15,10 @@
 
 static bool unusable(const struct dns_ip *ip, const struct dns_ip *self, size_t n_self)
 {
-	static const uint8_t zero[16], loop6[16] = { [15] = 1 };
+	static const uint8_t zero[16];
 	size_t i;
 
-	if (ip->family == AF_INET && (ip->bytes[0] == 127 || memcmp(ip->bytes, zero, 4) == 0))
-		return true;
-	if (ip->family == AF_INET6 &&
-	    (memcmp(ip->bytes, zero, 16) == 0 || memcmp(ip->bytes, loop6, 16) == 0))
+	if (memcmp(ip->bytes, zero, ip->family == AF_INET ? 4 : 16) == 0)
 		return true;
 	for (i = 0; i < n_self; i++)
 		if (dns_ip_eq(ip, &self[i]))

@@ -29,33 +29,34 @@ static int fail(struct dns_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-static int put_static(struct dns_server *srv, const char *name, uint16_t type,
+static int put_static(struct dns_table *t, const char *name, uint16_t type,
 		      const uint8_t *addr, const uint8_t *rdata, size_t rdlen,
 		      struct dns_error *err)
 {
 	uint8_t key[DNS_NAME_MAX], flags;
-	int n = dns_table_key(&srv->table, name, key, &flags);
+	int n = name ? dns_table_key(t, name, key, &flags) : -EINVAL;
 
 	if (n < 0)
-		return fail(err, -EINVAL, "dns: '%s' is not a valid DNS name", name);
-	if (dns_table_put(&srv->table, key, (size_t)n, flags | DNS_REC_STATIC, type, addr, rdata,
+		return fail(err, -EINVAL, "dns: '%s' is not a valid DNS name", name ? name : "");
+	if (dns_table_put(t, key, (size_t)n, flags | DNS_REC_STATIC, type, addr, rdata,
 			  (uint16_t)rdlen, DNS_EXPIRES_NEVER) < 0)
 		return fail(err, -ENOMEM, "dns: out of memory adding '%s'", name);
 	return 0;
 }
 
-static int add_hosts(struct dns_server *srv, const struct dns_config *cfg, struct dns_error *err)
+static int add_hosts(struct dns_table *t, const struct dns_host *hosts, size_t n,
+		     struct dns_error *err)
 {
 	size_t i;
 	int rc;
 
-	for (i = 0; i < cfg->n_hosts; i++) {
-		const struct dns_host *h = &cfg->hosts[i];
+	for (i = 0; i < n; i++) {
+		const struct dns_host *h = &hosts[i];
 
 		if (h->ip.family != AF_INET && h->ip.family != AF_INET6)
 			return fail(err, -EINVAL, "dns: host '%s' has no address",
 				    h->name ? h->name : "");
-		rc = put_static(srv, h->name, h->ip.family == AF_INET ? DNS_T_A : DNS_T_AAAA,
+		rc = put_static(t, h->name, h->ip.family == AF_INET ? DNS_T_A : DNS_T_AAAA,
 				h->ip.bytes, NULL, 0, err);
 		if (rc < 0)
 			return rc;
@@ -92,7 +93,7 @@ static int add_srvs(struct dns_server *srv, const struct dns_config *cfg, struct
 					    s->target);
 		}
 		rd[6 + n] = 0;
-		rc = put_static(srv, name, DNS_T_SRV, NULL, rd, 6 + (size_t)n + 1, err);
+		rc = put_static(&srv->table, name, DNS_T_SRV, NULL, rd, 6 + (size_t)n + 1, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -122,7 +123,7 @@ static int add_txts(struct dns_server *srv, const struct dns_config *cfg, struct
 			n += chunk;
 			pos += chunk;
 		} while (pos < len);
-		rc = put_static(srv, t->name, DNS_T_TXT, NULL, rd, n, err);
+		rc = put_static(&srv->table, t->name, DNS_T_TXT, NULL, rd, n, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -187,7 +188,9 @@ int dns_server_new(const struct dns_config *cfg, struct dns_server **ret, struct
 	}
 	memcpy(srv->nets, cfg->nets, cfg->n_nets * sizeof(*srv->nets));
 	srv->n_nets = cfg->n_nets;
-	rc = add_hosts(srv, cfg, err);
+	srv->table.max_dyn = cfg->max_dynamic ? cfg->max_dynamic :
+			     cfg->expected_names ? cfg->expected_names : DNS_DYNAMIC_DEFAULT;
+	rc = add_hosts(&srv->table, cfg->hosts, cfg->n_hosts, err);
 	if (rc >= 0)
 		rc = add_srvs(srv, cfg, err);
 	if (rc >= 0)
@@ -199,6 +202,62 @@ int dns_server_new(const struct dns_config *cfg, struct dns_server **ret, struct
 		return rc;
 	}
 	*ret = srv;
+	return 0;
+}
+
+/*
+ * Copy old records into t: the static ones that are not host addresses
+ * (SRV, TXT), or the dynamic ones under the lease rules (a name that is now
+ * another address's static name is dropped).
+ */
+static int copy_records(struct dns_table *t, const struct dns_table *old, bool statics)
+{
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < old->n_rec; i++) {
+		const struct dns_rec *r = &old->rec[i];
+		bool host = r->type == DNS_T_A || r->type == DNS_T_AAAA;
+
+		if (!r->type || !(r->flags & DNS_REC_STATIC) != !statics)
+			continue;
+		if (statics && !host)
+			rc = dns_table_put(t, r->name, r->name_len, r->flags, r->type, NULL,
+					   r->rdata, r->rdlen, r->expires);
+		else if (!statics)
+			rc = dns_table_set_dyn(t, r->name, r->name_len, r->flags, r->type,
+					       r->addr, r->expires);
+		else
+			continue;
+		if (rc == -ENOMEM)
+			return rc;
+	}
+	return 0;
+}
+
+/* A new table is built beside the old one and swapped in: on failure nothing changed. */
+int dns_server_set_hosts(struct dns_server *srv, const struct dns_host *hosts, size_t n,
+			 struct dns_error *err)
+{
+	struct dns_table nt;
+	int rc;
+
+	if (!srv || (!hosts && n))
+		return fail(err, -EINVAL, "dns: no hosts");
+	rc = dns_table_init(&nt, srv->table.seed, srv->table.live + (uint32_t)n, srv->domain,
+			    srv->domain_len);
+	nt.max_dyn = srv->table.max_dyn;
+	if (rc < 0 || (rc = copy_records(&nt, &srv->table, true)) < 0)
+		rc = fail(err, -ENOMEM, "dns: out of memory");
+	else if ((rc = add_hosts(&nt, hosts, n, err)) >= 0 &&
+		 (rc = copy_records(&nt, &srv->table, false)) < 0)
+		rc = fail(err, -ENOMEM, "dns: out of memory");
+	if (rc < 0) {
+		dns_table_free(&nt);
+		return rc;
+	}
+	dns_table_free(&srv->table);
+	srv->table = nt;
 	return 0;
 }
 
@@ -285,6 +344,9 @@ int dns_server_handle_query(struct dns_server *srv, const uint8_t *msg, size_t l
 						     limit));
 		return 0;
 	}
+	/* One of our own forwards come back: never forward it again. */
+	if (dns_forward_loop(srv, &m, from, now, out, cap, act))
+		return 0;
 	route = dns_route_for(srv, &m, &route_len);
 	if (dns_answer_local(srv, &m, now, limit, route_len, out, &rlen)) {
 		srv->st.answered_local++;

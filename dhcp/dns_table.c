@@ -6,6 +6,10 @@
  * record of each address (for PTR). Records of the same name or address
  * are chained, so a lookup costs one hash probe plus the few records of
  * that name, whatever the table's size.
+ *
+ * Dynamic (lease) records are keyed by address: at most one per address,
+ * found through the address index, so a guest that renames itself replaces
+ * its record, and there are never more than max_dyn of them.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -163,6 +167,8 @@ static void rec_release(struct dns_table *t, uint32_t idx)
 {
 	struct dns_rec *r = &t->rec[idx];
 
+	if (r->type && !(r->flags & DNS_REC_STATIC))
+		t->n_dyn--;
 	free(r->name);
 	free(r->rdata);
 	memset(r, 0, sizeof(*r));
@@ -253,9 +259,12 @@ int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t 
 		t->rec[ahead].next_addr = idx;
 	}
 	t->live++;
+	if (!(flags & DNS_REC_STATIC))
+		t->n_dyn++;
 	return 0;
 nomem:
 	t->live++;
+	r->type = 0;            /* not counted as dynamic yet */
 	rec_release(t, idx);
 	return -ENOMEM;
 }
@@ -303,13 +312,29 @@ static void unlink_chain(struct dns_table *t, struct dhcp_htab *h, uint32_t hash
 	}
 }
 
+/* Take record idx out of its name chain and its address chain, then free it. */
+void dns_table_drop(struct dns_table *t, uint32_t idx)
+{
+	const struct dns_rec *r = &t->rec[idx];
+	uint32_t head = dns_table_find(t, r->name, r->name_len);
+
+	unlink_chain(t, &t->by_name, name_hash(t, r->name, r->name_len), head, idx, true);
+	if (r->type == DNS_T_A || r->type == DNS_T_AAAA) {
+		struct addr_key ak = { r->type, r->addr };
+		uint32_t ahead = dhcp_htab_find(&t->by_addr, addr_hash(t, r->type, r->addr),
+						eq_addr, t, &ak);
+
+		unlink_chain(t, &t->by_addr, addr_hash(t, r->type, r->addr), ahead, idx, false);
+	}
+	rec_release(t, idx);
+}
+
 int dns_table_del(struct dns_table *t, const uint8_t *key, size_t klen, uint16_t type,
 		  const uint8_t *addr)
 {
-	uint32_t head = dns_table_find(t, key, klen), i, ahead;
-	struct addr_key ak = { type, addr };
+	uint32_t i;
 
-	for (i = head; i != DHCP_NONE; i = t->rec[i].next_name) {
+	for (i = dns_table_find(t, key, klen); i != DHCP_NONE; i = t->rec[i].next_name) {
 		const struct dns_rec *r = &t->rec[i];
 
 		if (r->type == type && !(r->flags & DNS_REC_STATIC) &&
@@ -318,43 +343,133 @@ int dns_table_del(struct dns_table *t, const uint8_t *key, size_t klen, uint16_t
 	}
 	if (i == DHCP_NONE)
 		return -ENOENT;
-	ahead = dhcp_htab_find(&t->by_addr, addr_hash(t, type, addr), eq_addr, t, &ak);
-	unlink_chain(t, &t->by_name, name_hash(t, key, klen), head, i, true);
-	unlink_chain(t, &t->by_addr, addr_hash(t, type, addr), ahead, i, false);
-	rec_release(t, i);
+	dns_table_drop(t, i);
 	return 0;
+}
+
+uint32_t dns_table_dyn_of(const struct dns_table *t, uint16_t type, const uint8_t *addr)
+{
+	struct addr_key ak = { type, addr };
+	uint32_t i = dhcp_htab_find(&t->by_addr, addr_hash(t, type, addr), eq_addr, t, &ak);
+
+	for (; i != DHCP_NONE; i = t->rec[i].next_addr)
+		if (!(t->rec[i].flags & DNS_REC_STATIC))
+			return i;
+	return DHCP_NONE;
+}
+
+int dns_table_set_dyn(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t flags,
+		      uint16_t type, const uint8_t *addr, int64_t expires)
+{
+	uint32_t old = dns_table_dyn_of(t, type, addr), i;
+	bool mine = false;
+
+	if (old != DHCP_NONE && t->rec[old].name_len == klen &&
+	    memcmp(t->rec[old].name, key, klen) == 0) {
+		t->rec[old].expires = expires;          /* a renewal */
+		return 0;
+	}
+	for (i = dns_table_find(t, key, klen); i != DHCP_NONE; i = t->rec[i].next_name) {
+		const struct dns_rec *r = &t->rec[i];
+
+		if ((r->flags & DNS_REC_STATIC) && r->type == type &&
+		    memcmp(r->addr, addr, addr_len(type)) == 0)
+			mine = true;
+	}
+	/* The address's old name goes whatever happens next: a lease has one name. */
+	if (old != DHCP_NONE)
+		dns_table_drop(t, old);
+	if (mine)
+		return 0;       /* the definition already gives this address that name */
+	if (dns_table_find(t, key, klen) != DHCP_NONE)
+		return -EEXIST; /* somebody else's: the first holder keeps it */
+	if (t->n_dyn >= t->max_dyn)
+		return -ENOSPC;
+	return dns_table_put(t, key, klen, flags & ~DNS_REC_STATIC, type, addr, NULL, 0, expires);
 }
 
 /* ---- the public face ---- */
 
+/*
+ * A host name: RFC 952/1123 labels of letters, digits and hyphens (not at
+ * either end; '_' too, as dnsmasq takes it), dot-separated, an optional
+ * final dot.
+ */
+static bool host_name_ok(const char *s)
+{
+	size_t n = strlen(s), i, len = 0;
+
+	if (n && s[n - 1] == '.')
+		n--;
+	if (!n)
+		return false;
+	for (i = 0; i <= n; i++) {
+		char c = i < n ? s[i] : '.';
+
+		if (c == '.') {
+			if (!len || s[i - 1] == '-')
+				return false;
+			len = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '_' || (c == '-' && len)) {
+			if (++len > DNS_LABEL_MAX)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool addr_ok(const struct dns_ip *addr)
+{
+	return addr && (addr->family == AF_INET || addr->family == AF_INET6);
+}
+
+int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const char *name,
+		       int64_t expires)
+{
+	uint8_t key[DNS_NAME_MAX], flags;
+	uint16_t type;
+	uint32_t old;
+	int n;
+
+	if (!srv || !addr_ok(addr))
+		return -EINVAL;
+	type = addr->family == AF_INET ? DNS_T_A : DNS_T_AAAA;
+	n = name && *name ? (host_name_ok(name) ? dns_table_key(&srv->table, name, key, &flags) :
+			     -EINVAL) : 0;
+	if (n <= 0) {
+		old = dns_table_dyn_of(&srv->table, type, addr->bytes);
+		if (old != DHCP_NONE)
+			dns_table_drop(&srv->table, old);
+		return n < 0 ? -EINVAL : 0;
+	}
+	return dns_table_set_dyn(&srv->table, key, (size_t)n, flags, type, addr->bytes, expires);
+}
+
 int dns_table_add(struct dns_server *srv, const char *name, const struct dns_ip *addr,
 		  int64_t expires)
 {
-	uint8_t key[DNS_NAME_MAX], flags;
-	int n;
-
-	if (!srv || !addr || (addr->family != AF_INET && addr->family != AF_INET6))
-		return -EINVAL;
-	n = dns_table_key(&srv->table, name, key, &flags);
-	if (n < 0)
-		return n;
-	return dns_table_put(&srv->table, key, (size_t)n, flags,
-			     addr->family == AF_INET ? DNS_T_A : DNS_T_AAAA, addr->bytes, NULL, 0,
-			     expires);
+	return dns_lease_name_set(srv, addr, name, expires);
 }
 
 int dns_table_remove(struct dns_server *srv, const char *name, const struct dns_ip *addr)
 {
 	uint8_t key[DNS_NAME_MAX], flags;
+	uint32_t old;
 	int n;
 
-	if (!srv || !addr || (addr->family != AF_INET && addr->family != AF_INET6))
+	if (!srv || !addr_ok(addr) || !name)
 		return -EINVAL;
 	n = dns_table_key(&srv->table, name, key, &flags);
-	if (n < 0)
+	old = dns_table_dyn_of(&srv->table, addr->family == AF_INET ? DNS_T_A : DNS_T_AAAA,
+			       addr->bytes);
+	if (n < 0 || old == DHCP_NONE || srv->table.rec[old].name_len != (size_t)n ||
+	    memcmp(srv->table.rec[old].name, key, (size_t)n) != 0)
 		return -ENOENT;
-	return dns_table_del(&srv->table, key, (size_t)n,
-			     addr->family == AF_INET ? DNS_T_A : DNS_T_AAAA, addr->bytes);
+	dns_table_drop(&srv->table, old);
+	return 0;
 }
 
 size_t dns_table_count(const struct dns_server *srv)

@@ -404,13 +404,18 @@ static void test_resolv_conf(void **state)
 
 	(void)state;
 	dns_ip_parse("192.168.122.1", &self);
-	assert_int_equal(dns_resolv_conf_parse(text, strlen(text), &self, 1, out, 8), 3);
-	dns_ip_parse("9.9.9.9", &want);
+	/* Loopback stubs are upstreams too (the server's loop guard covers them). */
+	assert_int_equal(dns_resolv_conf_parse(text, strlen(text), &self, 1, out, 8), 5);
+	dns_ip_parse("127.0.0.53", &want);
 	assert_true(dns_ip_eq(&out[0], &want));
-	dns_ip_parse("2620:fe::fe", &want);
+	dns_ip_parse("9.9.9.9", &want);
 	assert_true(dns_ip_eq(&out[1], &want));
-	dns_ip_parse("149.112.112.112", &want);
+	dns_ip_parse("2620:fe::fe", &want);
 	assert_true(dns_ip_eq(&out[2], &want));
+	dns_ip_parse("::1", &want);
+	assert_true(dns_ip_eq(&out[3], &want));
+	dns_ip_parse("149.112.112.112", &want);
+	assert_true(dns_ip_eq(&out[4], &want));
 	assert_int_equal(dns_resolv_conf_parse(text, strlen(text), &self, 1, out, 1), 1);
 	assert_int_equal(dns_resolv_conf_parse("", 0, NULL, 0, out, 8), 0);
 }
