@@ -52,7 +52,8 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
-.PHONY: all check unit fuzz system bench demo run install uninstall deps deps-build deps-bench clean
+.PHONY: all check unit fuzz system bench demo run install uninstall deps deps-build deps-bench \
+	users clean
 
 all: $(BUILD)/vnetd
 
@@ -104,7 +105,7 @@ fuzz: $(FUZZ_BINS)
 	  tail -n 1 $$b.log; \
 	done
 
-system: $(BUILD)/vnetd
+system: $(BUILD)/vnetd users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) -m pytest -q tests/system
 
 # Dependencies are installed first, then a sub-make builds: pkg-config flags are
@@ -113,7 +114,7 @@ bench: deps-bench
 	$(MAKE) $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py
 
-demo: deps
+demo: deps users
 	$(MAKE) $(BUILD)/vnetd
 	VNETD=$(CURDIR)/$(BUILD)/vnetd sh tests/demo.sh
 
@@ -131,11 +132,8 @@ install: $(BUILD)/vnetd
 	fi
 	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
 	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
-	@# the service account, when installing onto this very system
-	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! getent passwd vnetd >/dev/null; then \
-	  useradd --system --no-create-home --home-dir /var/lib/vnetd \
-	    --shell /usr/sbin/nologin vnetd && echo "created system user vnetd"; \
-	fi
+	@# the service accounts, when installing onto this very system
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory users; fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
 	for u in vnetd@.service vnetd-autostart.service; do \
 	  sed 's|@SBINDIR@|$(PREFIX)/sbin|g' conf/$$u > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u; \
@@ -146,6 +144,15 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+
+# The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
+# vnetd for the serving daemons, vnetd-keeper for the firewall keepers.
+users:
+	@for u in vnetd vnetd-keeper; do \
+	  getent passwd $$u >/dev/null && continue; \
+	  useradd --system --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin $$u && echo "created system user $$u"; \
+	done
 
 # Install only what is missing, so repeated runs cost nothing and need no network.
 deps:

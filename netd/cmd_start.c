@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vnetd start [--foreground] [--no-probe] NAME | --autostart, vnetd stop NAME */
+/*
+ * vnetd start [--foreground] [--no-probe] [--new-client-rate N|unlimited] NAME
+ * | --autostart, vnetd stop NAME
+ */
+#include "dhcp/dhcp.h"
 #include "netd/lifecycle.h"
 #include "netd/store.h"
 #include "netd/supervise.h"
@@ -7,7 +11,28 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define START_USAGE "usage: vnetd start [--foreground] [--no-probe] " \
+		    "[--new-client-rate N|unlimited] NAME | --autostart"
+
+/* New clients per second: a number from 1 up, or "unlimited". */
+static bool parse_rate(const char *text, uint32_t *rate)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(text, "unlimited")) {
+		*rate = DHCP_RATE_UNLIMITED;
+		return true;
+	}
+	v = strtoul(text, &end, 10);
+	if (*text < '1' || *text > '9' || *end || v >= DHCP_RATE_UNLIMITED)
+		return false;
+	*rate = (uint32_t)v;
+	return true;
+}
 
 static int start_one(const struct vnetd_paths *paths, const char *name,
 		     const struct lifecycle_opts *opts)
@@ -53,6 +78,7 @@ int cmd_start(const struct vnetd_paths *paths, int argc, char **argv)
 		{ "autostart", no_argument, NULL, 'a' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "no-probe", no_argument, NULL, 'n' },
+		{ "new-client-rate", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lifecycle_opts lo = { 0 };
@@ -71,16 +97,19 @@ int cmd_start(const struct vnetd_paths *paths, int argc, char **argv)
 		case 'n':
 			lo.no_probe = true;
 			break;
+		case 'r':
+			if (!parse_rate(optarg, &lo.new_client_rate))
+				return vnetd_error("--new-client-rate: '%s' is not a positive number "
+						   "or 'unlimited'", optarg);
+			break;
 		default:
-			return vnetd_error("usage: vnetd start [--foreground] [--no-probe] "
-					   "NAME | --autostart");
+			return vnetd_error(START_USAGE);
 		}
 	}
 	if (autostart && optind == argc && !lo.foreground)
 		return start_autostart(paths, &lo);
 	if (autostart || optind != argc - 1)
-		return vnetd_error("usage: vnetd start [--foreground] [--no-probe] "
-				   "NAME | --autostart");
+		return vnetd_error(START_USAGE);
 	return start_one(paths, argv[optind], &lo);
 }
 

@@ -9,11 +9,14 @@
 #include "netd/leasedb.h"
 #include "netd/log.h"
 #include "netd/privdrop.h"
+#include "netd/sandbox.h"
 #include "netd/spawn.h"
+#include "netd/statedir.h"
 #include "netd/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +28,12 @@
 #include <unistd.h>
 
 #define FLUSH_DELAY_MS 250      /* the lease file lags memory by at most this */
+#define FLUSH_RETRY_MAX_MS 30000        /* a failing rewrite is retried at least this often */
+#define THROTTLE_REPORT_S 10    /* the rate limit's summary line, at most this often */
 
 struct daemon {
 	const struct vnetd_paths *paths;
+	const struct daemon_opts *opts;
 	struct netdef *def;
 	struct dhcp_setup setup;
 	struct dhcp_server *srv;
@@ -43,6 +49,10 @@ struct daemon {
 	int64_t flush_due_ms;           /* monotonic ms, 0 = nothing to flush */
 	int64_t last_flush_end_ms;
 	int64_t flush_cost_ms;          /* how long the last lease file rewrite took */
+	int64_t flush_retry_ms;         /* back-off after a failed rewrite, 0 when none */
+	int state_fd;                   /* the network's state directory, until leasedb owns it */
+	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
+	int64_t throttle_report_at;     /* wall seconds */
 	bool stop;
 };
 
@@ -54,32 +64,23 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A lease's host name lives in DNS exactly as long as the lease. */
-static void update_dns(struct daemon *d, const struct dhcp_event *ev)
+/* DNS follows the lease store: the DHCP core says what each address is called. */
+static void on_lease_name(void *userdata, struct in_addr addr, const char *name,
+			  int64_t expires)
 {
+	struct daemon *d = userdata;
 	struct dns_ip ip = { .family = AF_INET };
 	int r;
 
-	if (!d->dns || !ev->hostname || !*ev->hostname)
+	if (!d->dns)
 		return;
-	memcpy(ip.bytes, &ev->addr, 4);
-	switch (ev->type) {
-	case DHCP_EV_ACK:
-		r = dns_table_add(d->dns, ev->hostname, &ip,
-				  ev->expires == LEASE_EXPIRES_NEVER ? DNS_EXPIRES_NEVER :
-				  ev->expires);
-		if (r == -EEXIST)
-			log_msg(LOG_WARNING, "DNS name %s is taken by another host; not given to "
-				"%s", ev->hostname, inet_ntoa(ev->addr));
-		break;
-	case DHCP_EV_RELEASE:
-	case DHCP_EV_EXPIRED:
-	case DHCP_EV_CONFLICT:
-		dns_table_remove(d->dns, ev->hostname, &ip);
-		break;
-	default:
-		break;
-	}
+	memcpy(ip.bytes, &addr, 4);
+	r = dns_lease_name_set(d->dns, &ip, name, expires == LEASE_EXPIRES_NEVER ?
+						    DNS_EXPIRES_NEVER : expires);
+	if (r < 0 && name)
+		log_msg(LOG_WARNING, "DNS name %s not given to %s: %s", name, inet_ntoa(addr),
+			r == -ENOSPC ? "the table is full" : r == -EEXIST ? "it is taken"
+										 : strerror(-r));
 }
 
 /*
@@ -107,23 +108,9 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 	char line[400];
 
 	dhcp_event_format(ev, d->def->bridge_name, line, sizeof(line));
-	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ?
-		LOG_WARNING : LOG_INFO, "%s", line);
-	update_dns(d, ev);
+	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ||
+		ev->type == DHCP_EV_NAME_REFUSED ? LOG_WARNING : LOG_INFO, "%s", line);
 	note_deadline(d, ev);
-}
-
-static int add_lease_name(void *userdata, const struct lease_info *l)
-{
-	struct daemon *d = userdata;
-	struct dns_ip ip = { .family = AF_INET };
-
-	if (l->hostname && *l->hostname) {
-		memcpy(ip.bytes, &l->addr, 4);
-		dns_table_add(d->dns, l->hostname, &ip,
-			      l->expires == LEASE_EXPIRES_NEVER ? DNS_EXPIRES_NEVER : l->expires);
-	}
-	return 0;
 }
 
 /* DNS on UDP and TCP port 53 of the network's own addresses only. */
@@ -140,7 +127,9 @@ static int open_dns(struct daemon *d, char *msg, size_t size)
 	free(resolv);
 	if (r <= 0)
 		return r;
-	d->dns_setup.cfg.expected_names = 256;
+	/* one name per lease and per static host, never more */
+	d->dns_setup.cfg.expected_names = dhcp_setup_pool_size(d->def) + 16;
+	d->dns_setup.cfg.max_dynamic = dhcp_setup_pool_size(d->def) + dhcp_setup_host_count(d->def);
 	if ((r = dns_server_new(&d->dns_setup.cfg, &d->dns, &de)) < 0) {
 		snprintf(msg, size, "%s", de.message);
 		return r;
@@ -207,7 +196,7 @@ static void schedule_flush(struct daemon *d)
 
 	if (d->flush_due_ms)
 		return;
-	due = mono_ms() + FLUSH_DELAY_MS;
+	due = mono_ms() + (d->flush_retry_ms ? d->flush_retry_ms : FLUSH_DELAY_MS);
 	if (due < d->last_flush_end_ms + 10 * d->flush_cost_ms)
 		due = d->last_flush_end_ms + 10 * d->flush_cost_ms;
 	d->flush_due_ms = due;
@@ -238,13 +227,9 @@ static void serve_packets(struct daemon *d, const struct dhcp_rx *rx, int n)
 		}
 		replied[i] = r == DHCP_REPLY;
 	}
-	r = leasedb_commit(&d->db, d->srv);
-	if (r < 0) {
-		/* not durable, so not granted: clients retry and get the same lease */
-		log_msg(LOG_ERR, "cannot write the lease journal: %s; replies dropped",
-			strerror(-r));
+	/* not durable, so not granted (rolled back): the clients retry */
+	if (leasedb_commit(&d->db, d->srv) < 0)
 		return;
-	}
 	dhcp_io_send(d->io, replied, n);
 	if (d->db.dirty)
 		schedule_flush(d);
@@ -286,6 +271,39 @@ static void finish_probes(struct daemon *d)
 	}
 }
 
+/* Rewrite the lease file; a failure (a full disk) is retried less and less often. */
+static void flush_leases(struct daemon *d)
+{
+	int64_t t0 = mono_ms();
+
+	d->flush_due_ms = 0;
+	if (d->srv && leasedb_flush(&d->db, d->srv) < 0) {
+		d->flush_retry_ms = d->flush_retry_ms ? d->flush_retry_ms * 2 : 1000;
+		if (d->flush_retry_ms > FLUSH_RETRY_MAX_MS)
+			d->flush_retry_ms = FLUSH_RETRY_MAX_MS;
+		schedule_flush(d);
+	} else {
+		d->flush_retry_ms = 0;
+	}
+	d->last_flush_end_ms = mono_ms();
+	d->flush_cost_ms = d->last_flush_end_ms - t0;
+}
+
+/* One summary line per interval for requests the new-client limit dropped. */
+static void report_throttling(struct daemon *d, int64_t now)
+{
+	struct dhcp_stats st;
+
+	dhcp_server_stats(d->srv, &st);
+	if (st.throttled == d->throttled_reported || now < d->throttle_report_at)
+		return;
+	log_msg(LOG_WARNING, "%llu requests of new clients dropped: more new clients than "
+		"the rate limit allows (see start --new-client-rate)",
+		(unsigned long long)(st.throttled - d->throttled_reported));
+	d->throttled_reported = st.throttled;
+	d->throttle_report_at = now + THROTTLE_REPORT_S;
+}
+
 /*
  * Whatever is due: checked after every loop turn, not only when the timer
  * fires, so that a steady stream of packets cannot starve expiry, probes or
@@ -303,15 +321,10 @@ static void run_due(struct daemon *d)
 		finish_probes(d);
 	if (d->dnsio && d->dns_deadline_ms >= 0 && mono_ms() >= d->dns_deadline_ms)
 		d->dns_deadline_ms = dns_io_tick(d->dnsio);
-	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms) {
-		int64_t t0 = mono_ms();
-
-		d->flush_due_ms = 0;
-		if (d->srv && leasedb_flush(&d->db, d->srv) < 0)
-			schedule_flush(d);      /* try again a little later */
-		d->last_flush_end_ms = mono_ms();
-		d->flush_cost_ms = d->last_flush_end_ms - t0;
-	}
+	if (d->flush_due_ms && mono_ms() >= d->flush_due_ms)
+		flush_leases(d);
+	if (d->srv)
+		report_throttling(d, now);
 }
 
 static void on_timer(struct daemon *d)
@@ -323,14 +336,34 @@ static void on_timer(struct daemon *d)
 	run_due(d);
 }
 
-/* SIGHUP: re-read the definition's static hosts, as dnsmasq re-reads its hostsfile. */
+/* The DNS side of a reload: the static records of the new definition. */
+static int reload_dns_hosts(struct daemon *d, const struct netdef *def)
+{
+	struct dns_setup ds;
+	struct dns_error de;
+	char buf[200];
+	int r;
+
+	if (!d->dns)
+		return 0;
+	r = dns_setup_build(def, NULL, 0, &ds, buf, sizeof(buf));
+	if (r > 0)
+		r = dns_server_set_hosts(d->dns, ds.cfg.hosts, ds.cfg.n_hosts, &de);
+	dns_setup_free(&ds);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * SIGHUP: re-read the definition's static hosts, DHCP and DNS alike, as
+ * dnsmasq re-reads its hostsfile; leases' names are checked against them.
+ */
 static void reload_hosts(struct daemon *d)
 {
 	struct netdef *def = NULL;
 	struct netdef_error err;
 	struct dhcp_error de;
 	const struct netdef_ip *ip;
-	char buf[600];
+	char buf[600], host[256] = "";
 
 	if (!d->srv)
 		return;
@@ -340,8 +373,12 @@ static void reload_hosts(struct daemon *d)
 		return;
 	}
 	ip = dhcp_setup_find_ip(def);
+	gethostname(host, sizeof(host) - 1);
 	if (!ip || dhcp_setup_hosts(ip, &d->setup, buf, sizeof(buf)) < 0 ||
-	    dhcp_server_set_hosts(d->srv, d->setup.cfg.hosts, d->setup.cfg.n_hosts, &de) < 0) {
+	    dhcp_setup_reserved(def, host, &d->setup) < 0 || reload_dns_hosts(d, def) < 0 ||
+	    dhcp_server_set_hosts(d->srv, d->setup.cfg.hosts, d->setup.cfg.n_hosts, &de) < 0 ||
+	    dhcp_server_set_reserved_names(d->srv, d->setup.cfg.reserved_names,
+					   d->setup.cfg.n_reserved, &de) < 0) {
 		log_msg(LOG_ERR, "reload: cannot use the new static hosts; keeping the old");
 		netdef_free(def);
 		return;
@@ -387,39 +424,27 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	return 0;
 }
 
-/* The state directory belongs to the service user: it rewrites files there. */
-static int prepare_statedir(struct daemon *d, char *msg, size_t size)
-{
-	uid_t uid;
-	gid_t gid;
-	int r;
-
-	if ((r = mkdir_parents(d->paths->statedir, 0755)) < 0 ||
-	    (r = privdrop_user(&uid, &gid)) < 0) {
-		snprintf(msg, size, "cannot prepare %s: %s", d->paths->statedir, strerror(-r));
-		return r;
-	}
-	if (chown(d->paths->statedir, uid, gid) < 0) {
-		r = -errno;
-		snprintf(msg, size, "cannot give %s to the service user: %s", d->paths->statedir,
-			 strerror(-r));
-		return r;
-	}
-	return 0;
-}
-
-static int open_dhcp(struct daemon *d, bool probe, char *msg, size_t size)
+static int open_dhcp(struct daemon *d, char *msg, size_t size)
 {
 	struct dhcp_error de;
+	char host[256] = "";
 	int r;
 
 	r = dhcp_setup_build(d->def, &d->setup, msg, size);
 	if (r <= 0)
 		return r;
+	gethostname(host, sizeof(host) - 1);
+	if (dhcp_setup_reserved(d->def, host, &d->setup) < 0) {
+		snprintf(msg, size, "out of memory");
+		return -ENOMEM;
+	}
 	d->setup.cfg.on_event = on_dhcp_event;
+	d->setup.cfg.on_name = on_lease_name;
 	d->setup.cfg.userdata = d;
-	d->setup.cfg.probe = probe;
-	if (probe && (r = arp_open(&d->arp, d->def->bridge_name, d->def->mac, msg, size)) < 0)
+	d->setup.cfg.probe = d->opts->probe;
+	d->setup.cfg.new_client_rate = d->opts->new_client_rate;
+	if (d->opts->probe &&
+	    (r = arp_open(&d->arp, d->def->bridge_name, d->def->mac, msg, size)) < 0)
 		return r;
 	if ((r = dhcp_server_new(&d->setup.cfg, &d->srv, &de)) < 0) {
 		snprintf(msg, size, "%s", de.message);
@@ -430,15 +455,52 @@ static int open_dhcp(struct daemon *d, bool probe, char *msg, size_t size)
 		snprintf(msg, size, "out of memory");
 		return -ENOMEM;
 	}
-	if ((r = dhcp_io_open(d->io, d->def->bridge_name, d->setup.cfg.server_addr, msg,
-			      size)) < 0)
+	return dhcp_io_open(d->io, d->def->bridge_name, d->setup.cfg.server_addr, msg, size);
+}
+
+/*
+ * While still root: the network's own state directory (made and given to
+ * the service user, nothing opened inside it), then the sandbox around it.
+ */
+static int confine(struct daemon *d, char *msg, size_t size)
+{
+	uid_t uid;
+	gid_t gid;
+	int fd, r;
+
+	if ((r = privdrop_user(PRIVDROP_DAEMON, &uid, &gid, msg, size)) < 0)
 		return r;
-	if ((r = prepare_statedir(d, msg, size)) < 0 ||
-	    (r = leasedb_open(&d->db, d->paths, d->def->name, d->def->bridge_name, d->srv,
-			      (int64_t)time(NULL), msg, size)) < 0)
+	fd = statedir_prepare(d->paths->statedir, d->def->name, uid, gid, msg, size);
+	if (fd < 0)
+		return fd;
+	r = sandbox_enter(d->paths->statedir, d->def->name, fd, msg, size);
+	close(fd);
+	if (r < 0)
 		return r;
-	if (d->dns)
-		dhcp_server_foreach_lease(d->srv, add_lease_name, d);
+	/* opened now: the unprivileged daemon may not be able to walk the path to it */
+	d->state_fd = open(d->paths->statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->state_fd < 0) {
+		r = -errno;
+		snprintf(msg, size, "cannot open %s: %s", d->paths->statedir, strerror(-r));
+	}
+	return r;
+}
+
+/* After the privilege drop: the lease files, as the service user. */
+static int open_leases(struct daemon *d, char *msg, size_t size)
+{
+	int r;
+
+	if (!d->srv) {
+		close(d->state_fd);
+		d->state_fd = -1;
+		return 0;
+	}
+	r = leasedb_open(&d->db, d->state_fd, d->paths->statedir, d->def->name,
+			 d->def->bridge_name, d->srv, (int64_t)time(NULL), msg, size);
+	d->state_fd = -1;       /* the lease database owns it now */
+	if (r < 0)
+		return r;
 	if (d->db.dirty)
 		schedule_flush(d);
 	d->next_expiry = dhcp_server_tick(d->srv, (int64_t)time(NULL));
@@ -489,6 +551,8 @@ static void teardown(struct daemon *d)
 	if (d->srv && d->db.dirty && leasedb_flush(&d->db, d->srv) < 0)
 		log_msg(LOG_ERR, "could not write the lease file at exit");
 	leasedb_close(&d->db);
+	if (d->state_fd >= 0)
+		close(d->state_fd);
 	arp_close(&d->arp);
 	if (d->dnsio)
 		dns_io_close(d->dnsio);
@@ -510,9 +574,10 @@ static void teardown(struct daemon *d)
 }
 
 int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
-	       bool foreground, bool probe)
+	       const struct daemon_opts *opts)
 {
-	struct daemon d = { .paths = paths, .def = def, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	struct daemon d = { .paths = paths, .opts = opts, .def = def, .epfd = -1, .sigfd = -1,
+			    .timerfd = -1, .state_fd = -1 };
 	char msg[512];
 	int rc = 1;
 
@@ -520,9 +585,11 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	d.next_expiry = LEASE_EXPIRES_NEVER;
 	d.arp.fd = -1;
 	d.dns_deadline_ms = -1;
-	log_open(def->name, foreground);
-	if (open_dns(&d, msg, sizeof(msg)) < 0 || open_dhcp(&d, probe, msg, sizeof(msg)) < 0 || open_loop(&d, msg, sizeof(msg)) < 0 ||
-	    privdrop(false, msg, sizeof(msg)) < 0) {
+	log_open(def->name, opts->foreground);
+	if (open_dns(&d, msg, sizeof(msg)) < 0 || open_dhcp(&d, msg, sizeof(msg)) < 0 ||
+	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||
+	    privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0 ||
+	    open_leases(&d, msg, sizeof(msg)) < 0) {
 		log_msg(LOG_ERR, "%s", msg);
 		spawn_report(ready_fd, msg);
 		goto out;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 const struct netdef_ip *dhcp_setup_find_ip(const struct netdef *def)
@@ -78,6 +79,55 @@ int dhcp_setup_hosts(const struct netdef_ip *ip, struct dhcp_setup *out, char *m
 	out->client_ids = ids;
 	out->cfg.hosts = hosts;
 	out->cfg.n_hosts = ip->n_hosts;
+	return 0;
+}
+
+/* A <dns><host> name as a lease name: "web" or "web.<domain>" -> "web"; else NULL. */
+static const char *relative_label(const char *name, const char *domain, char *buf,
+				  size_t size)
+{
+	size_t n = strcspn(name, "."), dl = domain ? strlen(domain) : 0;
+
+	if (!name[n])
+		return name;
+	if (!dl || strlen(name + n + 1) != dl || strncasecmp(name + n + 1, domain, dl) != 0 ||
+	    n >= size)
+		return NULL;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	return buf;
+}
+
+int dhcp_setup_reserved(const struct netdef *def, const char *hostname, struct dhcp_setup *out)
+{
+	static const char *const fixed[] = { "localhost", "wpad", "isatap" };
+	size_t n = 0, cap = 4, i, j;
+	const char **list;
+
+	for (i = 0; i < def->dns.n_hosts; i++)
+		cap += def->dns.hosts[i].n_hostnames;
+	list = calloc(cap, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		list[n++] = fixed[i];
+	snprintf(out->host, sizeof(out->host), "%.*s", (int)strcspn(hostname ? hostname : "", "."),
+		 hostname ? hostname : "");
+	if (out->host[0])
+		list[n++] = out->host;
+	for (i = 0; i < def->dns.n_hosts; i++)
+		for (j = 0; j < def->dns.hosts[i].n_hostnames; j++) {
+			const char *h = def->dns.hosts[i].hostnames[j];
+			char label[64];
+
+			/* the label itself is kept: `label` is only a scratch buffer */
+			if (relative_label(h, def->domain, label, sizeof(label)))
+				list[n++] = h;
+		}
+	free(out->reserved);
+	out->reserved = list;
+	out->cfg.reserved_names = list;
+	out->cfg.n_reserved = n;
 	return 0;
 }
 
@@ -161,5 +211,28 @@ void dhcp_setup_free(struct dhcp_setup *s)
 	free(s->client_ids);
 	free(s->routes);
 	free(s->options);
+	free(s->reserved);
 	memset(s, 0, sizeof(*s));
+}
+
+uint32_t dhcp_setup_pool_size(const struct netdef *def)
+{
+	const struct netdef_ip *ip = dhcp_setup_find_ip(def);
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; ip && i < ip->n_ranges; i++) {
+		uint32_t s = ntohl(ip->ranges[i].start.s_addr), e = ntohl(ip->ranges[i].end.s_addr);
+
+		if (e >= s)
+			n += (uint64_t)e - s + 1;
+	}
+	return n > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)n;
+}
+
+uint32_t dhcp_setup_host_count(const struct netdef *def)
+{
+	const struct netdef_ip *ip = dhcp_setup_find_ip(def);
+
+	return ip ? (uint32_t)ip->n_hosts : 0;
 }

@@ -87,7 +87,7 @@ int keeper_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 		snprintf(msg, sizeof(msg), "keeper: %s", ne.message);
 		goto fail;
 	}
-	if (privdrop(true, msg, sizeof(msg)) < 0)
+	if (privdrop(PRIVDROP_KEEPER, msg, sizeof(msg)) < 0)
 		goto fail;
 	spawn_report(ready_fd, NULL);
 	ensure_table(&cfg);     /* in case it went while we were starting */

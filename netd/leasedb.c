@@ -2,16 +2,19 @@
 #include "netd/leasedb.h"
 #include "netd/atomic_file.h"
 #include "netd/log.h"
+#include "netd/statedir.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define LEASE_FILE_MAX (64u << 20)      /* far above 60 000 leases */
 #define JOURNAL_FOLD_AT (1u << 20)      /* fold the journal once it passes 1 MiB */
+#define FLUSH_CHUNK (64u << 10)
 
 static void report_problem(void *userdata, const struct lease_error *e)
 {
@@ -23,6 +26,52 @@ static void report_problem(void *userdata, const struct lease_error *e)
 		log_msg(LOG_WARNING, "%s: %s", what, e->message);
 }
 
+/* Keep room allocated ahead, so appends do not need new blocks (a full disk). */
+static void reserve(struct leasedb *db, size_t len)
+{
+	if (db->journal_size + len <= db->reserved_end)
+		return;
+	if (fallocate(db->journal_fd, FALLOC_FL_KEEP_SIZE, (off_t)db->journal_size,
+		      (off_t)(len + LEASEDB_JOURNAL_RESERVE)) == 0)
+		db->reserved_end = db->journal_size + len + LEASEDB_JOURNAL_RESERVE;
+}
+
+/*
+ * Cut the journal back to its last durable byte. A truncation also frees
+ * what was allocated ahead, so allocate again (it may fail: the disk is full).
+ */
+static int cut_back(struct leasedb *db)
+{
+	if (ftruncate(db->journal_fd, (off_t)db->journal_size) < 0) {
+		db->torn = true;
+		return -errno;
+	}
+	db->torn = false;
+	db->reserved_end = db->journal_size;
+	reserve(db, 0);
+	return 0;
+}
+
+static int append(struct leasedb *db, const uint8_t *data, size_t len)
+{
+	int r;
+
+	if (db->torn && (r = cut_back(db)) < 0)
+		return r;
+	reserve(db, len);
+	r = write_full(db->journal_fd, data, len);
+	if (r == 0 && fdatasync(db->journal_fd) < 0)
+		r = -errno;
+	if (r < 0) {
+		/* whatever reached the file of this batch must go before the next one */
+		db->torn = true;
+		cut_back(db);
+		return r;
+	}
+	db->journal_size += len;
+	return 0;
+}
+
 int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 {
 	const uint8_t *data;
@@ -30,19 +79,26 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 	int r;
 
 	dhcp_server_journal_pending(srv, &data, &len);
-	if (!len)
+	if (!len) {
+		dhcp_server_commit(srv);
 		return 0;
-	if ((r = write_full(db->journal_fd, data, len)) < 0)
+	}
+	r = append(db, data, len);
+	if (r < 0) {
+		dhcp_server_rollback(srv);
+		if (!db->journal_failing)
+			log_msg(LOG_ERR, "cannot make %s durable: %s; no lease is granted or "
+				"renewed until it works again", db->journal_path, strerror(-r));
+		db->journal_failing = true;
 		return r;
-	if (fdatasync(db->journal_fd) < 0)
-		return -errno;
-	db->journal_size += len;
+	}
+	if (db->journal_failing)
+		log_msg(LOG_NOTICE, "%s works again; leases are granted", db->journal_path);
+	db->journal_failing = false;
 	dhcp_server_commit(srv);
 	db->dirty = true;
 	return 0;
 }
-
-#define FLUSH_CHUNK (64u << 10)
 
 /*
  * Both files are written through one small buffer flushed every 64 KiB, so
@@ -76,7 +132,7 @@ static int flush_one(void *userdata, const struct lease_info *l)
 	return 0;
 }
 
-int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
+static int write_files(struct leasedb *db, const struct dhcp_server *srv)
 {
 	struct flush_ctx f = { .leases.fd = -1, .status.fd = -1, .first = true };
 	int r;
@@ -86,7 +142,6 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 	    (r = lease_status_begin(&f.json)) < 0 ||
 	    (r = dhcp_server_foreach_lease(srv, flush_one, &f)) < 0 ||
 	    (r = lease_status_end(&f.json, f.first)) < 0) {
-		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
 		atomic_writer_abort(&f.status);
 		atomic_writer_abort(&f.leases);
 		goto out;
@@ -95,27 +150,42 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 	drain(&f.leases, &f.line, 0);
 	/* status first: whoever sees the new lease file finds the status as new */
 	r = atomic_writer_commit(&f.status);
-	if (r < 0)
-		log_msg(LOG_ERR, "cannot write the status file of %s: %s", db->leases_path,
-			strerror(-r));
-	r = atomic_writer_commit(&f.leases);
-	if (r < 0) {
-		log_msg(LOG_ERR, "cannot write %s: %s", db->leases_path, strerror(-r));
-		goto out;
-	}
-	db->dirty = false;
-	/* the lease file now holds everything the journal says: it may be emptied */
-	if (db->journal_size >= JOURNAL_FOLD_AT && ftruncate(db->journal_fd, 0) == 0)
-		db->journal_size = 0;
+	if (r == 0)
+		r = atomic_writer_commit(&f.leases);
+	else
+		atomic_writer_abort(&f.leases);
 out:
 	lease_buf_free(&f.line);
 	lease_buf_free(&f.json);
 	return r;
 }
 
-static int read_optional(const char *path, char **buf, size_t *len)
+int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 {
-	int r = read_small_file(path, LEASE_FILE_MAX, buf, len);
+	int r = write_files(db, srv);
+
+	if (r < 0) {
+		if (!db->flush_failing)
+			log_msg(LOG_ERR, "cannot write %s: %s; the journal keeps every lease "
+				"meanwhile, retrying", db->leases_path, strerror(-r));
+		db->flush_failing = true;
+		return r;
+	}
+	if (db->flush_failing)
+		log_msg(LOG_NOTICE, "%s written again", db->leases_path);
+	db->flush_failing = false;
+	db->dirty = false;
+	/* the lease file now holds everything the journal says: it may be emptied */
+	if (db->journal_size >= JOURNAL_FOLD_AT && !db->torn) {
+		db->journal_size = 0;
+		cut_back(db);
+	}
+	return 0;
+}
+
+static int read_optional(struct leasedb *db, const char *file, char **buf, size_t *len)
+{
+	int r = statedir_read(db->dir_fd, file, getuid(), LEASE_FILE_MAX, buf, len);
 
 	if (r == -ENOENT) {
 		*buf = NULL;
@@ -125,7 +195,59 @@ static int read_optional(const char *path, char **buf, size_t *len)
 	return r;
 }
 
-int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char *name,
+static int set_names(struct leasedb *db, const char *statedir, const char *name,
+		     const char *bridge)
+{
+	int n[5];
+
+	n[0] = snprintf(db->leases_path, sizeof(db->leases_path), "%s/%s.leases", statedir, name);
+	n[1] = snprintf(db->journal_path, sizeof(db->journal_path), "%s/%s.journal", statedir,
+			name);
+	n[2] = snprintf(db->leases_name, sizeof(db->leases_name), "%s.leases", name);
+	n[3] = snprintf(db->journal_name, sizeof(db->journal_name), "%s.journal", name);
+	n[4] = snprintf(db->status_name, sizeof(db->status_name), "%s.status", bridge);
+	return n[0] < (int)sizeof(db->leases_path) && n[1] < (int)sizeof(db->journal_path) &&
+	       n[2] < (int)sizeof(db->leases_name) && n[3] < (int)sizeof(db->journal_name) &&
+	       n[4] < (int)sizeof(db->status_name) ? 0 : -ENAMETOOLONG;
+}
+
+static int open_journal(struct leasedb *db, char *msg, size_t msg_size)
+{
+	struct stat st;
+	int r;
+
+	db->journal_fd = openat(db->dir_fd, db->journal_name,
+				O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+				0644);
+	if (db->journal_fd < 0 || fstat(db->journal_fd, &st) < 0) {
+		r = -errno;
+		snprintf(msg, msg_size, "cannot open %s: %s", db->journal_path, strerror(-r));
+		return r;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		snprintf(msg, msg_size, "%s is not a plain file", db->journal_path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Fold: the lease file takes everything, then the journal starts empty. */
+static void fold(struct leasedb *db, const struct dhcp_server *srv, size_t good,
+		 size_t journal_len)
+{
+	db->journal_size = good;
+	if (leasedb_flush(db, srv) == 0) {
+		db->journal_size = 0;
+		db->torn = true;
+	} else {
+		/* the disk is full, say: keep the journal, without its torn tail */
+		db->torn = good < journal_len;
+		db->dirty = true;
+	}
+	cut_back(db);
+}
+
+int leasedb_open(struct leasedb *db, int dir_fd, const char *statedir, const char *name,
 		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
 		 size_t msg_size)
 {
@@ -134,32 +256,17 @@ int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char
 	int r;
 
 	memset(db, 0, sizeof(*db));
-	db->journal_fd = db->dir_fd = -1;
-	if (!vnetd_path(db->leases_path, sizeof(db->leases_path), paths->statedir, NULL, name,
-			".leases") ||
-	    !vnetd_path(db->journal_path, sizeof(db->journal_path), paths->statedir, NULL, name,
-			".journal") ||
-	    snprintf(db->leases_name, sizeof(db->leases_name), "%s.leases", name) < 0 ||
-	    snprintf(db->status_name, sizeof(db->status_name), "%s.status", bridge) < 0) {
+	db->journal_fd = -1;
+	db->dir_fd = dir_fd;
+	if (set_names(db, statedir, name, bridge) < 0) {
 		snprintf(msg, msg_size, "state directory path too long");
 		return -ENAMETOOLONG;
 	}
-	db->dir_fd = open(paths->statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (db->dir_fd < 0) {
-		r = -errno;
-		snprintf(msg, msg_size, "cannot open %s: %s", paths->statedir, strerror(-r));
+	if ((r = open_journal(db, msg, msg_size)) < 0)
 		return r;
-	}
-	db->journal_fd = openat(db->dir_fd, strrchr(db->journal_path, '/') + 1,
-				O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (db->journal_fd < 0) {
-		r = -errno;
-		snprintf(msg, msg_size, "cannot open %s: %s", db->journal_path, strerror(-r));
-		return r;
-	}
-	if ((r = read_optional(db->leases_path, &text, &text_len)) < 0 ||
-	    (r = read_optional(db->journal_path, &journal, &journal_len)) < 0) {
-		snprintf(msg, msg_size, "cannot read the lease files in %s: %s", paths->statedir,
+	if ((r = read_optional(db, db->leases_name, &text, &text_len)) < 0 ||
+	    (r = read_optional(db, db->journal_name, &journal, &journal_len)) < 0) {
+		snprintf(msg, msg_size, "cannot read the lease files in %s: %s", statedir,
 			 strerror(-r));
 		goto out;
 	}
@@ -173,26 +280,14 @@ int leasedb_open(struct leasedb *db, const struct vnetd_paths *paths, const char
 		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped",
 			db->journal_path, journal_len - good);
 	dhcp_server_commit(srv);
-	/*
-	 * Nothing to fold: leave the files alone now (a start costs no disk
-	 * sync) and let the first flush, a moment later, drop what expired.
-	 */
 	if (text && journal_len == 0) {
+		/* nothing to fold: a start costs no disk sync; the first flush drops
+		 * what expired a moment later */
 		db->dirty = true;
-		r = 0;
-		goto out;
+		reserve(db, 0);
+	} else {
+		fold(db, srv, good, journal_len);
 	}
-	/* fold: the lease file takes everything, then the journal starts empty */
-	if ((r = leasedb_flush(db, srv)) < 0) {
-		snprintf(msg, msg_size, "cannot write %s", db->leases_path);
-		goto out;
-	}
-	if (ftruncate(db->journal_fd, 0) < 0 || fsync(db->journal_fd) < 0) {
-		r = -errno;
-		snprintf(msg, msg_size, "cannot empty %s: %s", db->journal_path, strerror(-r));
-		goto out;
-	}
-	db->journal_size = 0;
 	r = 0;
 out:
 	free(text);

@@ -265,7 +265,12 @@ static int daemon_child(const struct vnetd_paths *paths, struct netdef *def, int
 {
 	const struct lifecycle_opts *opts = arg;
 
-	return daemon_run(paths, def, ready_fd, opts->foreground, !opts->no_probe);
+	struct daemon_opts d = {
+		.foreground = opts->foreground, .probe = !opts->no_probe,
+		.new_client_rate = opts->new_client_rate,
+	};
+
+	return daemon_run(paths, def, ready_fd, &d);
 }
 
 /* Fork one of the network's processes and remember to end it if start fails later. */

@@ -11,6 +11,9 @@
 #include "netd/state.h"
 #include "netd/vnetd.h"
 
+#include <stdint.h>
+#include "netd/vnetd.h"
+
 enum lifecycle_status {
 	NET_INACTIVE = 0,
 	NET_ACTIVE,
@@ -20,6 +23,7 @@ enum lifecycle_status {
 struct lifecycle_opts {
 	bool foreground;        /* the daemons log to stderr too */
 	bool no_probe;          /* offer addresses without an ARP probe first */
+	uint32_t new_client_rate;       /* new clients per second; 0 = from the pool size */
 };
 
 /*

@@ -9,45 +9,48 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-static const struct passwd *service_user(void)
+static const char *role_user(enum privdrop_role role)
 {
-	const struct passwd *pw = getpwnam("vnetd");
-
-	return pw ? pw : getpwnam("nobody");
+	return role == PRIVDROP_KEEPER ? PRIVDROP_KEEPER_USER : PRIVDROP_DAEMON_USER;
 }
 
-int privdrop_user(uid_t *uid, gid_t *gid)
+int privdrop_user(enum privdrop_role role, uid_t *uid, gid_t *gid, char *msg,
+		  size_t msg_size)
 {
-	const struct passwd *pw = service_user();
+	const char *name = role_user(role);
+	const struct passwd *pw = getpwnam(name);
 
-	if (!pw)
+	if (!pw || pw->pw_uid == 0) {
+		snprintf(msg, msg_size,
+			 "the system user '%s' does not exist (it is created by 'make install', "
+			 "or by systemd-sysusers from vnetd.conf; by hand: useradd --system "
+			 "--no-create-home --shell /usr/sbin/nologin %s)", name, name);
 		return -ENOENT;
+	}
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
 	return 0;
 }
 
-int privdrop(bool keep_net_admin, char *msg, size_t msg_size)
+int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
 {
-	const struct passwd *pw = service_user();
+	uid_t uid;
+	gid_t gid;
 	int r;
 
-	if (!pw) {
-		snprintf(msg, msg_size, "neither user 'vnetd' nor 'nobody' exists");
-		return -ENOENT;
-	}
+	if ((r = privdrop_user(role, &uid, &gid, msg, msg_size)) < 0)
+		return r;
 	capng_clear(CAPNG_SELECT_ALL);
-	if (keep_net_admin &&
+	if (role == PRIVDROP_KEEPER &&
 	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0) {
 		snprintf(msg, msg_size, "cannot keep CAP_NET_ADMIN");
 		return -EPERM;
 	}
 	/* changes uid/gid, drops supplementary groups and the bounding set */
-	r = capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
-			    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING);
+	r = capng_change_id((int)uid, (int)gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING);
 	if (r < 0) {
-		snprintf(msg, msg_size, "cannot become user %s (libcap-ng error %d)", pw->pw_name,
-			 r);
+		snprintf(msg, msg_size, "cannot become user %s (libcap-ng error %d)",
+			 role_user(role), r);
 		return -EPERM;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
@@ -56,6 +59,8 @@ int privdrop(bool keep_net_admin, char *msg, size_t msg_size)
 	}
 	/* make sure: no ambient capabilities survive (kernel >= 4.3) */
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* other networks' daemons share the account: none may trace this one */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (getuid() == 0 || geteuid() == 0) {
 		snprintf(msg, msg_size, "still root after dropping privileges");
 		return -EPERM;

@@ -352,11 +352,11 @@ class DhcpNet(Topology):
     # files and verbs ---------------------------------------------------------
     @property
     def lease_path(self):
-        return self.host.statedir / ("%s.leases" % self.name)
+        return self.host.statedir / self.name / ("%s.leases" % self.name)
 
     @property
     def status_path(self):
-        return self.host.statedir / ("%s.status" % self.bridge)
+        return self.host.statedir / self.name / ("%s.status" % self.bridge)
 
     def leases(self):
         try:
@@ -758,7 +758,7 @@ def test_kill9_during_storm_keeps_every_acked_lease(net):
     assert len(net.leases_json()) == len(leases)
     assert len(net.status()) == len(leases)
     # Start folded the journal into the lease file and emptied it.
-    assert (net.host.statedir / "default.journal").stat().st_size == 0
+    assert (net.host.statedir / "default" / "default.journal").stat().st_size == 0
     net.daemon_pid()                      # serving again
 
 
