@@ -43,6 +43,19 @@ static void refill(struct dhcp_bucket *b, int64_t now)
 	b->last = now;
 }
 
+bool dhcp_bucket_ready(struct dhcp_server *srv, int64_t now)
+{
+	struct dhcp_bucket *b = &srv->bucket;
+
+	if (b->unlimited)
+		return true;
+	refill(b, now);
+	if (b->milli >= 1000)
+		return true;
+	srv->st.throttled++;
+	return false;
+}
+
 bool dhcp_bucket_take(struct dhcp_server *srv, int64_t now)
 {
 	struct dhcp_bucket *b = &srv->bucket;

@@ -348,6 +348,8 @@ void dhcp_bucket_init(struct dhcp_bucket *b, uint32_t rate, uint32_t burst, uint
 		      int64_t now);
 /* Take one token; false (and counted) when there is none. */
 bool dhcp_bucket_take(struct dhcp_server *srv, int64_t now);
+/* Is there a token (without taking it)? A probe is only worth it then. */
+bool dhcp_bucket_ready(struct dhcp_server *srv, int64_t now);
 
 /* batch.c: grants waiting for their journal to become durable. */
 /* Remember record idx as it is, before a grant changes it; false on -ENOMEM. */

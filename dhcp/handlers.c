@@ -234,10 +234,12 @@ static int on_discover(struct ctx *c)
 			  addr ? "static address in use" : "no address available");
 		return DHCP_IGNORE;
 	}
+	/* a newcomer pays before anything is done for it, a probe included */
+	if (newcomer(c) && !(needs_probe(c, addr) ? dhcp_bucket_ready(srv, c->now)
+						   : dhcp_bucket_take(srv, c->now)))
+		return DHCP_IGNORE;
 	if (needs_probe(c, addr))
 		return probe(c, addr);
-	if (newcomer(c) && !dhcp_bucket_take(srv, c->now))
-		return DHCP_IGNORE;
 	if (take(c, addr) == DHCP_NONE)
 		return DHCP_IGNORE;
 	l = rec(c, c->lease);
@@ -317,7 +319,7 @@ static int admit_stranger(struct ctx *c, uint32_t addr)
 	if (!srv->authoritative || idx == DHCP_NONE || !dhcp_pool_is_free(&srv->pool, idx))
 		return DHCP_IGNORE;
 	if (needs_probe(c, addr))
-		return probe(c, addr);
+		return dhcp_bucket_ready(srv, c->now) ? probe(c, addr) : DHCP_IGNORE;
 	if (!dhcp_bucket_take(srv, c->now))
 		return DHCP_IGNORE;
 	return grant(c, addr);

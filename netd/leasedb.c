@@ -29,7 +29,7 @@ static void report_problem(void *userdata, const struct lease_error *e)
 /* Keep room allocated ahead, so appends do not need new blocks (a full disk). */
 static void reserve(struct leasedb *db, size_t len)
 {
-	if (db->journal_size + len <= db->reserved_end)
+	if (db->journal_size + len < db->reserved_end)
 		return;
 	if (fallocate(db->journal_fd, FALLOC_FL_KEEP_SIZE, (off_t)db->journal_size,
 		      (off_t)(len + LEASEDB_JOURNAL_RESERVE)) == 0)
