@@ -3,6 +3,8 @@
 #include "netd/vnetd.h"
 
 #include <getopt.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,20 @@ static void usage(FILE *out)
 		"\nSee vnetd(8).\n");
 }
 
+/*
+ * The daemons work from "/" and mount over the state directory: a relative
+ * directory is made absolute against where vnetd was started (in buf).
+ */
+static const char *absolute(const char *dir, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+
+	if (dir[0] == '/' || !getcwd(cwd, sizeof(cwd)) ||
+	    snprintf(buf, size, "%s/%s", cwd, dir) >= (int)size)
+		return dir;
+	return buf;
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -65,6 +81,7 @@ int main(int argc, char **argv)
 		env_or("VNETD_STATEDIR", "/var/lib/vnetd"),
 	};
 	const struct vnetd_cmd *c;
+	char dirs[3][PATH_MAX];
 	int opt;
 
 	/* '+': stop at the verb, so verbs parse their own options */
@@ -94,6 +111,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	paths.confdir = absolute(paths.confdir, dirs[0], sizeof(dirs[0]));
+	paths.rundir = absolute(paths.rundir, dirs[1], sizeof(dirs[1]));
+	paths.statedir = absolute(paths.statedir, dirs[2], sizeof(dirs[2]));
 	for (c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[optind]))
 			break;
