@@ -4,7 +4,9 @@
  * One server lives across inputs (so leases, offers and quarantines pile
  * up as in a long-running daemon); time moves by the first byte, expiry
  * runs now and then, and every reply must fit the buffer and the client's
- * limit and parse back as a BOOTREPLY.
+ * limit and parse back as a BOOTREPLY. The journal "fails" now and then
+ * (the batch is rolled back instead of committed), and the store's indexes
+ * must agree after either.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ static struct dhcp_server *fuzz_pkt_server(void)
 	static struct dhcp_static_host host;
 	static struct dhcp_route route;
 	static const struct dhcp_raw_option opts[] = { { 42, "192.168.122.9" }, { 252, "x" } };
+	static const char *const reserved[] = { "localhost", "wpad" };
 	struct dhcp_config cfg = { 0 };
 
 	inet_pton(AF_INET, "192.168.122.2", &range.start);
@@ -49,6 +52,8 @@ static struct dhcp_server *fuzz_pkt_server(void)
 	cfg.options = opts;
 	cfg.n_options = 2;
 	cfg.domain = "example.test";
+	cfg.reserved_names = reserved;
+	cfg.n_reserved = 2;
 	cfg.boot_file = "pxelinux.0";
 	cfg.mtu = 1500;
 	if (dhcp_server_new(&cfg, &fuzz_pkt_srv, NULL) < 0)
@@ -74,8 +79,12 @@ static void fuzz_pkt_check(const struct dhcp_server *srv)
 			continue;
 		if (dhcp_store_by_addr(st, l->addr) != i)
 			abort();        /* two records claim one address */
-		if (l->state == LS_BOUND)
+		if (l->state == LS_BOUND) {
 			bound++;
+			/* a bound lease's name is its own: indexed, and nobody else's */
+			if (dhcp_lease_name(l) && dhcp_store_by_name(st, dhcp_lease_name(l)) != i)
+				abort();
+		}
 		if (l->state != LS_GHOST && idx != DHCP_NONE && !dhcp_pool_test(srv->pool.used, idx))
 			abort();
 	}
@@ -104,7 +113,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dhcp_server_probe_result(srv, tx.addr, size & 1, fuzz_pkt_now);
 	}
 	dhcp_server_journal_pending(srv, &j, &jlen);
-	dhcp_server_commit(srv);
+	if (size > 1 && (data[size - 1] & 7) == 0)
+		dhcp_server_rollback(srv);
+	else
+		dhcp_server_commit(srv);
 	fuzz_pkt_check(srv);
 	if (++fuzz_pkt_count % 512 == 0)
 		dhcp_server_tick(srv, fuzz_pkt_now);
