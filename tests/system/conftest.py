@@ -19,6 +19,7 @@ What the test files share beyond these is in helpers.py.
 import itertools
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -253,6 +254,12 @@ def vnetd_bin():
     if os.geteuid() != 0:
         pytest.fail("the system tests need root (they create network namespaces)",
                     pytrace=False)
+    for user in ("vnetd", "vnetd-keeper"):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            pytest.fail("the daemons' system user %s does not exist: run `make users` "
+                        "(`make system` and `make check` do)" % user, pytrace=False)
     return _vnetd_path()
 
 
