@@ -72,10 +72,13 @@ int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
 	w->fd = w->ino = w->timer = -1;
 	w->wd_file = w->wd_dir = w->wd_target_dir = w->wd_resolved = -1;
 	w->srv = srv;
-	w->n_self = n_self < DNS_SETUP_MAX_SELF ? n_self : DNS_SETUP_MAX_SELF;
-	memcpy(w->self, self, w->n_self * sizeof(*self));
-	w->n_cur = n_cur < DNS_SETUP_MAX_UPSTREAMS ? n_cur : DNS_SETUP_MAX_UPSTREAMS;
-	memcpy(w->cur, cur, w->n_cur * sizeof(*cur));
+	w->n_self = self && n_self < DNS_SETUP_MAX_SELF ? n_self : self ? DNS_SETUP_MAX_SELF : 0;
+	if (w->n_self)
+		memcpy(w->self, self, w->n_self * sizeof(*self));
+	w->n_cur = cur && n_cur < DNS_SETUP_MAX_UPSTREAMS ? n_cur :
+		   cur ? DNS_SETUP_MAX_UPSTREAMS : 0;
+	if (w->n_cur)
+		memcpy(w->cur, cur, w->n_cur * sizeof(*cur));
 	w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	w->fd = epoll_create1(EPOLL_CLOEXEC);
@@ -139,7 +142,8 @@ static void reload(struct resolv_watch *w)
 			DNS_SETUP_RESOLV_CONF, err.message);
 		return;
 	}
-	memcpy(w->cur, ups, (size_t)n * sizeof(*ups));
+	if (n)
+		memcpy(w->cur, ups, (size_t)n * sizeof(*ups));
 	w->n_cur = (size_t)n;
 	format_list(ups, w->n_cur, list, sizeof(list));
 	log_msg(LOG_INFO, "DNS: the host's upstreams are now: %s", list);
