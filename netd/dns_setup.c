@@ -110,6 +110,21 @@ static void fill_nets(const struct netdef *def, struct dns_setup *s)
 	s->cfg.n_forwarders = def->dns.n_forwarders;
 }
 
+/*
+ * Lease names are keyed by address and every lease address is inside one of
+ * the network's subnets: their size bounds the table without ever refusing
+ * a lease its name.
+ */
+static uint32_t subnet_addresses(const struct netdef *def)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < def->n_ips; i++)
+		n += def->ips[i].prefix >= 32 ? 1 : (uint64_t)1 << (32 - def->ips[i].prefix);
+	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
+}
+
 int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
 		    struct dns_setup *out, char *msg, size_t msg_size)
 {
@@ -134,6 +149,7 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	cfg->no_forward_plain_names = def->dns.forward_plain_names == NETDEF_NO;
 	fill_nets(def, out);
 	fill_names(def, out);
+	cfg->max_dynamic = subnet_addresses(def);
 	if (resolv) {
 		struct dns_ip self[DNS_SETUP_MAX_SELF];
 		int n_self = dns_setup_self(def, self, DNS_SETUP_MAX_SELF);

@@ -8,6 +8,7 @@
 
 #define DNS_SETUP_MAX_UPSTREAMS 8
 #define DNS_SETUP_MAX_SELF 16
+#define DNS_SETUP_MAX_DYNAMIC (1u << 22)        /* lease names, whatever the subnets */
 
 /* The host's resolver configuration, and systemd-resolved's list behind its stub. */
 #define DNS_SETUP_RESOLV_CONF "/etc/resolv.conf"
