@@ -83,8 +83,9 @@ def test_dns_not_served_to_the_uplink(host, dnsnet):
 # argv: server, connections, seconds to watch. Opens the connections at once;
 # half of them then send one byte every 2 s (the start of a query that never
 # ends), the other half a whole query every 2 s (busy, never idle). Prints
-# JSON: which were closed within the first second, and when each was closed
-# (seconds from the start, null when it was still open at the end).
+# JSON: which were closed within the first 3 s (before any idle timeout),
+# and when each was closed (seconds from the start, null when it was still
+# open at the end).
 TCP_HOG = r'''
 import json, select, socket, struct, sys, time
 srv, n, watch = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -106,7 +107,7 @@ def poll():
             data = b""
         if not data:
             closed[i] = round(time.monotonic() - t0, 1)
-early_end = time.monotonic() + 1
+early_end = time.monotonic() + 3
 while time.monotonic() < early_end:
     poll()
 early = [i for i in range(n) if closed[i] is not None]
@@ -226,7 +227,7 @@ def test_one_guest_cannot_fill_the_forward_table(host, dnsnet):
     time.sleep(1)
     dig(asker, "victim.outside.test", wait=1)
     out, _ = p.communicate(timeout=30)
-    assert out.split()[0] == "sent" and int(out.split()[1]) > 500, out
+    assert out.split()[0] == "sent" and int(out.split()[1]) > 100, out
     assert net.queries("victim.outside.test"), \
         "the other guest's query was never forwarded: %d queries upstream" % len(net.queries())
     flood = [q for q in net.queries() if q[4].endswith("flood.test")]
