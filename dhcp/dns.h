@@ -204,11 +204,6 @@ int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const 
 int dns_server_set_hosts(struct dns_server *srv, const struct dns_host *hosts, size_t n,
 			 struct dns_error *err);
 
-/* Old names, kept until the daemon uses dns_lease_name_set(): add = set; remove = set(NULL)
- * when `name` is the address's dynamic name (else -ENOENT). */
-int dns_table_add(struct dns_server *srv, const char *name, const struct dns_ip *addr,
-		  int64_t expires);
-int dns_table_remove(struct dns_server *srv, const char *name, const struct dns_ip *addr);
 size_t dns_table_count(const struct dns_server *srv);
 
 enum dns_transport { DNS_UDP = 0, DNS_TCP = 1 };

@@ -448,30 +448,6 @@ int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const 
 	return dns_table_set_dyn(&srv->table, key, (size_t)n, flags, type, addr->bytes, expires);
 }
 
-int dns_table_add(struct dns_server *srv, const char *name, const struct dns_ip *addr,
-		  int64_t expires)
-{
-	return dns_lease_name_set(srv, addr, name, expires);
-}
-
-int dns_table_remove(struct dns_server *srv, const char *name, const struct dns_ip *addr)
-{
-	uint8_t key[DNS_NAME_MAX], flags;
-	uint32_t old;
-	int n;
-
-	if (!srv || !addr_ok(addr) || !name)
-		return -EINVAL;
-	n = dns_table_key(&srv->table, name, key, &flags);
-	old = dns_table_dyn_of(&srv->table, addr->family == AF_INET ? DNS_T_A : DNS_T_AAAA,
-			       addr->bytes);
-	if (n < 0 || old == DHCP_NONE || srv->table.rec[old].name_len != (size_t)n ||
-	    memcmp(srv->table.rec[old].name, key, (size_t)n) != 0)
-		return -ENOENT;
-	dns_table_drop(&srv->table, old);
-	return 0;
-}
-
 size_t dns_table_count(const struct dns_server *srv)
 {
 	return srv ? srv->table.live : 0;

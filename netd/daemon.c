@@ -9,6 +9,7 @@
 #include "netd/leasedb.h"
 #include "netd/log.h"
 #include "netd/privdrop.h"
+#include "netd/resolv_watch.h"
 #include "netd/sandbox.h"
 #include "netd/spawn.h"
 #include "netd/statedir.h"
@@ -43,6 +44,7 @@ struct daemon {
 	struct dns_setup dns_setup;
 	struct dns_server *dns;         /* NULL with <dns enable='no'> */
 	struct dns_io *dnsio;
+	struct resolv_watch rwatch;     /* resolv.conf followed live; fd -1 when off */
 	int64_t dns_deadline_ms;        /* monotonic; -1 when nothing is due */
 	int epfd, sigfd, timerfd;
 	int64_t next_expiry;            /* wall seconds */
@@ -113,15 +115,20 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 	note_deadline(d, ev);
 }
 
-/* DNS on UDP and TCP port 53 of the network's own addresses only. */
+/*
+ * DNS on UDP and TCP port 53 of the network's own addresses, on the bridge
+ * only; the host's resolv.conf followed while the daemon runs.
+ */
 static int open_dns(struct daemon *d, char *msg, size_t size)
 {
 	struct in_addr addrs[DNS_IO_MAX_ADDRS];
+	struct dns_ip self[DNS_SETUP_MAX_SELF];
 	struct dns_error de;
 	char *resolv;
 	size_t len = 0, i;
 	int r;
 
+	d->rwatch.fd = -1;
 	resolv = dns_setup_read_resolv(&len);
 	r = dns_setup_build(d->def, resolv, len, &d->dns_setup, msg, size);
 	free(resolv);
@@ -141,7 +148,16 @@ static int open_dns(struct daemon *d, char *msg, size_t size)
 		snprintf(msg, size, "out of memory");
 		return -ENOMEM;
 	}
-	return dns_io_open(d->dnsio, addrs, i, msg, size);
+	r = dns_io_open(d->dnsio, d->def->bridge_name, addrs, i, msg, size);
+	if (r < 0)
+		return r;
+	/* without it the daemon still serves, with the upstreams it started with */
+	if (resolv_watch_open(&d->rwatch, d->dns, self,
+			      (size_t)dns_setup_self(d->def, self, DNS_SETUP_MAX_SELF),
+			      d->dns_setup.cfg.upstreams, d->dns_setup.cfg.n_upstreams, msg,
+			      size) < 0)
+		log_msg(LOG_WARNING, "%s; resolv.conf changes will need a restart", msg);
+	return 0;
 }
 
 /* Arm the one timer for whichever comes first: a lease expiry or a flush. */
@@ -417,6 +433,7 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0 || add_fd(d, d->sigfd) ||
 	    add_fd(d, d->timerfd) || (d->io && add_fd(d, d->io->udp_fd)) ||
 	    (d->arp.fd >= 0 && add_fd(d, d->arp.fd)) ||
+	    (d->rwatch.fd >= 0 && add_fd(d, d->rwatch.fd)) ||
 	    (d->dnsio && dns_io_start(d->dnsio, d->epfd, d->dns) < 0)) {
 		snprintf(msg, size, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
@@ -525,6 +542,8 @@ static void dispatch(struct daemon *d, const struct epoll_event *ev)
 	} else if (d->arp.fd >= 0 && t == (uint64_t)d->arp.fd) {
 		arp_read(&d->arp);
 		finish_probes(d);
+	} else if (d->rwatch.fd >= 0 && t == (uint64_t)d->rwatch.fd) {
+		resolv_watch_event(&d->rwatch);
 	}
 }
 
@@ -557,6 +576,7 @@ static void teardown(struct daemon *d)
 	if (d->dnsio)
 		dns_io_close(d->dnsio);
 	free(d->dnsio);
+	resolv_watch_close(&d->rwatch);
 	dns_server_free(d->dns);
 	dns_setup_free(&d->dns_setup);
 	if (d->io)

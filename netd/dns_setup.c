@@ -110,6 +110,21 @@ static void fill_nets(const struct netdef *def, struct dns_setup *s)
 	s->cfg.n_forwarders = def->dns.n_forwarders;
 }
 
+/*
+ * Lease names are keyed by address and every lease address is inside one of
+ * the network's subnets: their size bounds the table without ever refusing
+ * a lease its name.
+ */
+static uint32_t subnet_addresses(const struct netdef *def)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < def->n_ips; i++)
+		n += def->ips[i].prefix >= 32 ? 1 : (uint64_t)1 << (32 - def->ips[i].prefix);
+	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
+}
+
 int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
 		    struct dns_setup *out, char *msg, size_t msg_size)
 {
@@ -134,13 +149,12 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	cfg->no_forward_plain_names = def->dns.forward_plain_names == NETDEF_NO;
 	fill_nets(def, out);
 	fill_names(def, out);
+	cfg->max_dynamic = subnet_addresses(def);
 	if (resolv) {
-		struct dns_ip self[16];
-		size_t i, n_self = def->n_ips < 16 ? def->n_ips : 16;
+		struct dns_ip self[DNS_SETUP_MAX_SELF];
+		int n_self = dns_setup_self(def, self, DNS_SETUP_MAX_SELF);
 
-		for (i = 0; i < n_self; i++)
-			ip4(&self[i], def->ips[i].address);
-		n = dns_resolv_conf_parse(resolv, resolv_len, self, n_self, out->upstreams,
+		n = dns_resolv_conf_parse(resolv, resolv_len, self, (size_t)n_self, out->upstreams,
 					  DNS_SETUP_MAX_UPSTREAMS);
 		if (n > 0) {
 			cfg->upstreams = out->upstreams;
@@ -165,6 +179,24 @@ void dns_setup_free(struct dns_setup *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < def->n_ips && i < cap; i++)
+		ip4(&out[i], def->ips[i].address);
+	return (int)i;
+}
+
+/* systemd-resolved's stub and nothing else: its real upstreams are in its own file. */
+static bool only_resolved_stub(const char *text, size_t len)
+{
+	struct dns_ip ups[2], stub;
+
+	dns_ip_parse("127.0.0.53", &stub);
+	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 2) == 1 && dns_ip_eq(&ups[0], &stub);
+}
+
 static bool has_upstream(const char *text, size_t len)
 {
 	struct dns_ip ups[1];
@@ -172,19 +204,25 @@ static bool has_upstream(const char *text, size_t len)
 	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 1) > 0;
 }
 
+/*
+ * Read by path every time (never an fd kept open): the daemon runs without
+ * privileges in a read-only view of the host, and both files stay readable.
+ */
 char *dns_setup_read_resolv(size_t *len)
 {
-	const char *path = getenv("VNETD_RESOLV_CONF");
-	char *text = NULL;
+	char *text = NULL, *alt = NULL;
+	size_t alt_len = 0;
 
-	if (path && *path)
-		return read_small_file(path, 65536, &text, len) == 0 ? text : NULL;
-	if (read_small_file("/etc/resolv.conf", 65536, &text, len) == 0 &&
-	    has_upstream(text, *len))
+	if (read_small_file(DNS_SETUP_RESOLV_CONF, 65536, &text, len) < 0)
+		text = NULL;
+	if (text && !only_resolved_stub(text, *len))
 		return text;
-	free(text);
-	text = NULL;
-	if (read_small_file("/run/systemd/resolve/resolv.conf", 65536, &text, len) == 0)
-		return text;
-	return NULL;
+	if (read_small_file(DNS_SETUP_RESOLVED_CONF, 65536, &alt, &alt_len) == 0 &&
+	    has_upstream(alt, alt_len)) {
+		free(text);
+		*len = alt_len;
+		return alt;
+	}
+	free(alt);
+	return text;
 }

@@ -169,10 +169,18 @@ class Layout:
                 "dev", "vbdnsc1"], "ip addr add client")
         run_ok([IP, "-n", self.client, "link", "set", "vbdnsc1", "up"], "ip link set client up")
 
+    def etc_resolv(self, text):
+        """The resolv.conf of what runs in the host namespace."""
+        d = Path("/etc/netns") / self.host
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "resolv.conf").write_text(text)
+
     def teardown(self):
         """End whatever still runs in our namespaces (all started by this
-        section, or forked by what it started), then remove them."""
+        section, or forked by what it started), then remove them (and
+        /etc/netns/HOST)."""
         problems = []
+        shutil.rmtree(Path("/etc/netns") / self.host, ignore_errors=True)
         for ns in reversed(self.made):
             left = self.pids(ns)
             if left:
@@ -253,14 +261,14 @@ class VnetdServer:
             d.mkdir(parents=True)
         xml = self.work / (NET + ".xml")
         xml.write_text(XML)
-        resolv = self.work / "resolv.conf"
-        resolv.write_text("nameserver %s\n" % UP_ADDR)
+        # `ip netns exec` bind-mounts /etc/netns/HOST/resolv.conf over
+        # /etc/resolv.conf for `start`, so for the daemon it leaves running
+        lay.etc_resolv("nameserver %s\n" % UP_ADDR)
         run_ok(lay.exec(lay.host, self.argv("define", xml)), "vnetd define")
         self.defined = True
-        env = dict(os.environ, VNETD_RESOLV_CONF=str(resolv))
         # the daemon (and its keeper) inherit the pin from `start`
         run_ok(lay.exec(lay.host, pinned(self.cpu, self.argv("start", "--no-probe", NET))),
-               "vnetd start", env=env)
+               "vnetd start")
         self.started = True
 
     def stop(self):
@@ -280,7 +288,7 @@ class VnetdServer:
     @staticmethod
     def note():
         return ("vnetd: isolated network (its nftables table loaded), --no-probe, upstream "
-                "from VNETD_RESOLV_CONF; it keeps no cache")
+                "from the host namespace's /etc/netns/NS/resolv.conf; it keeps no cache")
 
 
 class DnsmasqServer:

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 				    .bytes = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i } };
 
 		snprintf(name, sizeof(name), "guest%u", i);
-		if (dns_table_add(srv, name, &a, DNS_EXPIRES_NEVER) < 0)
+		if (dns_lease_name_set(srv, &a, name, DNS_EXPIRES_NEVER) < 0)
 			return 1;
 	}
 	m1 = mallinfo2();

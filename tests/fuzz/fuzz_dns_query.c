@@ -3,9 +3,13 @@
  * libFuzzer target: the DNS server core. The first byte picks what the
  * rest is: a client's query (over UDP or TCP), or an upstream's reply to a
  * forward that is pending (raw, with the right ID, or after a copy of the
- * forwarded header+question so matching gets all the way through). One
- * server lives across inputs; every action must fit its buffer and every
- * answer must parse back as a response.
+ * forwarded header+question so matching gets all the way through). With
+ * its high nibble all ones, one of the calls that change the server:
+ * a pending forward coming back to us (the loop guard; the input flips its
+ * bytes), resolv.conf text handed to dns_server_set_upstreams(), a lease
+ * name (dns_lease_name_set()) or static hosts (dns_server_set_hosts()) from
+ * the input. One server lives across inputs; every action must fit its
+ * buffer and every answer must parse back as a response.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +32,14 @@ static uint32_t fuzz_dns_random(void *ud)
 	*x ^= *x >> 17;
 	*x ^= *x << 5;
 	return *x;
+}
+
+static struct dns_ip fuzz_dns_srv_addr(void)
+{
+	struct dns_ip a;
+
+	dns_ip_parse("192.168.122.1", &a);
+	return a;
 }
 
 static struct dns_server *fuzz_dns_server(void)
@@ -70,7 +82,8 @@ static struct dns_server *fuzz_dns_server(void)
 	c.txts = txts;
 	c.n_txts = 1;
 	c.local_ttl = 5;
-	c.max_pending = 8;
+	c.max_pending = 8;            /* 4 per client */
+	c.max_dynamic = 16;
 	c.random = fuzz_dns_random;
 	c.random_userdata = &fuzz_dns_rng;
 	if (dns_server_new(&c, &fuzz_dns_srv, NULL) < 0)
@@ -79,7 +92,7 @@ static struct dns_server *fuzz_dns_server(void)
 		struct dns_ip a;
 
 		dns_ip_parse("192.168.122.10", &a);
-		dns_table_add(fuzz_dns_srv, "web1", &a, 1700000000 + 100000);
+		dns_lease_name_set(fuzz_dns_srv, &a, "web1", 1700000000 + 100000);
 	}
 	return fuzz_dns_srv;
 }
@@ -100,6 +113,15 @@ static void check(const struct dns_action *act, const uint8_t *out, size_t cap)
 		if (act->peer.port == 0 || act->len < DNS_HDR_LEN || act->len > DNS_FWD_QUERY_MAX)
 			abort();
 	}
+}
+
+/* A name from the input: up to 80 bytes, stopped at a NUL. */
+static void fuzz_dns_text(const uint8_t *data, size_t size, char *out)
+{
+	size_t n = size < 80 ? size : 80;
+
+	memcpy(out, data, n);
+	out[n] = 0;
 }
 
 /* A pending forward to answer; its query bytes (with the upstream's ID) in fq. */
@@ -124,6 +146,64 @@ static bool make_pending(struct dns_server *srv, uint8_t *fq, size_t *fqlen,
 	return true;
 }
 
+/* Our own forward, its bytes flipped by the input, comes back to a listener. */
+static void fuzz_dns_loop(struct dns_server *srv, const uint8_t *data, size_t size,
+			  uint8_t *out)
+{
+	struct dns_client cl = { .transport = DNS_UDP, .peer = { .port = 53 } };
+	struct dns_action act;
+	struct dns_peer up;
+	uint8_t fq[512];
+	size_t fqlen, i;
+
+	if (!make_pending(srv, fq, &fqlen, &up, 5301))
+		return;
+	for (i = 0; i < size && i < fqlen; i++)
+		fq[i] ^= data[i];
+	cl.peer.ip = size && (data[0] & 1) ? up.ip : fuzz_dns_srv_addr();
+	dns_server_handle_query(srv, fq, fqlen, &cl, fuzz_dns_now, out, 4096, &act);
+	check(&act, out, 4096);
+	/* a caught loop rests its upstream a minute: let that minute pass */
+	fuzz_dns_now += DNS_LOOP_SKIP_MS;
+}
+
+/* The calls that change the server: upstreams, a lease name, static hosts. */
+static void fuzz_dns_change(struct dns_server *srv, uint8_t op, const uint8_t *data,
+			    size_t size, uint8_t *out)
+{
+	struct dns_ip ups[4], self = fuzz_dns_srv_addr(), a = { .family = AF_INET };
+	struct dns_host h;
+	char name[81];
+	int n;
+
+	switch (op) {
+	case 0:
+		fuzz_dns_loop(srv, data, size, out);
+		break;
+	case 1:
+		n = dns_resolv_conf_parse((const char *)data, size, &self, 1, ups, 4);
+		if (n < 0 || dns_server_set_upstreams(srv, ups, (size_t)n, NULL) < 0)
+			abort();
+		break;
+	case 2:
+		fuzz_dns_text(data, size, name);
+		a.bytes[0] = 192;
+		a.bytes[1] = 168;
+		a.bytes[2] = 122;
+		a.bytes[3] = size ? data[0] & 15 : 0;   /* a few addresses, renamed often */
+		dns_lease_name_set(srv, &a, name, fuzz_dns_now / 1000 + 100);
+		if (dns_table_count(srv) > 5 + 16)      /* statics + the bound: never more */
+			abort();
+		break;
+	default:
+		fuzz_dns_text(data, size, name);
+		h.name = name;
+		dns_ip_parse("192.168.122.4", &h.ip);
+		dns_server_set_hosts(srv, &h, 1, NULL);
+		break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dns_server *srv = fuzz_dns_srv ? fuzz_dns_srv : fuzz_dns_server();
@@ -134,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t mode, fq[512];
 	size_t fqlen, n;
 	int64_t next;
+	int k;
 
 	if (!size)
 		return 0;
@@ -141,7 +222,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	fuzz_dns_now += mode >> 4;
-	switch (mode & 3) {
+	/* high nibble all ones: a change to the server instead of a message */
+	switch ((mode & 0xf0) == 0xf0 ? 4 : mode & 3) {
+	case 4:
+		fuzz_dns_change(srv, mode & 3, data, size, out);
+		break;
 	case 0:
 	case 1:
 		dns_ip_parse(mode & 8 ? "10.9.9.9" : "192.168.122.77", &cl.peer.ip);
@@ -173,8 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&act, out, mode & 8 ? 100 : 4096);
 		break;
 	}
-	/* Time out whatever is pending, checking each retry and SERVFAIL. */
-	while (dns_server_tick(srv, fuzz_dns_now + 60000, out, 4096, &act, &next) > 0)
-		check(&act, out, 4096);
+	/* Time out whatever is pending (each try of each upstream), checking each retry and SERVFAIL. */
+	for (k = 1; k <= 8; k++)
+		while (dns_server_tick(srv, fuzz_dns_now + k * 60000, out, 4096, &act, &next) > 0)
+			check(&act, out, 4096);
 	return 0;
 }

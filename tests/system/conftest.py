@@ -32,6 +32,9 @@ import pytest
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
 PREFIX = "vt%d-" % os.getpid()          # every namespace of this run
+# `ip netns exec NS` bind-mounts what is in /etc/netns/NS/ over /etc/ for the
+# command it runs: how a test gives vnetd its own resolv.conf (helpers.py).
+NETNS_ETC = Path("/etc/netns")
 _serial = itertools.count(1)
 CMD_TIMEOUT = 60
 
@@ -263,6 +266,12 @@ def vnetd_bin():
     return _vnetd_path()
 
 
+def netns_etc_del(ns):
+    """Remove /etc/netns/NS (a namespace of ours only)."""
+    if ns.startswith(PREFIX):
+        shutil.rmtree(NETNS_ETC / ns, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_namespace_left():
     """At the end of the session: nothing with this run's prefix is left."""
@@ -270,7 +279,12 @@ def _no_namespace_left():
     left = [n for n in netns_list() if n.startswith(PREFIX)]
     for n in left:
         netns_del(n)
+    etc = [n for n in (os.listdir(NETNS_ETC) if NETNS_ETC.is_dir() else [])
+           if n.startswith(PREFIX)]
+    for n in etc:
+        netns_etc_del(n)
     assert not left, "namespaces left behind by the tests: %s" % left
+    assert not etc, "/etc/netns entries left behind by the tests: %s" % etc
 
 
 @pytest.fixture
@@ -288,6 +302,7 @@ def host(vnetd_bin):
             h.teardown()
         if ns is not None:
             leftover = netns_del(ns)
+            netns_etc_del(ns)
         shutil.rmtree(base, ignore_errors=True)
     # After cleanup, so a failure here still leaves nothing behind.
     assert not leftover, ("processes still running in %s after `vnetd stop` "

@@ -9,6 +9,7 @@
                   every process the test started; each test file's set-up
                   derives from it, and `built` runs it as a fixture
   Udhcpc          a resident busybox udhcpc and what its script wrote down
+  host_resolv_conf  the resolv.conf vnetd (started afterwards) reads
   read_env, need, assert_injected_fault
 
 Like conftest.py, nothing here touches the root network namespace.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Guest, IP, netns_add, netns_del
+from conftest import Guest, IP, NETNS_ETC, netns_add, netns_del
 
 PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
 
@@ -111,6 +112,21 @@ def kill_proc(p):
         p.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
+
+
+def host_resolv_conf(host, text):
+    """The host's resolv.conf as vnetd sees it: /etc/netns/NS/resolv.conf,
+    which `ip netns exec` bind-mounts over /etc/resolv.conf for `vnetd start`
+    and so for the daemon it leaves running. Write it before `start`; write it
+    again (in place, the same file: a rename would leave the daemon's bind
+    mount on the old one) to change it under a running daemon. The host
+    fixture removes /etc/netns/NS, pass or fail. Returns the path."""
+    d = NETNS_ETC / host.ns
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / "resolv.conf"
+    with open(path, "w") as f:          # truncates the same inode
+        f.write(text)
+    return path
 
 
 def read_env(path):

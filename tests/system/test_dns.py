@@ -14,8 +14,9 @@ DNS responder of ours (UDP and TCP, hand-built packets) that writes down
 every query it gets (transport, source address and port, ID, name, type),
 answers names under outside.test and corp.test, NXDOMAIN for the rest,
 delays its answer for names starting with "slow", and exits by itself after
-a while. vnetd is pointed at it with VNETD_RESOLV_CONF, so nothing ever
-depends on the machine's own resolv.conf. Forged replies are sent from the
+a while. vnetd is pointed at it with a resolv.conf of the host namespace's
+own (/etc/netns/NS/resolv.conf, which `ip netns exec` puts over
+/etc/resolv.conf), so nothing ever depends on the machine's own resolv.conf. Forged replies are sent from the
 upstream namespace through a raw socket (so their source port can be
 chosen), built by hand too. Every process started here is killed by PID;
 the namespace fixtures kill whatever is left before deleting a namespace.
@@ -32,7 +33,8 @@ import time
 
 import pytest
 
-from helpers import GW, PY, UP, UPLINK, Topology, built, kill_proc, network_xml, wait_for
+from helpers import (GW, PY, UP, UPLINK, Topology, built, host_resolv_conf, kill_proc,
+                     network_xml, wait_for)
 
 DIG = shutil.which("dig")
 SS = shutil.which("ss") or "/usr/bin/ss"
@@ -50,7 +52,7 @@ UPSTREAM_LIFE = 40              # the responder exits by itself after this
 
 # --- the fake upstream resolver ----------------------------------------------
 
-# argv: log, listen address, life (s), slow delay (s), "mute" or "answer".
+# argv: log, listen address (IPv4 or IPv6), life (s), slow delay (s), "mute" or "answer".
 # One line per query:
 #   udp|tcp SRCADDR SRCPORT ID QNAME QTYPE
 # (QNAME exactly as received). "ready" first. Answers: A for names under
@@ -112,9 +114,10 @@ def answer(qid, flags, name, qtype, question, size):
         return struct.pack("!HHHHHH", qid, hdr | 0x0200, 1, 0, 0, 0) + question
     return struct.pack("!HHHHHH", qid, hdr, 1, len(ips), 0, 0) + question + an
 
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+u = socket.socket(fam, socket.SOCK_DGRAM)
 u.bind((addr, 53))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t = socket.socket(fam, socket.SOCK_STREAM)
 t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 t.bind((addr, 53))
 t.listen(16)
@@ -245,15 +248,18 @@ class DnsNet(Topology):
 
     def __init__(self, host, guest_factory):
         super().__init__(host, guest_factory, "dns")
-        self.resolv = self.tmp / "resolv.conf"
+        self.resolv = None
+
+    def set_resolv(self, text):
+        """The host's resolv.conf as vnetd reads it (a running daemon follows it)."""
+        self.resolv = host_resolv_conf(self.host, text)
 
     def start(self, xml, resolv="nameserver %s\n" % UP):
         """Define and start `default`; the daemon reads `resolv` as the
         host's resolv.conf."""
-        self.resolv.write_text(resolv)
+        self.set_resolv(resolv)
         self.host.define(xml)
-        self.host.run("start", "--no-probe", "default",
-                      env={"VNETD_RESOLV_CONF": str(self.resolv)})
+        self.host.run("start", "--no-probe", "default")
         return self
 
     def serve_upstream(self, addr=UP, mute=False):
@@ -442,7 +448,7 @@ def test_lease_names_come_back_after_restart(host, dnsnet):
     ip = c.env()["ip"]
     kill_proc(c.proc)               # no release: the lease stays
     host.run("stop", "default")
-    host.run("start", "--no-probe", "default", env={"VNETD_RESOLV_CONF": str(net.resolv)})
+    host.run("start", "--no-probe", "default")
     g = net.plug(addr=G1 + "/24")
     assert_local(dig(g, "web2." + DOMAIN), "A", ip)
     assert_local(dig(g, ip, "PTR"), "PTR", "web2.%s." % DOMAIN)
@@ -587,9 +593,9 @@ def test_refused_outside_subnet_and_not_on_other_addresses(host, dnsnet):
     assert dig(g, "outside.test").rdata("A") == [OUTSIDE_A]
     assert len(net.queries("outside.test")) == 1, net.queries()
 
-    # Port 53 only on the bridge's address ...
+    # Port 53 only on the bridge's address, and bound to the bridge itself ...
     socks = net.ss_53()
-    assert socks and all(s[-2] == GW + ":53" for s in socks), socks
+    assert socks and all(s[-2] == GW + "%virbr0:53" for s in socks), socks
     assert {s[0] for s in socks} == {"udp", "tcp"}, socks
     # ... so the uplink's address does not answer (not an open resolver).
     d = dig(net.upstream, "outside.test", "A", server=UPLINK, wait=1)

@@ -139,7 +139,7 @@ static int setup(void **state)
 	{
 		struct dns_ip a = ip("192.168.122.10");
 
-		assert_int_equal(dns_table_add(f->srv, "web1", &a, NOW_S + 10), 0);
+		assert_int_equal(dns_lease_name_set(f->srv, &a, "web1", NOW_S + 10), 0);
 	}
 	*state = f;
 	return 0;
@@ -459,19 +459,17 @@ static void test_table_conflicts_and_removal(void **state)
 	struct dns_ip a10 = ip("192.168.122.10"), a11 = ip("192.168.122.11");
 	struct reply r;
 
-	assert_int_equal(dns_table_add(f->srv, "web1", &a11, NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_table_add(f->srv, "WEB1.example.com", &a11, NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_table_add(f->srv, "db", &a11, NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_table_add(f->srv, "bad name", &a11, NOW_S + 100), -EINVAL);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW_S + 100), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "WEB1.example.com", NOW_S + 100), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "db", NOW_S + 100), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "bad name", NOW_S + 100), -EINVAL);
 	/* Renewal refreshes the expiry. */
-	assert_int_equal(dns_table_add(f->srv, "web1", &a10, NOW_S + 100), 0);
+	assert_int_equal(dns_lease_name_set(f->srv, &a10, "web1", NOW_S + 100), 0);
 	query_name(f, "web1", DNS_T_A);
 	parse_reply(f, &r);
 	assert_int_equal(r.ttl1, 30);
-	/* Lease end. */
-	assert_int_equal(dns_table_remove(f->srv, "web1", &a11), -ENOENT);
-	assert_int_equal(dns_table_remove(f->srv, "db", &a10), -ENOENT);
-	assert_int_equal(dns_table_remove(f->srv, "web1.example.com", &a10), 0);
+	/* Lease end: the address has no name any more. */
+	assert_int_equal(dns_lease_name_set(f->srv, &a10, NULL, 0), 0);
 	query_name(f, "web1.example.com", DNS_T_A);
 	parse_reply(f, &r);
 	assert_int_equal(r.rcode, DNS_R_NXDOMAIN);
@@ -479,7 +477,7 @@ static void test_table_conflicts_and_removal(void **state)
 	parse_reply(f, &r);
 	assert_int_equal(r.rcode, DNS_R_NXDOMAIN);
 	/* Now the name is free for another client. */
-	assert_int_equal(dns_table_add(f->srv, "web1", &a11, NOW_S + 100), 0);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW_S + 100), 0);
 	query_name(f, "web1", DNS_T_A);
 	assert_a(f, "192.168.122.11");
 }
@@ -511,7 +509,7 @@ static void test_many_names(void **state)
 		a.bytes[1] = (uint8_t)(i >> 16);
 		a.bytes[2] = (uint8_t)(i >> 8);
 		a.bytes[3] = (uint8_t)i;
-		assert_int_equal(dns_table_add(f->srv, name, &a, NOW_S + 3600), 0);
+		assert_int_equal(dns_lease_name_set(f->srv, &a, name, NOW_S + 3600), 0);
 	}
 	assert_int_equal(dns_table_count(f->srv), 60000 + 45 + 2 + 1);
 	query_name(f, "guest59999.example.com", DNS_T_A);
@@ -521,7 +519,7 @@ static void test_many_names(void **state)
 		a.bytes[1] = (uint8_t)(i >> 16);
 		a.bytes[2] = (uint8_t)(i >> 8);
 		a.bytes[3] = (uint8_t)i;
-		assert_int_equal(dns_table_remove(f->srv, name, &a), 0);
+		assert_int_equal(dns_lease_name_set(f->srv, &a, NULL, 0), 0);
 	}
 	query_name(f, "guest4001", DNS_T_A);
 	assert_a(f, "10.0.15.161");
