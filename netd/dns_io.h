@@ -22,7 +22,7 @@
 #define DNS_IO_MAX_FWDS 256             /* forward sockets (> the core's pending limit) */
 #define DNS_IO_BATCH 32
 #define DNS_IO_TCP_IDLE_MS 10000        /* a TCP client that sends no whole query in this long */
-#define DNS_IO_TCP_LIFE_MS 30000        /* any TCP client connection, however busy */
+#define DNS_IO_TCP_LIFE_MS 15000        /* any TCP client connection, however busy */
 #define DNS_IO_TCP_PER_SOURCE 4         /* TCP connections from one address at once */
 
 /* epoll tags: (DNS_IO_TAG << 32) | kind << 24 | index */
