@@ -290,8 +290,13 @@ void dns_route_mark_loop(struct dns_server *srv, const struct dns_peer *up, int6
 /* dns_pclient.c: pending forwards per client address, an index (no scan per query). */
 int dns_pclient_init(struct dns_pclients *pc, unsigned slots, unsigned cap, uint64_t seed);
 void dns_pclient_free(struct dns_pclients *pc);
-/* One more pending for ip: 0 with *idx, -EBUSY at the cap, -ENOMEM. */
-int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, uint16_t *idx);
+/*
+ * One more pending for ip: 0 with *idx, -EBUSY at the cap, -ENOMEM. The cap
+ * holds only when `crowded` (the table is half full): a lone busy client
+ * may use the room nobody else needs, a flood cannot starve the others.
+ */
+int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, bool crowded,
+		     uint16_t *idx);
 void dns_pclient_put(struct dns_pclients *pc, uint16_t idx);
 
 /* dns_forward.c */

@@ -222,7 +222,7 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);
 		return;
 	}
-	rc = dns_pclient_take(&srv->pcl, &from->peer.ip, &pc);
+	rc = dns_pclient_take(&srv->pcl, &from->peer.ip, srv->used_pend >= srv->n_pend / 2, &pc);
 	if (rc < 0) {
 		srv->st.pending_client_full++;
 		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);

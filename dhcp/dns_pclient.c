@@ -65,13 +65,14 @@ void dns_pclient_free(struct dns_pclients *pc)
 	dhcp_htab_free(&pc->by_ip);
 }
 
-int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, uint16_t *idx)
+int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, bool crowded,
+		     uint16_t *idx)
 {
 	uint32_t h = ip_hash(pc, ip), i = dhcp_htab_find(&pc->by_ip, h, eq_ip, pc, ip);
 	struct dns_pclient *e;
 
 	if (i != DHCP_NONE) {
-		if (pc->e[i].n >= pc->cap)
+		if (crowded && pc->e[i].n >= pc->cap)
 			return -EBUSY;
 		pc->e[i].n++;
 		*idx = (uint16_t)i;

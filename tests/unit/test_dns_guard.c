@@ -89,21 +89,31 @@ static void test_client_cap_default(void **state)
 	char name[64];
 	int i;
 
-	/* 150 slots: a client may hold max(4, 150 / 8) = 18 of them. */
-	for (i = 0; i < 18; i++) {
+	/*
+	 * 150 slots: alone, a client may fill half of them; once the table is
+	 * that crowded it holds no more than max(4, 150 / 8) = 18.
+	 */
+	for (i = 0; i < 75; i++) {
 		snprintf(name, sizeof(name), "r%d.flood.test", i);
 		ask(g, "192.168.122.66", name, FX_NOW);
 		assert_int_equal(g->act.kind, DNS_ACT_FORWARD);
 	}
 	ask(g, "192.168.122.66", "one-more.flood.test", FX_NOW);
 	assert_int_equal(fx_rcode(&g->act, g->out), DNS_R_SERVFAIL);
-	/* Another guest still forwards. */
-	ask(g, "192.168.122.77", "www.example.org", FX_NOW);
+	/* Other guests still forward, up to their own share each. */
+	for (i = 0; i < 18; i++) {
+		snprintf(name, sizeof(name), "w%d.example.org", i);
+		ask(g, "192.168.122.77", name, FX_NOW);
+		assert_int_equal(g->act.kind, DNS_ACT_FORWARD);
+	}
+	ask(g, "192.168.122.77", "w-more.example.org", FX_NOW);
+	assert_int_equal(fx_rcode(&g->act, g->out), DNS_R_SERVFAIL);
+	ask(g, "192.168.122.78", "www.example.org", FX_NOW);
 	assert_int_equal(g->act.kind, DNS_ACT_FORWARD);
 	dns_server_stats(g->srv, &st);
-	assert_int_equal(st.pending_client_full, 1);
+	assert_int_equal(st.pending_client_full, 2);
 	assert_int_equal(st.pending_full, 0);
-	assert_int_equal(st.pending, 19);
+	assert_int_equal(st.pending, 75 + 18 + 1);
 }
 
 static void test_client_cap_frees_on_answer_and_timeout(void **state)
@@ -115,6 +125,7 @@ static void test_client_cap_frees_on_answer_and_timeout(void **state)
 	size_t n;
 
 	g->c.max_pending_per_client = 2;
+	g->c.max_pending = 4;           /* crowded from 2 pending on */
 	start(g);
 	ask(g, "192.168.122.66", "a.test", FX_NOW);
 	n = g->act.len;
