@@ -137,33 +137,36 @@ int mkdir_parents(const char *path, mode_t mode)
 	return 0;
 }
 
-int read_small_file(const char *path, size_t max, char **ret, size_t *len)
+int read_fd_whole(int fd, size_t size, char **ret, size_t *len)
 {
-	struct stat st;
-	char *buf;
 	size_t got = 0;
 	ssize_t n;
-	int fd;
+	char *buf = malloc(size + 1);
 
-	/* O_NONBLOCK: a FIFO in its place opens at once and is refused, never waited on */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+	while (got < size && (n = read(fd, buf + got, size - got)) > 0)
 		got += (size_t)n;
-	close(fd);
 	buf[got] = '\0';
 	*ret = buf;
 	if (len)
 		*len = got;
 	return 0;
+}
+
+int read_small_file(const char *path, size_t max, char **ret, size_t *len)
+{
+	struct stat st;
+	int fd, r;
+
+	/* O_NONBLOCK: a FIFO in its place opens at once and is refused, never waited on */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max)
+		r = -EFBIG;
+	else
+		r = read_fd_whole(fd, (size_t)st.st_size, ret, len);
+	close(fd);
+	return r;
 }

@@ -46,6 +46,9 @@ int write_full(int fd, const void *data, size_t len);
 /* Create a directory and its parents (like mkdir -p); 0 or negative errno. */
 int mkdir_parents(const char *path, mode_t mode);
 
+/* Read `size` bytes (fewer at end of file) of fd into a NUL-terminated malloc'ed buffer. */
+int read_fd_whole(int fd, size_t size, char **ret, size_t *len);
+
 /* Read a whole file of at most `max` bytes into a NUL-terminated malloc'ed buffer. */
 int read_small_file(const char *path, size_t max, char **ret, size_t *len);
 

@@ -72,6 +72,17 @@ static int append(struct leasedb *db, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* An outage is logged once as it starts (r < 0) and once as it ends. */
+static void outage(bool *failing, int r, const char *doing, const char *path,
+		   const char *meanwhile, const char *back)
+{
+	if (r < 0 && !*failing)
+		log_msg(LOG_ERR, "cannot %s %s: %s; %s", doing, path, strerror(-r), meanwhile);
+	else if (r >= 0 && *failing)
+		log_msg(LOG_NOTICE, "%s %s", path, back);
+	*failing = r < 0;
+}
+
 int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 {
 	const uint8_t *data;
@@ -84,17 +95,13 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 		return 0;
 	}
 	r = append(db, data, len);
+	outage(&db->journal_failing, r, "append to", db->journal_path,
+	       "no lease is granted or renewed until it works again",
+	       "works again; leases are granted");
 	if (r < 0) {
 		dhcp_server_rollback(srv);
-		if (!db->journal_failing)
-			log_msg(LOG_ERR, "cannot make %s durable: %s; no lease is granted or "
-				"renewed until it works again", db->journal_path, strerror(-r));
-		db->journal_failing = true;
 		return r;
 	}
-	if (db->journal_failing)
-		log_msg(LOG_NOTICE, "%s works again; leases are granted", db->journal_path);
-	db->journal_failing = false;
 	dhcp_server_commit(srv);
 	db->dirty = true;
 	return 0;
@@ -164,16 +171,10 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
 {
 	int r = write_files(db, srv);
 
-	if (r < 0) {
-		if (!db->flush_failing)
-			log_msg(LOG_ERR, "cannot write %s: %s; the journal keeps every lease "
-				"meanwhile, retrying", db->leases_path, strerror(-r));
-		db->flush_failing = true;
+	outage(&db->flush_failing, r, "write", db->leases_path,
+	       "the journal keeps every lease meanwhile, retrying", "written again");
+	if (r < 0)
 		return r;
-	}
-	if (db->flush_failing)
-		log_msg(LOG_NOTICE, "%s written again", db->leases_path);
-	db->flush_failing = false;
 	db->dirty = false;
 	/* the lease file now holds everything the journal says: it may be emptied */
 	if (db->journal_size >= JOURNAL_FOLD_AT && !db->torn) {

@@ -95,30 +95,19 @@ int statedir_read(int dirfd, const char *file, uid_t owner, size_t max, char **b
 		  size_t *len)
 {
 	struct stat st;
-	size_t got = 0;
-	ssize_t n;
-	char *b;
-	int fd;
+	int fd, r;
 
 	/* O_NONBLOCK: a FIFO planted here opens at once (and is refused below) */
 	fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ELOOP ? -EPERM : -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-	    (st.st_uid != owner && st.st_uid != 0) || (size_t)st.st_size > max) {
-		close(fd);
-		return (size_t)st.st_size > max && S_ISREG(st.st_mode) ? -EFBIG : -EPERM;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size && (n = read(fd, b + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
+	    (st.st_uid != owner && st.st_uid != 0))
+		r = -EPERM;
+	else if ((size_t)st.st_size > max)
+		r = -EFBIG;
+	else
+		r = read_fd_whole(fd, (size_t)st.st_size, buf, len);
 	close(fd);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
+	return r;
 }
