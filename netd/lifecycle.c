@@ -56,9 +56,12 @@ static int failf(struct start_ctx *c, int code, const char *fmt, ...)
 	return code;
 }
 
+#ifdef VNETD_TEST_HOOKS
 /*
- * Test hook: VNETD_FAULT=step[,step...] makes the named start steps fail as
- * if the kernel had refused them, so the unwinding is tested for real.
+ * Test build only (build/vnetd-test, never installed): VNETD_FAULT=step[,...]
+ * makes the named start steps fail as if the kernel had refused them, so the
+ * unwinding is tested for real. The production binary has no such hook: an
+ * environment variable must not steer what root runs.
  */
 static int fault(struct start_ctx *c, const char *step)
 {
@@ -70,6 +73,14 @@ static int fault(struct start_ctx *c, const char *step)
 			return failf(c, -EIO, "injected fault at step '%s' (VNETD_FAULT)", step);
 	return 0;
 }
+#else
+static int fault(struct start_ctx *c, const char *step)
+{
+	(void)c;
+	(void)step;
+	return 0;
+}
+#endif
 
 static struct undo_step *push_undo(struct start_ctx *c,
 				    void (*fn)(struct start_ctx *, const struct undo_step *),

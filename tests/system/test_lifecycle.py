@@ -278,7 +278,8 @@ def test_bridge_name_taken(host, kind):
 @pytest.mark.parametrize("step", ["bridge", "address", "up", "sysctl", "state"])
 def test_injected_fault_rolls_back(host, step):
     host.define(default_xml())
-    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step})
+    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step},
+                  test_build=True)
     assert_injected_fault(cp)
     assert_not_created(host, "default", "virbr0")
     # A lock file may stay (flock); nothing that says "running" may.
@@ -286,6 +287,17 @@ def test_injected_fault_rolls_back(host, step):
     # Nothing half-made blocks a clean start afterwards.
     host.run("start", "default")
     assert "192.168.122.1/24" in host.addrs("virbr0")
+
+
+def test_production_binary_ignores_fault_hook(host):
+    # VNETD_FAULT is a hook of the test build only: the binary that gets
+    # installed and runs as root is not steered by its environment.
+    host.define(default_xml())
+    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": "bridge,state"})
+    assert cp.returncode == 0, cp.stderr
+    assert "injected" not in cp.stdout + cp.stderr
+    assert "192.168.122.1/24" in host.addrs("virbr0")
+    assert host.info("default")["Active"] == "yes"
 
 
 # --- bad definitions --------------------------------------------------------
