@@ -70,9 +70,9 @@ $(BUILD)/vnetd: $(BUILD)/netd/main.o $(CORE_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test build: the same program with its test hooks compiled in
-# (VNETD_FAULT, see netd/lifecycle.c). Only the system tests run it; it is
+# (VNETD_FAULT, see netd/fault.h). Only the system tests run it; it is
 # never installed, and build/vnetd has no such hook at all.
-HOOK_SRCS := netd/lifecycle.c
+HOOK_SRCS := netd/fault.c
 HOOK_OBJS := $(HOOK_SRCS:%.c=$(BUILD)/hooks/%.o)
 
 $(BUILD)/hooks/%.o: %.c

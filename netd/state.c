@@ -228,13 +228,11 @@ int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t
 	return atomic_file_write(path, text, (size_t)n, 0644);
 }
 
-int state_lock(const struct vnetd_paths *paths, const char *name)
+/* An exclusive flock on `path` (created if need be); the fd, or negative errno. */
+static int lock_file(const struct vnetd_paths *paths, const char *path)
 {
-	char path[PATH_MAX];
 	int fd, r;
 
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
-		return -EINVAL;
 	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
 		return r;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -246,6 +244,25 @@ int state_lock(const struct vnetd_paths *paths, const char *name)
 		return r;
 	}
 	return fd;
+}
+
+int state_lock(const struct vnetd_paths *paths, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
+		return -EINVAL;
+	return lock_file(paths, path);
+}
+
+int state_lock_claims(const struct vnetd_paths *paths)
+{
+	char path[PATH_MAX];
+
+	/* a name no network can have: network names never start with '.' */
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, NULL, "/.start.lock"))
+		return -EINVAL;
+	return lock_file(paths, path);
 }
 
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count)

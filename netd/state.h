@@ -48,6 +48,15 @@ int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t
  */
 int state_lock(const struct vnetd_paths *paths, const char *name);
 
+/*
+ * Serialise what different networks claim on the host: an exclusive flock
+ * on RUNDIR/.start.lock, held from the conflict check until the bridge and
+ * its addresses exist, so that two networks with one subnet (or one bridge
+ * name) started at once cannot both pass the check. Taken after the
+ * network's own lock, never the other way round. The fd, or negative errno.
+ */
+int state_lock_claims(const struct vnetd_paths *paths);
+
 /* Names of every network with a state file, sorted; free with vnetd_free_names(). */
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);
 
