@@ -36,6 +36,14 @@ struct run_state {
 int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
 	       char *msg, size_t msg_size);
 int state_write(const struct vnetd_paths *paths, const struct run_state *st);
+
+/*
+ * The file's text, parsed (0, or -EINVAL with msg saying which line) and
+ * formatted (0, or -ENOMEM; free *text). Exposed for the fuzz target: what
+ * state_format writes, state_parse reads back to the same record.
+ */
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
+int state_format(const struct run_state *st, char **text, size_t *size);
 /* Removes NAME.state and NAME.pid. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
 
