@@ -158,6 +158,7 @@ class Soak:
         self.started = False
         self.failures = []
         self.lines = []
+        self.ended = {}         # load generator: when it ended (s after the load began)
 
     def argv(self, *args):
         return self.lay.exec(self.lay.host, [self.vnetd, "--confdir", self.conf, "--rundir",
@@ -242,7 +243,10 @@ class Soak:
         deadline = t0 + self.seconds + 60
         while True:
             samples.append(Sample(time.monotonic() - t0, pids))
-            if all(p.poll() is not None for p in load.values()):
+            for k, p in load.items():
+                if p.poll() is not None and k not in self.ended:
+                    self.ended[k] = time.monotonic() - t0
+            if len(self.ended) == len(load):
                 break
             if time.monotonic() > deadline:
                 self.fail("the load generators did not finish within %d s"
@@ -378,6 +382,8 @@ class Soak:
             t0 = time.monotonic()
             load = self.start_load()
             samples = self.sample_until_done(load, pids, t0)
+            self.say("   load ran %.0f s (%s)" % (time.monotonic() - t0, ", ".join(
+                "%s %.0f s" % (k, v) for k, v in self.ended.items())))
             after = self.wait_fds_back(pids, idle.fds)
             self.report_load(load)
         finally:
@@ -455,6 +461,7 @@ def main():
     if not become_subreaper():
         print("soak: cannot become a subreaper: the daemon's exit status will be unknown",
               file=sys.stderr)
+    t_start = time.monotonic()
     base = tempfile.mkdtemp(prefix="vnetd-soak.", dir="/var/tmp")
     soak = Soak(os.path.abspath(args.vnetd), base, args.seconds)
     try:
@@ -467,12 +474,13 @@ def main():
         problems = soak.teardown()
         for p in problems:
             soak.fail(p)
+    took = "%.0f s in all" % (time.monotonic() - t_start)
     if soak.failures:
-        print("soak: FAILED\n" + "".join("   - %s\n" % f for f in soak.failures), end="")
+        print("soak: FAILED (%s)\n" % took + "".join("   - %s\n" % f for f in soak.failures), end="")
         print("   (working files kept in %s)" % base)
         return 1
     shutil.rmtree(base, ignore_errors=True)
-    print("soak: passed")
+    print("soak: passed (%s)" % took)
     return 0
 
 
