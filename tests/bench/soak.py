@@ -24,12 +24,16 @@ sampled every SAMPLE_S seconds. Then: the load stops, the fds must come back
 to their idle count, `vnetd stop` must succeed, the daemon must have kept its
 PID and exit 0 (this process is their subreaper, so it collects their exit
 status), RSS after warm-up must stay within RSS_SLACK of its level at the end
-of warm-up, and every ACK the probe got must be in the lease file with its
-address and that expiry or later. Prints a summary; exits 1 on any failure.
+of warm-up, and every ACK the probe got must be on disk with its address
+and that expiry or later (what `vnetd leases --json` reports once the
+network is stopped). Only what users see is used: `vnetd info` for the
+PIDs, `vnetd leases` for the leases, /proc for RSS and fds. Prints a
+summary; exits 1 on any failure.
 """
 
 import ctypes
 import json
+import re
 import os
 import shutil
 import signal
@@ -114,13 +118,13 @@ class Sample:
         self.alive = {k: alive(p) for k, p in pids.items()}
 
 
-def state_pids(rundir):
-    """{"daemon": pid, "keeper": pid} from the network's run state."""
+def info_pids(info_text):
+    """{"daemon": pid, "keeper": pid} from `vnetd info`'s "Daemon: running (pid N)"."""
     out = {}
-    for line in (rundir / (dnsb.NET + ".state")).read_text().splitlines():
-        k, _, v = line.partition("=")
-        if k in ("daemon_pid", "keeper_pid") and v.isdigit() and int(v) > 0:
-            out[k[:-4]] = int(v)
+    for line in info_text.splitlines():
+        m = re.match(r"\s*(Daemon|Keeper):\s*running \(pid (\d+)\)", line)
+        if m:
+            out[m.group(1).lower()] = int(m.group(2))
     return out
 
 
@@ -199,6 +203,10 @@ class Soak:
                      "vbsoakp1"], "ip addr add probe")
         dnsb.run_ok([IP, "-n", p, "link", "set", "vbsoakp1", "up"], "ip link set probe up")
         dnsb.run_ok([IP, "-n", p, "link", "set", "lo", "up"], "ip link set lo up")
+
+    def pids(self):
+        cp = dnsb.run_ok(self.argv("info", dnsb.NET), "vnetd info")
+        return info_pids(cp.stdout)
 
     def popen(self, argv, log):
         f = open(log, "w")
@@ -302,9 +310,9 @@ class Soak:
                 self.fail("%s (pid %d) gone at %.0f s" % (k, pid, dead[0]))
             elif dnsb_start_time(pid) != starts[k]:
                 self.fail("%s pid %d is another process now" % (k, pid))
-        now = state_pids(self.run)
+        now = self.pids()
         if now != pids:
-            self.fail("the run state names other processes now: %s, was %s" % (now, pids))
+            self.fail("vnetd info names other processes now: %s, was %s" % (now, pids))
 
     def check_leases(self):
         acks, tries = [], 0
@@ -314,18 +322,15 @@ class Soak:
                 tries = rec["tries"]
             else:
                 acks.append(rec)
-        on_disk = {}
-        lease_file = self.state / (dnsb.NET + ".leases")
-        for line in lease_file.read_text().splitlines():
-            f = line.split()
-            if len(f) >= 3:
-                on_disk[f[1].lower()] = (int(f[0]), f[2])
+        # after stop, `vnetd leases` can only have them from disk
+        cp = dnsb.run_ok(self.argv("leases", dnsb.NET, "--json"), "vnetd leases")
+        on_disk = {l["mac-address"].lower(): (int(l["expiry-time"]), l["ip-address"])
+                   for l in json.loads(cp.stdout)}
         missing = [a for a in acks if a["mac"] not in on_disk
                    or on_disk[a["mac"]][1] != a["ip"] or on_disk[a["mac"]][0] < a["expiry"]]
-        self.say("   probe: %d exchanges tried, %d ACKs for %d clients; %d of them not in %s "
-                 "with their address and expiry" % (tries, len(acks),
-                                                    len({a["mac"] for a in acks}),
-                                                    len(missing), lease_file.name))
+        self.say("   probe: %d exchanges tried, %d ACKs for %d clients; %d of them not on disk "
+                 "(vnetd leases, after stop) with their address and expiry"
+                 % (tries, len(acks), len({a["mac"] for a in acks}), len(missing)))
         for a in missing[:5]:
             self.say("      ACKed %s %s until %d; on disk: %s" % (a["mac"], a["ip"], a["expiry"],
                                                                 on_disk.get(a["mac"])))
@@ -368,7 +373,7 @@ class Soak:
     def go(self):
         warm_s = min(60, max(10, self.seconds // 8))
         self.build()
-        pids = state_pids(self.run)
+        pids = self.pids()
         starts = {k: dnsb_start_time(p) for k, p in pids.items()}
         upstream = dnsb.start_upstream(self.lay, self.base, None)
         try:
