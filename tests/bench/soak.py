@@ -481,7 +481,9 @@ def main():
             soak.fail(p)
     took = "%.0f s in all" % (time.monotonic() - t_start)
     if soak.failures:
-        print("soak: FAILED (%s)\n" % took + "".join("   - %s\n" % f for f in soak.failures), end="")
+        print("soak: FAILED (%s)" % took)
+        for f in soak.failures:
+            print("   - %s" % f)
         print("   (working files kept in %s)" % base)
         return 1
     shutil.rmtree(base, ignore_errors=True)
