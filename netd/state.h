@@ -44,6 +44,7 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st);
  */
 int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
 int state_format(const struct run_state *st, char **text, size_t *size);
+
 /* Removes NAME.state and NAME.pid. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
 
