@@ -55,6 +55,7 @@ struct daemon {
 	int state_fd;                   /* the network's state directory, until leasedb owns it */
 	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
 	int64_t throttle_report_at;     /* wall seconds */
+	int64_t log_due_ms;             /* monotonic; -1: no dropped log lines to report */
 	bool stop;
 };
 
@@ -187,6 +188,8 @@ static void arm_timer(struct daemon *d)
 		if (wait_ms < 0 || f < wait_ms)
 			wait_ms = f;
 	}
+	if (d->log_due_ms >= 0 && (wait_ms < 0 || d->log_due_ms - now_ms < wait_ms))
+		wait_ms = d->log_due_ms > now_ms ? d->log_due_ms - now_ms : 1;
 	if (d->flush_due_ms) {
 		int64_t f = d->flush_due_ms - now_ms;
 
@@ -327,7 +330,10 @@ static void report_throttling(struct daemon *d, int64_t now)
  */
 static void run_due(struct daemon *d)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), log_wait = log_flush_suppressed();
+
+	/* a flood of log lines is over: say how many were dropped, in time */
+	d->log_due_ms = log_wait < 0 ? -1 : mono_ms() + log_wait;
 
 	if (d->srv && now >= d->next_expiry) {
 		d->next_expiry = dhcp_server_tick(d->srv, now);
@@ -605,6 +611,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	d.next_expiry = LEASE_EXPIRES_NEVER;
 	d.arp.fd = -1;
 	d.dns_deadline_ms = -1;
+	d.log_due_ms = -1;
 	log_open(def->name, opts->foreground);
 	if (open_dns(&d, msg, sizeof(msg)) < 0 || open_dhcp(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||

@@ -3,6 +3,7 @@
 #include "bridge/bridge.h"
 #include "nat/nat.h"
 #include "netd/daemon.h"
+#include "netd/fault.h"
 #include "netd/firewall.h"
 #include "netd/keeper.h"
 #include "netd/netdef-internal.h"
@@ -56,19 +57,10 @@ static int failf(struct start_ctx *c, int code, const char *fmt, ...)
 	return code;
 }
 
-/*
- * Test hook: VNETD_FAULT=step[,step...] makes the named start steps fail as
- * if the kernel had refused them, so the unwinding is tested for real.
- */
+/* A start step the test build was told to fail (see netd/fault.h). */
 static int fault(struct start_ctx *c, const char *step)
 {
-	const char *list = getenv("VNETD_FAULT"), *p;
-	size_t len = strlen(step);
-
-	for (p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 1 : 0))
-		if (!strncmp(p, step, len) && (p[len] == ',' || p[len] == '\0'))
-			return failf(c, -EIO, "injected fault at step '%s' (VNETD_FAULT)", step);
-	return 0;
+	return fault_inject(step, c->msg, c->msg_size);
 }
 
 static struct undo_step *push_undo(struct start_ctx *c,
@@ -373,27 +365,25 @@ static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
 	state_remove(paths, st->name);
 }
 
-enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
-				       struct run_state *out)
+/*
+ * Check that the bridge name and subnets are free, and take them. The check
+ * and the taking are one step for every network of this run directory (the
+ * claims lock): two networks with one subnet started at once would otherwise
+ * both find it free. The slow steps (firewall, daemons) come after it.
+ */
+static int claim(struct start_ctx *c)
 {
-	struct run_state st;
-	struct bridge_link_info li;
-	struct bridge_ctx *nl = NULL;
-	char msg[256];
-	enum lifecycle_status status = NET_STALE;
+	int lock, r;
 
-	if (state_read(paths, name, &st, msg, sizeof(msg)) < 0)
-		return NET_INACTIVE;
-	if (out)
-		*out = st;
-	if (bridge_open(&nl, NULL) < 0)
-		return NET_ACTIVE;      /* cannot tell; trust the record */
-	if (bridge_link_query(nl, st.bridge, &li, NULL) == 0 && li.exists &&
-	    (!st.bridge_created || li.ifindex == st.ifindex) &&
-	    (!st.daemon_pid || proc_alive(st.daemon_pid, st.daemon_start)))
-		status = NET_ACTIVE;
-	bridge_close(nl);
-	return status;
+	lock = state_lock_claims(c->paths);
+	if (lock < 0)
+		return failf(c, lock, "cannot lock %s/.start.lock: %s", c->paths->rundir,
+			     strerror(-lock));
+	if ((r = check_conflicts(c)) == 0 && (r = create_bridge(c)) == 0 &&
+	    (r = set_link_sysctls(c)) == 0)
+		r = add_addresses(c);
+	close(lock);
+	return r;
 }
 
 static int start_locked(struct start_ctx *c, const char *name)
@@ -413,10 +403,13 @@ static int start_locked(struct start_ctx *c, const char *name)
 	case NET_INACTIVE:
 		break;
 	}
-	if ((r = load_definition(c, name)) < 0 || (r = check_conflicts(c)) < 0)
+	if ((r = load_definition(c, name)) < 0)
 		return r;
-	if ((r = create_bridge(c)) < 0 || (r = set_link_sysctls(c)) < 0 ||
-	    (r = add_addresses(c)) < 0 || (r = install_firewall(c)) < 0 ||
+	if ((r = claim(c)) < 0) {
+		unwind(c);
+		return r;
+	}
+	if ((r = install_firewall(c)) < 0 ||
 	    (r = bring_up(c)) < 0 || (r = enable_forwarding(c)) < 0 ||
 	    (r = start_daemon(c)) < 0 || (r = start_keeper(c)) < 0 ||
 	    (r = record_state(c)) < 0) {
@@ -447,70 +440,6 @@ int lifecycle_start(const struct vnetd_paths *paths, const char *name,
 		*st = c.st;
 	netdef_free(c.def);
 	bridge_close(c.nl);
-	close(lock);
-	return r;
-}
-
-int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
-		   size_t msg_size)
-{
-	struct bridge_ctx *nl = NULL;
-	struct bridge_link_info li;
-	struct bridge_error be;
-	struct run_state st;
-	int lock, r;
-
-	lock = state_lock(paths, name);
-	if (lock < 0) {
-		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
-			 strerror(-lock));
-		return lock;
-	}
-	r = state_read(paths, name, &st, msg, msg_size);
-	if (r == -ENOENT) {
-		r = 1;
-		goto out;
-	}
-	if (r < 0)
-		goto out;
-	/* the keeper first, or it would put the table back; then the daemon,
-	 * which writes the lease file one last time as it goes */
-	if (st.keeper_pid && (r = proc_terminate(st.keeper_pid, st.keeper_start, 5000)) < 0) {
-		snprintf(msg, msg_size, "the keeper (pid %d) does not stop: %s",
-			 (int)st.keeper_pid, strerror(-r));
-		goto out;
-	}
-	if (st.daemon_pid && (r = proc_terminate(st.daemon_pid, st.daemon_start, 5000)) < 0) {
-		snprintf(msg, msg_size, "the daemon (pid %d) does not stop: %s",
-			 (int)st.daemon_pid, strerror(-r));
-		goto out;
-	}
-	if (st.firewall) {
-		struct nat_error ne;
-
-		r = nat_remove(name, &ne);
-		if (r < 0 && r != -ENOENT) {
-			snprintf(msg, msg_size, "%s", ne.message);
-			goto out;
-		}
-	}
-	if ((r = bridge_open(&nl, &be)) < 0) {
-		snprintf(msg, msg_size, "%s", be.message);
-		goto out;
-	}
-	/* only the very link start made: a namesake created since is not ours */
-	if (st.bridge_created && (r = bridge_link_query(nl, st.bridge, &li, &be)) == 0 &&
-	    li.exists && li.ifindex == st.ifindex)
-		r = bridge_delete(nl, st.bridge, &be);
-	if (r < 0 && r != -ENODEV) {
-		snprintf(msg, msg_size, "%s", be.message);
-		goto out;
-	}
-	r = state_remove(paths, name);
-	if (r < 0)
-		snprintf(msg, msg_size, "cannot remove the run state: %s", strerror(-r));
-out:
-	bridge_close(nl);
 	close(lock);
 	return r;
 }

@@ -62,6 +62,28 @@ static int pidfd_open_compat(pid_t pid)
 #endif
 }
 
+/*
+ * Signal the process the pidfd refers to: that very process, even if it has
+ * ended and its pid been given to another since we checked it. Only a kernel
+ * without pidfds (before 5.3) falls back to kill(), with the race that has.
+ */
+static int signal_checked(pid_t pid, int pidfd, int sig)
+{
+	if (pidfd >= 0) {
+#ifdef SYS_pidfd_send_signal
+		if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) == 0)
+			return 0;
+		return errno == ESRCH ? 0 : -errno;     /* ESRCH: it has ended */
+#else
+		errno = ENOSYS;
+		return -ENOSYS;
+#endif
+	}
+	if (kill(pid, sig) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
 /* Wait for the process to end: a pidfd polls readable at exit, for any process. */
 static bool wait_gone(pid_t pid, uint64_t start_time, int pidfd, int timeout_ms)
 {
@@ -85,16 +107,19 @@ int proc_terminate(pid_t pid, uint64_t start_time, int timeout_ms)
 	if (!proc_alive(pid, start_time))
 		return 0;
 	pidfd = pidfd_open_compat(pid);
+	if (pidfd < 0 && errno == ESRCH)
+		return 0;
+	if (pidfd < 0 && errno != ENOSYS)
+		return -errno;
 	/* re-check: the pidfd now pins this very process */
 	if (!proc_alive(pid, start_time))
 		goto out;
-	if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
-		r = -errno;
+	if ((r = signal_checked(pid, pidfd, SIGTERM)) < 0)
 		goto out;
-	}
 	if (wait_gone(pid, start_time, pidfd, timeout_ms))
 		goto out;
-	kill(pid, SIGKILL);
+	if ((r = signal_checked(pid, pidfd, SIGKILL)) < 0)
+		goto out;
 	if (!wait_gone(pid, start_time, pidfd, 2000))
 		r = -ETIMEDOUT;
 out:

@@ -18,7 +18,10 @@ bool proc_alive(pid_t pid, uint64_t start_time);
 
 /*
  * SIGTERM the process and wait up to timeout_ms for it to end, then SIGKILL.
- * 0 when it is gone (or was already), negative errno otherwise.
+ * Both signals go through a pidfd opened while pid and start time matched,
+ * so a pid reused in between is never signalled (kill() only on kernels
+ * without pidfds). 0 when it is gone (or was already), negative errno
+ * otherwise.
  */
 int proc_terminate(pid_t pid, uint64_t start_time, int timeout_ms);
 

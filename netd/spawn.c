@@ -128,6 +128,7 @@ int spawn_process(const struct vnetd_paths *paths, struct netdef *def, spawn_fn 
 		snprintf(msg, msg_size, "%s", line + 4);
 	else
 		snprintf(msg, msg_size, "exited before it was ready");
+	/* our own child, not reaped yet: its pid cannot have been reused */
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
 	return -EIO;

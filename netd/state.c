@@ -106,7 +106,7 @@ static bool parse_line(struct run_state *st, const char *key, const char *v)
 	return true;
 }
 
-static int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
 {
 	struct run_state st = { 0 };
 	unsigned lineno = 0;
@@ -170,18 +170,14 @@ int state_read(const struct vnetd_paths *paths, const char *name, struct run_sta
 	return r;
 }
 
-int state_write(const struct vnetd_paths *paths, const struct run_state *st)
+int state_format(const struct run_state *st, char **text, size_t *size)
 {
-	char path[PATH_MAX], *text = NULL;
-	size_t size = 0, i;
+	size_t i;
 	FILE *f;
-	int r;
 
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, st->name, ".state"))
-		return -EINVAL;
-	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
-		return r;
-	f = open_memstream(&text, &size);
+	*text = NULL;
+	*size = 0;
+	f = open_memstream(text, size);
 	if (!f)
 		return -ENOMEM;
 	fprintf(f, "# vnetd: what 'start' created; 'stop' undoes exactly this\n");
@@ -198,9 +194,25 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 	for (i = 0; i < st->n_addrs; i++)
 		fprintf(f, "address=%s\n", st->addrs[i]);
 	if (fclose(f) != 0) {
-		free(text);
+		free(*text);
+		*text = NULL;
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int state_write(const struct vnetd_paths *paths, const struct run_state *st)
+{
+	char path[PATH_MAX], *text;
+	size_t size;
+	int r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, st->name, ".state"))
+		return -EINVAL;
+	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
+		return r;
+	if ((r = state_format(st, &text, &size)) < 0)
+		return r;
 	r = atomic_file_write(path, text, size, 0644);
 	free(text);
 	return r;
@@ -228,13 +240,11 @@ int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t
 	return atomic_file_write(path, text, (size_t)n, 0644);
 }
 
-int state_lock(const struct vnetd_paths *paths, const char *name)
+/* An exclusive flock on `path` (created if need be); the fd, or negative errno. */
+static int lock_file(const struct vnetd_paths *paths, const char *path)
 {
-	char path[PATH_MAX];
 	int fd, r;
 
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
-		return -EINVAL;
 	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
 		return r;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -246,6 +256,25 @@ int state_lock(const struct vnetd_paths *paths, const char *name)
 		return r;
 	}
 	return fd;
+}
+
+int state_lock(const struct vnetd_paths *paths, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
+		return -EINVAL;
+	return lock_file(paths, path);
+}
+
+int state_lock_claims(const struct vnetd_paths *paths)
+{
+	char path[PATH_MAX];
+
+	/* a name no network can have: network names never start with '.' */
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, NULL, "/.start.lock"))
+		return -EINVAL;
+	return lock_file(paths, path);
 }
 
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count)

@@ -36,6 +36,15 @@ struct run_state {
 int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
 	       char *msg, size_t msg_size);
 int state_write(const struct vnetd_paths *paths, const struct run_state *st);
+
+/*
+ * The file's text, parsed (0, or -EINVAL with msg saying which line) and
+ * formatted (0, or -ENOMEM; free *text). Exposed for the fuzz target: what
+ * state_format writes, state_parse reads back to the same record.
+ */
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
+int state_format(const struct run_state *st, char **text, size_t *size);
+
 /* Removes NAME.state and NAME.pid. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
 
@@ -47,6 +56,15 @@ int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t
  * on RUNDIR/NAME.lock. Returns the fd to close, or negative errno.
  */
 int state_lock(const struct vnetd_paths *paths, const char *name);
+
+/*
+ * Serialise what different networks claim on the host: an exclusive flock
+ * on RUNDIR/.start.lock, held from the conflict check until the bridge and
+ * its addresses exist, so that two networks with one subnet (or one bridge
+ * name) started at once cannot both pass the check. Taken after the
+ * network's own lock, never the other way round. The fd, or negative errno.
+ */
+int state_lock_claims(const struct vnetd_paths *paths);
 
 /* Names of every network with a state file, sorted; free with vnetd_free_names(). */
 int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);

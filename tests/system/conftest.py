@@ -9,6 +9,9 @@ guard checks at the end that none of them is left.
 
 Fixtures:
   vnetd_bin  path of the binary under test (env VNETD)
+  vnetd_test_bin  the same program built with its test hooks (env VNETD_TEST,
+             build/vnetd-test; VNETD_FAULT works only there): Host.run(...,
+             test_build=True) runs it
   host       a fresh namespace + private confdir/rundir/statedir, see Host
   guest      factory: guest(bridge="virbr0", addr="192.168.122.10/24") makes
              a namespace joined by a veth pair to `bridge` in the host ns
@@ -127,9 +130,10 @@ class Netns:
 class Host(Netns):
     """One namespace in which vnetd runs, with private config/run/state dirs."""
 
-    def __init__(self, vnetd, ns, base):
+    def __init__(self, vnetd, ns, base, vnetd_test=None):
         super().__init__(ns)
         self.vnetd = vnetd
+        self.vnetd_test = vnetd_test
         self.base = Path(base)
         self.confdir = self.base / "conf"
         self.rundir = self.base / "run"
@@ -140,21 +144,36 @@ class Host(Netns):
         self._xml_serial = itertools.count(1)
 
     # vnetd -----------------------------------------------------------------
-    def argv(self, *args):
-        return [IP, "netns", "exec", self.ns, self.vnetd,
+    def argv(self, *args, test_build=False):
+        return [IP, "netns", "exec", self.ns, self.binary(test_build),
                 "--confdir", str(self.confdir), "--rundir", str(self.rundir),
                 "--statedir", str(self.statedir)] + [str(a) for a in args]
 
-    def run(self, *args, check=True, env=None, timeout=CMD_TIMEOUT):
-        """Run `vnetd ARGS` in the namespace; returns the CompletedProcess
-        (text). check=True raises with both output streams on failure."""
+    def binary(self, test_build=False):
+        """build/vnetd, or with test_build the test build (VNETD_TEST)."""
+        if not test_build:
+            return self.vnetd
+        if not self.vnetd_test:
+            pytest.fail("VNETD_TEST is not set: this test needs the test build "
+                        "(build/vnetd-test, made by `make system`)", pytrace=False)
+        return self.vnetd_test
+
+    def env(self, env=None):
+        """The environment vnetd runs with: ours, minus what would steer it."""
         full_env = dict(os.environ)
         full_env.pop("VNETD_FAULT", None)
         for k in ("VNETD_CONFDIR", "VNETD_RUNDIR", "VNETD_STATEDIR"):
             full_env.pop(k, None)
         if env:
             full_env.update(env)
-        cp = _run(self.argv(*args), check=check, timeout=timeout, env=full_env)
+        return full_env
+
+    def run(self, *args, check=True, env=None, timeout=CMD_TIMEOUT, test_build=False):
+        """Run `vnetd ARGS` in the namespace; returns the CompletedProcess
+        (text). check=True raises with both output streams on failure.
+        test_build: run the test build, whose hooks (VNETD_FAULT) work."""
+        cp = _run(self.argv(*args, test_build=test_build), check=check, timeout=timeout,
+                  env=self.env(env))
         if args and args[0] == "start" and cp.returncode == 0:
             self.started.update(a for a in args[1:] if not a.startswith("-"))
         return cp
@@ -240,14 +259,16 @@ class Host(Netns):
                 pass
 
 
-def _vnetd_path():
-    path = os.environ.get("VNETD")
+def _vnetd_path(var="VNETD", required=True):
+    path = os.environ.get(var)
     if not path:
-        pytest.fail("VNETD is not set: run as `VNETD=$PWD/build/vnetd "
-                    "/usr/bin/python3 -m pytest tests/system` (or `make system`)",
-                    pytrace=False)
+        if not required:
+            return None
+        pytest.fail("%s is not set: run as `VNETD=$PWD/build/vnetd "
+                    "VNETD_TEST=$PWD/build/vnetd-test /usr/bin/python3 -m pytest "
+                    "tests/system` (or `make system`)" % var, pytrace=False)
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail("VNETD=%s is not an executable file (run `make` first)" % path,
+        pytest.fail("%s=%s is not an executable file (run `make system`)" % (var, path),
                     pytrace=False)
     return os.path.abspath(path)
 
@@ -272,6 +293,13 @@ def netns_etc_del(ns):
         shutil.rmtree(NETNS_ETC / ns, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def vnetd_test_bin(vnetd_bin):
+    """The test build, or None when VNETD_TEST is not set (Host.binary fails
+    then, in the tests that need it only)."""
+    return _vnetd_path("VNETD_TEST", required=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_namespace_left():
     """At the end of the session: nothing with this run's prefix is left."""
@@ -288,13 +316,13 @@ def _no_namespace_left():
 
 
 @pytest.fixture
-def host(vnetd_bin):
+def host(vnetd_bin, vnetd_test_bin):
     base = tempfile.mkdtemp(prefix=PREFIX + "dirs-")
     ns = None
     h = None
     try:
         ns = netns_add("host")
-        h = Host(vnetd_bin, ns, base)
+        h = Host(vnetd_bin, ns, base, vnetd_test_bin)
         yield h
     finally:
         leftover = []

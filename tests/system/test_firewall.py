@@ -470,7 +470,8 @@ def test_stop_after_keeper_killed(host):
 def test_fault_rolls_back_firewall(host, step):
     mine = add_own_table(host)
     host.define(net_xml("nat"))
-    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step})
+    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step},
+                  test_build=True)
     assert_injected_fault(cp)
     assert host.link_json("virbr0") is None
     assert vnetd_tables(host) == []

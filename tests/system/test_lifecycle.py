@@ -6,6 +6,7 @@ Networks here use stp='off' unless a test is about STP, so that a port
 forwards at once and the suite needs no sleeps."""
 
 import os
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -278,7 +279,8 @@ def test_bridge_name_taken(host, kind):
 @pytest.mark.parametrize("step", ["bridge", "address", "up", "sysctl", "state"])
 def test_injected_fault_rolls_back(host, step):
     host.define(default_xml())
-    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step})
+    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step},
+                  test_build=True)
     assert_injected_fault(cp)
     assert_not_created(host, "default", "virbr0")
     # A lock file may stay (flock); nothing that says "running" may.
@@ -286,6 +288,17 @@ def test_injected_fault_rolls_back(host, step):
     # Nothing half-made blocks a clean start afterwards.
     host.run("start", "default")
     assert "192.168.122.1/24" in host.addrs("virbr0")
+
+
+def test_production_binary_ignores_fault_hook(host):
+    # VNETD_FAULT is a hook of the test build only: the binary that gets
+    # installed and runs as root is not steered by its environment.
+    host.define(default_xml())
+    cp = host.run("start", "default", check=False, env={"VNETD_FAULT": "bridge,state"})
+    assert cp.returncode == 0, cp.stderr
+    assert "injected" not in cp.stdout + cp.stderr
+    assert "192.168.122.1/24" in host.addrs("virbr0")
+    assert host.info("default")["Active"] == "yes"
 
 
 # --- bad definitions --------------------------------------------------------
@@ -456,6 +469,47 @@ def test_second_network_same_subnet_refused(host):
     assert_refused(cp, "vtbra")
     assert host.link_json("vtbrb") is None
     assert "10.81.0.1/24" in host.addrs("vtbra")
+
+
+CONCURRENT_ROUNDS = 10
+
+
+def test_same_subnet_started_at_once(host):
+    # Two networks, different names and bridges, one subnet, started at the
+    # same moment: every time exactly one wins and the other is refused,
+    # naming the subnet and the winner's bridge. Each start takes only its
+    # own network's lock, so without a lock over the check-to-claim window
+    # both could find the subnet free.
+    # (no DNS: otherwise the second daemon's port 53 on the same address
+    # would fail it later anyway, hiding that both passed the check)
+    nets = {"vta": "vtbra", "vtb": "vtbrb"}
+    for name, bridge in nets.items():
+        host.define(network_xml(name, bridge, (("10.81.0.1", 24),), stp="off",
+                                dns="<dns enable='no'/>"))
+    env = host.env()
+    for rnd in range(CONCURRENT_ROUNDS):
+        procs = {n: subprocess.Popen(host.argv("start", n), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, env=env)
+                 for n in nets}
+        res = {}
+        for n, p in procs.items():
+            out, err = p.communicate(timeout=60)
+            res[n] = (p.returncode, out, err)
+        won = [n for n, r in res.items() if r[0] == 0]
+        host.started.update(won)
+        try:
+            assert len(won) == 1, "round %d: %d of 2 started: %r" % (rnd, len(won), res)
+            lost = next(n for n in nets if n not in won)
+            err = res[lost][2]
+            assert "10.81.0.0/24" in err and nets[won[0]] in err, \
+                "round %d: %s refused without naming the subnet and %s: %r" % (
+                    rnd, lost, nets[won[0]], err)
+            assert host.link_json(nets[lost]) is None
+            assert "10.81.0.1/24" in host.addrs(nets[won[0]])
+        finally:
+            for n in nets:
+                host.run("stop", n, check=False)
+        assert host.link_json("vtbra") is None and host.link_json("vtbrb") is None
 
 
 def test_guest_pings_bridge(host, guest):
