@@ -33,7 +33,7 @@ LDFLAGS   += -fsanitize=address,undefined
 BUILD     := build-san
 endif
 
-LIB_DIRS  := bridge nat dhcp
+LIB_DIRS  := bridge nat dhcp/wire dhcp/lease dhcp/v4 dhcp/dns
 LIB_SRCS  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 NETD_SRCS := $(filter-out netd/main.c,$(wildcard netd/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -8,7 +8,7 @@
 #ifndef VNETD_ARP_PROBE_H
 #define VNETD_ARP_PROBE_H
 
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 
 #include <stdbool.h>
 #include <stdint.h>

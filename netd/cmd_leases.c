@@ -8,7 +8,8 @@
  * owns: they are read without following links or blocking (statedir.h), and
  * every field is printed escaped.
  */
-#include "dhcp/lease.h"
+#include "dhcp/lease/lease.h"
+#include "dhcp/wire/wire.h"
 #include "netd/dhcp_setup.h"
 #include "netd/privdrop.h"
 #include "netd/statedir.h"
@@ -33,18 +34,10 @@ struct print_ctx {
 /* Host names were sanitised by the daemon; escape anyway, the file is just a file. */
 static void put_json_string(const char *s)
 {
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	char out[6 * 3 * LEASE_CLIENT_ID_MAX + 3];
 
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
+	json_string(s, out, sizeof(out));
+	fputs(out, stdout);
 }
 
 static void expiry_text(int64_t expires, char *buf, size_t size)
@@ -64,8 +57,8 @@ static int print_lease(void *userdata, const struct lease_info *l)
 	char ip[INET_ADDRSTRLEN], mac[64], cid[3 * LEASE_CLIENT_ID_MAX + 1], when[32];
 
 	inet_ntop(AF_INET, &l->addr, ip, sizeof(ip));
-	lease_hex_format(l->chaddr, l->hlen, mac, sizeof(mac));
-	lease_hex_format(l->client_id, l->client_id_len, cid, sizeof(cid));
+	hex_format(l->chaddr, l->hlen, mac, sizeof(mac));
+	hex_format(l->client_id, l->client_id_len, cid, sizeof(cid));
 	expiry_text(l->expires, when, sizeof(when));
 	if (c->json) {
 		printf("%s\n  {\"expiry-time\": %lld, \"mac-address\": ", c->count ? "," : "",
@@ -132,7 +125,7 @@ static int load(const struct netdef *def, const char *text, size_t text_len,
 		struct dhcp_server **srv)
 {
 	struct dhcp_setup setup;
-	struct dhcp_error de;
+	struct wire_error de;
 	char msg[300];
 	int r;
 

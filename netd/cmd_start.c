@@ -3,7 +3,7 @@
  * vnetd start [--foreground] [--no-probe] [--new-client-rate N|unlimited] NAME
  * | --autostart, vnetd stop NAME
  */
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 #include "netd/lifecycle.h"
 #include "netd/store.h"
 #include "netd/supervise.h"

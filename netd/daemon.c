@@ -124,7 +124,7 @@ static int open_dns(struct daemon *d, char *msg, size_t size)
 {
 	struct in_addr addrs[DNS_IO_MAX_ADDRS];
 	struct dns_ip self[DNS_SETUP_MAX_SELF];
-	struct dns_error de;
+	struct wire_error de;
 	char *resolv;
 	size_t len = 0, i;
 	int r;
@@ -362,7 +362,7 @@ static void on_timer(struct daemon *d)
 static int reload_dns_hosts(struct daemon *d, const struct netdef *def)
 {
 	struct dns_setup ds;
-	struct dns_error de;
+	struct wire_error de;
 	char buf[200];
 	int r;
 
@@ -383,7 +383,7 @@ static void reload_hosts(struct daemon *d)
 {
 	struct netdef *def = NULL;
 	struct netdef_error err;
-	struct dhcp_error de;
+	struct wire_error de;
 	const struct netdef_ip *ip;
 	char buf[600], host[256] = "";
 
@@ -449,7 +449,7 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 
 static int open_dhcp(struct daemon *d, char *msg, size_t size)
 {
-	struct dhcp_error de;
+	struct wire_error de;
 	char host[256] = "";
 	int r;
 

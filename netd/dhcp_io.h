@@ -8,7 +8,7 @@
 #ifndef VNETD_DHCP_IO_H
 #define VNETD_DHCP_IO_H
 
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 
 #include <sys/socket.h>
 #include <sys/uio.h>

@@ -3,7 +3,7 @@
 #ifndef VNETD_DHCP_SETUP_H
 #define VNETD_DHCP_SETUP_H
 
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 #include "netd/netdef.h"
 
 /* The config plus the arrays it points into; the def must outlive it. */

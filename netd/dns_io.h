@@ -11,7 +11,7 @@
 #ifndef VNETD_DNS_IO_H
 #define VNETD_DNS_IO_H
 
-#include "dhcp/dns.h"
+#include "dhcp/dns/dns.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>

@@ -3,7 +3,7 @@
 #ifndef VNETD_DNS_SETUP_H
 #define VNETD_DNS_SETUP_H
 
-#include "dhcp/dns.h"
+#include "dhcp/dns/dns.h"
 #include "netd/netdef.h"
 
 #define DNS_SETUP_MAX_UPSTREAMS 8

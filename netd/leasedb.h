@@ -17,7 +17,7 @@
 #ifndef VNETD_LEASEDB_H
 #define VNETD_LEASEDB_H
 
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 
 #include <limits.h>
 #include <stdbool.h>

@@ -120,7 +120,7 @@ static void format_list(const struct dns_ip *ups, size_t n, char *buf, size_t si
 static void reload(struct resolv_watch *w)
 {
 	struct dns_ip ups[DNS_SETUP_MAX_UPSTREAMS];
-	struct dns_error err;
+	struct wire_error err;
 	char *text, list[DNS_SETUP_MAX_UPSTREAMS * (INET6_ADDRSTRLEN + 1) + 8];
 	size_t len = 0, i;
 	int n = 0;

@@ -17,7 +17,7 @@
 #ifndef VNETD_RESOLV_WATCH_H
 #define VNETD_RESOLV_WATCH_H
 
-#include "dhcp/dns.h"
+#include "dhcp/dns/dns.h"
 #include "netd/dns_setup.h"
 
 #include <stddef.h>

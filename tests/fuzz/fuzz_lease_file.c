@@ -11,7 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

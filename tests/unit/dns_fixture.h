@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 #define FX_NOW_S 1700000000LL
 #define FX_NOW (FX_NOW_S * 1000)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 #include "tests/unit/dhcp_fixture.h"
 
@@ -336,7 +336,7 @@ static void test_static_host_update(void **state)
 {
 	struct fixture *f = fx_new(NULL);
 	struct dhcp_static_host h = { .has_mac = true, .has_ip = true, .name = "web" };
-	struct dhcp_error err;
+	struct wire_error err;
 	uint32_t addr = dora(f, 0x60, NOW0);
 	struct pkt p;
 	struct reply r;
@@ -590,7 +590,7 @@ static void test_bad_config(void **state)
 	struct dhcp_range range;
 	struct events ev;
 	struct dhcp_server *srv = NULL;
-	struct dhcp_error err = { 0 };
+	struct wire_error err = { 0 };
 	struct dhcp_raw_option o = { 53, "5" };
 
 	base_config(&cfg, &range, &ev);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 #define NOW_S 1700000000LL
 #define NOW (NOW_S * 1000)
@@ -128,7 +128,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct dns_config c;
-	struct dns_error err;
+	struct wire_error err;
 
 	base_config(&c, &f->rng);
 	assert_int_equal(dns_server_new(&c, &f->srv, &err), 0);
@@ -224,7 +224,7 @@ struct reply {
 
 static void parse_reply(struct fx *f, struct reply *r)
 {
-	struct dhcp_reader rd;
+	struct wire_reader rd;
 	struct dns_name n;
 	uint16_t cls, rdlen;
 
@@ -236,13 +236,13 @@ static void parse_reply(struct fx *f, struct reply *r)
 	r->rdata1 = 0;
 	if (!r->m.ancount)
 		return;
-	dhcp_rd_init(&rd, f->out, f->act.len);
-	assert_true(dhcp_rd_skip(&rd, r->m.question_end));
+	wire_rd_init(&rd, f->out, f->act.len);
+	assert_true(wire_rd_skip(&rd, r->m.question_end));
 	assert_int_equal(dns_name_read(&rd, &n), 0);
-	assert_true(dhcp_rd_u16(&rd, &r->type1));
-	assert_true(dhcp_rd_u16(&rd, &cls));
-	assert_true(dhcp_rd_u32(&rd, &r->ttl1));
-	assert_true(dhcp_rd_u16(&rd, &rdlen));
+	assert_true(wire_rd_u16(&rd, &r->type1));
+	assert_true(wire_rd_u16(&rd, &cls));
+	assert_true(wire_rd_u32(&rd, &r->ttl1));
+	assert_true(wire_rd_u16(&rd, &rdlen));
 	r->rdata1 = rd.pos;
 	r->rdlen1 = rdlen;
 }
@@ -875,7 +875,7 @@ static void test_bad_config(void **state)
 	struct fx *f = *state;
 	struct dns_config c;
 	struct dns_server *srv2 = NULL;
-	struct dns_error err;
+	struct wire_error err;
 	struct dns_forwarder self = { .has_addr = true };
 	struct dns_host bad = { "bad..name", { AF_INET, { 1, 2, 3, 4 } } };
 
