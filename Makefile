@@ -35,7 +35,7 @@ endif
 
 LIB_DIRS  := bridge nat dhcp/wire dhcp/lease dhcp/v4 dhcp/dns
 LIB_SRCS  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
-NETD_SRCS := $(filter-out netd/main.c,$(wildcard netd/*.c))
+NETD_SRCS := $(filter-out netd/cli/main.c,$(wildcard netd/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 NETD_OBJS := $(NETD_SRCS:%.c=$(BUILD)/%.o)
 CORE_A    := $(BUILD)/libvnetd-core.a
@@ -66,20 +66,20 @@ $(CORE_A): $(NETD_OBJS) $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/vnetd: $(BUILD)/netd/main.o $(CORE_A)
+$(BUILD)/vnetd: $(BUILD)/netd/cli/main.o $(CORE_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The test build: the same program with its test hooks compiled in
-# (VNETD_FAULT, see netd/fault.h). Only the system tests run it; it is
+# (VNETD_FAULT, see netd/host/fault.h). Only the system tests run it; it is
 # never installed, and build/vnetd has no such hook at all.
-HOOK_SRCS := netd/fault.c
+HOOK_SRCS := netd/host/fault.c
 HOOK_OBJS := $(HOOK_SRCS:%.c=$(BUILD)/hooks/%.o)
 
 $(BUILD)/hooks/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
 
-$(BUILD)/vnetd-test: $(BUILD)/netd/main.o $(HOOK_OBJS) \
+$(BUILD)/vnetd-test: $(BUILD)/netd/cli/main.o $(HOOK_OBJS) \
 		$(filter-out $(HOOK_SRCS:%.c=$(BUILD)/%.o),$(NETD_OBJS)) $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

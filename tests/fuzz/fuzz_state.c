@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netd/state.h"
+#include "netd/host/host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/serve/resolv_watch.h"
+#include "netd/base/base.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+/* The file: written in place, re-linked, or replaced under us. */
+#define FILE_EVENTS (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+/* A directory: a file created, renamed into place, written or removed. */
+#define DIR_EVENTS (IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
+
+static int add_watch(struct resolv_watch *w, int old, const char *path, uint32_t mask)
+{
+	int wd = inotify_add_watch(w->ino, path, mask);
+
+	/* a new inode (the file was replaced): the old watch is of no use */
+	if (old >= 0 && wd != old)
+		inotify_rm_watch(w->ino, old);
+	return wd;
+}
+
+/*
+ * (Re-)place every watch: after a replacement the file is another inode,
+ * and its symlink may point into another directory.
+ */
+static void place_watches(struct resolv_watch *w)
+{
+	char real[PATH_MAX];
+
+	w->wd_file = add_watch(w, w->wd_file, DNS_SETUP_RESOLV_CONF, FILE_EVENTS);
+	if (w->wd_dir < 0) {
+		char dir[] = DNS_SETUP_RESOLV_CONF;
+
+		w->wd_dir = inotify_add_watch(w->ino, dirname(dir), DIR_EVENTS);
+	}
+	/* a symlink (to /run/NetworkManager/, /run/resolvconf/, ...): its directory too */
+	if (realpath(DNS_SETUP_RESOLV_CONF, real) && strcmp(real, DNS_SETUP_RESOLV_CONF) != 0) {
+		const char *dir = dirname(real);
+
+		/* one inode, one watch: those two directories are watched already */
+		if (strcmp(dir, "/etc") != 0 && strcmp(dir, DNS_SETUP_RESOLVED_DIR) != 0)
+			w->wd_target_dir = add_watch(w, w->wd_target_dir, dir, DIR_EVENTS);
+	}
+	if (w->wd_resolved < 0)
+		w->wd_resolved = inotify_add_watch(w->ino, DNS_SETUP_RESOLVED_DIR, DIR_EVENTS);
+}
+
+static void close_all(struct resolv_watch *w);
+
+static int watch_fd(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
+		      const struct dns_ip *self, size_t n_self, const struct dns_ip *cur,
+		      size_t n_cur, char *msg, size_t size)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = w->ino = w->timer = -1;
+	w->wd_file = w->wd_dir = w->wd_target_dir = w->wd_resolved = -1;
+	w->srv = srv;
+	w->n_self = self && n_self < DNS_SETUP_MAX_SELF ? n_self : self ? DNS_SETUP_MAX_SELF : 0;
+	if (w->n_self)
+		memcpy(w->self, self, w->n_self * sizeof(*self));
+	w->n_cur = cur && n_cur < DNS_SETUP_MAX_UPSTREAMS ? n_cur :
+		   cur ? DNS_SETUP_MAX_UPSTREAMS : 0;
+	if (w->n_cur)
+		memcpy(w->cur, cur, w->n_cur * sizeof(*cur));
+	w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	w->fd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->ino < 0 || w->timer < 0 || w->fd < 0 || watch_fd(w->fd, w->ino) < 0 ||
+	    watch_fd(w->fd, w->timer) < 0) {
+		int e = errno;
+
+		snprintf(msg, size, "cannot watch %s: %s", DNS_SETUP_RESOLV_CONF, strerror(e));
+		close_all(w);
+		return -e;
+	}
+	place_watches(w);
+	if (w->wd_file < 0 && w->wd_dir < 0) {
+		int e = errno;
+
+		snprintf(msg, size, "cannot watch %s: %s", DNS_SETUP_RESOLV_CONF, strerror(e));
+		close_all(w);
+		return -e;
+	}
+	return 0;
+}
+
+static void format_list(const struct dns_ip *ups, size_t n, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && used + INET6_ADDRSTRLEN + 2 < size; i++) {
+		if (i)
+			buf[used++] = ' ';
+		inet_ntop(ups[i].family, ups[i].bytes, buf + used, (socklen_t)(size - used));
+		used += strlen(buf + used);
+	}
+	if (!n)
+		snprintf(buf, size, "none");
+}
+
+/* Read the file(s) again; hand a changed list to the core. */
+static void reload(struct resolv_watch *w)
+{
+	struct dns_ip ups[DNS_SETUP_MAX_UPSTREAMS];
+	struct wire_error err;
+	char *text, list[DNS_SETUP_MAX_UPSTREAMS * (INET6_ADDRSTRLEN + 1) + 8];
+	size_t len = 0, i;
+	int n = 0;
+
+	place_watches(w);
+	text = dns_setup_read_resolv(&len);
+	if (text)
+		n = dns_resolv_conf_parse(text, len, w->self, w->n_self, ups,
+					  DNS_SETUP_MAX_UPSTREAMS);
+	free(text);
+	if (n < 0)
+		n = 0;
+	for (i = 0; i < (size_t)n && i < w->n_cur && dns_ip_eq(&ups[i], &w->cur[i]); i++)
+		;
+	if ((size_t)n == w->n_cur && i == w->n_cur)
+		return;
+	if (dns_server_set_upstreams(w->srv, ups, (size_t)n, &err) < 0) {
+		log_msg(LOG_ERR, "%s changed, but: %s; keeping the old upstreams",
+			DNS_SETUP_RESOLV_CONF, err.message);
+		return;
+	}
+	if (n)
+		memcpy(w->cur, ups, (size_t)n * sizeof(*ups));
+	w->n_cur = (size_t)n;
+	format_list(ups, w->n_cur, list, sizeof(list));
+	log_msg(LOG_INFO, "DNS: the host's upstreams are now: %s", list);
+}
+
+/* Drain the inotify queue; true when something of ours changed. */
+static bool take_events(struct resolv_watch *w)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+	ssize_t n;
+
+	while ((n = read(w->ino, buf, sizeof(buf))) > 0) {
+		const struct inotify_event *ev;
+		char *p;
+
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)p;
+			/* in /etc, only resolv.conf matters; the other directories are small */
+			if (ev->wd == w->wd_dir && ev->len && strcmp(ev->name, "resolv.conf") != 0)
+				continue;
+			if (!(ev->mask & IN_IGNORED))
+				changed = true;
+		}
+	}
+	return changed;
+}
+
+void resolv_watch_event(struct resolv_watch *w)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = RESOLV_WATCH_DELAY_MS / 1000,
+						.tv_nsec = RESOLV_WATCH_DELAY_MS % 1000 * 1000000L } };
+	uint64_t ticks;
+
+	if (w->fd < 0)
+		return;
+	/* the first event of a burst starts the clock; the rest ride along */
+	if (take_events(w) && !w->armed && timerfd_settime(w->timer, 0, &its, NULL) == 0)
+		w->armed = true;
+	if (read(w->timer, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
+		w->armed = false;
+		reload(w);
+	}
+}
+
+static void close_all(struct resolv_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->ino >= 0)
+		close(w->ino);
+	if (w->timer >= 0)
+		close(w->timer);
+	w->fd = w->ino = w->timer = -1;
+}
+
+/* Only an open watch owns fds (fd -1: nothing to close, whatever the rest holds). */
+void resolv_watch_close(struct resolv_watch *w)
+{
+	if (w->fd >= 0)
+		close_all(w);
+}

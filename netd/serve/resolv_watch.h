@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * resolv_watch: follow the host's resolv.conf while the daemon runs, so a
+ * host that changes Wi-Fi or VPN keeps its guests resolving. inotify on the
+ * file itself (in-place writes, and a file bind-mounted over
+ * /etc/resolv.conf, as `ip netns exec` does), on its directory (it is
+ * usually replaced by rename), on the directory of its symlink target, and
+ * on /run/systemd/resolve/ when present. A burst of events is coalesced
+ * into one re-read a short moment after the first; the new upstream list
+ * goes to the DNS core with dns_server_set_upstreams() and is logged when
+ * it differs.
+ *
+ * The daemon's loop watches one fd (an epoll set of the inotify fd and the
+ * coalescing timer). Set up while privileged; afterwards it only reads by
+ * path, which an unprivileged user may, and holds no writable fd.
+ */
+#ifndef VNETD_RESOLV_WATCH_H
+#define VNETD_RESOLV_WATCH_H
+
+#include "dhcp/dns/dns.h"
+#include "netd/adapt/adapt.h"
+
+#include <stddef.h>
+
+#define RESOLV_WATCH_DELAY_MS 200       /* events within this are one change */
+
+struct resolv_watch {
+	int fd;                         /* for the daemon's epoll set; -1 when off */
+	int ino, timer;
+	bool armed;
+	int wd_file, wd_dir, wd_target_dir, wd_resolved;
+	struct dns_server *srv;
+	struct dns_ip self[DNS_SETUP_MAX_SELF];
+	size_t n_self;
+	struct dns_ip cur[DNS_SETUP_MAX_UPSTREAMS];     /* what the core has now */
+	size_t n_cur;
+};
+
+/*
+ * Start watching for `srv`, whose host upstreams are cur[n_cur] now; self:
+ * the network's own addresses. 0, or negative errno with msg (the daemon
+ * can run on without it; w->fd is -1 then).
+ */
+int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
+		      const struct dns_ip *self, size_t n_self, const struct dns_ip *cur,
+		      size_t n_cur, char *msg, size_t size);
+
+/* w->fd is readable: take the events, re-read when the burst is over. */
+void resolv_watch_event(struct resolv_watch *w);
+
+/* Nothing to do when w->fd is -1. */
+void resolv_watch_close(struct resolv_watch *w);
+
+#endif
