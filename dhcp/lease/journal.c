@@ -13,7 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dhcp/v4/dhcp-internal.h"
+#include "dhcp/lease/lease.h"
+#include "dhcp/wire/wire.h"
 
 #define JOURNAL_MAGIC 0x564a4c31u      /* "VJL1" */
 #define PAYLOAD_MAX (1 + 4 + 8 + 2 + LEASE_CHADDR_MAX + 1 + 255 + 1 + LEASE_HOSTNAME_MAX)

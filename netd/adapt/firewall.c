@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "netd/adapt/adapt.h"
-#include "netd/def/netdef-internal.h"
 
 #include <arpa/inet.h>
 #include <string.h>

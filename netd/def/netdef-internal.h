@@ -11,7 +11,6 @@
 bool netdef_parse_ipv4(const char *s, struct in_addr *out);
 bool netdef_parse_mac(const char *s, uint8_t out[6]);
 bool netdef_parse_uuid(const char *s, uint8_t out[16]);
-bool netdef_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 /* netmask → prefix length; false when the mask is not contiguous. */
 bool netdef_netmask_to_prefix(struct in_addr mask, unsigned *prefix);
 /* Classful default prefix (A/B/C) for an address; 0 for class D/E. */
@@ -19,11 +18,6 @@ unsigned netdef_classful_prefix(struct in_addr addr);
 
 /* A DNS name: labels of 1..63 [A-Za-z0-9_-], at most 253 characters. */
 bool netdef_valid_dns_name(const char *s);
-bool vnetd_valid_name(const char *s);
-
-/* Host-order helpers for subnet arithmetic. */
-uint32_t netdef_mask(unsigned prefix);
-bool netdef_in_subnet(struct in_addr addr, struct in_addr net, unsigned prefix);
 
 /* Grow an array by one zeroed element; NULL on allocation failure. */
 void *netdef_array_push(void *arrayp, size_t *count, size_t elem_size);

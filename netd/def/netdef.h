@@ -265,6 +265,13 @@ bool netdef_stp_enabled(const struct netdef *def);
 /* Seconds for a lease element; 0 = infinite; `fallback` when not given. */
 uint64_t netdef_lease_seconds(const struct netdef_lease *lease, uint64_t fallback);
 
+/* Host-order helpers for subnet arithmetic. */
+uint32_t netdef_mask(unsigned prefix);
+bool netdef_in_subnet(struct in_addr addr, struct in_addr net, unsigned prefix);
+
+/* A whole decimal string up to max (no sign, no spaces); false otherwise. */
+bool netdef_parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
 /* Print "FILE:LINE: FIELD: MESSAGE" into buf. */
 void netdef_error_format(const struct netdef_error *err, char *buf, size_t size);
 

@@ -6,7 +6,6 @@
 #include "netd/host/fault.h"
 #include "netd/adapt/adapt.h"
 #include "netd/host/keeper.h"
-#include "netd/def/netdef-internal.h"
 #include "netd/base/base.h"
 #include "netd/def/netdef.h"
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "netd/host/host.h"
 #include "netd/base/base.h"
-#include "netd/def/netdef-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
