@@ -9,6 +9,7 @@
 
 #include "dhcp/dns/dns.h"
 #include "dhcp/v4/dhcp.h"
+#include "bridge/bridge.h"
 #include "nat/nat.h"
 #include "netd/def/netdef.h"
 
@@ -65,13 +66,17 @@ const struct netdef_ip *dhcp_setup_find_ip(const struct netdef *def);
 #define DNS_SETUP_MAX_DYNAMIC (1u << 22)        /* lease names, whatever the subnets */
 
 /* The host's resolver configuration, and systemd-resolved's list behind its stub. */
-#define DNS_SETUP_RESOLV_CONF "/etc/resolv.conf"
-#define DNS_SETUP_RESOLVED_DIR "/run/systemd/resolve"
-#define DNS_SETUP_RESOLVED_CONF DNS_SETUP_RESOLVED_DIR "/resolv.conf"
 
 /* The config plus the arrays it points into; the def must outlive it. */
+/* Random bits for the DNS server's IDs, drawn from the kernel a pool at a time. */
+struct dns_random {
+	uint32_t pool[256];
+	size_t left;
+};
+
 struct dns_setup {
 	struct dns_config cfg;
+	struct dns_random random;       /* cfg.random's: keep the setup as long as the server */
 	struct dns_net *nets;
 	struct dns_forwarder *forwarders;
 	struct dns_ip upstreams[DNS_SETUP_MAX_UPSTREAMS];
@@ -89,16 +94,6 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 		    struct dns_setup *out, char *msg, size_t msg_size);
 void dns_setup_free(struct dns_setup *s);
 
-/*
- * The host's resolver list: /etc/resolv.conf, except when its only
- * nameserver is systemd-resolved's stub 127.0.0.53: then the real upstreams
- * in /run/systemd/resolve/resolv.conf (when it names any). Other loopback
- * stubs are used as they are. A malloc'ed text, or NULL. (Tests give the
- * daemon its own file through `ip netns exec`, which bind-mounts
- * /etc/netns/NS/resolv.conf over /etc/resolv.conf.)
- */
-char *dns_setup_read_resolv(size_t *len);
-
 /* The network's own addresses (never an upstream): how many were written to out[cap]. */
 int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap);
 
@@ -108,5 +103,34 @@ int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap);
 
 /* The cfg borrows strings from def. */
 void firewall_config(const struct netdef *def, struct nat_config *cfg);
+
+/* ---- the bridge ---- */
+
+/* <bridge>, <mac> and <mtu> as the bridge library takes them (strings point into def). */
+void bridge_setup(const struct netdef *def, struct bridge_config *cfg);
+
+/* ---- all of it ---- */
+
+/*
+ * Everything one definition asks of the libraries, made in one place: start
+ * takes the bridge and the firewall, the serving daemon DHCP and DNS, and a
+ * live change compares two of these. The def must outlive it.
+ */
+struct net_setup {
+	struct bridge_config bridge;
+	struct nat_config firewall;
+	bool has_dhcp, has_dns;
+	struct dhcp_setup dhcp;
+	struct dns_setup dns;
+};
+
+/*
+ * `resolv`: the host's resolv.conf text for the DNS upstreams (may be NULL);
+ * `hostname`: this host's name, which no guest may claim. 0 or negative
+ * errno with msg.
+ */
+int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
+		    const char *hostname, struct net_setup *out, char *msg, size_t msg_size);
+void net_setup_free(struct net_setup *s);
 
 #endif

@@ -18,20 +18,18 @@ static void ip4(struct dns_ip *out, struct in_addr a)
 
 /*
  * IDs must be unguessable (RFC 5452): the kernel's CSPRNG, fetched 256 values
- * at a time (the daemon is single-threaded; this is its only random source).
+ * at a time into the setup's own pool (it lives as long as the server).
  */
 static uint32_t random32(void *userdata)
 {
-	static uint32_t pool[256];
-	static size_t left;
+	struct dns_random *r = userdata;
 
-	(void)userdata;
-	if (!left) {
-		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool))
+	if (!r->left) {
+		if (getrandom(r->pool, sizeof(r->pool), 0) != (ssize_t)sizeof(r->pool))
 			return arc4random();
-		left = sizeof(pool) / sizeof(pool[0]);
+		r->left = sizeof(r->pool) / sizeof(r->pool[0]);
 	}
-	return pool[--left];
+	return r->pool[--r->left];
 }
 
 static size_t count_dns_hosts(const struct netdef *def)
@@ -164,6 +162,7 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	if (getrandom(&cfg->hash_seed, sizeof(cfg->hash_seed), 0) != sizeof(cfg->hash_seed))
 		cfg->hash_seed = arc4random() | (uint64_t)arc4random() << 32;
 	cfg->random = random32;
+	cfg->random_userdata = &out->random;
 	return 1;
 }
 
@@ -186,43 +185,4 @@ int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap)
 	for (i = 0; i < def->n_ips && i < cap; i++)
 		ip4(&out[i], def->ips[i].address);
 	return (int)i;
-}
-
-/* systemd-resolved's stub and nothing else: its real upstreams are in its own file. */
-static bool only_resolved_stub(const char *text, size_t len)
-{
-	struct dns_ip ups[2], stub;
-
-	dns_ip_parse("127.0.0.53", &stub);
-	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 2) == 1 && dns_ip_eq(&ups[0], &stub);
-}
-
-static bool has_upstream(const char *text, size_t len)
-{
-	struct dns_ip ups[1];
-
-	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 1) > 0;
-}
-
-/*
- * Read by path every time (never an fd kept open): the daemon runs without
- * privileges in a read-only view of the host, and both files stay readable.
- */
-char *dns_setup_read_resolv(size_t *len)
-{
-	char *text = NULL, *alt = NULL;
-	size_t alt_len = 0;
-
-	if (read_small_file(DNS_SETUP_RESOLV_CONF, 65536, &text, len) < 0)
-		text = NULL;
-	if (text && !only_resolved_stub(text, *len))
-		return text;
-	if (read_small_file(DNS_SETUP_RESOLVED_CONF, 65536, &alt, &alt_len) == 0 &&
-	    has_upstream(alt, alt_len)) {
-		free(text);
-		*len = alt_len;
-		return alt;
-	}
-	free(alt);
-	return text;
 }

@@ -128,18 +128,12 @@ static int check_conflicts(struct start_ctx *c)
 
 static int create_bridge(struct start_ctx *c)
 {
-	struct bridge_config cfg = {
-		.name = c->def->bridge_name,
-		.stp = netdef_stp_enabled(c->def),
-		.forward_delay_s = c->def->delay,
-		.has_mac = c->def->has_mac,
-		.mtu = c->def->has_mtu ? c->def->mtu : 0,
-	};
+	struct bridge_config cfg;
 	struct bridge_link_info li;
 	struct bridge_error be;
 	int r;
 
-	memcpy(cfg.mac, c->def->mac, 6);
+	bridge_setup(c->def, &cfg);
 	if ((r = fault(c, "bridge")) < 0)
 		return r;
 	if ((r = bridge_create(c->nl, &cfg, &be)) < 0)

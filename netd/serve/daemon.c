@@ -31,12 +31,11 @@ struct daemon {
 	const struct vnetd_paths *paths;
 	const struct daemon_opts *opts;
 	struct netdef *def;
-	struct dhcp_setup setup;
+	struct net_setup setup;         /* what the definition asks of DHCP and DNS */
 	struct dhcp_server *srv;
 	struct dhcp_io *io;
 	struct leasedb db;
 	struct arp_prober arp;          /* fd -1 when probing is off */
-	struct dns_setup dns_setup;
 	struct dns_server *dns;         /* NULL with <dns enable='no'> */
 	struct dns_io *dnsio;
 	struct resolv_watch rwatch;     /* resolv.conf followed live; fd -1 when off */
@@ -111,6 +110,20 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 	note_deadline(d, ev);
 }
 
+/* The definition as DHCP and DNS configurations, through the one adapter. */
+static int setup(struct daemon *d, char *msg, size_t size)
+{
+	char host[256] = "", *resolv;
+	size_t len = 0;
+	int r;
+
+	gethostname(host, sizeof(host) - 1);
+	resolv = resolv_read(&len);
+	r = net_setup_build(d->def, resolv, len, host, &d->setup, msg, size);
+	free(resolv);
+	return r;
+}
+
 /*
  * DNS on UDP and TCP port 53 of the network's own addresses, on the bridge
  * only; the host's resolv.conf followed while the daemon runs.
@@ -120,20 +133,13 @@ static int open_dns(struct daemon *d, char *msg, size_t size)
 	struct in_addr addrs[DNS_IO_MAX_ADDRS];
 	struct dns_ip self[DNS_SETUP_MAX_SELF];
 	struct wire_error de;
-	char *resolv;
-	size_t len = 0, i;
+	size_t i;
 	int r;
 
 	d->rwatch.fd = -1;
-	resolv = dns_setup_read_resolv(&len);
-	r = dns_setup_build(d->def, resolv, len, &d->dns_setup, msg, size);
-	free(resolv);
-	if (r <= 0)
-		return r;
-	/* one name per lease and per static host, never more */
-	d->dns_setup.cfg.expected_names = dhcp_setup_pool_size(d->def) + 16;
-	d->dns_setup.cfg.max_dynamic = dhcp_setup_pool_size(d->def) + dhcp_setup_host_count(d->def);
-	if ((r = dns_server_new(&d->dns_setup.cfg, &d->dns, &de)) < 0) {
+	if (!d->setup.has_dns)
+		return 0;
+	if ((r = dns_server_new(&d->setup.dns.cfg, &d->dns, &de)) < 0) {
 		snprintf(msg, size, "%s", de.message);
 		return r;
 	}
@@ -150,7 +156,7 @@ static int open_dns(struct daemon *d, char *msg, size_t size)
 	/* without it the daemon still serves, with the upstreams it started with */
 	if (resolv_watch_open(&d->rwatch, d->dns, self,
 			      (size_t)dns_setup_self(d->def, self, DNS_SETUP_MAX_SELF),
-			      d->dns_setup.cfg.upstreams, d->dns_setup.cfg.n_upstreams, msg,
+			      d->setup.dns.cfg.upstreams, d->setup.dns.cfg.n_upstreams, msg,
 			      size) < 0)
 		log_msg(LOG_WARNING, "%s; resolv.conf changes will need a restart", msg);
 	return 0;
@@ -353,33 +359,17 @@ static void on_timer(struct daemon *d)
 	run_due(d);
 }
 
-/* The DNS side of a reload: the static records of the new definition. */
-static int reload_dns_hosts(struct daemon *d, const struct netdef *def)
-{
-	struct dns_setup ds;
-	struct wire_error de;
-	char buf[200];
-	int r;
-
-	if (!d->dns)
-		return 0;
-	r = dns_setup_build(def, NULL, 0, &ds, buf, sizeof(buf));
-	if (r > 0)
-		r = dns_server_set_hosts(d->dns, ds.cfg.hosts, ds.cfg.n_hosts, &de);
-	dns_setup_free(&ds);
-	return r < 0 ? r : 0;
-}
-
 /*
  * SIGHUP: re-read the definition's static hosts, DHCP and DNS alike, as
  * dnsmasq re-reads its hostsfile; leases' names are checked against them.
+ * The new definition goes through the same adapter as at start.
  */
 static void reload_hosts(struct daemon *d)
 {
 	struct netdef *def = NULL;
 	struct netdef_error err;
 	struct wire_error de;
-	const struct netdef_ip *ip;
+	struct net_setup ns;
 	char buf[600], host[256] = "";
 
 	if (!d->srv)
@@ -389,21 +379,30 @@ static void reload_hosts(struct daemon *d)
 		log_msg(LOG_ERR, "reload: %s; keeping the current hosts", buf);
 		return;
 	}
-	ip = dhcp_setup_find_ip(def);
 	gethostname(host, sizeof(host) - 1);
-	if (!ip || dhcp_setup_hosts(ip, &d->setup, buf, sizeof(buf)) < 0 ||
-	    dhcp_setup_reserved(def, host, &d->setup) < 0 || reload_dns_hosts(d, def) < 0 ||
-	    dhcp_server_set_hosts(d->srv, d->setup.cfg.hosts, d->setup.cfg.n_hosts, &de) < 0 ||
-	    dhcp_server_set_reserved_names(d->srv, d->setup.cfg.reserved_names,
-					   d->setup.cfg.n_reserved, &de) < 0) {
-		log_msg(LOG_ERR, "reload: cannot use the new static hosts; keeping the old");
+	if (net_setup_build(def, NULL, 0, host, &ns, buf, sizeof(buf)) < 0) {
+		log_msg(LOG_ERR, "reload: %s; keeping the current hosts", buf);
 		netdef_free(def);
 		return;
 	}
-	/* the setup's hosts point into the new definition now */
+	if (!ns.has_dhcp || (d->dns && ns.has_dns &&
+			     dns_server_set_hosts(d->dns, ns.dns.cfg.hosts, ns.dns.cfg.n_hosts,
+						  &de) < 0) ||
+	    dhcp_server_set_hosts(d->srv, ns.dhcp.cfg.hosts, ns.dhcp.cfg.n_hosts, &de) < 0 ||
+	    dhcp_server_set_reserved_names(d->srv, ns.dhcp.cfg.reserved_names,
+					   ns.dhcp.cfg.n_reserved, &de) < 0) {
+		log_msg(LOG_ERR, "reload: cannot use the new static hosts; keeping the old");
+		net_setup_free(&ns);
+		netdef_free(def);
+		return;
+	}
+	log_msg(LOG_INFO, "reloaded %zu static hosts", ns.dhcp.cfg.n_hosts);
+	/* the servers copied what they need: the old setup's DHCP half can go */
+	dhcp_setup_free(&d->setup.dhcp);
+	d->setup.dhcp = ns.dhcp;
+	dns_setup_free(&ns.dns);
 	netdef_free(d->def);
 	d->def = def;
-	log_msg(LOG_INFO, "reloaded %zu static hosts", ip->n_hosts);
 }
 
 static void on_signal(struct daemon *d)
@@ -444,27 +443,21 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 
 static int open_dhcp(struct daemon *d, char *msg, size_t size)
 {
+	struct dhcp_config *cfg = &d->setup.dhcp.cfg;
 	struct wire_error de;
-	char host[256] = "";
 	int r;
 
-	r = dhcp_setup_build(d->def, &d->setup, msg, size);
-	if (r <= 0)
-		return r;
-	gethostname(host, sizeof(host) - 1);
-	if (dhcp_setup_reserved(d->def, host, &d->setup) < 0) {
-		snprintf(msg, size, "out of memory");
-		return -ENOMEM;
-	}
-	d->setup.cfg.on_event = on_dhcp_event;
-	d->setup.cfg.on_name = on_lease_name;
-	d->setup.cfg.userdata = d;
-	d->setup.cfg.probe = d->opts->probe;
-	d->setup.cfg.new_client_rate = d->opts->new_client_rate;
+	if (!d->setup.has_dhcp)
+		return 0;
+	cfg->on_event = on_dhcp_event;
+	cfg->on_name = on_lease_name;
+	cfg->userdata = d;
+	cfg->probe = d->opts->probe;
+	cfg->new_client_rate = d->opts->new_client_rate;
 	if (d->opts->probe &&
 	    (r = arp_open(&d->arp, d->def->bridge_name, d->def->mac, msg, size)) < 0)
 		return r;
-	if ((r = dhcp_server_new(&d->setup.cfg, &d->srv, &de)) < 0) {
+	if ((r = dhcp_server_new(cfg, &d->srv, &de)) < 0) {
 		snprintf(msg, size, "%s", de.message);
 		return r;
 	}
@@ -473,7 +466,7 @@ static int open_dhcp(struct daemon *d, char *msg, size_t size)
 		snprintf(msg, size, "out of memory");
 		return -ENOMEM;
 	}
-	return dhcp_io_open(d->io, d->def->bridge_name, d->setup.cfg.server_addr, msg, size);
+	return dhcp_io_open(d->io, d->def->bridge_name, cfg->server_addr, msg, size);
 }
 
 /*
@@ -579,12 +572,11 @@ static void teardown(struct daemon *d)
 	free(d->dnsio);
 	resolv_watch_close(&d->rwatch);
 	dns_server_free(d->dns);
-	dns_setup_free(&d->dns_setup);
 	if (d->io)
 		dhcp_io_close(d->io);
 	free(d->io);
 	dhcp_server_free(d->srv);
-	dhcp_setup_free(&d->setup);
+	net_setup_free(&d->setup);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->sigfd >= 0)
@@ -608,7 +600,8 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	d.dns_deadline_ms = -1;
 	d.log_due_ms = -1;
 	log_open(def->name, opts->foreground);
-	if (open_dns(&d, msg, sizeof(msg)) < 0 || open_dhcp(&d, msg, sizeof(msg)) < 0 ||
+	if (setup(&d, msg, sizeof(msg)) < 0 || open_dns(&d, msg, sizeof(msg)) < 0 ||
+	    open_dhcp(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0 ||
 	    open_leases(&d, msg, sizeof(msg)) < 0) {

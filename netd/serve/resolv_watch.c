@@ -37,22 +37,22 @@ static void place_watches(struct resolv_watch *w)
 {
 	char real[PATH_MAX];
 
-	w->wd_file = add_watch(w, w->wd_file, DNS_SETUP_RESOLV_CONF, FILE_EVENTS);
+	w->wd_file = add_watch(w, w->wd_file, RESOLV_CONF, FILE_EVENTS);
 	if (w->wd_dir < 0) {
-		char dir[] = DNS_SETUP_RESOLV_CONF;
+		char dir[] = RESOLV_CONF;
 
 		w->wd_dir = inotify_add_watch(w->ino, dirname(dir), DIR_EVENTS);
 	}
 	/* a symlink (to /run/NetworkManager/, /run/resolvconf/, ...): its directory too */
-	if (realpath(DNS_SETUP_RESOLV_CONF, real) && strcmp(real, DNS_SETUP_RESOLV_CONF) != 0) {
+	if (realpath(RESOLV_CONF, real) && strcmp(real, RESOLV_CONF) != 0) {
 		const char *dir = dirname(real);
 
 		/* one inode, one watch: those two directories are watched already */
-		if (strcmp(dir, "/etc") != 0 && strcmp(dir, DNS_SETUP_RESOLVED_DIR) != 0)
+		if (strcmp(dir, "/etc") != 0 && strcmp(dir, RESOLVED_DIR) != 0)
 			w->wd_target_dir = add_watch(w, w->wd_target_dir, dir, DIR_EVENTS);
 	}
 	if (w->wd_resolved < 0)
-		w->wd_resolved = inotify_add_watch(w->ino, DNS_SETUP_RESOLVED_DIR, DIR_EVENTS);
+		w->wd_resolved = inotify_add_watch(w->ino, RESOLVED_DIR, DIR_EVENTS);
 }
 
 static void close_all(struct resolv_watch *w);
@@ -86,7 +86,7 @@ int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
 	    watch_fd(w->fd, w->timer) < 0) {
 		int e = errno;
 
-		snprintf(msg, size, "cannot watch %s: %s", DNS_SETUP_RESOLV_CONF, strerror(e));
+		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(e));
 		close_all(w);
 		return -e;
 	}
@@ -94,7 +94,7 @@ int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
 	if (w->wd_file < 0 && w->wd_dir < 0) {
 		int e = errno;
 
-		snprintf(msg, size, "cannot watch %s: %s", DNS_SETUP_RESOLV_CONF, strerror(e));
+		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(e));
 		close_all(w);
 		return -e;
 	}
@@ -126,7 +126,7 @@ static void reload(struct resolv_watch *w)
 	int n = 0;
 
 	place_watches(w);
-	text = dns_setup_read_resolv(&len);
+	text = resolv_read(&len);
 	if (text)
 		n = dns_resolv_conf_parse(text, len, w->self, w->n_self, ups,
 					  DNS_SETUP_MAX_UPSTREAMS);
@@ -139,7 +139,7 @@ static void reload(struct resolv_watch *w)
 		return;
 	if (dns_server_set_upstreams(w->srv, ups, (size_t)n, &err) < 0) {
 		log_msg(LOG_ERR, "%s changed, but: %s; keeping the old upstreams",
-			DNS_SETUP_RESOLV_CONF, err.message);
+			RESOLV_CONF, err.message);
 		return;
 	}
 	if (n)
@@ -205,4 +205,43 @@ void resolv_watch_close(struct resolv_watch *w)
 {
 	if (w->fd >= 0)
 		close_all(w);
+}
+
+/* systemd-resolved's stub and nothing else: its real upstreams are in its own file. */
+static bool only_resolved_stub(const char *text, size_t len)
+{
+	struct dns_ip ups[2], stub;
+
+	dns_ip_parse("127.0.0.53", &stub);
+	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 2) == 1 && dns_ip_eq(&ups[0], &stub);
+}
+
+static bool has_upstream(const char *text, size_t len)
+{
+	struct dns_ip ups[1];
+
+	return dns_resolv_conf_parse(text, len, NULL, 0, ups, 1) > 0;
+}
+
+/*
+ * Read by path every time (never an fd kept open): the daemon runs without
+ * privileges in a read-only view of the host, and both files stay readable.
+ */
+char *resolv_read(size_t *len)
+{
+	char *text = NULL, *alt = NULL;
+	size_t alt_len = 0;
+
+	if (read_small_file(RESOLV_CONF, 65536, &text, len) < 0)
+		text = NULL;
+	if (text && !only_resolved_stub(text, *len))
+		return text;
+	if (read_small_file(RESOLVED_CONF, 65536, &alt, &alt_len) == 0 &&
+	    has_upstream(alt, alt_len)) {
+		free(text);
+		*len = alt_len;
+		return alt;
+	}
+	free(alt);
+	return text;
 }

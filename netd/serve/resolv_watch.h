@@ -51,4 +51,15 @@ void resolv_watch_event(struct resolv_watch *w);
 /* Nothing to do when w->fd is -1. */
 void resolv_watch_close(struct resolv_watch *w);
 
+#define RESOLV_CONF "/etc/resolv.conf"
+#define RESOLVED_DIR "/run/systemd/resolve"
+#define RESOLVED_CONF RESOLVED_DIR "/resolv.conf"
+
+/*
+ * The host's resolver list: /etc/resolv.conf, and when that names only
+ * systemd-resolved's stub, the real upstreams in RESOLVED_CONF. A malloc'ed
+ * text, or NULL.
+ */
+char *resolv_read(size_t *len);
+
 #endif
