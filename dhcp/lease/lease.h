@@ -54,6 +54,15 @@ struct lease_buf {
 };
 
 void lease_buf_free(struct lease_buf *b);       /* NULL is fine */
+
+/* Where a lease file's bytes go, a chunk at a time (a file being replaced, memory). */
+struct lease_sink {
+	void (*write)(void *ctx, const void *data, size_t len);
+	void *ctx;
+};
+
+/* A lease_sink appending to the lease_buf ctx (out of memory cuts the text short). */
+void lease_buf_sink(void *ctx, const void *data, size_t len);
 int lease_buf_append(struct lease_buf *b, const void *data, size_t len);
 
 /* Errors and per-line problems a person reads. */

@@ -317,9 +317,14 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
 		     const uint8_t *journal, size_t journal_len, int64_t now,
 		     lease_problem_fn on_problem, void *userdata, size_t *journal_good);
 
-/* Format every bound lease: lease file lines / the status JSON array. */
-int dhcp_server_format_leases(const struct dhcp_server *srv, struct lease_buf *out);
-int dhcp_server_format_status(const struct dhcp_server *srv, struct lease_buf *out);
+/*
+ * The lease file (NAME.leases) and the status JSON (BRIDGE.status) of every
+ * bound lease, written in one pass through the two sinks, in chunks of at
+ * most 64 KiB. 0 or negative errno (-ENOMEM, -EOVERFLOW); the sinks may
+ * then hold part of the text.
+ */
+int dhcp_server_write_files(const struct dhcp_server *srv, struct lease_sink *leases,
+			    struct lease_sink *status);
 
 struct dhcp_stats {
 	uint64_t throttled;             /* requests of new clients dropped by the rate limit */

@@ -12,7 +12,6 @@
 
 #define LEASE_FILE_MAX (64u << 20)      /* far above 60 000 leases */
 #define JOURNAL_FOLD_AT (1u << 20)      /* fold the journal once it passes 1 MiB */
-#define FLUSH_CHUNK (64u << 10)
 
 static void report_problem(void *userdata, const struct lease_error *e)
 {
@@ -105,64 +104,28 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv)
 	return 0;
 }
 
-/*
- * Both files are written through one small buffer flushed every 64 KiB, so
- * that 60 000 leases do not need their whole text in memory at once.
- */
-struct flush_ctx {
-	struct atomic_writer leases, status;
-	struct lease_buf line, json;
-	bool first;
-};
-
-static void drain(struct atomic_writer *w, struct lease_buf *b, size_t above)
+static void to_writer(void *ctx, const void *data, size_t len)
 {
-	if (b->len > above) {
-		atomic_writer_write(w, b->data, b->len);
-		b->len = 0;
-	}
+	atomic_writer_write(ctx, data, len);
 }
 
-static int flush_one(void *userdata, const struct lease_info *l)
-{
-	struct flush_ctx *f = userdata;
-	int r;
-
-	if ((r = lease_file_append(&f->line, l)) < 0 ||
-	    (r = lease_status_append(&f->json, l, f->first)) < 0)
-		return r;
-	f->first = false;
-	drain(&f->leases, &f->line, FLUSH_CHUNK);
-	drain(&f->status, &f->json, FLUSH_CHUNK);
-	return 0;
-}
-
+/* Both files replaced from memory, the status first: whoever sees the new
+ * lease file finds the status as new. */
 static int write_files(struct leasedb *db, const struct dhcp_server *srv)
 {
-	struct flush_ctx f = { .leases.fd = -1, .status.fd = -1, .first = true };
+	struct atomic_writer leases = { .fd = -1 }, status = { .fd = -1 };
+	struct lease_sink to_leases = { to_writer, &leases }, to_status = { to_writer, &status };
 	int r;
 
-	if ((r = atomic_writer_begin(&f.status, db->dir_fd, db->status_name, 0644)) < 0 ||
-	    (r = atomic_writer_begin(&f.leases, db->dir_fd, db->leases_name, 0644)) < 0 ||
-	    (r = lease_status_begin(&f.json)) < 0 ||
-	    (r = dhcp_server_foreach_lease(srv, flush_one, &f)) < 0 ||
-	    (r = lease_status_end(&f.json, f.first)) < 0) {
-		atomic_writer_abort(&f.status);
-		atomic_writer_abort(&f.leases);
-		goto out;
+	if ((r = atomic_writer_begin(&status, db->dir_fd, db->status_name, 0644)) < 0 ||
+	    (r = atomic_writer_begin(&leases, db->dir_fd, db->leases_name, 0644)) < 0 ||
+	    (r = dhcp_server_write_files(srv, &to_leases, &to_status)) < 0 ||
+	    (r = atomic_writer_commit(&status)) < 0) {
+		atomic_writer_abort(&status);
+		atomic_writer_abort(&leases);
+		return r;
 	}
-	drain(&f.status, &f.json, 0);
-	drain(&f.leases, &f.line, 0);
-	/* status first: whoever sees the new lease file finds the status as new */
-	r = atomic_writer_commit(&f.status);
-	if (r == 0)
-		r = atomic_writer_commit(&f.leases);
-	else
-		atomic_writer_abort(&f.leases);
-out:
-	lease_buf_free(&f.line);
-	lease_buf_free(&f.json);
-	return r;
+	return atomic_writer_commit(&leases);
 }
 
 int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv)
