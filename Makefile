@@ -120,7 +120,7 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
-.PHONY: all check unit fuzz system bench soak demo run install uninstall deps deps-build \
+.PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
 all: $(BUILD)/vnetd
@@ -156,7 +156,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(MODULE_LIBS)
 
 # Dependencies first, so `make check` works on a fresh host with nothing installed.
 check: deps
-	$(MAKE) unit fuzz system
+	$(MAKE) lint unit fuzz system
+
+# The shape the code keeps: file and function sizes, no file-scope state.
+lint:
+	$(PYTHON) tests/lint/structure.py
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done

@@ -200,13 +200,69 @@ static int put_conflict(const struct dns_table *t, uint32_t head, uint8_t flags,
 	return 0;
 }
 
+/* Fill a fresh record; false when its copies cannot be allocated. */
+static bool rec_fill(struct dns_rec *r, const uint8_t *key, size_t klen, uint8_t flags,
+		     uint16_t type, const uint8_t *addr, const uint8_t *rdata, uint16_t rdlen,
+		     int64_t expires)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = malloc(klen ? klen : 1);
+	if (rdlen) {
+		r->rdata = malloc(rdlen);
+		if (r->rdata)
+			memcpy(r->rdata, rdata, rdlen);
+	}
+	if (!r->name || (rdlen && !r->rdata))
+		return false;
+	memcpy(r->name, key, klen);
+	r->name_len = (uint8_t)klen;
+	r->type = type;
+	r->flags = flags;
+	r->expires = expires;
+	r->rdlen = rdlen;
+	r->next_name = r->next_addr = HTAB_NONE;
+	if (type == DNS_T_A || type == DNS_T_AAAA)
+		memcpy(r->addr, addr, addr_len(type));
+	return true;
+}
+
+/*
+ * Index record idx: the name index and the address index point at the first
+ * record of a name or an address; later ones are chained behind it.
+ */
+static int rec_index(struct dns_table *t, uint32_t idx, uint32_t head)
+{
+	struct dns_rec *r = &t->rec[idx];
+	struct addr_key ak = { r->type, r->addr };
+	bool host = r->type == DNS_T_A || r->type == DNS_T_AAAA;
+	uint32_t ahead = host ? htab_find(&t->by_addr, addr_hash(t, r->type, r->addr), eq_addr,
+					  t, &ak) : HTAB_NONE;
+
+	if (head == HTAB_NONE &&
+	    htab_insert(&t->by_name, name_hash(t, r->name, r->name_len), idx, rehash_name, t) < 0)
+		return -ENOMEM;
+	if (host && ahead == HTAB_NONE &&
+	    htab_insert(&t->by_addr, addr_hash(t, r->type, r->addr), idx, rehash_addr, t) < 0) {
+		if (head == HTAB_NONE)
+			htab_remove(&t->by_name, name_hash(t, r->name, r->name_len), idx);
+		return -ENOMEM;
+	}
+	if (head != HTAB_NONE) {
+		r->next_name = t->rec[head].next_name;
+		t->rec[head].next_name = idx;
+	}
+	if (ahead != HTAB_NONE) {
+		r->next_addr = t->rec[ahead].next_addr;
+		t->rec[ahead].next_addr = idx;
+	}
+	return 0;
+}
+
 int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t flags,
 		  uint16_t type, const uint8_t *addr, const uint8_t *rdata, uint16_t rdlen,
 		  int64_t expires)
 {
-	uint32_t head = dns_table_find(t, key, klen), same, idx, ahead = HTAB_NONE;
-	struct addr_key ak = { type, addr };
-	struct dns_rec *r;
+	uint32_t head = dns_table_find(t, key, klen), same, idx;
 	int rc;
 
 	rc = put_conflict(t, head, flags, type, addr, &same);
@@ -219,54 +275,17 @@ int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t 
 	idx = rec_alloc(t);
 	if (idx == HTAB_NONE)
 		return -ENOMEM;
-	r = &t->rec[idx];
-	memset(r, 0, sizeof(*r));
-	r->name = malloc(klen ? klen : 1);
-	if (rdlen) {
-		r->rdata = malloc(rdlen);
-		if (r->rdata)
-			memcpy(r->rdata, rdata, rdlen);
-	}
-	if (!r->name || (rdlen && !r->rdata))
-		goto nomem;
-	memcpy(r->name, key, klen);
-	r->name_len = (uint8_t)klen;
-	r->type = type;
-	r->flags = flags;
-	r->expires = expires;
-	r->rdlen = rdlen;
-	r->next_name = r->next_addr = HTAB_NONE;
-	if (type == DNS_T_A || type == DNS_T_AAAA) {
-		memcpy(r->addr, addr, addr_len(type));
-		ahead = htab_find(&t->by_addr, addr_hash(t, type, addr), eq_addr, t, &ak);
-	}
-	if (head == HTAB_NONE &&
-	    htab_insert(&t->by_name, name_hash(t, key, klen), idx, rehash_name, t) < 0)
-		goto nomem;
-	if ((type == DNS_T_A || type == DNS_T_AAAA) && ahead == HTAB_NONE &&
-	    htab_insert(&t->by_addr, addr_hash(t, type, addr), idx, rehash_addr, t) < 0) {
-		if (head == HTAB_NONE)
-			htab_remove(&t->by_name, name_hash(t, key, klen), idx);
-		goto nomem;
-	}
-	/* Chain behind the heads: the indexes keep pointing at the first one. */
-	if (head != HTAB_NONE) {
-		r->next_name = t->rec[head].next_name;
-		t->rec[head].next_name = idx;
-	}
-	if (ahead != HTAB_NONE) {
-		r->next_addr = t->rec[ahead].next_addr;
-		t->rec[ahead].next_addr = idx;
+	if (!rec_fill(&t->rec[idx], key, klen, flags, type, addr, rdata, rdlen, expires) ||
+	    rec_index(t, idx, head) < 0) {
+		t->live++;
+		t->rec[idx].type = 0;   /* not counted as dynamic yet */
+		rec_release(t, idx);
+		return -ENOMEM;
 	}
 	t->live++;
 	if (!(flags & DNS_REC_STATIC))
 		t->n_dyn++;
 	return 0;
-nomem:
-	t->live++;
-	r->type = 0;            /* not counted as dynamic yet */
-	rec_release(t, idx);
-	return -ENOMEM;
 }
 
 /*

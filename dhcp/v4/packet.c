@@ -18,6 +18,50 @@ static bool want_len(uint8_t len, uint8_t exact)
 	return len == exact;
 }
 
+/* A variable-length option kept by reference: the first one of its code wins. */
+static void keep(const uint8_t **ptr, uint8_t *plen, const uint8_t *v, uint8_t len,
+		 uint8_t min)
+{
+	if (len >= min && !*ptr) {
+		*ptr = v;
+		*plen = len;
+	}
+}
+
+/* The fixed-size options; false when `code` is none of them. */
+static bool take_fixed(struct dhcp_msg *m, uint8_t code, struct wire_reader *r, uint8_t len,
+		       enum area area)
+{
+	uint16_t sz = 0;
+
+	switch (code) {
+	case OPT_MSG_TYPE:
+		if (want_len(len, 1) && !m->type)
+			wire_rd_u8(r, &m->type);
+		return true;
+	case OPT_REQUESTED_IP:
+		if (want_len(len, 4) && !m->has_reqip)
+			m->has_reqip = wire_rd_u32(r, &m->reqip);
+		return true;
+	case OPT_SERVER_ID:
+		if (want_len(len, 4) && !m->has_server_id)
+			m->has_server_id = wire_rd_u32(r, &m->server_id);
+		return true;
+	case OPT_MAX_SIZE:
+		/* RFC 2132 §9.10: the minimum legal value is 576. */
+		if (want_len(len, 2) && !m->max_size && wire_rd_u16(r, &sz) && sz >= DHCP_MIN_MSG)
+			m->max_size = sz;
+		return true;
+	case OPT_OVERLOAD:
+		/* RFC 2132 §9.3: only meaningful in the options field itself. */
+		if (area == AREA_OPTIONS && want_len(len, 1))
+			wire_rd_u8(r, &m->overload);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* One option whose value is in `v`. Unknown options are ignored. */
 static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v, uint8_t len,
 			enum area area)
@@ -25,68 +69,20 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v, uint
 	struct wire_reader r;
 
 	wire_rd_init(&r, v, len);
-	switch (code) {
-	case OPT_MSG_TYPE:
-		if (want_len(len, 1) && !m->type)
-			wire_rd_u8(&r, &m->type);
-		break;
-	case OPT_REQUESTED_IP:
-		if (want_len(len, 4) && !m->has_reqip)
-			m->has_reqip = wire_rd_u32(&r, &m->reqip);
-		break;
-	case OPT_SERVER_ID:
-		if (want_len(len, 4) && !m->has_server_id)
-			m->has_server_id = wire_rd_u32(&r, &m->server_id);
-		break;
-	case OPT_MAX_SIZE: {
-		uint16_t sz = 0;
-
-		/* RFC 2132 §9.10: the minimum legal value is 576. */
-		if (want_len(len, 2) && !m->max_size && wire_rd_u16(&r, &sz) &&
-		    sz >= DHCP_MIN_MSG)
-			m->max_size = sz;
-		break;
-	}
-	case OPT_CLIENT_ID:
-		/* RFC 2132 §9.14: the minimum length is 2. */
-		if (len >= 2 && !m->client_id) {
-			m->client_id = v;
-			m->client_id_len = len;
-		}
-		break;
-	case OPT_HOSTNAME:
-		if (len >= 1 && !m->hostname) {
-			m->hostname = v;
-			m->hostname_len = len;
-		}
-		break;
-	case OPT_PRL:
-		if (len >= 1 && !m->prl) {
-			m->prl = v;
-			m->prl_len = len;
-		}
-		break;
-	case OPT_RELAY_AGENT:
-		if (!m->has_relay) {
-			m->has_relay = true;
-			m->relay = v;
-			m->relay_len = len;
-		}
-		break;
-	case OPT_FQDN:
-		/* RFC 4702 §2: flags, rcode1, rcode2, then the name (maybe empty) */
-		if (len >= 3 && !m->fqdn) {
-			m->fqdn = v;
-			m->fqdn_len = len;
-		}
-		break;
-	case OPT_OVERLOAD:
-		/* RFC 2132 §9.3: only meaningful in the options field itself. */
-		if (area == AREA_OPTIONS && want_len(len, 1))
-			wire_rd_u8(&r, &m->overload);
-		break;
-	default:
-		break;
+	if (take_fixed(m, code, &r, len, area))
+		return;
+	if (code == OPT_CLIENT_ID)
+		keep(&m->client_id, &m->client_id_len, v, len, 2);     /* RFC 2132 §9.14 */
+	else if (code == OPT_HOSTNAME)
+		keep(&m->hostname, &m->hostname_len, v, len, 1);
+	else if (code == OPT_PRL)
+		keep(&m->prl, &m->prl_len, v, len, 1);
+	else if (code == OPT_FQDN)
+		keep(&m->fqdn, &m->fqdn_len, v, len, 3);       /* RFC 4702 §2: flags, 2 rcodes */
+	else if (code == OPT_RELAY_AGENT && !m->has_relay) {
+		m->has_relay = true;
+		m->relay = v;
+		m->relay_len = len;
 	}
 }
 
