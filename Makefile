@@ -33,6 +33,10 @@ LDFLAGS   += -fsanitize=address,undefined
 BUILD     := build-san
 endif
 
+# `make` alone builds the program: the module rules below come first in the
+# file and would otherwise make their first object the default goal.
+.DEFAULT_GOAL := all
+
 # ---- modules -----------------------------------------------------------------
 # Each library and each part of netd/ is an archive of its own, compiled with
 # an include directory that holds only what it may include: its own folder
