@@ -29,7 +29,7 @@
 #define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
 #define RUN_STATE_MAX_STEPS 24          /* bridge, sysctls, addresses, table, processes */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
-#define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 7)      /* "vnetd-" + name */
+#define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
 
 /* The kinds of step, in the order start takes them; a record keeps that order. */
 enum undo_kind {
@@ -50,7 +50,7 @@ struct run_addr {
 /* One step. Only the fields of its kind are used. */
 struct undo_rec {
 	enum undo_kind kind;
-	char ifname[NETDEF_IFNAME_MAX + 1];     /* bridge, address, sysctl: the bridge */
+	char ifname[NETDEF_IFNAME_MAX + 1];     /* bridge, address: the bridge */
 	int ifindex;                    /* bridge: to never delete a namesake made since */
 	char path[RUN_STATE_PATH_MAX];  /* sysctl: under /proc/sys/net */
 	char value[16];                 /* sysctl: what start wrote */
