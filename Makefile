@@ -33,6 +33,10 @@ LDFLAGS   += -fsanitize=address,undefined
 BUILD     := build-san
 endif
 
+# `make` alone builds the program: the module rules below come first in the
+# file and would otherwise make their first object the default goal.
+.DEFAULT_GOAL := all
+
 # ---- modules -----------------------------------------------------------------
 # Each library and each part of netd/ is an archive of its own, compiled with
 # an include directory that holds only what it may include: its own folder
@@ -133,11 +137,13 @@ $(BUILD)/vnetd: $(MODULE_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(LINK_LIBS) $(LDLIBS)
 
 # The test build: the same program with its test hooks compiled in
-# (VNETD_FAULT, see netd/host/fault.h). Only the system tests run it; it is
-# never installed, and build/vnetd has no such hook at all.
-HOOK_OBJ := $(BUILD)/hooks/netd/host/fault.o
+# (VNETD_FAULT, see netd/host/ops_default.c: the host's operations table
+# behind injected failures, linked in place of the archive's default). Only
+# the system tests run it; it is never installed, and build/vnetd has no
+# such hook at all.
+HOOK_OBJ := $(BUILD)/hooks/netd/host/ops_default.o
 
-$(HOOK_OBJ): netd/host/fault.c $(host.inc)/.made
+$(HOOK_OBJ): netd/host/ops_default.c $(host.inc)/.made
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(host.inc) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
 

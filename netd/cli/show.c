@@ -77,7 +77,7 @@ int cmd_list(const struct vnetd_paths *paths, int argc, char **argv)
 		if (!all && s != NET_ACTIVE)
 			continue;
 		if (s != NET_INACTIVE)
-			bridge = st.bridge;
+			bridge = run_state_bridge(&st);
 		else if (store_load(paths, names[i], &def, NULL) == 0 && def->bridge_name[0])
 			bridge = def->bridge_name;
 		printf(" %-20s %-10s %-10s %s\n", names[i], status_name(s),
@@ -112,7 +112,7 @@ static const char *firewall_state(const char *name, const struct run_state *st)
 {
 	int r;
 
-	if (!st->firewall)
+	if (!run_state_find(st, UNDO_FIREWALL))
 		return "none (open network)";
 	r = nat_present(name, NULL);
 	if (r < 0)
@@ -120,14 +120,14 @@ static const char *firewall_state(const char *name, const struct run_state *st)
 	return r ? "installed" : "missing";
 }
 
-static void print_process(const char *label, pid_t pid, uint64_t start)
+static void print_process(const char *label, const struct undo_rec *p)
 {
-	if (!pid)
+	if (!p)
 		printf("%-16s%s\n", label, "none");
-	else if (proc_alive(pid, start))
-		printf("%-16srunning (pid %d)\n", label, (int)pid);
+	else if (proc_alive(p->pid, p->start))
+		printf("%-16srunning (pid %d)\n", label, (int)p->pid);
 	else
-		printf("%-16sdead (was pid %d; 'stop' cleans up)\n", label, (int)pid);
+		printf("%-16sdead (was pid %d; 'stop' cleans up)\n", label, (int)p->pid);
 }
 
 int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
@@ -159,14 +159,14 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 	       "no (bridge gone; 'stop' cleans up)" : "no");
 	printf("%-16s%s\n", "Persistent:", def ? "yes" : "no");
 	printf("%-16s%s\n", "Autostart:", store_get_autostart(paths, argv[1]) ? "yes" : "no");
-	printf("%-16s%s\n", "Bridge:", s != NET_INACTIVE ? st.bridge :
+	printf("%-16s%s\n", "Bridge:", s != NET_INACTIVE ? run_state_bridge(&st) :
 	       def && def->bridge_name[0] ? def->bridge_name : "-");
 	if (def)
 		print_definition_facts(def);
 	if (s != NET_INACTIVE) {
 		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
-		print_process("Daemon:", st.daemon_pid, st.daemon_start);
-		print_process("Keeper:", st.keeper_pid, st.keeper_start);
+		print_process("Daemon:", run_state_find(&st, UNDO_DAEMON));
+		print_process("Keeper:", run_state_find(&st, UNDO_KEEPER));
 	}
 	netdef_free(def);
 	return 0;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "netd/host/host.h"
-#include "bridge/bridge.h"
-#include "nat/nat.h"
-#include "netd/serve/serve.h"
-#include "netd/host/fault.h"
+/*
+ * `start`: the steps read as one list in start_steps(). Each step that
+ * changes the host records itself in the run state's undo list as it is
+ * taken; a step that fails replays that list backwards (undo_all), and the
+ * list saved at the end is what `stop` replays.
+ */
+#include "netd/host/host-internal.h"
 #include "netd/adapt/adapt.h"
 #include "netd/host/keeper.h"
-#include "netd/base/base.h"
-#include "netd/def/netdef.h"
+#include "netd/serve/serve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,25 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#define UNDO_MAX 16
-
-struct start_ctx;
-
-struct undo_step {
-	void (*fn)(struct start_ctx *c, const struct undo_step *u);
-	char arg[NETDEF_NAME_MAX + 1];      /* a bridge or a network name */
-	pid_t pid;                          /* a daemon */
-	uint64_t pid_start;
-};
+/* every address is a subnet of the firewall's, which holds that many */
+_Static_assert(HOST_MAX_ADDRS <= NAT_MAX_SUBNETS, "addresses the firewall cannot cover");
 
 struct start_ctx {
+	struct host_sys *sys;
 	const struct vnetd_paths *paths;
-	struct netdef *def;
-	struct bridge_ctx *nl;
-	struct run_state st;
-	struct undo_step undo[UNDO_MAX];
-	size_t n_undo;
 	const struct lifecycle_opts *opts;
+	struct netdef *def;
+	struct net_setup setup;         /* the bridge's and the firewall's configs */
+	bool have_setup;
+	struct run_state st;            /* the undo list, as it grows */
 	char *msg;
 	size_t msg_size;
 };
@@ -55,57 +48,27 @@ static int failf(struct start_ctx *c, int code, const char *fmt, ...)
 	return code;
 }
 
-/* A start step the test build was told to fail (see netd/fault.h). */
-static int fault(struct start_ctx *c, const char *step)
+/* The record of a step about to be taken. */
+static struct undo_rec *step(struct start_ctx *c, enum undo_kind kind)
 {
-	return fault_inject(step, c->msg, c->msg_size);
-}
+	struct undo_rec *u = undo_slot(&c->st, kind);
 
-static struct undo_step *push_undo(struct start_ctx *c,
-				    void (*fn)(struct start_ctx *, const struct undo_step *),
-				    const char *arg)
-{
-	struct undo_step *u;
-
-	/* UNDO_MAX is far above the steps start has; overflowing is a bug */
-	if (c->n_undo >= UNDO_MAX)
+	/* prepare() bounds the addresses, so the list has room: running out is a bug */
+	if (!u)
 		abort();
-	u = &c->undo[c->n_undo++];
-	memset(u, 0, sizeof(*u));
-	u->fn = fn;
-	snprintf(u->arg, sizeof(u->arg), "%s", arg ? arg : "");
 	return u;
-}
-
-static void unwind(struct start_ctx *c)
-{
-	while (c->n_undo) {
-		struct undo_step *u = &c->undo[--c->n_undo];
-
-		u->fn(c, u);
-	}
-}
-
-static void undo_bridge(struct start_ctx *c, const struct undo_step *u)
-{
-	bridge_delete(c->nl, u->arg, NULL);
-}
-
-static void undo_firewall(struct start_ctx *c, const struct undo_step *u)
-{
-	(void)c;
-	nat_remove(u->arg, NULL);
 }
 
 static int check_conflicts(struct start_ctx *c)
 {
+	const struct host_ops *ops = c->sys->ops;
 	struct bridge_link_info li;
-	struct bridge_error be;
+	struct bridge_error be = { 0 };
 	char ifname[IF_NAMESIZE + 1] = "", net[INET_ADDRSTRLEN];
 	size_t i;
 	int r;
 
-	if ((r = bridge_link_query(c->nl, c->def->bridge_name, &li, &be)) < 0)
+	if ((r = ops->link_query(c->sys, c->def->bridge_name, &li, &be)) < 0)
 		return failf(c, r, "%s", be.message);
 	if (li.exists)
 		return failf(c, -EEXIST,
@@ -115,7 +78,7 @@ static int check_conflicts(struct start_ctx *c)
 		const struct netdef_ip *ip = &c->def->ips[i];
 		struct in_addr n = { htonl(ntohl(ip->address.s_addr) & netdef_mask(ip->prefix)) };
 
-		r = bridge_subnet_conflict(c->nl, n, ip->prefix, NULL, ifname, &be);
+		r = ops->subnet_conflict(c->sys, n, ip->prefix, ifname, &be);
 		if (r < 0)
 			return failf(c, r, "%s", be.message);
 		if (r > 0)
@@ -128,22 +91,15 @@ static int check_conflicts(struct start_ctx *c)
 
 static int create_bridge(struct start_ctx *c)
 {
-	struct bridge_config cfg;
-	struct bridge_link_info li;
-	struct bridge_error be;
+	struct undo_rec *u = step(c, UNDO_BRIDGE);
+	struct bridge_error be = { 0 };
 	int r;
 
-	bridge_setup(c->def, &cfg);
-	if ((r = fault(c, "bridge")) < 0)
-		return r;
-	if ((r = bridge_create(c->nl, &cfg, &be)) < 0)
+	r = c->sys->ops->bridge_create(c->sys, &c->setup.bridge, &u->ifindex, &be);
+	if (r < 0)
 		return failf(c, r, "%s", be.message);
-	push_undo(c, undo_bridge, c->def->bridge_name);
-	if ((r = bridge_link_query(c->nl, c->def->bridge_name, &li, &be)) < 0)
-		return failf(c, r, "%s", be.message);
-	snprintf(c->st.bridge, sizeof(c->st.bridge), "%s", c->def->bridge_name);
-	c->st.bridge_created = true;
-	c->st.ifindex = li.ifindex;
+	snprintf(u->ifname, sizeof(u->ifname), "%s", c->setup.bridge.name);
+	undo_commit(&c->st);
 	return 0;
 }
 
@@ -153,95 +109,122 @@ static int create_bridge(struct start_ctx *c)
  */
 static int set_link_sysctls(struct start_ctx *c)
 {
-	struct bridge_error be;
-	char path[64];
+	struct undo_rec *u = step(c, UNDO_SYSCTL);
+	struct bridge_error be = { 0 };
 	int r;
 
-	if ((r = fault(c, "sysctl")) < 0)
-		return r;
-	snprintf(path, sizeof(path), "ipv6/conf/%s/disable_ipv6", c->def->bridge_name);
-	if (access("/proc/sys/net/ipv6", F_OK) < 0)
+	snprintf(u->path, sizeof(u->path), "ipv6/conf/%s/disable_ipv6", c->def->bridge_name);
+	snprintf(u->value, sizeof(u->value), "1");
+	r = c->sys->ops->sysctl_set(c->sys, u->path, u->value, &be);
+	if (r == -ENOENT)
 		return 0;
-	if ((r = bridge_sysctl_set(path, "1", NULL, 0, &be)) < 0)
+	if (r < 0)
 		return failf(c, r, "%s", be.message);
+	undo_commit(&c->st);
 	return 0;
 }
 
 static int add_addresses(struct start_ctx *c)
 {
-	struct bridge_error be;
-	char a[INET_ADDRSTRLEN];
+	struct bridge_error be = { 0 };
 	size_t i;
 	int r;
 
 	for (i = 0; i < c->def->n_ips; i++) {
 		const struct netdef_ip *ip = &c->def->ips[i];
+		struct undo_rec *u = step(c, UNDO_ADDRESS);
 
-		if ((r = fault(c, "address")) < 0)
-			return r;
-		if ((r = bridge_addr_add(c->nl, c->def->bridge_name, ip->address, ip->prefix,
-					 &be)) < 0)
+		r = c->sys->ops->addr_add(c->sys, c->def->bridge_name, ip->address, ip->prefix,
+					  &be);
+		if (r < 0)
 			return failf(c, r, "%s", be.message);
-		if (c->st.n_addrs < STATE_MAX_ADDRS)
-			snprintf(c->st.addrs[c->st.n_addrs++], sizeof(c->st.addrs[0]), "%s/%u",
-				 inet_ntop(AF_INET, &ip->address, a, sizeof(a)), ip->prefix);
+		snprintf(u->ifname, sizeof(u->ifname), "%s", c->def->bridge_name);
+		u->address = (struct run_addr){ ip->address, ip->prefix };
+		undo_commit(&c->st);
 	}
 	return 0;
 }
 
 /*
- * nat, route and open forward between the bridge and the outside (open is
- * routing with no rules at all). Like libvirt,
- * forwarding is switched on and left on at stop: another network (or the
- * admin) may rely on it, and turning it off under them would cut them off.
+ * Check that the bridge name and subnets are free, and take them. The check
+ * and the taking are one step for every network of this run directory (the
+ * claims lock): two networks with one subnet started at once would otherwise
+ * both find it free. The slow steps (firewall, daemons) come after it.
  */
-static int enable_forwarding(struct start_ctx *c)
+static int claim(struct start_ctx *c)
 {
-	struct bridge_error be;
-	int r;
+	int lock, r;
 
-	if (!c->def->forward.given)
-		return 0;
-	if ((r = bridge_sysctl_set("ipv4/ip_forward", "1", NULL, 0, &be)) < 0)
-		return failf(c, r, "%s", be.message);
-	return 0;
+	lock = state_lock_claims(c->paths);
+	if (lock < 0)
+		return failf(c, lock, "cannot lock %s/.start.lock: %s", c->paths->rundir,
+			     strerror(-lock));
+	if ((r = check_conflicts(c)) == 0 && (r = create_bridge(c)) == 0 &&
+	    (r = set_link_sysctls(c)) == 0)
+		r = add_addresses(c);
+	close(lock);
+	return r;
 }
 
 /* The firewall for the forward mode, as one nftables table of the network's own. */
 static int install_firewall(struct start_ctx *c)
 {
-	struct nat_config cfg;
-	struct nat_error ne;
+	const struct nat_config *cfg = &c->setup.firewall;
+	struct undo_rec *u = step(c, UNDO_FIREWALL);
+	struct nat_error ne = { 0 };
 	int r;
 
-	firewall_config(c->def, &cfg);
-	if ((r = fault(c, "firewall")) < 0)
-		return r;
-	if ((r = nat_install(&cfg, &ne)) < 0)
+	if ((r = c->sys->ops->nat_install(c->sys, cfg, &ne)) < 0)
 		return failf(c, r, "%s", ne.message);
-	if (cfg.mode != NAT_MODE_OPEN) {
-		push_undo(c, undo_firewall, c->def->name);
-		c->st.firewall = true;
-	}
+	/* open: no table at all, so nothing to undo */
+	if (cfg->mode != NAT_MODE_OPEN && nat_table_name(c->def->name, u->table,
+							 sizeof(u->table)))
+		undo_commit(&c->st);
 	return 0;
 }
 
+/* Up goes with the bridge: no step of its own to undo. */
 static int bring_up(struct start_ctx *c)
 {
-	struct bridge_error be;
+	struct bridge_error be = { 0 };
 	int r;
 
-	if ((r = fault(c, "up")) < 0)
-		return r;
-	if ((r = bridge_set_up(c->nl, c->def->bridge_name, true, &be)) < 0)
+	if ((r = c->sys->ops->set_up(c->sys, c->def->bridge_name, &be)) < 0)
 		return failf(c, r, "%s", be.message);
 	return 0;
 }
 
-static void undo_process(struct start_ctx *c, const struct undo_step *u)
+/*
+ * nat, route and open forward between the bridge and the outside (open is
+ * routing with no rules at all). Like libvirt, forwarding is switched on
+ * and left on at stop, so it is not recorded: another network (or the
+ * admin) may rely on it, and turning it off under them would cut them off.
+ */
+static int enable_forwarding(struct start_ctx *c)
 {
-	(void)c;
-	proc_terminate(u->pid, u->pid_start, 5000);
+	struct bridge_error be = { 0 };
+	int r;
+
+	if (!c->def->forward.given)
+		return 0;
+	if ((r = c->sys->ops->sysctl_set(c->sys, "ipv4/ip_forward", "1", &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+/* Fork one of the network's processes; it is recorded once it reported ready. */
+static int spawn_step(struct start_ctx *c, enum undo_kind kind, spawn_fn fn, void *arg)
+{
+	struct undo_rec *u = step(c, kind);
+	enum host_proc which = kind == UNDO_KEEPER ? HOST_PROC_KEEPER : HOST_PROC_DAEMON;
+	int r;
+
+	r = c->sys->ops->spawn(c->sys, which, fn, arg, c->opts->foreground, &u->pid, &u->start,
+			       c->msg, c->msg_size);
+	if (r < 0)
+		return r;
+	undo_commit(&c->st);
+	return 0;
 }
 
 static int daemon_child(void *arg, int ready_fd)
@@ -255,64 +238,26 @@ static int daemon_child(void *arg, int ready_fd)
 	return daemon_run(c->paths, c->def, ready_fd, &d);
 }
 
-/* Fork one of the network's processes and remember to end it if start fails later. */
-static int spawn_undoable(struct start_ctx *c, const char *step, spawn_fn fn, void *arg,
-			  pid_t *pid, uint64_t *start_time)
-{
-	struct undo_step *u;
-	int r;
-
-	if ((r = fault(c, step)) < 0)
-		return r;
-	r = spawn_process(fn, arg, c->opts->foreground, pid, start_time, c->msg, c->msg_size);
-	if (r < 0)
-		return r;
-	u = push_undo(c, undo_process, NULL);
-	u->pid = *pid;
-	u->pid_start = *start_time;
-	return 0;
-}
-
 /* The serving daemon (DHCP and DNS). start returns once it is ready. */
 static int start_daemon(struct start_ctx *c)
 {
-	return spawn_undoable(c, "daemon", daemon_child, c, &c->st.daemon_pid,
-			      &c->st.daemon_start);
+	return spawn_step(c, UNDO_DAEMON, daemon_child, c);
 }
 
 /* The keeper puts the firewall back if someone deletes it (none for open). */
 static int start_keeper(struct start_ctx *c)
 {
-	struct keeper_target t = {
-		c->def, c->st.daemon_pid, c->st.daemon_start, c->opts->foreground
-	};
+	const struct undo_rec *d = run_state_find(&c->st, UNDO_DAEMON);
+	struct keeper_target t = { c->def, d->pid, d->start, c->opts->foreground };
 
-	if (!c->st.firewall)
+	if (!run_state_find(&c->st, UNDO_FIREWALL))
 		return 0;
-	return spawn_undoable(c, "keeper", keeper_run, &t, &c->st.keeper_pid,
-			      &c->st.keeper_start);
+	return spawn_step(c, UNDO_KEEPER, keeper_run, &t);
 }
 
 static int record_state(struct start_ctx *c)
 {
-	int r;
-
-	if ((r = fault(c, "state")) < 0)
-		return r;
-	snprintf(c->st.name, sizeof(c->st.name), "%s", c->def->name);
-	netdef_uuid_format(c->def->uuid, c->st.uuid);
-	c->st.mode = c->def->forward.given ? c->def->forward.mode : NETDEF_FWD_NONE;
-	c->st.started = (long long)time(NULL);
-	if ((r = state_write(c->paths, &c->st)) < 0)
-		return failf(c, r, "cannot write the run state in %s: %s", c->paths->rundir,
-			     strerror(-r));
-	if (c->st.daemon_pid && (r = state_write_pidfile(c->paths, c->def->name,
-							 c->st.daemon_pid)) < 0) {
-		state_remove(c->paths, c->def->name);
-		return failf(c, r, "cannot write the pid file in %s: %s", c->paths->rundir,
-			     strerror(-r));
-	}
-	return 0;
+	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
 }
 
 /* Load the definition and give it what libvirt would have saved into it. */
@@ -338,85 +283,95 @@ static int load_definition(struct start_ctx *c, const char *name)
 	return 0;
 }
 
-/* A stale state: clean what is left of it so a new start begins afresh. */
-static void clear_stale(const struct vnetd_paths *paths, struct bridge_ctx *nl,
-			const struct run_state *st)
+/* Everything start needs before it changes anything, and the record's header. */
+static int prepare(struct start_ctx *c, const char *name)
 {
-	struct bridge_link_info li;
+	int r;
 
-	if (st->keeper_pid)
-		proc_terminate(st->keeper_pid, st->keeper_start, 5000);
-	if (st->daemon_pid)
-		proc_terminate(st->daemon_pid, st->daemon_start, 5000);
-	if (st->firewall)
-		nat_remove(st->name, NULL);
-	if (st->bridge_created && bridge_link_query(nl, st->bridge, &li, NULL) == 0 &&
-	    li.exists && li.ifindex == st->ifindex)
-		bridge_delete(nl, st->bridge, NULL);
-	state_remove(paths, st->name);
+	if ((r = load_definition(c, name)) < 0)
+		return r;
+	if (c->def->n_ips > HOST_MAX_ADDRS)
+		return failf(c, -E2BIG, "network '%s' has %zu addresses; vnetd puts at most %d "
+			     "on a bridge", name, c->def->n_ips, HOST_MAX_ADDRS);
+	if ((r = net_setup_build(c->def, NULL, 0, NULL, &c->setup, c->msg, c->msg_size)) < 0)
+		return r;
+	c->have_setup = true;
+	snprintf(c->st.name, sizeof(c->st.name), "%s", c->def->name);
+	netdef_uuid_format(c->def->uuid, c->st.uuid);
+	c->st.mode = c->def->forward.given ? c->def->forward.mode : NETDEF_FWD_NONE;
+	c->st.started = (long long)time(NULL);
+	return 0;
 }
 
 /*
- * Check that the bridge name and subnets are free, and take them. The check
- * and the taking are one step for every network of this run directory (the
- * claims lock): two networks with one subnet started at once would otherwise
- * both find it free. The slow steps (firewall, daemons) come after it.
+ * Undo what a failed start did; say so when that fails too (what is left
+ * then stays recorded, for `stop` to finish).
  */
-static int claim(struct start_ctx *c)
+static int rollback(struct start_ctx *c, int r)
 {
-	int lock, r;
+	char why[400];
+	size_t len;
 
-	lock = state_lock_claims(c->paths);
-	if (lock < 0)
-		return failf(c, lock, "cannot lock %s/.start.lock: %s", c->paths->rundir,
-			     strerror(-lock));
-	if ((r = check_conflicts(c)) == 0 && (r = create_bridge(c)) == 0 &&
-	    (r = set_link_sysctls(c)) == 0)
-		r = add_addresses(c);
-	close(lock);
+	if (undo_all(c->sys, c->paths, &c->st, why, sizeof(why)) < 0) {
+		len = strlen(c->msg);
+		snprintf(c->msg + len, c->msg_size - len, "; undoing it failed too: %s", why);
+	}
 	return r;
+}
+
+/* The steps of start, in order. */
+static int start_steps(struct start_ctx *c)
+{
+	int r;
+
+	if ((r = claim(c)) < 0 || (r = install_firewall(c)) < 0 || (r = bring_up(c)) < 0 ||
+	    (r = enable_forwarding(c)) < 0 || (r = start_daemon(c)) < 0 ||
+	    (r = start_keeper(c)) < 0 || (r = record_state(c)) < 0)
+		return rollback(c, r);
+	return 0;
+}
+
+/* What an earlier run left: 1 if it is running, 0 when nothing (more) is left. */
+static int check_earlier(struct start_ctx *c, const char *name)
+{
+	struct run_state old;
+	char why[400];
+	int r;
+
+	r = state_read(c->paths, name, &old, why, sizeof(why));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return failf(c, r, "cannot read the run state of the last start: %s", why);
+	if (run_status(c->sys, &old) == NET_ACTIVE)
+		return 1;
+	/* stale: clean it away so that this start begins afresh */
+	if ((r = undo_all(c->sys, c->paths, &old, why, sizeof(why))) < 0)
+		return failf(c, r, "cannot clean up what the last start left: %s", why);
+	return 0;
 }
 
 static int start_locked(struct start_ctx *c, const char *name)
 {
-	struct run_state old;
-	struct bridge_error be;
+	struct bridge_error be = { 0 };
 	int r;
 
-	if ((r = bridge_open(&c->nl, &be)) < 0)
+	if ((r = c->sys->ops->open(c->sys, &be)) < 0)
 		return failf(c, r, "%s", be.message);
-	switch (lifecycle_status(c->paths, name, &old)) {
-	case NET_ACTIVE:
-		return 1;
-	case NET_STALE:
-		clear_stale(c->paths, c->nl, &old);
-		break;
-	case NET_INACTIVE:
-		break;
-	}
-	if ((r = load_definition(c, name)) < 0)
-		return r;
-	if ((r = claim(c)) < 0) {
-		unwind(c);
-		return r;
-	}
-	if ((r = install_firewall(c)) < 0 ||
-	    (r = bring_up(c)) < 0 || (r = enable_forwarding(c)) < 0 ||
-	    (r = start_daemon(c)) < 0 || (r = start_keeper(c)) < 0 ||
-	    (r = record_state(c)) < 0) {
-		unwind(c);
-		return r;
-	}
-	return 0;
+	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0)
+		r = start_steps(c);
+	c->sys->ops->close(c->sys);
+	return r;
 }
 
-int lifecycle_start(const struct vnetd_paths *paths, const char *name,
-		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
-		    size_t msg_size)
+int lifecycle_start_on(struct host_sys *sys, const struct vnetd_paths *paths, const char *name,
+		       const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+		       size_t msg_size)
 {
 	static const struct lifecycle_opts defaults;
 	struct start_ctx c = {
-		.paths = paths, .opts = opts ? opts : &defaults, .msg = msg, .msg_size = msg_size
+		.sys = sys, .paths = paths, .opts = opts ? opts : &defaults, .msg = msg,
+		.msg_size = msg_size
 	};
 	int lock, r;
 
@@ -429,8 +384,19 @@ int lifecycle_start(const struct vnetd_paths *paths, const char *name,
 	r = start_locked(&c, name);
 	if (r == 0 && st)
 		*st = c.st;
+	if (c.have_setup)
+		net_setup_free(&c.setup);
 	netdef_free(c.def);
-	bridge_close(c.nl);
 	close(lock);
 	return r;
+}
+
+int lifecycle_start(const struct vnetd_paths *paths, const char *name,
+		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+		    size_t msg_size)
+{
+	struct host_sys sys;
+
+	host_sys_default(&sys);
+	return lifecycle_start_on(&sys, paths, name, opts, st, msg, msg_size);
 }

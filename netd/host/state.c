@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The run state on disk: reading, writing, removing, locking. */
 #include "netd/host/host.h"
 #include "netd/base/base.h"
 
@@ -13,146 +14,33 @@
 
 #define STATE_FILE_MAX 8192
 
-static bool copy_field(char *dst, size_t size, const char *v)
+const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind)
 {
-	if (strlen(v) >= size)
-		return false;
-	memcpy(dst, v, strlen(v) + 1);
-	return true;
-}
-
-static bool parse_mode(const char *v, enum netdef_forward_mode *mode)
-{
-	static const enum netdef_forward_mode all[] = {
-		NETDEF_FWD_NONE, NETDEF_FWD_NAT, NETDEF_FWD_ROUTE, NETDEF_FWD_OPEN
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(v, netdef_forward_mode_name(all[i]))) {
-			*mode = all[i];
-			return true;
-		}
-	return false;
+	for (i = 0; i < st->n_undo; i++)
+		if (st->undo[i].kind == kind)
+			return &st->undo[i];
+	return NULL;
 }
 
-/* One "key=value" line; unknown keys are skipped so newer files still load. */
-static bool parse_line(struct run_state *st, const char *key, const char *v)
+const char *run_state_bridge(const struct run_state *st)
 {
-	unsigned long long n;
+	const struct undo_rec *u = run_state_find(st, UNDO_BRIDGE);
 
-	if (!strcmp(key, "name"))
-		return copy_field(st->name, sizeof(st->name), v) && vnetd_valid_name(v);
-	if (!strcmp(key, "uuid"))
-		return copy_field(st->uuid, sizeof(st->uuid), v);
-	if (!strcmp(key, "bridge"))
-		return copy_field(st->bridge, sizeof(st->bridge), v) && *v;
-	if (!strcmp(key, "bridge_created")) {
-		if (!netdef_parse_uint(v, 1, &n))
-			return false;
-		st->bridge_created = n;
-		return true;
-	}
-	if (!strcmp(key, "firewall")) {
-		if (!netdef_parse_uint(v, 1, &n))
-			return false;
-		st->firewall = n;
-		return true;
-	}
-	if (!strcmp(key, "daemon_pid")) {
-		if (!netdef_parse_uint(v, INT32_MAX, &n))
-			return false;
-		st->daemon_pid = (pid_t)n;
-		return true;
-	}
-	if (!strcmp(key, "daemon_start")) {
-		if (!netdef_parse_uint(v, UINT64_MAX, &n))
-			return false;
-		st->daemon_start = n;
-		return true;
-	}
-	if (!strcmp(key, "keeper_pid")) {
-		if (!netdef_parse_uint(v, INT32_MAX, &n))
-			return false;
-		st->keeper_pid = (pid_t)n;
-		return true;
-	}
-	if (!strcmp(key, "keeper_start")) {
-		if (!netdef_parse_uint(v, UINT64_MAX, &n))
-			return false;
-		st->keeper_start = n;
-		return true;
-	}
-	if (!strcmp(key, "ifindex")) {
-		if (!netdef_parse_uint(v, INT32_MAX, &n))
-			return false;
-		st->ifindex = (int)n;
-		return true;
-	}
-	if (!strcmp(key, "forward"))
-		return parse_mode(v, &st->mode);
-	if (!strcmp(key, "started")) {
-		if (!netdef_parse_uint(v, INT64_MAX, &n))
-			return false;
-		st->started = (long long)n;
-		return true;
-	}
-	if (!strcmp(key, "address")) {
-		if (st->n_addrs >= STATE_MAX_ADDRS)
-			return false;
-		return copy_field(st->addrs[st->n_addrs++], sizeof(st->addrs[0]), v);
-	}
-	return true;
-}
-
-int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
-{
-	struct run_state st = { 0 };
-	unsigned lineno = 0;
-	const char *p = text;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char line[256], *eq;
-
-		lineno++;
-		if (len >= sizeof(line)) {
-			snprintf(msg, msg_size, "line %u is too long", lineno);
-			return -EINVAL;
-		}
-		memcpy(line, p, len);
-		line[len] = '\0';
-		p += len + (nl ? 1 : 0);
-		if (!line[0] || line[0] == '#')
-			continue;
-		eq = strchr(line, '=');
-		if (!eq) {
-			snprintf(msg, msg_size, "line %u has no '='", lineno);
-			return -EINVAL;
-		}
-		*eq = '\0';
-		if (!parse_line(&st, line, eq + 1)) {
-			snprintf(msg, msg_size, "line %u: bad value for '%s'", lineno, line);
-			return -EINVAL;
-		}
-	}
-	if (!st.name[0] || !st.bridge[0]) {
-		snprintf(msg, msg_size, "name or bridge missing");
-		return -EINVAL;
-	}
-	*out = st;
-	return 0;
+	return u ? u->ifname : "";
 }
 
 int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
 	       char *msg, size_t msg_size)
 {
-	char path[PATH_MAX], *text;
+	char path[PATH_MAX], *text, why[200];
 	int r;
 
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state")) {
+		snprintf(msg, msg_size, "no run state path for '%s'", name);
 		return -EINVAL;
+	}
 	r = read_small_file(path, STATE_FILE_MAX, &text, NULL);
 	if (r == -ENOENT)
 		return r;
@@ -160,49 +48,36 @@ int state_read(const struct vnetd_paths *paths, const char *name, struct run_sta
 		snprintf(msg, msg_size, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	r = state_parse(text, out, msg, msg_size);
+	r = state_parse(text, out, why, sizeof(why));
 	free(text);
 	if (r == 0 && strcmp(out->name, name)) {
-		snprintf(msg, msg_size, "%s: names network '%s'", path, out->name);
+		snprintf(why, sizeof(why), "names network '%s'", out->name);
 		r = -EINVAL;
 	}
+	if (r < 0)
+		snprintf(msg, msg_size, "%s: %s", path, why);
 	return r;
 }
 
-int state_format(const struct run_state *st, char **text, size_t *size)
+/* RUNDIR/NAME.pid: the serving daemon's pid, for admins and scripts; none without one. */
+static int write_pidfile(const struct vnetd_paths *paths, const struct run_state *st)
 {
-	size_t i;
-	FILE *f;
+	const struct undo_rec *d = run_state_find(st, UNDO_DAEMON);
+	char path[PATH_MAX], text[32];
+	int n;
 
-	*text = NULL;
-	*size = 0;
-	f = open_memstream(text, size);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "# vnetd: what 'start' created; 'stop' undoes exactly this\n");
-	fprintf(f, "name=%s\nuuid=%s\nbridge=%s\nbridge_created=%d\nifindex=%d\n", st->name,
-		st->uuid, st->bridge, st->bridge_created, st->ifindex);
-	fprintf(f, "forward=%s\nfirewall=%d\nstarted=%lld\n", netdef_forward_mode_name(st->mode),
-		st->firewall, st->started);
-	if (st->daemon_pid)
-		fprintf(f, "daemon_pid=%d\ndaemon_start=%llu\n", (int)st->daemon_pid,
-			(unsigned long long)st->daemon_start);
-	if (st->keeper_pid)
-		fprintf(f, "keeper_pid=%d\nkeeper_start=%llu\n", (int)st->keeper_pid,
-			(unsigned long long)st->keeper_start);
-	for (i = 0; i < st->n_addrs; i++)
-		fprintf(f, "address=%s\n", st->addrs[i]);
-	if (fclose(f) != 0) {
-		free(*text);
-		*text = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, st->name, ".pid"))
+		return -EINVAL;
+	if (!d)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	n = snprintf(text, sizeof(text), "%d\n", (int)d->pid);
+	return atomic_file_write(path, text, (size_t)n, 0644);
 }
 
 int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 {
-	char path[PATH_MAX], *text;
+	struct run_state back;
+	char path[PATH_MAX], *text, why[200];
 	size_t size;
 	int r;
 
@@ -212,9 +87,12 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 		return r;
 	if ((r = state_format(st, &text, &size)) < 0)
 		return r;
-	r = atomic_file_write(path, text, size, 0644);
+	/* a record `stop` could not read would be worse than none: start fails instead */
+	r = state_parse(text, &back, why, sizeof(why));
+	if (r == 0)
+		r = atomic_file_write(path, text, size, 0644);
 	free(text);
-	return r;
+	return r < 0 ? r : write_pidfile(paths, st);
 }
 
 int state_remove(const struct vnetd_paths *paths, const char *name)
@@ -226,17 +104,6 @@ int state_remove(const struct vnetd_paths *paths, const char *name)
 	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
 		return -EINVAL;
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-}
-
-int state_write_pidfile(const struct vnetd_paths *paths, const char *name, pid_t pid)
-{
-	char path[PATH_MAX], text[32];
-	int n;
-
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".pid"))
-		return -EINVAL;
-	n = snprintf(text, sizeof(text), "%d\n", (int)pid);
-	return atomic_file_write(path, text, (size_t)n, 0644);
 }
 
 /* An exclusive flock on `path` (created if need be); the fd, or negative errno. */

@@ -21,6 +21,7 @@ static void say(const char *what, const char *name, const char *detail)
 
 int supervise(const struct vnetd_paths *paths, const struct run_state *st)
 {
+	const struct undo_rec *d = run_state_find(st, UNDO_DAEMON);
 	struct pollfd fds[2];
 	struct run_state now;
 	sigset_t set;
@@ -33,14 +34,14 @@ int supervise(const struct vnetd_paths *paths, const struct run_state *st)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fds[0].fd = signalfd(-1, &set, SFD_CLOEXEC);
 	fds[0].events = POLLIN;
-	fds[1].fd = (int)syscall(SYS_pidfd_open, st->daemon_pid, 0);
+	fds[1].fd = d ? (int)syscall(SYS_pidfd_open, d->pid, 0) : -1;
 	fds[1].events = POLLIN;
 	if (fds[0].fd < 0 || fds[1].fd < 0) {
 		say("cannot watch the daemon of", st->name, strerror(errno));
 		return 1;
 	}
 	sd_notifyf(0, "READY=1\nMAINPID=%d\nSTATUS=network %s active on %s", (int)getpid(),
-		   st->name, st->bridge);
+		   st->name, run_state_bridge(st));
 	while ((r = poll(fds, 2, -1)) < 0 && errno == EINTR)
 		;
 	if (fds[1].revents) {
