@@ -104,9 +104,9 @@ int state_remove(const struct vnetd_paths *paths, const char *name);
 
 /*
  * Serialise start/stop of one network across processes: an exclusive flock
- * on RUNDIR/NAME.lock. Returns the fd to close, or negative errno.
+ * on RUNDIR/NAME.lock. Returns the fd to close, or negative errno with msg.
  */
-int state_lock(const struct vnetd_paths *paths, const char *name);
+int state_lock(const struct vnetd_paths *paths, const char *name, char *msg, size_t msg_size);
 
 /*
  * Serialise what different networks claim on the host: an exclusive flock

@@ -375,12 +375,9 @@ int lifecycle_start_on(struct host_sys *sys, const struct vnetd_paths *paths, co
 	};
 	int lock, r;
 
-	lock = state_lock(paths, name);
-	if (lock < 0) {
-		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
-			 strerror(-lock));
+	lock = state_lock(paths, name, msg, msg_size);
+	if (lock < 0)
 		return lock;
-	}
 	r = start_locked(&c, name);
 	if (r == 0 && st)
 		*st = c.st;

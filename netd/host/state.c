@@ -124,13 +124,19 @@ static int lock_file(const struct vnetd_paths *paths, const char *path)
 	return fd;
 }
 
-int state_lock(const struct vnetd_paths *paths, const char *name)
+int state_lock(const struct vnetd_paths *paths, const char *name, char *msg, size_t msg_size)
 {
 	char path[PATH_MAX];
+	int r;
 
 	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".lock"))
-		return -EINVAL;
-	return lock_file(paths, path);
+		r = -EINVAL;
+	else
+		r = lock_file(paths, path);
+	if (r < 0)
+		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
+			 strerror(-r));
+	return r;
 }
 
 int state_lock_claims(const struct vnetd_paths *paths)

@@ -77,12 +77,9 @@ int lifecycle_stop_on(struct host_sys *sys, const struct vnetd_paths *paths, con
 	struct run_state st;
 	int lock, r;
 
-	lock = state_lock(paths, name);
-	if (lock < 0) {
-		snprintf(msg, msg_size, "cannot lock %s/%s.lock: %s", paths->rundir, name,
-			 strerror(-lock));
+	lock = state_lock(paths, name, msg, msg_size);
+	if (lock < 0)
 		return lock;
-	}
 	r = state_read(paths, name, &st, msg, msg_size);
 	if (r == 0)
 		r = replay(sys, paths, &st, msg, msg_size);
