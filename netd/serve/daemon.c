@@ -61,7 +61,27 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* DNS follows the lease store: the DHCP core says what each address is called. */
+/*
+ * A wall-clock moment (unix ms) on the monotonic clock, never early: the wall
+ * clock is read first, so the time between the two reads only makes the
+ * result later, and the division rounds up.
+ */
+static int64_t mono_from_wall_ms(int64_t wall_ms)
+{
+	struct timespec w, m;
+	int64_t ns;
+
+	clock_gettime(CLOCK_REALTIME, &w);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	ns = (m.tv_sec - w.tv_sec) * 1000000000LL + (m.tv_nsec - w.tv_nsec);
+	return wall_ms + ns / 1000000 + (ns % 1000000 > 0);
+}
+
+/*
+ * DNS follows the lease store: the DHCP core says what each address is
+ * called, and until when in wall seconds; the DNS core keeps the end on its
+ * own (monotonic) clock.
+ */
 static void on_lease_name(void *userdata, struct in_addr addr, const char *name,
 			  int64_t expires)
 {
@@ -72,8 +92,9 @@ static void on_lease_name(void *userdata, struct in_addr addr, const char *name,
 	if (!d->dns)
 		return;
 	memcpy(ip.bytes, &addr, 4);
-	r = dns_lease_name_set(d->dns, &ip, name, expires == LEASE_EXPIRES_NEVER ?
-						    DNS_EXPIRES_NEVER : expires);
+	r = dns_lease_name_set(d->dns, &ip, name,
+			       expires == LEASE_EXPIRES_NEVER || expires > INT64_MAX / 2000 ?
+			       DNS_EXPIRES_NEVER : mono_from_wall_ms(expires * 1000));
 	if (r < 0 && name)
 		log_msg(LOG_WARNING, "DNS name %s not given to %s: %s", name, inet_ntoa(addr),
 			r == -ENOSPC ? "the table is full" : r == -EEXIST ? "it is taken"

@@ -39,8 +39,7 @@ struct dns_fwd {
 
 uint64_t dns_io_tag(enum dns_io_kind kind, size_t index);
 int dns_io_watch(struct dns_io *io, int fd, uint32_t events, uint64_t tag);
-int64_t dns_io_now_ms(void);            /* wall clock: the core's time */
-int64_t dns_io_mono_ms(void);           /* monotonic: connection deadlines */
+int64_t dns_io_mono_ms(void);           /* the core's clock and the connections' */
 
 /* An IPv4 or IPv6 socket address <-> the core's peer (never a truncated address). */
 bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss);

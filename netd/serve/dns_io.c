@@ -26,14 +26,6 @@ uint64_t dns_io_tag(enum dns_io_kind kind, size_t index)
 	return DNS_IO_TAG << 32 | (uint64_t)kind << 24 | (uint64_t)index;
 }
 
-int64_t dns_io_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t dns_io_mono_ms(void)
 {
 	struct timespec ts;
@@ -188,7 +180,7 @@ void dns_io_perform(struct dns_io *io, const struct dns_action *act)
 		send_answer(io, act);
 	else if (act->kind == DNS_ACT_FORWARD && dns_fwd_open(io, act) < 0)
 		/* no socket of that family, or no send: the next upstream at once */
-		dns_server_forward_failed(io->srv, act->token, dns_io_now_ms());
+		dns_server_forward_failed(io->srv, act->token, dns_io_mono_ms());
 }
 
 /* Queries on a UDP listener, in batches. */
@@ -209,7 +201,7 @@ static void on_udp(struct dns_io *io, size_t index)
 			return;
 		if (!dns_io_peer_from_sa(&client.peer, &from))
 			continue;
-		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, dns_io_now_ms(),
+		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, dns_io_mono_ms(),
 					    io->out, DNS_MSG_MAX, &act) == 0)
 			dns_io_perform(io, &act);
 	}
@@ -259,11 +251,10 @@ int64_t dns_io_tick(struct dns_io *io)
 	struct dns_action act;
 	int64_t next = INT64_MAX, mono = dns_io_mono_ms(), next_ms;
 
-	while (dns_server_tick(io->srv, dns_io_now_ms(), io->out, DNS_MSG_MAX, &act, &next) > 0)
+	while (dns_server_tick(io->srv, mono, io->out, DNS_MSG_MAX, &act, &next) > 0)
 		dns_io_perform(io, &act);
 	log_loops(io);
-	/* next is wall-clock; express it as a delay from the monotonic clock */
-	next_ms = next == INT64_MAX ? -1 : mono + (next - dns_io_now_ms());
+	next_ms = next == INT64_MAX ? -1 : next;
 	dns_tcp_expire(io, mono, &next_ms);
 	return next_ms;
 }

@@ -131,7 +131,7 @@ static void deliver_reply(struct dns_io *io, struct dns_fwd *f, const uint8_t *m
 {
 	struct dns_action act;
 
-	if (dns_server_handle_upstream_reply(io->srv, msg, len, &f->to, f->port, dns_io_now_ms(),
+	if (dns_server_handle_upstream_reply(io->srv, msg, len, &f->to, f->port, dns_io_mono_ms(),
 					     io->out, DNS_MSG_MAX, &act) == 0)
 		dns_io_perform(io, &act);
 }
@@ -145,7 +145,7 @@ static void on_fwd_tcp(struct dns_io *io, struct dns_fwd *f, uint32_t events)
 		n = send(f->fd, f->tcp_buf, f->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n != (ssize_t)f->out_len) {
 			/* refused or reset: the next upstream now, not after the timeout */
-			dns_server_forward_failed(io->srv, f->token, dns_io_now_ms());
+			dns_server_forward_failed(io->srv, f->token, dns_io_mono_ms());
 			dns_fwd_close(f);
 			return;
 		}
@@ -186,5 +186,5 @@ void dns_fwd_event(struct dns_io *io, size_t index, uint32_t events)
 		deliver_reply(io, f, io->in, (size_t)n);
 	/* nothing listens there (ICMP port unreachable): the next upstream now */
 	if (f->fd >= 0 && n < 0 && errno == ECONNREFUSED)
-		dns_server_forward_failed(io->srv, f->token, dns_io_now_ms());
+		dns_server_forward_failed(io->srv, f->token, dns_io_mono_ms());
 }

@@ -115,7 +115,7 @@ void dns_tcp_read(struct dns_io *io, size_t index)
 		if (c->have < 2 + len)
 			break;
 		c->idle_deadline = dns_io_mono_ms() + DNS_IO_TCP_IDLE_MS;
-		if (dns_server_handle_query(io->srv, c->buf + 2, len, &client, dns_io_now_ms(),
+		if (dns_server_handle_query(io->srv, c->buf + 2, len, &client, dns_io_mono_ms(),
 					    io->out, DNS_MSG_MAX, &act) == 0)
 			dns_io_perform(io, &act);
 		if (c->fd < 0)
