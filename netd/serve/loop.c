@@ -141,6 +141,7 @@ void loop_run(struct loop *l)
 	int64_t now;
 	int n, i;
 
+	l->stop = false;
 	while (!l->stop) {
 		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, wait_ms(l));
 		if (n < 0 && errno != EINTR) {

@@ -63,7 +63,7 @@ void loop_remove(struct loop *l, struct loop_handler *h);
 
 void loop_add_timer(struct loop *l, struct loop_timer *t);
 
-/* Wait, dispatch, run what is due; until loop_stop() (or epoll fails: logged). */
+/* Wait, dispatch, run what is due; until loop_stop() in this run (or epoll fails: logged). */
 void loop_run(struct loop *l);
 void loop_stop(struct loop *l);         /* from a callback: the loop ends after this turn */
 

@@ -279,8 +279,4 @@ void serve_dhcp_close(struct serve_dhcp *s)
 	arp_close(s->arp);
 	dhcp_io_close(s->io);
 	dhcp_server_free(s->srv);
-	s->db = NULL;
-	s->arp = NULL;
-	s->io = NULL;
-	s->srv = NULL;
 }

@@ -57,9 +57,6 @@ void serve_dns_close(struct serve_dns *s)
 	dns_io_close(s->io);
 	resolv_watch_close(s->rwatch);
 	dns_server_free(s->srv);
-	s->io = NULL;
-	s->rwatch = NULL;
-	s->srv = NULL;
 }
 
 /*
