@@ -106,21 +106,23 @@ static size_t rr_head(struct ans *a, size_t owner, uint16_t type, uint32_t ttl)
 	return a->b.len - 2;
 }
 
+/* The seconds left on the record, rounded up: it is good until its last millisecond. */
 static uint32_t rec_ttl(const struct dns_server *srv, const struct dns_rec *r, int64_t now)
 {
-	int64_t left;
+	int64_t left_ms, left;
 
 	if (r->expires == DNS_EXPIRES_NEVER)
 		return srv->local_ttl;
-	left = r->expires - now / 1000;
-	if (left < 0)
-		left = 0;
+	left_ms = r->expires - now;
+	if (left_ms <= 0)
+		return 0;
+	left = left_ms / 1000 + (left_ms % 1000 != 0);
 	return left < srv->local_ttl ? (uint32_t)left : srv->local_ttl;
 }
 
 static bool rec_live(const struct dns_rec *r, int64_t now)
 {
-	return r->expires == DNS_EXPIRES_NEVER || r->expires > now / 1000;
+	return r->expires == DNS_EXPIRES_NEVER || r->expires > now;
 }
 
 /* RFC 2308 §3: the zone's SOA; its TTL and MINIMUM bound negative caching. */

@@ -127,7 +127,7 @@ void dns_wr_patch_u16(struct wire_builder *b, size_t off, uint16_t v);
 struct dns_rec {
 	uint8_t *name;          /* wire labels without root, lowercase, relative to the domain */
 	uint8_t *rdata;         /* SRV/TXT wire rdata (owned); NULL for A/AAAA */
-	int64_t expires;        /* unix seconds */
+	int64_t expires;        /* ms on the clock of `now`, or DNS_EXPIRES_NEVER */
 	uint32_t next_name;     /* same name; free-list link when unused */
 	uint32_t next_addr;     /* same address (A/AAAA) */
 	uint16_t type;          /* 0 = unused */

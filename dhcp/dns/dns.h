@@ -32,9 +32,12 @@
  *   a lease got, changed or lost its name:
  *       dns_lease_name_set(srv, &addr, name or NULL, expires)
  *
- * Time: `now` is wall-clock unix time in MILLISECONDS (the same clock as
- * lease expiry, which is in seconds); a clock step only makes pending
- * forwards time out early or late.
+ * Time: one clock for everything, in MILLISECONDS: every `now`, the
+ * deadline dns_server_tick() reports and a lease name's expiry are on it.
+ * The daemon uses CLOCK_MONOTONIC, so a step of the wall clock moves no
+ * forward's timeout and no name's end; it converts a lease's wall-clock
+ * expiry to this clock once, when it hands the name over. Any origin does
+ * (the tests start at an arbitrary moment), as long as it never goes back.
  *
  * Ownership: dns_server_new() copies everything in the config; the caller
  * may free its config right after. The server owns its table; free it with
@@ -186,7 +189,8 @@ void dns_server_free(struct dns_server *srv);      /* NULL is fine */
  *
  * A DHCP lease's name. A lease has one name: this replaces whatever dynamic
  * name `addr` had (name NULL or "": the address has none any more).
- * expires: unix seconds or DNS_EXPIRES_NEVER.
+ * expires: the moment the name ends, in milliseconds on the clock of `now`
+ * (see Time above), or DNS_EXPIRES_NEVER.
  * 0 (also when a static record already maps this very name to addr: nothing added),
  * -EINVAL (not a host name: the address is left without a name), -EEXIST (another address
  * holds the name, statically or dynamically: the address is left without a name),

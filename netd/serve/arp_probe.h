@@ -9,6 +9,7 @@
 #define VNETD_ARP_PROBE_H
 
 #include "dhcp/v4/dhcp.h"
+#include "netd/serve/loop.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,26 +18,30 @@
 #define ARP_PROBE_WAIT_MS 200
 #define ARP_PROBE_PKT_MAX 1536
 
-struct arp_probe_slot {
-	bool used;
-	bool answered;                  /* someone claimed the address */
+struct arp_prober;
+
+/* A finished probe, copied out of its slot (which is free again). */
+struct arp_probe_done {
 	struct in_addr addr;
-	int64_t deadline_ms;            /* monotonic */
+	bool answered;                  /* someone claimed the address */
 	struct dhcp_rx rx;              /* the held request; data points into pkt */
 	uint8_t pkt[ARP_PROBE_PKT_MAX];
 };
 
-struct arp_prober {
-	int fd;
-	int ifindex;
-	uint8_t mac[6];
-	struct arp_probe_slot slots[ARP_PROBE_SLOTS];
-};
-
-/* Open the ARP socket on the bridge (while privileged). 0 or negative errno. */
-int arp_open(struct arp_prober *p, const char *ifname, const uint8_t mac[6], char *msg,
+/*
+ * Open the ARP socket on the bridge (while privileged). *ret is the
+ * caller's, for arp_close(). 0 or negative errno with msg.
+ */
+int arp_open(const char *ifname, const uint8_t mac[6], struct arp_prober **ret, char *msg,
 	     size_t msg_size);
-void arp_close(struct arp_prober *p);
+void arp_close(struct arp_prober *p);           /* NULL is fine */
+
+/*
+ * Register the ARP socket: the prober reads what arrives and marks the
+ * probes it answers, then calls on_answers(userdata). 0 or -errno.
+ */
+int arp_watch(struct arp_prober *p, struct loop *loop, void (*on_answers)(void *userdata),
+	      void *userdata);
 
 /*
  * Probe `addr`, holding `rx` (copied) until the answer. -ENOSPC when every
@@ -45,18 +50,14 @@ void arp_close(struct arp_prober *p);
 int arp_probe_start(struct arp_prober *p, struct in_addr addr, const struct dhcp_rx *rx,
 		    int64_t now_ms);
 
-/* Read waiting ARP traffic and mark the probes it answers. */
-void arp_read(struct arp_prober *p);
-
 /*
- * The next probe that is finished (answered, or past its deadline at
- * now_ms), or NULL. The caller reports it to the DHCP server, re-handles
- * slot->rx and then frees the slot with arp_release().
+ * Take the next probe that is finished (answered, or past its deadline at
+ * now_ms) into *done and free its slot: true, or false when none is. The
+ * caller reports it to the DHCP server and handles done->rx again.
  */
-struct arp_probe_slot *arp_next_done(struct arp_prober *p, int64_t now_ms);
-void arp_release(struct arp_probe_slot *slot);
+bool arp_take_done(struct arp_prober *p, int64_t now_ms, struct arp_probe_done *done);
 
-/* The earliest deadline of a pending probe, or -1 when none. */
+/* The earliest deadline of a pending probe (monotonic ms), or -1 when none. */
 int64_t arp_next_deadline(const struct arp_prober *p);
 
 #endif

@@ -9,10 +9,35 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define IP_UDP_HDR 28   /* 20-byte IPv4 header (no options) + 8-byte UDP header */
+#define DHCP_IO_RXBUF 1536
+
+struct dhcp_io {
+	struct loop_handler udp;        /* port 67; the owner hears of it through on_requests */
+	void (*on_requests)(void *userdata);
+	void *userdata;
+	int pkt_fd;
+	int ifindex;
+	struct in_addr server_addr;
+
+	/* one wake-up's worth of packets, preallocated: no allocation per packet */
+	struct mmsghdr rx_msgs[DHCP_IO_BATCH];
+	struct iovec rx_iov[DHCP_IO_BATCH];
+	struct sockaddr_in rx_from[DHCP_IO_BATCH];
+	uint8_t rx_ctrl[DHCP_IO_BATCH][64];
+	uint8_t rx_buf[DHCP_IO_BATCH][DHCP_IO_RXBUF];
+
+	/* replies of that wake-up */
+	struct dhcp_tx tx[DHCP_IO_BATCH];
+	uint8_t tx_buf[DHCP_IO_BATCH][IP_UDP_HDR + DHCP_REPLY_BUF];
+};
 
 static int fail(char *msg, size_t size, const char *what, const char *ifname)
 {
@@ -22,35 +47,35 @@ static int fail(char *msg, size_t size, const char *what, const char *ifname)
 	return -e;
 }
 
-int dhcp_io_open(struct dhcp_io *io, const char *ifname, struct in_addr server_addr,
-		 char *msg, size_t msg_size)
+static int open_sockets(struct dhcp_io *io, const char *ifname, struct in_addr server_addr,
+			char *msg, size_t msg_size)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT) };
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int one = 1, rcvbuf = 4 << 20, i;
 
-	io->udp_fd = io->pkt_fd = -1;
 	io->server_addr = server_addr;
 	io->ifindex = (int)if_nametoindex(ifname);
 	if (!io->ifindex)
 		return fail(msg, msg_size, "no interface", ifname);
-	io->udp_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (io->udp_fd < 0)
+	io->udp.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (io->udp.fd < 0)
 		return fail(msg, msg_size, "cannot open the DHCP socket", ifname);
 	/*
 	 * Clients without an address broadcast, so the socket must be bound to
 	 * INADDR_ANY; binding it to the bridge keeps other interfaces out and
 	 * lets one daemon per network share port 67.
 	 */
-	if (setsockopt(io->udp_fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) ||
-	    setsockopt(io->udp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(io->udp_fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
-	    setsockopt(io->udp_fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
+	if (setsockopt(io->udp.fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname)) ||
+	    setsockopt(io->udp.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(io->udp.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(io->udp.fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
 		return fail(msg, msg_size, "cannot set up the DHCP socket", ifname);
-	if (bind(io->udp_fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+	if (bind(io->udp.fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		return fail(msg, msg_size, "cannot bind UDP port 67", ifname);
 	/* room for bursts while the loop writes the lease file (best effort, needs root) */
-	setsockopt(io->udp_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	setsockopt(io->udp.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	/* protocol 0: this socket sends only and never queues received frames */
 	io->pkt_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (io->pkt_fd < 0)
@@ -67,11 +92,50 @@ int dhcp_io_open(struct dhcp_io *io, const char *ifname, struct in_addr server_a
 
 void dhcp_io_close(struct dhcp_io *io)
 {
-	if (io->udp_fd >= 0)
-		close(io->udp_fd);
+	if (!io)
+		return;
+	if (io->udp.fd >= 0)
+		close(io->udp.fd);
 	if (io->pkt_fd >= 0)
 		close(io->pkt_fd);
-	io->udp_fd = io->pkt_fd = -1;
+	free(io);
+}
+
+int dhcp_io_open(const char *ifname, struct in_addr server_addr, struct dhcp_io **ret,
+		 char *msg, size_t msg_size)
+{
+	struct dhcp_io *io = calloc(1, sizeof(*io));
+	int r;
+
+	*ret = NULL;
+	if (!io) {
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
+	}
+	io->udp.fd = io->pkt_fd = -1;
+	r = open_sockets(io, ifname, server_addr, msg, msg_size);
+	if (r < 0) {
+		dhcp_io_close(io);
+		return r;
+	}
+	*ret = io;
+	return 0;
+}
+
+static void on_udp_ready(struct loop_handler *h, uint32_t events)
+{
+	struct dhcp_io *io = loop_owner(h, struct dhcp_io, udp);
+
+	io->on_requests(io->userdata);
+}
+
+int dhcp_io_watch(struct dhcp_io *io, struct loop *loop, void (*on_requests)(void *userdata),
+		  void *userdata)
+{
+	io->on_requests = on_requests;
+	io->userdata = userdata;
+	io->udp.on_ready = on_udp_ready;
+	return loop_add(loop, &io->udp, EPOLLIN);
 }
 
 int dhcp_io_receive(struct dhcp_io *io)
@@ -89,7 +153,7 @@ int dhcp_io_receive(struct dhcp_io *io)
 		h->msg_control = io->rx_ctrl[i];
 		h->msg_controllen = sizeof(io->rx_ctrl[i]);
 	}
-	n = recvmmsg(io->udp_fd, io->rx_msgs, DHCP_IO_BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(io->udp.fd, io->rx_msgs, DHCP_IO_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	return n;
@@ -119,6 +183,11 @@ uint8_t *dhcp_io_reply_buf(struct dhcp_io *io, int i, size_t *cap)
 {
 	*cap = DHCP_REPLY_BUF;
 	return io->tx_buf[i] + IP_UDP_HDR;
+}
+
+struct dhcp_tx *dhcp_io_tx(struct dhcp_io *io, int i)
+{
+	return &io->tx[i];
 }
 
 static uint16_t csum_fold(uint32_t sum)
@@ -223,7 +292,7 @@ int dhcp_io_send(struct dhcp_io *io, const bool *replied, int n)
 		h->msg_iov = &iov[i];
 		h->msg_iovlen = 1;
 	}
-	if (nu && (r = sendmmsg(io->udp_fd, udp_msgs, (unsigned)nu, 0)) > 0)
+	if (nu && (r = sendmmsg(io->udp.fd, udp_msgs, (unsigned)nu, 0)) > 0)
 		sent += r;
 	if (np && (r = sendmmsg(io->pkt_fd, pkt_msgs, (unsigned)np, 0)) > 0)
 		sent += r;

@@ -18,29 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
-
-uint64_t dns_io_tag(enum dns_io_kind kind, size_t index)
-{
-	return DNS_IO_TAG << 32 | (uint64_t)kind << 24 | (uint64_t)index;
-}
-
-int64_t dns_io_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t dns_io_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss)
 {
@@ -86,13 +64,6 @@ socklen_t dns_io_sa_from_peer(struct sockaddr_storage *ss, const struct dns_peer
 	return 0;
 }
 
-int dns_io_watch(struct dns_io *io, int fd, uint32_t events, uint64_t t)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = t };
-
-	return epoll_ctl(io->epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
 static int open_listener(const char *ifname, struct in_addr addr, int type, char *msg,
 			 size_t size)
 {
@@ -117,51 +88,22 @@ static int open_listener(const char *ifname, struct in_addr addr, int type, char
 	return fd;
 }
 
-int dns_io_open(struct dns_io *io, const char *ifname, const struct in_addr *addrs, size_t n,
-		char *msg, size_t msg_size)
+static int open_listeners(struct dns_io *io, const char *ifname, const struct in_addr *addrs,
+			  size_t n, char *msg, size_t msg_size)
 {
 	size_t i;
 	int fd;
 
-	memset(io, 0, sizeof(*io));
-	io->epfd = -1;
-	for (i = 0; i < DNS_IO_MAX_ADDRS; i++)
-		io->udp_fd[i] = io->tcp_fd[i] = -1;
-	io->conns = calloc(DNS_IO_MAX_CONNS, sizeof(*io->conns));
-	io->fwds = calloc(DNS_IO_MAX_FWDS, sizeof(*io->fwds));
-	io->out = malloc(DNS_MSG_MAX + 2);
-	io->in = malloc(DNS_MSG_MAX);
-	if (!io->conns || !io->fwds || !io->out || !io->in) {
-		snprintf(msg, msg_size, "out of memory");
-		return -ENOMEM;
-	}
-	for (i = 0; i < DNS_IO_MAX_CONNS; i++)
-		io->conns[i].fd = -1;
-	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
-		io->fwds[i].fd = -1;
 	for (i = 0; i < n && i < DNS_IO_MAX_ADDRS; i++) {
 		io->addrs[i] = addrs[i];
 		if ((fd = open_listener(ifname, addrs[i], SOCK_DGRAM, msg, msg_size)) < 0)
 			return fd;
-		io->udp_fd[i] = fd;
+		io->udp[i].h.fd = fd;
 		if ((fd = open_listener(ifname, addrs[i], SOCK_STREAM, msg, msg_size)) < 0)
 			return fd;
-		io->tcp_fd[i] = fd;
+		io->tcp[i].h.fd = fd;
 		io->n_addrs++;
 	}
-	return 0;
-}
-
-int dns_io_start(struct dns_io *io, int epfd, struct dns_server *srv)
-{
-	size_t i;
-
-	io->epfd = epfd;
-	io->srv = srv;
-	for (i = 0; i < io->n_addrs; i++)
-		if (dns_io_watch(io, io->udp_fd[i], EPOLLIN, dns_io_tag(K_UDP, i)) ||
-		    dns_io_watch(io, io->tcp_fd[i], EPOLLIN, dns_io_tag(K_LISTEN, i)))
-			return -errno;
 	return 0;
 }
 
@@ -178,7 +120,8 @@ static void send_answer(struct dns_io *io, const struct dns_action *act)
 	tl = dns_io_sa_from_peer(&to, &act->peer);
 	if (act->conn >= io->n_addrs || !tl)
 		return;
-	sendto(io->udp_fd[act->conn], io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to, tl);
+	sendto(io->udp[act->conn].h.fd, io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to,
+	       tl);
 }
 
 void dns_io_perform(struct dns_io *io, const struct dns_action *act)
@@ -188,55 +131,41 @@ void dns_io_perform(struct dns_io *io, const struct dns_action *act)
 		send_answer(io, act);
 	else if (act->kind == DNS_ACT_FORWARD && dns_fwd_open(io, act) < 0)
 		/* no socket of that family, or no send: the next upstream at once */
-		dns_server_forward_failed(io->srv, act->token, dns_io_now_ms());
+		dns_server_forward_failed(io->srv, act->token, loop_now_ms());
 }
 
 /* Queries on a UDP listener, in batches. */
-static void on_udp(struct dns_io *io, size_t index)
+static void on_udp_ready(struct loop_handler *h, uint32_t events)
 {
+	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
+	struct dns_io *io = l->io;
 	struct sockaddr_storage from;
 	socklen_t fl;
 	int n, budget = DNS_IO_BATCH * 4;
 
 	while (budget--) {
-		struct dns_client client = { .transport = DNS_UDP, .conn = index };
+		struct dns_client client = { .transport = DNS_UDP, .conn = l->index };
 		struct dns_action act;
 
 		fl = sizeof(from);
-		n = (int)recvfrom(io->udp_fd[index], io->in, DNS_MSG_MAX, 0,
-				  (struct sockaddr *)&from, &fl);
+		n = (int)recvfrom(h->fd, io->in, DNS_MSG_MAX, 0, (struct sockaddr *)&from, &fl);
 		if (n < 0)
-			return;
+			break;
 		if (!dns_io_peer_from_sa(&client.peer, &from))
 			continue;
-		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, dns_io_now_ms(),
+		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, loop_now_ms(),
 					    io->out, DNS_MSG_MAX, &act) == 0)
 			dns_io_perform(io, &act);
 	}
+	dns_io_retick(io);
 }
 
-void dns_io_event(struct dns_io *io, uint64_t t, uint32_t events)
+static void on_tcp_ready(struct loop_handler *h, uint32_t events)
 {
-	size_t index = (size_t)(t & 0xffffff);
+	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
 
-	switch ((enum dns_io_kind)((t >> 24) & 0xff)) {
-	case K_UDP:
-		if (index < io->n_addrs)
-			on_udp(io, index);
-		break;
-	case K_LISTEN:
-		if (index < io->n_addrs)
-			dns_tcp_accept(io, index);
-		break;
-	case K_CONN:
-		if (index < DNS_IO_MAX_CONNS)
-			dns_tcp_read(io, index);
-		break;
-	case K_FWD:
-		if (index < DNS_IO_MAX_FWDS)
-			dns_fwd_event(io, index, events);
-		break;
-	}
+	dns_tcp_accept(l);
+	dns_io_retick(l->io);
 }
 
 /* A forwarding loop the core caught: one line per catch (each rests that upstream 60 s). */
@@ -254,40 +183,119 @@ static void log_loops(struct dns_io *io)
 		"not forwarding to it for %d s", a, st.last_loop.port, DNS_LOOP_SKIP_MS / 1000);
 }
 
-int64_t dns_io_tick(struct dns_io *io)
+/* What is due at `now`: forward timeouts (retries, SERVFAIL), TCP clients' ends. */
+static int64_t tick(struct dns_io *io, int64_t now)
 {
 	struct dns_action act;
-	int64_t next = INT64_MAX, mono = dns_io_mono_ms(), next_ms;
+	int64_t next = INT64_MAX, next_ms;
 
-	while (dns_server_tick(io->srv, dns_io_now_ms(), io->out, DNS_MSG_MAX, &act, &next) > 0)
+	while (dns_server_tick(io->srv, now, io->out, DNS_MSG_MAX, &act, &next) > 0)
 		dns_io_perform(io, &act);
 	log_loops(io);
-	/* next is wall-clock; express it as a delay from the monotonic clock */
-	next_ms = next == INT64_MAX ? -1 : mono + (next - dns_io_now_ms());
-	dns_tcp_expire(io, mono, &next_ms);
+	next_ms = next == INT64_MAX ? -1 : next;
+	dns_tcp_expire(io, now, &next_ms);
 	return next_ms;
+}
+
+void dns_io_retick(struct dns_io *io)
+{
+	io->deadline_ms = tick(io, loop_now_ms());
+}
+
+static int64_t next_deadline(struct loop_timer *t)
+{
+	return loop_owner(t, struct dns_io, timer)->deadline_ms;
+}
+
+static void run_due(struct loop_timer *t, int64_t now_ms)
+{
+	struct dns_io *io = loop_owner(t, struct dns_io, timer);
+
+	if (io->deadline_ms >= 0 && now_ms >= io->deadline_ms)
+		io->deadline_ms = tick(io, now_ms);
 }
 
 void dns_io_close(struct dns_io *io)
 {
 	size_t i;
 
+	if (!io)
+		return;
 	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
-		if (io->udp_fd[i] >= 0)
-			close(io->udp_fd[i]);
-		if (io->tcp_fd[i] >= 0)
-			close(io->tcp_fd[i]);
-		io->udp_fd[i] = io->tcp_fd[i] = -1;
+		if (io->udp[i].h.fd >= 0)
+			close(io->udp[i].h.fd);
+		if (io->tcp[i].h.fd >= 0)
+			close(io->tcp[i].h.fd);
 	}
 	for (i = 0; io->conns && i < DNS_IO_MAX_CONNS; i++)
-		dns_tcp_close(io, &io->conns[i]);
+		dns_tcp_close(&io->conns[i]);
 	for (i = 0; io->fwds && i < DNS_IO_MAX_FWDS; i++)
 		dns_fwd_close(&io->fwds[i]);
 	free(io->conns);
 	free(io->fwds);
 	free(io->out);
 	free(io->in);
-	io->conns = NULL;
-	io->fwds = NULL;
-	io->out = io->in = NULL;
+	free(io);
+}
+
+/*
+ * The slots, allocated once, every one free; every handler knows its
+ * object, so nothing is looked up when an event comes.
+ */
+static void init_io(struct dns_io *io)
+{
+	size_t i;
+
+	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
+		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i };
+		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i };
+	}
+	io->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
+	io->deadline_ms = -1;
+	io->conns = calloc(DNS_IO_MAX_CONNS, sizeof(*io->conns));
+	io->fwds = calloc(DNS_IO_MAX_FWDS, sizeof(*io->fwds));
+	io->out = malloc(DNS_MSG_MAX + 2);
+	io->in = malloc(DNS_MSG_MAX);
+	for (i = 0; io->conns && i < DNS_IO_MAX_CONNS; i++)
+		io->conns[i].h.fd = -1;
+	for (i = 0; io->fwds && i < DNS_IO_MAX_FWDS; i++)
+		io->fwds[i].h.fd = -1;
+}
+
+int dns_io_open(const char *ifname, const struct in_addr *addrs, size_t n,
+		struct dns_io **ret, char *msg, size_t msg_size)
+{
+	struct dns_io *io = calloc(1, sizeof(*io));
+	int r;
+
+	*ret = NULL;
+	if (io)
+		init_io(io);
+	if (!io || !io->conns || !io->fwds || !io->out || !io->in) {
+		snprintf(msg, msg_size, "out of memory");
+		r = -ENOMEM;
+		goto fail;
+	}
+	if ((r = open_listeners(io, ifname, addrs, n, msg, msg_size)) < 0)
+		goto fail;
+	*ret = io;
+	return 0;
+fail:
+	dns_io_close(io);
+	return r;
+}
+
+int dns_io_start(struct dns_io *io, struct loop *loop, struct dns_server *srv)
+{
+	size_t i;
+	int r;
+
+	io->loop = loop;
+	io->srv = srv;
+	loop_add_timer(loop, &io->timer);
+	for (i = 0; i < io->n_addrs; i++)
+		if ((r = loop_add(loop, &io->udp[i].h, EPOLLIN)) < 0 ||
+		    (r = loop_add(loop, &io->tcp[i].h, EPOLLIN)) < 0)
+			return r;
+	return 0;
 }

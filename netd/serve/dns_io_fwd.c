@@ -18,11 +18,11 @@
 
 void dns_fwd_close(struct dns_fwd *f)
 {
-	if (f->fd < 0)
+	if (f->h.fd < 0)
 		return;
 	/* the socket is ours alone: closing it also takes it out of the epoll set */
-	close(f->fd);
-	f->fd = -1;
+	close(f->h.fd);
+	f->h.fd = -1;
 	free(f->tcp_buf);
 	f->tcp_buf = NULL;
 }
@@ -34,21 +34,19 @@ void dns_fwd_close_port(struct dns_io *io, uint16_t port)
 	if (!port)
 		return;
 	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
-		if (io->fwds[i].fd >= 0 && io->fwds[i].port == port) {
+		if (io->fwds[i].h.fd >= 0 && io->fwds[i].port == port) {
 			dns_fwd_close(&io->fwds[i]);
 			return;
 		}
 }
 
-static struct dns_fwd *free_fwd(struct dns_io *io, size_t *index)
+static struct dns_fwd *free_fwd(struct dns_io *io)
 {
 	size_t i;
 
 	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
-		if (io->fwds[i].fd < 0) {
-			*index = i;
+		if (io->fwds[i].h.fd < 0)
 			return &io->fwds[i];
-		}
 	return NULL;
 }
 
@@ -85,39 +83,45 @@ static int connect_to(const struct dns_action *act)
 	return fd;
 }
 
+static void on_fwd_ready(struct loop_handler *h, uint32_t events);
+
+/* TCP: the query waits, framed, until the connection is up. */
+static int hold_tcp_query(struct dns_io *io, struct dns_fwd *f, const struct dns_action *act)
+{
+	f->tcp_buf = malloc(2 + DNS_MSG_MAX);
+	if (!f->tcp_buf)
+		return -ENOMEM;
+	f->tcp_buf[0] = (uint8_t)(act->len >> 8);
+	f->tcp_buf[1] = (uint8_t)act->len;
+	memcpy(f->tcp_buf + 2, io->out, act->len);
+	f->out_len = act->len + 2;
+	return loop_add(io->loop, &f->h, EPOLLOUT | EPOLLIN);
+}
+
 int dns_fwd_open(struct dns_io *io, const struct dns_action *act)
 {
 	struct dns_fwd *f;
-	size_t i;
 	int fd, r;
 
-	f = free_fwd(io, &i);
+	f = free_fwd(io);
 	if (!f)
 		return -ENOSPC;
 	fd = connect_to(act);
 	if (fd < 0)
 		return fd;
 	memset(f, 0, sizeof(*f));
-	f->fd = fd;
+	f->h = (struct loop_handler){ fd, on_fwd_ready };
+	f->io = io;
 	f->tcp = act->transport == DNS_TCP;
 	f->token = act->token;
 	f->to = act->peer;
 	f->port = local_port(fd);
 	if (f->tcp) {
-		f->tcp_buf = malloc(2 + DNS_MSG_MAX);
-		if (!f->tcp_buf) {
-			dns_fwd_close(f);
-			return -ENOMEM;
-		}
-		f->tcp_buf[0] = (uint8_t)(act->len >> 8);
-		f->tcp_buf[1] = (uint8_t)act->len;
-		memcpy(f->tcp_buf + 2, io->out, act->len);
-		f->out_len = act->len + 2;
-		r = dns_io_watch(io, fd, EPOLLOUT | EPOLLIN, dns_io_tag(K_FWD, i));
+		r = hold_tcp_query(io, f, act);
 	} else {
 		r = send(fd, io->out, act->len, MSG_DONTWAIT) == (ssize_t)act->len ? 0 : -EIO;
 		if (r == 0)
-			r = dns_io_watch(io, fd, EPOLLIN, dns_io_tag(K_FWD, i));
+			r = loop_add(io->loop, &f->h, EPOLLIN);
 	}
 	if (r < 0) {
 		dns_fwd_close(f);
@@ -131,31 +135,29 @@ static void deliver_reply(struct dns_io *io, struct dns_fwd *f, const uint8_t *m
 {
 	struct dns_action act;
 
-	if (dns_server_handle_upstream_reply(io->srv, msg, len, &f->to, f->port, dns_io_now_ms(),
+	if (dns_server_handle_upstream_reply(io->srv, msg, len, &f->to, f->port, loop_now_ms(),
 					     io->out, DNS_MSG_MAX, &act) == 0)
 		dns_io_perform(io, &act);
 }
 
 static void on_fwd_tcp(struct dns_io *io, struct dns_fwd *f, uint32_t events)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
 	ssize_t n;
 
 	if (!f->connected && (events & EPOLLOUT)) {
-		n = send(f->fd, f->tcp_buf, f->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = send(f->h.fd, f->tcp_buf, f->out_len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n != (ssize_t)f->out_len) {
 			/* refused or reset: the next upstream now, not after the timeout */
-			dns_server_forward_failed(io->srv, f->token, dns_io_now_ms());
+			dns_server_forward_failed(io->srv, f->token, loop_now_ms());
 			dns_fwd_close(f);
 			return;
 		}
 		f->connected = true;
 		f->have = 0;
-		ev.data.u64 = dns_io_tag(K_FWD, (size_t)(f - io->fwds));
-		epoll_ctl(io->epfd, EPOLL_CTL_MOD, f->fd, &ev);
+		loop_modify(io->loop, &f->h, EPOLLIN);
 		return;
 	}
-	n = recv(f->fd, f->tcp_buf + f->have, 2 + DNS_MSG_MAX - f->have, MSG_DONTWAIT);
+	n = recv(f->h.fd, f->tcp_buf + f->have, 2 + DNS_MSG_MAX - f->have, MSG_DONTWAIT);
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
 			dns_fwd_close(f);
@@ -170,21 +172,27 @@ static void on_fwd_tcp(struct dns_io *io, struct dns_fwd *f, uint32_t events)
 	}
 }
 
-void dns_fwd_event(struct dns_io *io, size_t index, uint32_t events)
+static void on_fwd_udp(struct dns_io *io, struct dns_fwd *f)
 {
-	struct dns_fwd *f = &io->fwds[index];
 	ssize_t n = 0;
 
-	if (f->fd < 0)
-		return;
-	if (f->tcp) {
-		on_fwd_tcp(io, f, events);
-		return;
-	}
 	/* connected: only the upstream's address and port get through */
-	while (f->fd >= 0 && (n = recv(f->fd, io->in, DNS_MSG_MAX, MSG_DONTWAIT)) >= 0)
+	while (f->h.fd >= 0 && (n = recv(f->h.fd, io->in, DNS_MSG_MAX, MSG_DONTWAIT)) >= 0)
 		deliver_reply(io, f, io->in, (size_t)n);
 	/* nothing listens there (ICMP port unreachable): the next upstream now */
-	if (f->fd >= 0 && n < 0 && errno == ECONNREFUSED)
-		dns_server_forward_failed(io->srv, f->token, dns_io_now_ms());
+	if (f->h.fd >= 0 && n < 0 && errno == ECONNREFUSED)
+		dns_server_forward_failed(io->srv, f->token, loop_now_ms());
+}
+
+static void on_fwd_ready(struct loop_handler *h, uint32_t events)
+{
+	struct dns_fwd *f = loop_owner(h, struct dns_fwd, h);
+	struct dns_io *io = f->io;
+
+	/* closed earlier in this very turn: the event is stale */
+	if (f->h.fd >= 0 && f->tcp)
+		on_fwd_tcp(io, f, events);
+	else if (f->h.fd >= 0)
+		on_fwd_udp(io, f);
+	dns_io_retick(io);
 }

@@ -15,13 +15,13 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-void dns_tcp_close(struct dns_io *io, struct dns_conn *c)
+void dns_tcp_close(struct dns_conn *c)
 {
-	if (c->fd < 0)
+	if (c->h.fd < 0)
 		return;
-	epoll_ctl(io->epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
-	c->fd = -1;
+	loop_remove(c->io->loop, &c->h);
+	close(c->h.fd);
+	c->h.fd = -1;
 	c->have = 0;
 }
 
@@ -34,7 +34,7 @@ static struct dns_conn *slot_for(struct dns_io *io, const struct dns_peer *peer)
 	for (i = 0; i < DNS_IO_MAX_CONNS; i++) {
 		struct dns_conn *c = &io->conns[i];
 
-		if (c->fd < 0) {
+		if (c->h.fd < 0) {
 			if (!free_slot)
 				free_slot = c;
 		} else if (dns_ip_eq(&c->peer.ip, &peer->ip) &&
@@ -45,37 +45,44 @@ static struct dns_conn *slot_for(struct dns_io *io, const struct dns_peer *peer)
 	return free_slot;
 }
 
-void dns_tcp_accept(struct dns_io *io, size_t listener)
+static void on_conn_ready(struct loop_handler *h, uint32_t events);
+
+void dns_tcp_accept(struct dns_listener *l)
 {
+	struct dns_io *io = l->io;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct dns_peer peer;
 	struct dns_conn *c;
 	size_t i;
-	int fd = accept4(io->tcp_fd[listener], (struct sockaddr *)&ss, &sl,
-			 SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(l->h.fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return;
 	c = dns_io_peer_from_sa(&peer, &ss) ? slot_for(io, &peer) : NULL;
-	i = c ? (size_t)(c - io->conns) : 0;
-	if (!c || dns_io_watch(io, fd, EPOLLIN, dns_io_tag(K_CONN, i)) < 0) {
+	if (c) {
+		c->h = (struct loop_handler){ fd, on_conn_ready };
+		c->io = io;
+	}
+	if (!c || loop_add(io->loop, &c->h, EPOLLIN) < 0) {
+		if (c)
+			c->h.fd = -1;
 		close(fd);      /* too many: the client retries later, or over UDP */
 		return;
 	}
-	c->fd = fd;
+	i = (size_t)(c - io->conns);
 	c->have = 0;
 	c->peer = peer;
 	c->id = ++io->conn_generation << 8 | i;
-	c->idle_deadline = dns_io_mono_ms() + DNS_IO_TCP_IDLE_MS;
-	c->end_deadline = dns_io_mono_ms() + DNS_IO_TCP_LIFE_MS;
+	c->idle_deadline = loop_now_ms() + DNS_IO_TCP_IDLE_MS;
+	c->end_deadline = loop_now_ms() + DNS_IO_TCP_LIFE_MS;
 }
 
 static struct dns_conn *conn_by_id(struct dns_io *io, uint64_t id)
 {
 	struct dns_conn *c = &io->conns[id & 0xff];
 
-	return (id & 0xff) < DNS_IO_MAX_CONNS && c->fd >= 0 && c->id == id ? c : NULL;
+	return (id & 0xff) < DNS_IO_MAX_CONNS && c->h.fd >= 0 && c->id == id ? c : NULL;
 }
 
 void dns_tcp_answer(struct dns_io *io, const struct dns_action *act)
@@ -89,40 +96,51 @@ void dns_tcp_answer(struct dns_io *io, const struct dns_action *act)
 	if (!c)
 		return;
 	/* an answer the socket cannot take at once ends the connection */
-	if (sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(act->len + 2) || refused)
-		dns_tcp_close(io, c);
+	if (sendmsg(c->h.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(act->len + 2) ||
+	    refused)
+		dns_tcp_close(c);
 }
 
-void dns_tcp_read(struct dns_io *io, size_t index)
+/* Whole queries from a client; what arrives after them waits for the rest. */
+static void read_queries(struct dns_conn *c)
 {
-	struct dns_conn *c = &io->conns[index];
+	struct dns_io *io = c->io;
 	ssize_t n;
 
-	if (c->fd < 0)
-		return;
-	n = recv(c->fd, c->buf + c->have, sizeof(c->buf) - c->have, MSG_DONTWAIT);
+	n = recv(c->h.fd, c->buf + c->have, sizeof(c->buf) - c->have, MSG_DONTWAIT);
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			dns_tcp_close(io, c);
+			dns_tcp_close(c);
 		return;
 	}
 	c->have += (size_t)n;
-	while (c->fd >= 0 && c->have >= 2) {
+	while (c->h.fd >= 0 && c->have >= 2) {
 		size_t len = (size_t)c->buf[0] << 8 | c->buf[1];
 		struct dns_client client = { .transport = DNS_TCP, .conn = c->id, .peer = c->peer };
 		struct dns_action act;
 
 		if (c->have < 2 + len)
 			break;
-		c->idle_deadline = dns_io_mono_ms() + DNS_IO_TCP_IDLE_MS;
-		if (dns_server_handle_query(io->srv, c->buf + 2, len, &client, dns_io_now_ms(),
+		c->idle_deadline = loop_now_ms() + DNS_IO_TCP_IDLE_MS;
+		if (dns_server_handle_query(io->srv, c->buf + 2, len, &client, loop_now_ms(),
 					    io->out, DNS_MSG_MAX, &act) == 0)
 			dns_io_perform(io, &act);
-		if (c->fd < 0)
+		if (c->h.fd < 0)
 			return;
 		memmove(c->buf, c->buf + 2 + len, c->have - 2 - len);
 		c->have -= 2 + len;
 	}
+}
+
+static void on_conn_ready(struct loop_handler *h, uint32_t events)
+{
+	struct dns_conn *c = loop_owner(h, struct dns_conn, h);
+	struct dns_io *io = c->io;
+
+	/* closed earlier in this very turn: the event is stale */
+	if (c->h.fd >= 0)
+		read_queries(c);
+	dns_io_retick(io);
 }
 
 void dns_tcp_expire(struct dns_io *io, int64_t mono, int64_t *next)
@@ -133,11 +151,11 @@ void dns_tcp_expire(struct dns_io *io, int64_t mono, int64_t *next)
 		struct dns_conn *c = &io->conns[i];
 		int64_t due;
 
-		if (c->fd < 0)
+		if (c->h.fd < 0)
 			continue;
 		due = c->idle_deadline < c->end_deadline ? c->idle_deadline : c->end_deadline;
 		if (mono >= due)
-			dns_tcp_close(io, c);
+			dns_tcp_close(c);
 		else if (*next < 0 || due < *next)
 			*next = due;
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,24 @@ static void report_problem(void *userdata, const struct lease_error *e)
 	else
 		log_msg(LOG_WARNING, "%s: %s", what, e->message);
 }
+
+#define LEASEDB_JOURNAL_RESERVE (64u << 10)     /* allocated ahead of the journal's end */
+
+struct leasedb {
+	char leases_path[PATH_MAX];     /* for messages */
+	char journal_path[PATH_MAX];
+	char leases_name[NAME_MAX + 1]; /* inside the state directory */
+	char journal_name[NAME_MAX + 1];
+	char status_name[NAME_MAX + 1];
+	int dir_fd;
+	int journal_fd;
+	uint64_t journal_size;          /* bytes known durable */
+	uint64_t reserved_end;          /* allocated up to here (fallocate) */
+	bool torn;                      /* bytes past journal_size to cut before appending */
+	bool journal_failing;           /* an outage is under way (logged once) */
+	bool flush_failing;
+	bool dirty;                     /* the lease file lags behind memory */
+};
 
 /* Keep room allocated ahead, so appends do not need new blocks (a full disk). */
 static void reserve(struct leasedb *db, size_t len)
@@ -209,9 +228,9 @@ static void fold(struct leasedb *db, const struct dhcp_server *srv, size_t good,
 	cut_back(db);
 }
 
-int leasedb_open(struct leasedb *db, int dir_fd, const char *statedir, const char *name,
-		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
-		 size_t msg_size)
+static int open_db(struct leasedb *db, int dir_fd, const char *statedir, const char *name,
+		   const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
+		   size_t msg_size)
 {
 	char *text = NULL, *journal = NULL;
 	size_t text_len, journal_len, good = 0;
@@ -257,11 +276,40 @@ out:
 	return r;
 }
 
+int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const char *name,
+		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
+		 size_t msg_size)
+{
+	struct leasedb *db = malloc(sizeof(*db));
+	int r;
+
+	*ret = NULL;
+	if (!db) {
+		close(dir_fd);
+		snprintf(msg, msg_size, "out of memory");
+		return -ENOMEM;
+	}
+	r = open_db(db, dir_fd, statedir, name, bridge, srv, now, msg, msg_size);
+	if (r < 0) {
+		leasedb_close(db);
+		return r;
+	}
+	*ret = db;
+	return 0;
+}
+
+bool leasedb_dirty(const struct leasedb *db)
+{
+	return db->dirty;
+}
+
 void leasedb_close(struct leasedb *db)
 {
+	if (!db)
+		return;
 	if (db->journal_fd >= 0)
 		close(db->journal_fd);
 	if (db->dir_fd >= 0)
 		close(db->dir_fd);
-	db->journal_fd = db->dir_fd = -1;
+	free(db);
 }

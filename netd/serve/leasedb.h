@@ -19,27 +19,10 @@
 
 #include "dhcp/v4/dhcp.h"
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LEASEDB_JOURNAL_RESERVE (64u << 10)     /* allocated ahead of the journal's end */
-
-struct leasedb {
-	char leases_path[PATH_MAX];     /* for messages */
-	char journal_path[PATH_MAX];
-	char leases_name[NAME_MAX + 1]; /* inside the state directory */
-	char journal_name[NAME_MAX + 1];
-	char status_name[NAME_MAX + 1];
-	int dir_fd;
-	int journal_fd;
-	uint64_t journal_size;          /* bytes known durable */
-	uint64_t reserved_end;          /* allocated up to here (fallocate) */
-	bool torn;                      /* bytes past journal_size to cut before appending */
-	bool journal_failing;           /* an outage is under way (logged once) */
-	bool flush_failing;
-	bool dirty;                     /* the lease file lags behind memory */
-};
+struct leasedb;
 
 /*
  * In the state directory `dir_fd` (taken over; `statedir` names it in
@@ -47,9 +30,11 @@ struct leasedb {
  * (problems are logged, never fatal), then fold: write the lease file and
  * status, empty the journal. A fold that cannot be written (a full disk)
  * does not stop the start: the journal stays, cut to its last good record.
- * 0 or negative errno with msg.
+ * `now`: wall seconds, the lease clock. *ret is the caller's, for
+ * leasedb_close(); dir_fd is closed on failure too. 0 or negative errno with
+ * msg.
  */
-int leasedb_open(struct leasedb *db, int dir_fd, const char *statedir, const char *name,
+int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const char *name,
 		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
 		 size_t msg_size);
 
@@ -63,6 +48,9 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv);
 /* Rewrite the lease file and status from memory; fold the journal when large. */
 int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv);
 
-void leasedb_close(struct leasedb *db);
+/* The lease file lags behind memory: a flush is wanted. */
+bool leasedb_dirty(const struct leasedb *db);
+
+void leasedb_close(struct leasedb *db);         /* NULL is fine */
 
 #endif

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 /* The file: written in place, re-linked, or replaced under us. */
@@ -19,13 +18,25 @@
 /* A directory: a file created, renamed into place, written or removed. */
 #define DIR_EVENTS (IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE)
 
+struct resolv_watch {
+	struct loop_handler ino;        /* the inotify fd */
+	struct loop_timer reread;       /* a burst's re-read, as one of the loop's deadlines */
+	int64_t reread_ms;              /* monotonic; -1 when no change waits */
+	int wd_file, wd_dir, wd_target_dir, wd_resolved;
+	struct dns_server *srv;
+	struct dns_ip self[DNS_SETUP_MAX_SELF];
+	size_t n_self;
+	struct dns_ip cur[DNS_SETUP_MAX_UPSTREAMS];     /* what the core has now */
+	size_t n_cur;
+};
+
 static int add_watch(struct resolv_watch *w, int old, const char *path, uint32_t mask)
 {
-	int wd = inotify_add_watch(w->ino, path, mask);
+	int wd = inotify_add_watch(w->ino.fd, path, mask);
 
 	/* a new inode (the file was replaced): the old watch is of no use */
 	if (old >= 0 && wd != old)
-		inotify_rm_watch(w->ino, old);
+		inotify_rm_watch(w->ino.fd, old);
 	return wd;
 }
 
@@ -41,7 +52,7 @@ static void place_watches(struct resolv_watch *w)
 	if (w->wd_dir < 0) {
 		char dir[] = RESOLV_CONF;
 
-		w->wd_dir = inotify_add_watch(w->ino, dirname(dir), DIR_EVENTS);
+		w->wd_dir = inotify_add_watch(w->ino.fd, dirname(dir), DIR_EVENTS);
 	}
 	/* a symlink (to /run/NetworkManager/, /run/resolvconf/, ...): its directory too */
 	if (realpath(RESOLV_CONF, real) && strcmp(real, RESOLV_CONF) != 0) {
@@ -52,53 +63,7 @@ static void place_watches(struct resolv_watch *w)
 			w->wd_target_dir = add_watch(w, w->wd_target_dir, dir, DIR_EVENTS);
 	}
 	if (w->wd_resolved < 0)
-		w->wd_resolved = inotify_add_watch(w->ino, RESOLVED_DIR, DIR_EVENTS);
-}
-
-static void close_all(struct resolv_watch *w);
-
-static int watch_fd(int epfd, int fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
-
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
-		      const struct dns_ip *self, size_t n_self, const struct dns_ip *cur,
-		      size_t n_cur, char *msg, size_t size)
-{
-	memset(w, 0, sizeof(*w));
-	w->fd = w->ino = w->timer = -1;
-	w->wd_file = w->wd_dir = w->wd_target_dir = w->wd_resolved = -1;
-	w->srv = srv;
-	w->n_self = self && n_self < DNS_SETUP_MAX_SELF ? n_self : self ? DNS_SETUP_MAX_SELF : 0;
-	if (w->n_self)
-		memcpy(w->self, self, w->n_self * sizeof(*self));
-	w->n_cur = cur && n_cur < DNS_SETUP_MAX_UPSTREAMS ? n_cur :
-		   cur ? DNS_SETUP_MAX_UPSTREAMS : 0;
-	if (w->n_cur)
-		memcpy(w->cur, cur, w->n_cur * sizeof(*cur));
-	w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	w->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	w->fd = epoll_create1(EPOLL_CLOEXEC);
-	if (w->ino < 0 || w->timer < 0 || w->fd < 0 || watch_fd(w->fd, w->ino) < 0 ||
-	    watch_fd(w->fd, w->timer) < 0) {
-		int e = errno;
-
-		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(e));
-		close_all(w);
-		return -e;
-	}
-	place_watches(w);
-	if (w->wd_file < 0 && w->wd_dir < 0) {
-		int e = errno;
-
-		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(e));
-		close_all(w);
-		return -e;
-	}
-	return 0;
+		w->wd_resolved = inotify_add_watch(w->ino.fd, RESOLVED_DIR, DIR_EVENTS);
 }
 
 static void format_list(const struct dns_ip *ups, size_t n, char *buf, size_t size)
@@ -156,7 +121,7 @@ static bool take_events(struct resolv_watch *w)
 	bool changed = false;
 	ssize_t n;
 
-	while ((n = read(w->ino, buf, sizeof(buf))) > 0) {
+	while ((n = read(w->ino.fd, buf, sizeof(buf))) > 0) {
 		const struct inotify_event *ev;
 		char *p;
 
@@ -172,39 +137,86 @@ static bool take_events(struct resolv_watch *w)
 	return changed;
 }
 
-void resolv_watch_event(struct resolv_watch *w)
+/* The first event of a burst sets the re-read's deadline; the rest ride along. */
+static void on_inotify(struct loop_handler *h, uint32_t events)
 {
-	struct itimerspec its = { .it_value = { .tv_sec = RESOLV_WATCH_DELAY_MS / 1000,
-						.tv_nsec = RESOLV_WATCH_DELAY_MS % 1000 * 1000000L } };
-	uint64_t ticks;
+	struct resolv_watch *w = loop_owner(h, struct resolv_watch, ino);
 
-	if (w->fd < 0)
+	if (take_events(w) && w->reread_ms < 0)
+		w->reread_ms = loop_now_ms() + RESOLV_WATCH_DELAY_MS;
+}
+
+static int64_t reread_deadline(struct loop_timer *t)
+{
+	return loop_owner(t, struct resolv_watch, reread)->reread_ms;
+}
+
+static void reread_due(struct loop_timer *t, int64_t now_ms)
+{
+	struct resolv_watch *w = loop_owner(t, struct resolv_watch, reread);
+
+	if (w->reread_ms < 0 || now_ms < w->reread_ms)
 		return;
-	/* the first event of a burst starts the clock; the rest ride along */
-	if (take_events(w) && !w->armed && timerfd_settime(w->timer, 0, &its, NULL) == 0)
-		w->armed = true;
-	if (read(w->timer, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks)) {
-		w->armed = false;
-		reload(w);
-	}
+	w->reread_ms = -1;
+	reload(w);
 }
 
-static void close_all(struct resolv_watch *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->ino >= 0)
-		close(w->ino);
-	if (w->timer >= 0)
-		close(w->timer);
-	w->fd = w->ino = w->timer = -1;
-}
-
-/* Only an open watch owns fds (fd -1: nothing to close, whatever the rest holds). */
 void resolv_watch_close(struct resolv_watch *w)
 {
-	if (w->fd >= 0)
-		close_all(w);
+	if (!w)
+		return;
+	if (w->ino.fd >= 0)
+		close(w->ino.fd);
+	free(w);
+}
+
+static void keep(struct resolv_watch *w, const struct dns_ip *self, size_t n_self,
+		 const struct dns_ip *cur, size_t n_cur)
+{
+	w->n_self = self && n_self < DNS_SETUP_MAX_SELF ? n_self : self ? DNS_SETUP_MAX_SELF : 0;
+	if (w->n_self)
+		memcpy(w->self, self, w->n_self * sizeof(*self));
+	w->n_cur = cur && n_cur < DNS_SETUP_MAX_UPSTREAMS ? n_cur :
+		   cur ? DNS_SETUP_MAX_UPSTREAMS : 0;
+	if (w->n_cur)
+		memcpy(w->cur, cur, w->n_cur * sizeof(*cur));
+}
+
+int resolv_watch_open(struct dns_server *srv, const struct dns_ip *self, size_t n_self,
+		      const struct dns_ip *cur, size_t n_cur, struct resolv_watch **ret,
+		      char *msg, size_t size)
+{
+	struct resolv_watch *w = calloc(1, sizeof(*w));
+	int e;
+
+	*ret = NULL;
+	if (!w) {
+		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	w->ino = (struct loop_handler){ .fd = -1, .on_ready = on_inotify };
+	w->reread = (struct loop_timer){ .next_deadline = reread_deadline, .run_due = reread_due };
+	w->reread_ms = -1;
+	w->wd_file = w->wd_dir = w->wd_target_dir = w->wd_resolved = -1;
+	w->srv = srv;
+	keep(w, self, n_self, cur, n_cur);
+	w->ino.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->ino.fd >= 0)
+		place_watches(w);
+	if (w->ino.fd < 0 || (w->wd_file < 0 && w->wd_dir < 0)) {
+		e = errno ? errno : EIO;
+		snprintf(msg, size, "cannot watch %s: %s", RESOLV_CONF, strerror(e));
+		resolv_watch_close(w);
+		return -e;
+	}
+	*ret = w;
+	return 0;
+}
+
+int resolv_watch_start(struct resolv_watch *w, struct loop *loop)
+{
+	loop_add_timer(loop, &w->reread);
+	return loop_add(loop, &w->ino, EPOLLIN);
 }
 
 /* systemd-resolved's stub and nothing else: its real upstreams are in its own file. */

@@ -10,46 +10,37 @@
  * goes to the DNS core with dns_server_set_upstreams() and is logged when
  * it differs.
  *
- * The daemon's loop watches one fd (an epoll set of the inotify fd and the
- * coalescing timer). Set up while privileged; afterwards it only reads by
- * path, which an unprivileged user may, and holds no writable fd.
+ * The inotify fd is registered with the daemon's loop, and the re-read is
+ * one of the loop's deadlines. Set up while privileged; afterwards it only
+ * reads by path, which an unprivileged user may, and holds no writable fd.
  */
 #ifndef VNETD_RESOLV_WATCH_H
 #define VNETD_RESOLV_WATCH_H
 
 #include "dhcp/dns/dns.h"
 #include "netd/adapt/adapt.h"
+#include "netd/serve/loop.h"
 
 #include <stddef.h>
 
 #define RESOLV_WATCH_DELAY_MS 200       /* events within this are one change */
 
-struct resolv_watch {
-	int fd;                         /* for the daemon's epoll set; -1 when off */
-	int ino, timer;
-	bool armed;
-	int wd_file, wd_dir, wd_target_dir, wd_resolved;
-	struct dns_server *srv;
-	struct dns_ip self[DNS_SETUP_MAX_SELF];
-	size_t n_self;
-	struct dns_ip cur[DNS_SETUP_MAX_UPSTREAMS];     /* what the core has now */
-	size_t n_cur;
-};
+struct resolv_watch;
 
 /*
  * Start watching for `srv`, whose host upstreams are cur[n_cur] now; self:
- * the network's own addresses. 0, or negative errno with msg (the daemon
- * can run on without it; w->fd is -1 then).
+ * the network's own addresses. *ret is the caller's, for
+ * resolv_watch_close(). 0, or negative errno with msg (the daemon can run
+ * on without it).
  */
-int resolv_watch_open(struct resolv_watch *w, struct dns_server *srv,
-		      const struct dns_ip *self, size_t n_self, const struct dns_ip *cur,
-		      size_t n_cur, char *msg, size_t size);
+int resolv_watch_open(struct dns_server *srv, const struct dns_ip *self, size_t n_self,
+		      const struct dns_ip *cur, size_t n_cur, struct resolv_watch **ret,
+		      char *msg, size_t size);
 
-/* w->fd is readable: take the events, re-read when the burst is over. */
-void resolv_watch_event(struct resolv_watch *w);
+/* Register the inotify fd and the re-read's deadline with the loop. 0 or -errno. */
+int resolv_watch_start(struct resolv_watch *w, struct loop *loop);
 
-/* Nothing to do when w->fd is -1. */
-void resolv_watch_close(struct resolv_watch *w);
+void resolv_watch_close(struct resolv_watch *w);       /* NULL is fine */
 
 #define RESOLV_CONF "/etc/resolv.conf"
 #define RESOLVED_DIR "/run/systemd/resolve"

@@ -71,7 +71,7 @@ static int set(struct nx *x, const char *addr, const char *name)
 {
 	struct dns_ip a = fx_ip(addr);
 
-	return dns_lease_name_set(x->srv, &a, name, FX_NOW_S + 3600);
+	return dns_lease_name_set(x->srv, &a, name, FX_NOW + 3600 * 1000);
 }
 
 static void ask(struct nx *x, const char *name, uint16_t type)
