@@ -24,7 +24,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
              -Wshadow -Wformat=2 -Wmissing-prototypes -fno-strict-aliasing \
-             -D_GNU_SOURCE -DVNETD_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+             -D_GNU_SOURCE -DVNETD_VERSION='"$(VERSION)"'
 LDLIBS    += $(PKG_LIBS)
 
 ifeq ($(SANITIZE),1)
@@ -33,12 +33,83 @@ LDFLAGS   += -fsanitize=address,undefined
 BUILD     := build-san
 endif
 
-LIB_DIRS  := bridge nat dhcp
-LIB_SRCS  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
-NETD_SRCS := $(filter-out netd/main.c,$(wildcard netd/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-NETD_OBJS := $(NETD_SRCS:%.c=$(BUILD)/%.o)
-CORE_A    := $(BUILD)/libvnetd-core.a
+# `make` alone builds the program: the module rules below come first in the
+# file and would otherwise make their first object the default goal.
+.DEFAULT_GOAL := all
+
+# ---- modules -----------------------------------------------------------------
+# Each library and each part of netd/ is an archive of its own, compiled with
+# an include directory that holds only what it may include: its own folder
+# and the public header of every module it uses (directly or through another
+# public header). An include of anything else does not build. See
+# ARCHITECTURE.md for what each module owns.
+MODULES := wire lease dhcpv4 dns bridge nat base def adapt serve host cli
+
+wire.dir   := dhcp/wire
+wire.pub   := dhcp/wire/wire.h
+lease.dir  := dhcp/lease
+lease.pub  := dhcp/lease/lease.h
+lease.uses := wire
+dhcpv4.dir := dhcp/v4
+dhcpv4.pub := dhcp/v4/dhcp.h
+dhcpv4.uses := wire lease
+dns.dir    := dhcp/dns
+dns.pub    := dhcp/dns/dns.h
+dns.uses   := wire
+bridge.dir := bridge
+bridge.pub := bridge/bridge.h
+bridge.pkg := libnl-3.0 libnl-route-3.0
+nat.dir    := nat
+nat.pub    := nat/nat.h
+nat.pkg    := libmnl libnftnl
+base.dir   := netd/base
+base.pub   := netd/base/base.h
+base.pkg   := libcap-ng
+def.dir    := netd/def
+def.pub    := netd/def/netdef.h
+def.uses   := base
+def.pkg    := libxml-2.0
+adapt.dir  := netd/adapt
+adapt.pub  := netd/adapt/adapt.h
+adapt.uses := base def wire lease dhcpv4 dns nat bridge
+serve.dir  := netd/serve
+serve.pub  := netd/serve/serve.h
+serve.uses := base def adapt wire lease dhcpv4 dns nat bridge
+host.dir   := netd/host
+host.pub   := netd/host/host.h
+host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
+host.pkg   := libsystemd
+cli.dir    := netd/cli
+cli.uses   := base def adapt host serve wire lease dhcpv4 dns nat bridge
+
+# $(call module,NAME): its objects, include directory and archive.
+define module
+$(1).srcs := $$(wildcard $$($(1).dir)/*.c)
+$(1).objs := $$($(1).srcs:%.c=$$(BUILD)/%.o)
+$(1).inc  := $$(BUILD)/include/$(1)
+$(1).lib  := $$(BUILD)/lib/lib$(1).a
+$$($(1).objs): MODFLAGS := -I$$($(1).inc) \
+	$$(if $$($(1).pkg),$$(shell pkg-config --cflags $$($(1).pkg) 2>/dev/null))
+$$($(1).objs): $$($(1).inc)/.made
+$$($(1).inc)/.made: Makefile
+	@rm -rf $$($(1).inc)
+	@mkdir -p $$(dir $$($(1).inc)/$$($(1).dir))
+	@ln -s $$(CURDIR)/$$($(1).dir) $$($(1).inc)/$$($(1).dir)
+	@set -e; for h in $$(foreach u,$$($(1).uses),$$($$(u).pub)); do \
+	  mkdir -p $$($(1).inc)/$$$$(dirname $$$$h); ln -s $$(CURDIR)/$$$$h $$($(1).inc)/$$$$h; \
+	done
+	@touch $$@
+$$($(1).lib): $$($(1).objs)
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module,$(m))))
+
+MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
+LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group
+LIB_SRCS    := $(foreach m,$(MODULES),$($(m).srcs))
+CODE_SRCS   := $(filter-out netd/cli/main.c,$(LIB_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,45 +124,49 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
-.PHONY: all check unit fuzz system bench soak demo run install uninstall deps deps-build \
+.PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
 all: $(BUILD)/vnetd
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(MODFLAGS) -MMD -MP -c -o $@ $<
 
-$(CORE_A): $(NETD_OBJS) $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(BUILD)/vnetd: $(BUILD)/netd/main.o $(CORE_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/vnetd: $(MODULE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(LINK_LIBS) $(LDLIBS)
 
 # The test build: the same program with its test hooks compiled in
-# (VNETD_FAULT, see netd/fault.h). Only the system tests run it; it is
-# never installed, and build/vnetd has no such hook at all.
-HOOK_SRCS := netd/fault.c
-HOOK_OBJS := $(HOOK_SRCS:%.c=$(BUILD)/hooks/%.o)
+# (VNETD_FAULT, see netd/host/ops_default.c: the host's operations table
+# behind injected failures, linked in place of the archive's default). Only
+# the system tests run it; it is never installed, and build/vnetd has no
+# such hook at all.
+HOOK_OBJ := $(BUILD)/hooks/netd/host/ops_default.o
 
-$(BUILD)/hooks/%.o: %.c
+$(HOOK_OBJ): netd/host/ops_default.c $(host.inc)/.made
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) -I$(host.inc) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
 
-$(BUILD)/vnetd-test: $(BUILD)/netd/main.o $(HOOK_OBJS) \
-		$(filter-out $(HOOK_SRCS:%.c=$(BUILD)/%.o),$(NETD_OBJS)) $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/vnetd-test: $(HOOK_OBJ) $(MODULE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(HOOK_OBJ) $(LINK_LIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(CORE_A)
+# Tests and fuzz targets may look inside every module.
+TEST_CFLAGS := -I. $(PKG_CFLAGS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(MODULE_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DCORPUS_DIR='"$(CURDIR)/../shared/corpus/libvirt-network-xml"' \
+	$(CC) $(CFLAGS) $(TEST_CFLAGS) -MMD -MP \
+	    -DCORPUS_DIR='"$(CURDIR)/../shared/corpus/libvirt-network-xml"' \
 	    -DTESTDATA_DIR='"$(CURDIR)/tests/unit/data"' \
-	    $(LDFLAGS) -o $@ $< $(CORE_A) $(LDLIBS) -lcmocka
+	    $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS) -lcmocka
 
 # Dependencies first, so `make check` works on a fresh host with nothing installed.
 check: deps
-	$(MAKE) unit fuzz system
+	$(MAKE) lint unit fuzz system
+
+# The shape the code keeps: file and function sizes, no file-scope state.
+lint:
+	$(PYTHON) tests/lint/structure.py
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -100,16 +175,23 @@ unit: $(UNIT_BINS)
 # project's sources are compiled once for fuzzing, then linked into each target.
 FUZZ_CC     := clang
 FUZZ_FLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -fsanitize=address,undefined
-FUZZ_OBJS   := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(NETD_SRCS) $(LIB_SRCS))
+FUZZ_OBJS   := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(CODE_SRCS))
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+FUZZ_LIB    := $(BUILD)/fuzz/libfuzzcode.a
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 	@set -e; for b in $(FUZZ_BINS); do \
@@ -193,5 +275,7 @@ deps-build:
 
 clean:
 	rm -rf build build-san
+
+.SECONDARY: $(FUZZ_OBJS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

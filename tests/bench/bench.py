@@ -272,10 +272,14 @@ class VnetdServer:
     def _state_pids(self):
         pids = []
         try:
+            # the run state's "daemon pid=N start=T" and "keeper pid=N ..." steps
             for line in (self.run / (DHCP_NET + ".state")).read_text().splitlines():
-                k, _, v = line.partition("=")
-                if k in ("daemon_pid", "keeper_pid") and v.isdigit() and int(v) > 0:
-                    pids.append(int(v))
+                words = line.split()
+                if words[:1] in (["daemon"], ["keeper"]):
+                    for w in words[1:]:
+                        k, _, v = w.partition("=")
+                        if k == "pid" and v.isdigit() and int(v) > 0:
+                            pids.append(int(v))
         except OSError:
             pass
         return pids

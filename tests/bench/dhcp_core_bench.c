@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dhcp/dhcp.h"
+#include "dhcp/v4/dhcp.h"
 
 static double now_s(void)
 {

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 static double cpu_s(void)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -85,7 +85,7 @@ static void fuzz_pkt_check(const struct dhcp_server *srv)
 			if (dhcp_lease_name(l) && dhcp_store_by_name(st, dhcp_lease_name(l)) != i)
 				abort();
 		}
-		if (l->state != LS_GHOST && idx != DHCP_NONE && !dhcp_pool_test(srv->pool.used, idx))
+		if (l->state != LS_GHOST && idx != HTAB_NONE && !dhcp_pool_test(srv->pool.used, idx))
 			abort();
 	}
 	if (bound != st->n_bound || bound > 40)

@@ -16,13 +16,14 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct dns_server *fuzz_dns_srv;
 static uint32_t fuzz_dns_rng = 0x9e3779b9u;
-static int64_t fuzz_dns_now = 1700000000000LL;
+/* The core's clock: monotonic ms, as the daemon passes it (three days after boot). */
+static int64_t fuzz_dns_now = 3 * 86400 * 1000LL;
 
 static uint32_t fuzz_dns_random(void *ud)
 {
@@ -191,7 +192,7 @@ static void fuzz_dns_change(struct dns_server *srv, uint8_t op, const uint8_t *d
 		a.bytes[1] = 168;
 		a.bytes[2] = 122;
 		a.bytes[3] = size ? data[0] & 15 : 0;   /* a few addresses, renamed often */
-		dns_lease_name_set(srv, &a, name, fuzz_dns_now / 1000 + 100);
+		dns_lease_name_set(srv, &a, name, fuzz_dns_now + 100 * 1000);
 		if (dns_table_count(srv) > 5 + 16)      /* statics + the bound: never more */
 			abort();
 		break;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -66,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0 || (size_t)rc > size)
 		abort();
 	/* Round trip: what we write we read back without complaint. */
-	if (dhcp_server_format_leases(srv, &text) < 0 || dhcp_server_format_status(srv, &status) < 0)
+	if (dhcp_server_write_files(srv, &(struct lease_sink){ lease_buf_sink, &text },
+				    &(struct lease_sink){ lease_buf_sink, &status }) < 0)
 		abort();
 	if (lease_file_parse((const char *)text.data, text.len, NULL, fuzz_lease_problem, &s) !=
 	    (int)dhcp_server_lease_count(srv) || s.problems)

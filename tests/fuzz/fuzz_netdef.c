@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netd/netdef.h"
+#include "netd/def/netdef.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

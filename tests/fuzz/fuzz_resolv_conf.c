@@ -11,7 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import netns_pids
 from helpers import assert_injected_fault, network_xml
 
 DEFAULT_XML = (Path(__file__).resolve().parent / ".." / ".." / "conf" / "default.xml")
@@ -276,7 +277,8 @@ def test_bridge_name_taken(host, kind):
     assert host.link_json("virbr0")["ifindex"] == before["ifindex"]
 
 
-@pytest.mark.parametrize("step", ["bridge", "address", "up", "sysctl", "state"])
+@pytest.mark.parametrize("step", ["bridge", "sysctl", "address", "firewall", "up", "daemon",
+                                  "keeper", "state"])
 def test_injected_fault_rolls_back(host, step):
     host.define(default_xml())
     cp = host.run("start", "default", check=False, env={"VNETD_FAULT": step},
@@ -285,6 +287,8 @@ def test_injected_fault_rolls_back(host, step):
     assert_not_created(host, "default", "virbr0")
     # A lock file may stay (flock); nothing that says "running" may.
     assert host.rundir_leftovers("default") == []
+    # The daemon and keeper a later step's failure started are gone again.
+    assert netns_pids(host.ns) == []
     # Nothing half-made blocks a clean start afterwards.
     host.run("start", "default")
     assert "192.168.122.1/24" in host.addrs("virbr0")

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 #define NOW0 1700000000
 
@@ -236,7 +236,7 @@ struct fixture {
 static inline struct fixture *fx_new(void (*tweak)(struct fixture *))
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct dhcp_error err = { 0 };
+	struct wire_error err = { 0 };
 
 	base_config(&f->cfg, &f->range, &f->ev);
 	if (tweak)

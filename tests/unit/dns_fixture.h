@@ -15,10 +15,10 @@
 
 #include <string.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
-#define FX_NOW_S 1700000000LL
-#define FX_NOW (FX_NOW_S * 1000)
+/* The core's clock is the daemon's monotonic one, in ms: three days after boot. */
+#define FX_NOW (3 * 86400 * 1000LL)
 
 struct fx_rng {
 	uint32_t x;

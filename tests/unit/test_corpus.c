@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netd/netdef.h"
+#include "netd/def/netdef.h"
 
 #ifndef CORPUS_DIR
 #define CORPUS_DIR "../shared/corpus/libvirt-network-xml"

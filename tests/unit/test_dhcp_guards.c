@@ -66,9 +66,9 @@ static void test_renaming_keeps_one_name(void **state)
 	assert_string_equal(told(f, addr), "h2");
 	assert_int_equal(dora_named(f, 0x56, NOW0 + 2, "h3"), addr);
 	assert_string_equal(told(f, addr), "h3");
-	assert_int_equal(dhcp_store_by_name(&f->srv->store, "h1"), DHCP_NONE);
-	assert_int_equal(dhcp_store_by_name(&f->srv->store, "h2"), DHCP_NONE);
-	assert_int_not_equal(dhcp_store_by_name(&f->srv->store, "H3"), DHCP_NONE);
+	assert_int_equal(dhcp_store_by_name(&f->srv->store, "h1"), HTAB_NONE);
+	assert_int_equal(dhcp_store_by_name(&f->srv->store, "h2"), HTAB_NONE);
+	assert_int_not_equal(dhcp_store_by_name(&f->srv->store, "H3"), HTAB_NONE);
 	/* the freed names are anyone's again */
 	assert_string_equal(told(f, dora_named(f, 0x57, NOW0 + 3, "h1")), "h1");
 	fx_free(f);
@@ -78,7 +78,7 @@ static void test_name_taken_or_reserved(void **state)
 {
 	static const char *const reserved[] = { "localhost", "wpad", "myhost" };
 	struct fixture *f = fx_new(NULL);
-	struct dhcp_error err;
+	struct wire_error err;
 	uint32_t a, b;
 
 	assert_int_equal(dhcp_server_set_reserved_names(f->srv, reserved, 3, &err), 0);
@@ -146,13 +146,13 @@ static void test_reload_drops_newly_reserved_name(void **state)
 {
 	static const char *const reserved[] = { "printer" };
 	struct fixture *f = fx_new(NULL);
-	struct dhcp_error err;
+	struct wire_error err;
 	uint32_t a = dora_named(f, 0x01, NOW0, "printer");
 
 	assert_string_equal(told(f, a), "printer");
 	assert_int_equal(dhcp_server_set_reserved_names(f->srv, reserved, 1, &err), 0);
 	assert_string_equal(told(f, a), "");
-	assert_int_equal(dhcp_store_by_name(&f->srv->store, "printer"), DHCP_NONE);
+	assert_int_equal(dhcp_store_by_name(&f->srv->store, "printer"), HTAB_NONE);
 	fx_free(f);
 }
 
@@ -204,7 +204,7 @@ static void test_superseded_binding_loses_name(void **state)
 {
 	struct fixture *f = fx_new(NULL);
 	struct dhcp_static_host h = { .has_mac = true, .has_ip = true };
-	struct dhcp_error err;
+	struct wire_error err;
 	uint32_t a = dora_named(f, 0x60, NOW0, "mover");
 	struct pkt p;
 	struct reply r;
@@ -246,8 +246,8 @@ static void test_rollback_undoes_grants(void **state)
 	assert_int_equal(f->ev.count[DHCP_EV_ACK], acks);
 	assert_string_equal(told(f, a), "keep");
 	assert_string_equal(told(f, b), "");
-	assert_int_equal(dhcp_store_by_name(&f->srv->store, "fresh"), DHCP_NONE);
-	assert_int_not_equal(dhcp_store_by_name(&f->srv->store, "keep"), DHCP_NONE);
+	assert_int_equal(dhcp_store_by_name(&f->srv->store, "fresh"), HTAB_NONE);
+	assert_int_not_equal(dhcp_store_by_name(&f->srv->store, "keep"), HTAB_NONE);
 	dhcp_server_stats(f->srv, &st);
 	assert_int_equal(st.rolled_back, 2);
 	/* the clients retry and get the same answers */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp/dhcp-internal.h"
+#include "dhcp/v4/dhcp-internal.h"
 
 #include "tests/unit/dhcp_fixture.h"
 
@@ -336,7 +336,7 @@ static void test_static_host_update(void **state)
 {
 	struct fixture *f = fx_new(NULL);
 	struct dhcp_static_host h = { .has_mac = true, .has_ip = true, .name = "web" };
-	struct dhcp_error err;
+	struct wire_error err;
 	uint32_t addr = dora(f, 0x60, NOW0);
 	struct pkt p;
 	struct reply r;
@@ -590,7 +590,7 @@ static void test_bad_config(void **state)
 	struct dhcp_range range;
 	struct events ev;
 	struct dhcp_server *srv = NULL;
-	struct dhcp_error err = { 0 };
+	struct wire_error err = { 0 };
 	struct dhcp_raw_option o = { 53, "5" };
 
 	base_config(&cfg, &range, &ev);
@@ -793,7 +793,14 @@ static void test_journal_replay_reproduces_store(void **state)
 	assert_string_equal(la, lb);
 	assert_int_equal(dhcp_server_lease_count(b->srv), 19);
 	/* Compaction: the lease file written from memory loads the same. */
-	assert_int_equal(dhcp_server_format_leases(b->srv, &file), 0);
+	{
+		struct lease_buf status = { 0 };
+		struct lease_sink to_file = { lease_buf_sink, &file };
+		struct lease_sink to_status = { lease_buf_sink, &status };
+
+		assert_int_equal(dhcp_server_write_files(b->srv, &to_file, &to_status), 0);
+		lease_buf_free(&status);
+	}
 	assert_int_equal(dhcp_server_load(c->srv, (const char *)file.data, file.len, NULL, 0,
 					  NOW0 + 40, NULL, NULL, NULL), 0);
 	sorted_lines(c->srv, lc, sizeof(lc));
@@ -817,8 +824,12 @@ static void test_status_and_event_format(void **state)
 	struct in_addr ia = { htonl(addr) };
 	char a[16];
 
+	struct lease_buf lines = { 0 };
+	struct lease_sink to_lines = { lease_buf_sink, &lines }, to_status = { lease_buf_sink, &b };
+
 	inet_ntop(AF_INET, &ia, a, sizeof(a));
-	assert_int_equal(dhcp_server_format_status(f->srv, &b), 0);
+	assert_int_equal(dhcp_server_write_files(f->srv, &to_lines, &to_status), 0);
+	lease_buf_free(&lines);
 	lease_buf_append(&b, "", 1);
 	snprintf(expect, sizeof(expect),
 		 "[\n  {\n    \"ip-address\": \"%s\",\n    \"mac-address\": \"52:54:00:12:34:56\",\n"

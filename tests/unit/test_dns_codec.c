@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
 /* dig @192.168.122.1 web1.example.com: ID 0x8a3f, RD+AD, EDNS 1232, client cookie. */
 static const uint8_t dig_web1[] = {
@@ -75,7 +75,7 @@ static void test_dig_query(void **state)
 
 static void test_compressed_answer(void **state)
 {
-	struct dhcp_reader r;
+	struct wire_reader r;
 	struct dns_name n;
 	struct dns_msg m;
 
@@ -84,14 +84,14 @@ static void test_compressed_answer(void **state)
 	assert_int_equal(m.ancount, 2);
 	assert_false(m.has_opt);
 	/* The CNAME's owner: pointer to the question. */
-	dhcp_rd_init(&r, resp_cname, sizeof(resp_cname));
-	assert_true(dhcp_rd_skip(&r, m.question_end));
+	wire_rd_init(&r, resp_cname, sizeof(resp_cname));
+	assert_true(wire_rd_skip(&r, m.question_end));
 	assert_int_equal(dns_name_read(&r, &n), 0);
 	assert_int_equal(r.pos, m.question_end + 2);
 	assert_int_equal(n.len, 17);
 	assert_memory_equal(n.b, "\3www\7example\3com", 17);
 	/* Its rdata: pointer into the middle of the question name. */
-	assert_true(dhcp_rd_skip(&r, 10));
+	assert_true(wire_rd_skip(&r, 10));
 	assert_int_equal(dns_name_read(&r, &n), 0);
 	assert_int_equal(n.len, 13);
 	assert_int_equal(n.labels, 2);
@@ -107,14 +107,14 @@ static void test_pointer_chain(void **state)
 		/* answer owner at 21: "a" + ptr 12 ; then an rdata name "b" + ptr 21 */
 		1, 'a', 0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 1, 0, 4, 1, 'b', 0xc0, 0x15,
 	};
-	struct dhcp_reader r;
+	struct wire_reader r;
 	struct dns_name n;
 	struct dns_msg m;
 
 	(void)state;
 	assert_int_equal(dns_msg_parse(msg, sizeof(msg), true, &m), 0);
-	dhcp_rd_init(&r, msg, sizeof(msg));
-	assert_true(dhcp_rd_skip(&r, 35));
+	wire_rd_init(&r, msg, sizeof(msg));
+	assert_true(wire_rd_skip(&r, 35));
 	assert_int_equal(dns_name_read(&r, &n), 0);
 	assert_int_equal(n.len, 9);
 	assert_memory_equal(n.b, "\1b\1a\3com", 9);
@@ -208,14 +208,14 @@ static void test_pointer_hop_limit(void **state)
 	}
 	/* The question name is the root at 12 (fine); check the last pointer directly. */
 	{
-		struct dhcp_reader r;
+		struct wire_reader r;
 		struct dns_name n;
 
-		dhcp_rd_init(&r, q.b, 13 + 400);
-		assert_true(dhcp_rd_skip(&r, 13 + 2 * 199));
+		wire_rd_init(&r, q.b, 13 + 400);
+		assert_true(wire_rd_skip(&r, 13 + 2 * 199));
 		assert_int_equal(dns_name_read(&r, &n), -EBADMSG);
-		dhcp_rd_init(&r, q.b, 13 + 400);
-		assert_true(dhcp_rd_skip(&r, 13 + 2 * 100));
+		wire_rd_init(&r, q.b, 13 + 400);
+		assert_true(wire_rd_skip(&r, 13 + 2 * 100));
 		assert_int_equal(dns_name_read(&r, &n), 0);
 		assert_int_equal(n.len, 1);
 	}

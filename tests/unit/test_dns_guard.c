@@ -44,7 +44,7 @@ static void config(struct gx *g)
 
 static void start(struct gx *g)
 {
-	struct dns_error err;
+	struct wire_error err;
 
 	dns_server_free(g->srv);
 	g->srv = NULL;

@@ -71,7 +71,7 @@ static int set(struct nx *x, const char *addr, const char *name)
 {
 	struct dns_ip a = fx_ip(addr);
 
-	return dns_lease_name_set(x->srv, &a, name, FX_NOW_S + 3600);
+	return dns_lease_name_set(x->srv, &a, name, FX_NOW + 3600 * 1000);
 }
 
 static void ask(struct nx *x, const char *name, uint16_t type)
@@ -227,7 +227,7 @@ static void test_set_hosts(void **state)
 		{ "db2", { AF_INET, { 192, 168, 122, 3 } } },
 	};
 	struct dns_host bad[1] = { { "bad name", { AF_INET, { 1, 2, 3, 4 } } } };
-	struct dns_error err;
+	struct wire_error err;
 
 	assert_int_equal(set(x, "192.168.122.20", "web"), 0);
 	assert_int_equal(set(x, "192.168.122.21", "other"), 0);

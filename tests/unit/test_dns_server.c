@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhcp/dns-internal.h"
+#include "dhcp/dns/dns-internal.h"
 
-#define NOW_S 1700000000LL
-#define NOW (NOW_S * 1000)
+/* The core's clock, ms: the daemon's monotonic one, some days after boot. */
+#define NOW (3 * 86400 * 1000LL)
 
 /* dig @192.168.122.1 web1.example.com (BIND 9.18): RD+AD, EDNS 1232, client cookie. */
 static const uint8_t dig_web1[] = {
@@ -128,7 +128,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct dns_config c;
-	struct dns_error err;
+	struct wire_error err;
 
 	base_config(&c, &f->rng);
 	assert_int_equal(dns_server_new(&c, &f->srv, &err), 0);
@@ -139,7 +139,7 @@ static int setup(void **state)
 	{
 		struct dns_ip a = ip("192.168.122.10");
 
-		assert_int_equal(dns_lease_name_set(f->srv, &a, "web1", NOW_S + 10), 0);
+		assert_int_equal(dns_lease_name_set(f->srv, &a, "web1", NOW + 10 * 1000), 0);
 	}
 	*state = f;
 	return 0;
@@ -224,7 +224,7 @@ struct reply {
 
 static void parse_reply(struct fx *f, struct reply *r)
 {
-	struct dhcp_reader rd;
+	struct wire_reader rd;
 	struct dns_name n;
 	uint16_t cls, rdlen;
 
@@ -236,13 +236,13 @@ static void parse_reply(struct fx *f, struct reply *r)
 	r->rdata1 = 0;
 	if (!r->m.ancount)
 		return;
-	dhcp_rd_init(&rd, f->out, f->act.len);
-	assert_true(dhcp_rd_skip(&rd, r->m.question_end));
+	wire_rd_init(&rd, f->out, f->act.len);
+	assert_true(wire_rd_skip(&rd, r->m.question_end));
 	assert_int_equal(dns_name_read(&rd, &n), 0);
-	assert_true(dhcp_rd_u16(&rd, &r->type1));
-	assert_true(dhcp_rd_u16(&rd, &cls));
-	assert_true(dhcp_rd_u32(&rd, &r->ttl1));
-	assert_true(dhcp_rd_u16(&rd, &rdlen));
+	assert_true(wire_rd_u16(&rd, &r->type1));
+	assert_true(wire_rd_u16(&rd, &cls));
+	assert_true(wire_rd_u32(&rd, &r->ttl1));
+	assert_true(wire_rd_u16(&rd, &rdlen));
 	r->rdata1 = rd.pos;
 	r->rdlen1 = rdlen;
 }
@@ -459,12 +459,12 @@ static void test_table_conflicts_and_removal(void **state)
 	struct dns_ip a10 = ip("192.168.122.10"), a11 = ip("192.168.122.11");
 	struct reply r;
 
-	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_lease_name_set(f->srv, &a11, "WEB1.example.com", NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_lease_name_set(f->srv, &a11, "db", NOW_S + 100), -EEXIST);
-	assert_int_equal(dns_lease_name_set(f->srv, &a11, "bad name", NOW_S + 100), -EINVAL);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW + 100 * 1000), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "WEB1.example.com", NOW + 100 * 1000), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "db", NOW + 100 * 1000), -EEXIST);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "bad name", NOW + 100 * 1000), -EINVAL);
 	/* Renewal refreshes the expiry. */
-	assert_int_equal(dns_lease_name_set(f->srv, &a10, "web1", NOW_S + 100), 0);
+	assert_int_equal(dns_lease_name_set(f->srv, &a10, "web1", NOW + 100 * 1000), 0);
 	query_name(f, "web1", DNS_T_A);
 	parse_reply(f, &r);
 	assert_int_equal(r.ttl1, 30);
@@ -477,7 +477,7 @@ static void test_table_conflicts_and_removal(void **state)
 	parse_reply(f, &r);
 	assert_int_equal(r.rcode, DNS_R_NXDOMAIN);
 	/* Now the name is free for another client. */
-	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW_S + 100), 0);
+	assert_int_equal(dns_lease_name_set(f->srv, &a11, "web1", NOW + 100 * 1000), 0);
 	query_name(f, "web1", DNS_T_A);
 	assert_a(f, "192.168.122.11");
 }
@@ -495,6 +495,31 @@ static void test_expired_lease_not_answered(void **state)
 	assert_int_equal(r.rcode, DNS_R_NXDOMAIN);
 }
 
+/* A lease name's TTL is the seconds left on it, rounded up, to its last millisecond. */
+static void test_lease_ttl_counts_down(void **state)
+{
+	static const struct { int64_t at; int ttl; } steps[] = {
+		{ 500, 10 }, { 9000, 1 }, { 9999, 1 }, { 10000, -1 },
+	};
+	struct fx *f = *state;
+	uint8_t q[512];
+	struct reply r;
+	size_t i, n = make_query(q, 1, "web1.example.com", DNS_T_A, 0);
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		assert_int_equal(dns_server_handle_query(f->srv, q, n, &f->client,
+							 NOW + steps[i].at, f->out, 512,
+							 &f->act), 0);
+		parse_reply(f, &r);
+		if (steps[i].ttl < 0) {
+			assert_int_equal(r.rcode, DNS_R_NXDOMAIN);
+			continue;
+		}
+		assert_int_equal(r.rcode, DNS_R_NOERROR);
+		assert_int_equal(r.ttl1, steps[i].ttl);
+	}
+}
+
 static void test_many_names(void **state)
 {
 	struct fx *f = *state;
@@ -509,7 +534,7 @@ static void test_many_names(void **state)
 		a.bytes[1] = (uint8_t)(i >> 16);
 		a.bytes[2] = (uint8_t)(i >> 8);
 		a.bytes[3] = (uint8_t)i;
-		assert_int_equal(dns_lease_name_set(f->srv, &a, name, NOW_S + 3600), 0);
+		assert_int_equal(dns_lease_name_set(f->srv, &a, name, NOW + 3600 * 1000), 0);
 	}
 	assert_int_equal(dns_table_count(f->srv), 60000 + 45 + 2 + 1);
 	query_name(f, "guest59999.example.com", DNS_T_A);
@@ -875,7 +900,7 @@ static void test_bad_config(void **state)
 	struct fx *f = *state;
 	struct dns_config c;
 	struct dns_server *srv2 = NULL;
-	struct dns_error err;
+	struct wire_error err;
 	struct dns_forwarder self = { .has_addr = true };
 	struct dns_host bad = { "bad..name", { AF_INET, { 1, 2, 3, 4 } } };
 
@@ -913,6 +938,7 @@ int main(void)
 		T(test_truncation),
 		T(test_table_conflicts_and_removal),
 		T(test_expired_lease_not_answered),
+		T(test_lease_ttl_counts_down),
 		T(test_many_names),
 		T(test_refused_source),
 		T(test_malformed_queries),

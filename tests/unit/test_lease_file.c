@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dhcp/lease.h"
+#include "dhcp/lease/lease.h"
 
 struct seen {
 	int leases, problems;

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netd/log.h"
-#include "netd/ratelimit.h"
+#include "netd/base/base.h"
+#include "netd/base/ratelimit.h"
 
 static int64_t fake_now;
 

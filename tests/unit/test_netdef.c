@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netd/netdef.h"
+#include "netd/def/netdef.h"
 
 #ifndef TESTDATA_DIR
 #define TESTDATA_DIR "tests/unit/data"

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lease: the on-disk forms of DHCPv4 leases. A library: no globals, no
+ * logging, no exit(), no I/O: everything here is byte formatting and
+ * parsing; the daemon (netd/) writes the files.
+ *
+ *   NAME.leases   dnsmasq's line format "EXPIRY MAC IP HOSTNAME CLIENTID\n",
+ *                 '*' for no host name / no client id, EXPIRY 0 = infinite.
+ *   NAME.journal  append-only binary records, each framed as
+ *                     u32 magic 'VJL1' | u32 payload length | u32 CRC-32C |
+ *                     payload
+ *                 so a record torn by a crash (short, or checksum mismatch)
+ *                 is detected; replay stops there and reports how many
+ *                 bytes were good (the caller truncates the file to that).
+ *   BRIDGE.status libvirt's lease status JSON: an array of objects with
+ *                 "ip-address", "mac-address", "hostname" (when known),
+ *                 "client-id" (when known), "expiry-time" (unix seconds).
+ *
+ * Ownership: a struct lease_info only borrows its pointers; a lease_buf owns
+ * its data (free it with lease_buf_free()).
+ */
+#ifndef VNETD_LEASE_H
+#define VNETD_LEASE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Lease end for an infinite lease (libvirt <lease expiry='0'/>). */
+#define LEASE_EXPIRES_NEVER INT64_MAX
+
+#define LEASE_HOSTNAME_MAX 63   /* one DNS label */
+#define LEASE_CHADDR_MAX 16     /* RFC 2131 §2: chaddr is 16 octets */
+#define LEASE_CLIENT_ID_MAX 255
+
+/* One lease as the files see it. Pointers are borrowed. */
+struct lease_info {
+	struct in_addr addr;
+	int64_t expires;                /* unix seconds, or LEASE_EXPIRES_NEVER */
+	uint8_t htype;                  /* ARP hardware type, 1 = Ethernet */
+	uint8_t hlen;                   /* <= LEASE_CHADDR_MAX */
+	uint8_t chaddr[LEASE_CHADDR_MAX];
+	const uint8_t *client_id;       /* option 61 bytes, or NULL */
+	size_t client_id_len;           /* 0 when none */
+	const char *hostname;           /* sanitised (lease_hostname_sanitize), or NULL */
+};
+
+/* A growable output buffer. Zero-initialise; release with lease_buf_free(). */
+struct lease_buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+};
+
+void lease_buf_free(struct lease_buf *b);       /* NULL is fine */
+
+/* Where a lease file's bytes go, a chunk at a time (a file being replaced, memory). */
+struct lease_sink {
+	void (*write)(void *ctx, const void *data, size_t len);
+	void *ctx;
+};
+
+/* A lease_sink appending to the lease_buf ctx (out of memory cuts the text short). */
+void lease_buf_sink(void *ctx, const void *data, size_t len);
+int lease_buf_append(struct lease_buf *b, const void *data, size_t len);
+
+/* Errors and per-line problems a person reads. */
+struct lease_error {
+	int code;                       /* negative errno */
+	unsigned line;                  /* 1-based line, 0 when none applies */
+	char message[256];
+};
+
+/*
+ * Reduce a client-chosen host name to something safe for line files, JSON,
+ * logs and DNS: the first label only, letters/digits/'-' kept, '_' and ' '
+ * turned into '-', anything else dropped, at most LEASE_HOSTNAME_MAX chars.
+ * Writes a NUL-terminated result into out[LEASE_HOSTNAME_MAX + 1] and returns
+ * its length (0: nothing usable, treat as no name).
+ */
+size_t lease_hostname_sanitize(const uint8_t *in, size_t len,
+			       char out[LEASE_HOSTNAME_MAX + 1]);
+
+/* ---- NAME.leases ---- */
+
+/* Append one dnsmasq-format line for `l` (expiry 0 when infinite). */
+int lease_file_append(struct lease_buf *out, const struct lease_info *l);
+
+/* Called for each good line / each bad line. Return non-zero to stop. */
+typedef int (*lease_info_fn)(void *userdata, const struct lease_info *l);
+typedef void (*lease_problem_fn)(void *userdata, const struct lease_error *e);
+
+/*
+ * Parse a whole lease file held in memory. Every good line goes to `on_lease`
+ * (pointers valid only during the call); every bad line to `on_problem` with
+ * its line number, then it is skipped (never fatal). dnsmasq's "duid" lines
+ * are ignored. Returns the number of leases passed on, or the non-zero value
+ * `on_lease` returned to stop.
+ */
+int lease_file_parse(const char *text, size_t len, lease_info_fn on_lease,
+		     lease_problem_fn on_problem, void *userdata);
+
+/* ---- NAME.journal ---- */
+
+enum lease_journal_op {
+	LEASE_JOURNAL_BIND = 1,         /* the lease now exists as described */
+	LEASE_JOURNAL_FREE = 2,         /* the address is free (only addr is meaningful) */
+};
+
+/* Append one framed record. */
+int lease_journal_append(struct lease_buf *out, enum lease_journal_op op,
+			 const struct lease_info *l);
+
+typedef int (*lease_journal_fn)(void *userdata, enum lease_journal_op op,
+				const struct lease_info *l);
+
+/*
+ * Replay records in order. Stops at the first torn or corrupt record (short
+ * frame, bad magic, bad checksum, bad payload) and reports it through
+ * `on_problem` (line = record number). Returns the number of bytes that
+ * were good (truncate the file to this before appending again), or the
+ * negative value `on_record` returned.
+ */
+long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_record,
+			  lease_problem_fn on_problem, void *userdata);
+
+/* ---- BRIDGE.status ---- */
+
+/* "[\n" ... "]\n" around objects appended with lease_status_append(). */
+int lease_status_begin(struct lease_buf *out);
+int lease_status_append(struct lease_buf *out, const struct lease_info *l, bool first);
+int lease_status_end(struct lease_buf *out, bool empty);
+
+/* CRC-32C (Castagnoli), as the journal frames its records. */
+uint32_t lease_crc32c(const uint8_t *data, size_t len);
+
+#endif

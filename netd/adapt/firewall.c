@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/adapt/adapt.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+void firewall_config(const struct netdef *def, struct nat_config *cfg)
+{
+	const struct netdef_forward *fw = &def->forward;
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->network = def->name;
+	cfg->bridge = def->bridge_name;
+	cfg->outdev = fw->dev;
+	if (!fw->given)
+		cfg->mode = NAT_MODE_ISOLATED;
+	else if (fw->mode == NETDEF_FWD_NAT)
+		cfg->mode = NAT_MODE_NAT;
+	else if (fw->mode == NETDEF_FWD_ROUTE)
+		cfg->mode = NAT_MODE_ROUTE;
+	else
+		cfg->mode = NAT_MODE_OPEN;
+	for (i = 0; i < def->n_ips && i < NAT_MAX_SUBNETS; i++) {
+		const struct netdef_ip *ip = &def->ips[i];
+
+		cfg->subnets[i].net.s_addr = htonl(ntohl(ip->address.s_addr) &
+						   netdef_mask(ip->prefix));
+		cfg->subnets[i].prefix = ip->prefix;
+		cfg->n_subnets++;
+	}
+	if (fw->has_nat_addr) {
+		cfg->has_addr_range = true;
+		cfg->addr_start = fw->nat_addr_start;
+		cfg->addr_end = fw->nat_addr_end;
+	}
+	if (fw->has_nat_port) {
+		cfg->port_start = fw->nat_port_start;
+		cfg->port_end = fw->nat_port_end;
+	}
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One definition, every library's configuration. */
+#include "netd/adapt/adapt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
+		    const char *hostname, struct net_setup *out, char *msg, size_t msg_size)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	bridge_setup(def, &out->bridge);
+	firewall_config(def, &out->firewall);
+	r = dns_setup_build(def, resolv, resolv_len, &out->dns, msg, msg_size);
+	if (r < 0)
+		return r;
+	out->has_dns = r > 0;
+	r = dhcp_setup_build(def, &out->dhcp, msg, msg_size);
+	if (r < 0)
+		goto fail;
+	out->has_dhcp = r > 0;
+	if (out->has_dhcp && dhcp_setup_reserved(def, hostname, &out->dhcp) < 0) {
+		snprintf(msg, msg_size, "out of memory");
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (out->has_dns) {
+		/* one name per lease and per static host, never more */
+		out->dns.cfg.expected_names = dhcp_setup_pool_size(def) + 16;
+		out->dns.cfg.max_dynamic = dhcp_setup_pool_size(def) + dhcp_setup_host_count(def);
+	}
+	return 0;
+fail:
+	net_setup_free(out);
+	return r;
+}
+
+void net_setup_free(struct net_setup *s)
+{
+	dhcp_setup_free(&s->dhcp);
+	dns_setup_free(&s->dns);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netdef internals shared by the parser, validator, formatter and tests. */
+#ifndef VNETD_NETDEF_INTERNAL_H
+#define VNETD_NETDEF_INTERNAL_H
+
+#include "netd/def/netdef.h"
+
+#include <stdarg.h>
+
+/* Strict value parsers: the whole string must match; return false otherwise. */
+bool netdef_parse_ipv4(const char *s, struct in_addr *out);
+bool netdef_parse_mac(const char *s, uint8_t out[6]);
+bool netdef_parse_uuid(const char *s, uint8_t out[16]);
+/* netmask → prefix length; false when the mask is not contiguous. */
+bool netdef_netmask_to_prefix(struct in_addr mask, unsigned *prefix);
+/* Classful default prefix (A/B/C) for an address; 0 for class D/E. */
+unsigned netdef_classful_prefix(struct in_addr addr);
+
+/* A DNS name: labels of 1..63 [A-Za-z0-9_-], at most 253 characters. */
+bool netdef_valid_dns_name(const char *s);
+
+/* Grow an array by one zeroed element; NULL on allocation failure. */
+void *netdef_array_push(void *arrayp, size_t *count, size_t elem_size);
+
+/* Fill an error; returns `code` so callers can `return netdef_fail(...)`. */
+int netdef_fail(struct netdef_error *err, int code, unsigned line, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A fresh random (version 4) uuid. */
+void netdef_uuid_generate(uint8_t out[16]);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * host: a network on the host — start and stop (bridge, addresses, the
+ * firewall, the two processes, all undone on failure), the run state that
+ * records what start did, and the foreground supervisor systemd runs.
+ */
+#ifndef VNETD_HOST_H
+#define VNETD_HOST_H
+
+#include "netd/base/base.h"
+#include "netd/def/netdef.h"
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- the run state ---- */
+
+/*
+ * state: RUNDIR/NAME.state, the record of what `start` did, so that `stop`
+ * undoes exactly that and nothing else. It is the undo list itself: one
+ * line per step, in the order start took them (see netd/host/record.c for
+ * the lines). `stop`, the rollback of a failed start and the cleanup of a
+ * stale state all replay it from the last step back. A file of an older
+ * vnetd's format does not load (stop that network with that vnetd first).
+ */
+
+#define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
+#define RUN_STATE_MAX_STEPS 24          /* bridge, sysctls, addresses, table, processes */
+#define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
+#define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
+
+/* The kinds of step, in the order start takes them; a record keeps that order. */
+enum undo_kind {
+	UNDO_BRIDGE,    /* created a bridge: deleted if it is still that very link */
+	UNDO_SYSCTL,    /* set a sysctl of the bridge: goes with the bridge */
+	UNDO_ADDRESS,   /* put an address on the bridge: goes with the bridge */
+	UNDO_FIREWALL,  /* installed the network's nftables table: deleted */
+	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
+	UNDO_KEEPER,    /* started the firewall keeper: the same */
+	UNDO_KINDS
+};
+
+struct run_addr {
+	struct in_addr addr;
+	unsigned prefix;
+};
+
+/* One step. Only the fields of its kind are used. */
+struct undo_rec {
+	enum undo_kind kind;
+	char ifname[NETDEF_IFNAME_MAX + 1];     /* bridge, address: the bridge */
+	int ifindex;                    /* bridge: to never delete a namesake made since */
+	char path[RUN_STATE_PATH_MAX];  /* sysctl: under /proc/sys/net */
+	char value[16];                 /* sysctl: what start wrote */
+	struct run_addr address;        /* address */
+	char table[RUN_STATE_TABLE_MAX + 1];    /* firewall: "vnetd-NAME" */
+	pid_t pid;                      /* daemon, keeper */
+	uint64_t start;                 /* its start time (see proc_start_time) */
+};
+
+struct run_state {
+	char name[NETDEF_NAME_MAX + 1];
+	char uuid[37];
+	enum netdef_forward_mode mode;  /* NETDEF_FWD_NONE: isolated */
+	long long started;              /* unix time */
+	size_t n_undo;
+	struct undo_rec undo[RUN_STATE_MAX_STEPS];      /* in the order done */
+};
+
+/* The record's first step of that kind, or NULL. */
+const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind);
+
+/* The bridge start created ("" when the record has none). */
+const char *run_state_bridge(const struct run_state *st);
+
+/*
+ * 0, -ENOENT when there is no state (the network is not running), or an
+ * error with msg saying which file and line.
+ */
+int state_read(const struct vnetd_paths *paths, const char *name, struct run_state *out,
+	       char *msg, size_t msg_size);
+
+/*
+ * Write NAME.state (atomically) and NAME.pid: the daemon's pid when the
+ * record has a daemon, no pid file otherwise. -EINVAL when the record would
+ * not read back (a value the file cannot hold).
+ */
+int state_write(const struct vnetd_paths *paths, const struct run_state *st);
+
+/*
+ * The file's text, parsed (0, or -EINVAL with msg saying which line and
+ * why) and formatted (0, or -ENOMEM; free *text). Exposed for the fuzz
+ * target: what state_format writes, state_parse reads back to the same
+ * record. A record of an older format, a line out of start's order, a
+ * value out of range or a step naming another bridge or table is refused.
+ */
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
+int state_format(const struct run_state *st, char **text, size_t *size);
+
+/* Removes NAME.state and NAME.pid. */
+int state_remove(const struct vnetd_paths *paths, const char *name);
+
+/*
+ * Serialise start/stop of one network across processes: an exclusive flock
+ * on RUNDIR/NAME.lock. Returns the fd to close, or negative errno with msg.
+ */
+int state_lock(const struct vnetd_paths *paths, const char *name, char *msg, size_t msg_size);
+
+/*
+ * Serialise what different networks claim on the host: an exclusive flock
+ * on RUNDIR/.start.lock, held from the conflict check until the bridge and
+ * its addresses exist, so that two networks with one subnet (or one bridge
+ * name) started at once cannot both pass the check. Taken after the
+ * network's own lock, never the other way round. The fd, or negative errno.
+ */
+int state_lock_claims(const struct vnetd_paths *paths);
+
+/* Names of every network with a state file, sorted; free with vnetd_free_names(). */
+int state_list(const struct vnetd_paths *paths, char ***names, size_t *count);
+
+/* ---- start and stop ---- */
+
+/*
+ * lifecycle: start and stop one network. `start` takes its steps in order
+ * and records each in the run state's undo list as it goes; a failing step
+ * replays that list backwards, so a failed start leaves the host as it
+ * found it. `stop` replays the list a successful start saved, and so does
+ * `start` when it finds a stale one. A replay that fails part way saves
+ * what is still to undo, so a later `stop` finishes it.
+ */
+
+enum lifecycle_status {
+	NET_INACTIVE = 0,
+	NET_ACTIVE,
+	NET_STALE,      /* a state whose bridge or daemon is gone (e.g. removed by hand) */
+};
+
+struct lifecycle_opts {
+	bool foreground;        /* the daemons log to stderr too */
+	bool no_probe;          /* offer addresses without an ARP probe first */
+	uint32_t new_client_rate;       /* new clients per second; 0 = from the pool size */
+};
+
+/*
+ * 0 started, 1 already active, negative errno with `msg` filled on failure.
+ * On 0, *st (may be NULL) receives what was started.
+ */
+int lifecycle_start(const struct vnetd_paths *paths, const char *name,
+		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+		    size_t msg_size);
+
+/* 0 stopped, 1 not active, negative errno with `msg` filled on failure. */
+int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
+		   size_t msg_size);
+
+/*
+ * Is NAME running? Fills *st when a readable state file exists (st may be
+ * NULL). An unreadable one counts as inactive here; start and stop refuse it.
+ */
+enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
+				       struct run_state *st);
+
+/* ---- under systemd ---- */
+
+/*
+ * supervise: `start --foreground`, for systemd (Type=notify). The started
+ * network's daemons run as usual, unprivileged, in their own processes; this
+ * process stays as root beside them, never reads guest traffic, tells
+ * systemd READY=1, and on SIGTERM (or if the serving daemon dies) undoes
+ * everything exactly as `stop` does.
+ */
+
+/* Returns the exit status: 0 after a requested stop, 1 if the daemon died. */
+int supervise(const struct vnetd_paths *paths, const struct run_state *st);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/host/keeper.h"
+#include "netd/adapt/adapt.h"
+#include "netd/base/base.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Put the table back if it is gone. */
+static void ensure_table(const struct nat_config *cfg)
+{
+	struct nat_error ne;
+	int r = nat_present(cfg->network, &ne);
+
+	if (r < 0) {
+		log_msg(LOG_ERR, "keeper: cannot check the firewall: %s", ne.message);
+		return;
+	}
+	if (r > 0)
+		return;
+	if (nat_install(cfg, &ne) < 0)
+		log_msg(LOG_ERR, "keeper: cannot put the firewall back: %s", ne.message);
+	else
+		log_msg(LOG_WARNING, "keeper: the nftables table of %s was deleted; put back",
+			cfg->network);
+}
+
+static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct nat_config *cfg)
+{
+	struct pollfd fds[3] = {
+		{ .fd = nat_watch_fd(w), .events = POLLIN },
+		{ .fd = pidfd, .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+	struct nat_error ne;
+
+	for (;;) {
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_msg(LOG_ERR, "keeper: poll: %s", strerror(errno));
+			return;
+		}
+		if (fds[1].revents || fds[2].revents)
+			return;         /* the daemon ended, or we are told to stop */
+		if (fds[0].revents) {
+			int r = nat_watch_read(w, &ne);
+
+			if (r < 0) {
+				log_msg(LOG_ERR, "keeper: %s", ne.message);
+				return;
+			}
+			if (r > 0)
+				ensure_table(cfg);
+		}
+	}
+}
+
+int keeper_run(void *arg, int ready_fd)
+{
+	const struct keeper_target *t = arg;
+	struct netdef *def = t->def;
+	struct nat_watch *w = NULL;
+	struct nat_config cfg;
+	struct nat_error ne;
+	char msg[300];
+	int pidfd = -1, sigfd, rc = 1;
+
+	log_open(def->name, t->foreground);
+	firewall_config(def, &cfg);
+	sigfd = spawn_signalfd();
+	pidfd = (int)syscall(SYS_pidfd_open, t->daemon_pid, 0);
+	if (sigfd < 0 || pidfd < 0 || !proc_alive(t->daemon_pid, t->daemon_start)) {
+		snprintf(msg, sizeof(msg), "keeper: cannot follow the daemon (pid %d)",
+			 (int)t->daemon_pid);
+		goto fail;
+	}
+	if (nat_watch_open(&w, &ne) < 0) {
+		snprintf(msg, sizeof(msg), "keeper: %s", ne.message);
+		goto fail;
+	}
+	if (privdrop(PRIVDROP_KEEPER, msg, sizeof(msg)) < 0)
+		goto fail;
+	spawn_report(ready_fd, NULL);
+	ensure_table(&cfg);     /* in case it went while we were starting */
+	watch(w, pidfd, sigfd, &cfg);
+	rc = 0;
+	goto out;
+fail:
+	log_msg(LOG_ERR, "%s", msg);
+	spawn_report(ready_fd, msg);
+out:
+	nat_watch_close(w);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (sigfd >= 0)
+		close(sigfd);
+	netdef_free(def);
+	return rc;
+}

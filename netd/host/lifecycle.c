@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `start`: the steps read as one list in start_steps(). Each step that
+ * changes the host records itself in the run state's undo list as it is
+ * taken; a step that fails replays that list backwards (undo_all), and the
+ * list saved at the end is what `stop` replays.
+ */
+#include "netd/host/host-internal.h"
+#include "netd/adapt/adapt.h"
+#include "netd/host/keeper.h"
+#include "netd/serve/serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* every address is a subnet of the firewall's, which holds that many */
+_Static_assert(HOST_MAX_ADDRS <= NAT_MAX_SUBNETS, "addresses the firewall cannot cover");
+
+struct start_ctx {
+	struct host_sys *sys;
+	const struct vnetd_paths *paths;
+	const struct lifecycle_opts *opts;
+	struct netdef *def;
+	struct net_setup setup;         /* the bridge's and the firewall's configs */
+	bool have_setup;
+	struct run_state st;            /* the undo list, as it grows */
+	char *msg;
+	size_t msg_size;
+};
+
+static int failf(struct start_ctx *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int failf(struct start_ctx *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, c->msg_size, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* The record of a step about to be taken. */
+static struct undo_rec *step(struct start_ctx *c, enum undo_kind kind)
+{
+	struct undo_rec *u = undo_slot(&c->st, kind);
+
+	/* prepare() bounds the addresses, so the list has room: running out is a bug */
+	if (!u)
+		abort();
+	return u;
+}
+
+static int check_conflicts(struct start_ctx *c)
+{
+	const struct host_ops *ops = c->sys->ops;
+	struct bridge_link_info li;
+	struct bridge_error be = { 0 };
+	char ifname[IF_NAMESIZE + 1] = "", net[INET_ADDRSTRLEN];
+	size_t i;
+	int r;
+
+	if ((r = ops->link_query(c->sys, c->def->bridge_name, &li, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	if (li.exists)
+		return failf(c, -EEXIST,
+			     "interface %s already exists and was not created by vnetd; "
+			     "choose another <bridge name>", c->def->bridge_name);
+	for (i = 0; i < c->def->n_ips; i++) {
+		const struct netdef_ip *ip = &c->def->ips[i];
+		struct in_addr n = { htonl(ntohl(ip->address.s_addr) & netdef_mask(ip->prefix)) };
+
+		r = ops->subnet_conflict(c->sys, n, ip->prefix, ifname, &be);
+		if (r < 0)
+			return failf(c, r, "%s", be.message);
+		if (r > 0)
+			return failf(c, -EADDRINUSE,
+				     "subnet %s/%u is already in use by interface %s",
+				     inet_ntop(AF_INET, &n, net, sizeof(net)), ip->prefix, ifname);
+	}
+	return 0;
+}
+
+static int create_bridge(struct start_ctx *c)
+{
+	struct undo_rec *u = step(c, UNDO_BRIDGE);
+	struct bridge_error be = { 0 };
+	int r;
+
+	r = c->sys->ops->bridge_create(c->sys, &c->setup.bridge, &u->ifindex, &be);
+	if (r < 0)
+		return failf(c, r, "%s", be.message);
+	snprintf(u->ifname, sizeof(u->ifname), "%s", c->setup.bridge.name);
+	undo_commit(&c->st);
+	return 0;
+}
+
+/*
+ * The bridge carries no IPv6 of vnetd's, so it should not autoconfigure any
+ * either (libvirt does the same). Hosts without IPv6 have no such sysctl.
+ */
+static int set_link_sysctls(struct start_ctx *c)
+{
+	struct undo_rec *u = step(c, UNDO_SYSCTL);
+	struct bridge_error be = { 0 };
+	int r;
+
+	snprintf(u->path, sizeof(u->path), "ipv6/conf/%s/disable_ipv6", c->def->bridge_name);
+	snprintf(u->value, sizeof(u->value), "1");
+	r = c->sys->ops->sysctl_set(c->sys, u->path, u->value, &be);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return failf(c, r, "%s", be.message);
+	undo_commit(&c->st);
+	return 0;
+}
+
+static int add_addresses(struct start_ctx *c)
+{
+	struct bridge_error be = { 0 };
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->def->n_ips; i++) {
+		const struct netdef_ip *ip = &c->def->ips[i];
+		struct undo_rec *u = step(c, UNDO_ADDRESS);
+
+		r = c->sys->ops->addr_add(c->sys, c->def->bridge_name, ip->address, ip->prefix,
+					  &be);
+		if (r < 0)
+			return failf(c, r, "%s", be.message);
+		snprintf(u->ifname, sizeof(u->ifname), "%s", c->def->bridge_name);
+		u->address = (struct run_addr){ ip->address, ip->prefix };
+		undo_commit(&c->st);
+	}
+	return 0;
+}
+
+/*
+ * Check that the bridge name and subnets are free, and take them. The check
+ * and the taking are one step for every network of this run directory (the
+ * claims lock): two networks with one subnet started at once would otherwise
+ * both find it free. The slow steps (firewall, daemons) come after it.
+ */
+static int claim(struct start_ctx *c)
+{
+	int lock, r;
+
+	lock = state_lock_claims(c->paths);
+	if (lock < 0)
+		return failf(c, lock, "cannot lock %s/.start.lock: %s", c->paths->rundir,
+			     strerror(-lock));
+	if ((r = check_conflicts(c)) == 0 && (r = create_bridge(c)) == 0 &&
+	    (r = set_link_sysctls(c)) == 0)
+		r = add_addresses(c);
+	close(lock);
+	return r;
+}
+
+/* The firewall for the forward mode, as one nftables table of the network's own. */
+static int install_firewall(struct start_ctx *c)
+{
+	const struct nat_config *cfg = &c->setup.firewall;
+	struct undo_rec *u = step(c, UNDO_FIREWALL);
+	struct nat_error ne = { 0 };
+	int r;
+
+	if ((r = c->sys->ops->nat_install(c->sys, cfg, &ne)) < 0)
+		return failf(c, r, "%s", ne.message);
+	/* open: no table at all, so nothing to undo */
+	if (cfg->mode != NAT_MODE_OPEN && nat_table_name(c->def->name, u->table,
+							 sizeof(u->table)))
+		undo_commit(&c->st);
+	return 0;
+}
+
+/* Up goes with the bridge: no step of its own to undo. */
+static int bring_up(struct start_ctx *c)
+{
+	struct bridge_error be = { 0 };
+	int r;
+
+	if ((r = c->sys->ops->set_up(c->sys, c->def->bridge_name, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+/*
+ * nat, route and open forward between the bridge and the outside (open is
+ * routing with no rules at all). Like libvirt, forwarding is switched on
+ * and left on at stop, so it is not recorded: another network (or the
+ * admin) may rely on it, and turning it off under them would cut them off.
+ */
+static int enable_forwarding(struct start_ctx *c)
+{
+	struct bridge_error be = { 0 };
+	int r;
+
+	if (!c->def->forward.given)
+		return 0;
+	if ((r = c->sys->ops->sysctl_set(c->sys, "ipv4/ip_forward", "1", &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	return 0;
+}
+
+/* Fork one of the network's processes; it is recorded once it reported ready. */
+static int spawn_step(struct start_ctx *c, enum undo_kind kind, spawn_fn fn, void *arg)
+{
+	struct undo_rec *u = step(c, kind);
+	enum host_proc which = kind == UNDO_KEEPER ? HOST_PROC_KEEPER : HOST_PROC_DAEMON;
+	int r;
+
+	r = c->sys->ops->spawn(c->sys, which, fn, arg, c->opts->foreground, &u->pid, &u->start,
+			       c->msg, c->msg_size);
+	if (r < 0)
+		return r;
+	undo_commit(&c->st);
+	return 0;
+}
+
+static int daemon_child(void *arg, int ready_fd)
+{
+	struct start_ctx *c = arg;
+	struct daemon_opts d = {
+		.foreground = c->opts->foreground, .probe = !c->opts->no_probe,
+		.new_client_rate = c->opts->new_client_rate,
+	};
+
+	return daemon_run(c->paths, c->def, ready_fd, &d);
+}
+
+/* The serving daemon (DHCP and DNS). start returns once it is ready. */
+static int start_daemon(struct start_ctx *c)
+{
+	return spawn_step(c, UNDO_DAEMON, daemon_child, c);
+}
+
+/* The keeper puts the firewall back if someone deletes it (none for open). */
+static int start_keeper(struct start_ctx *c)
+{
+	const struct undo_rec *d = run_state_find(&c->st, UNDO_DAEMON);
+	struct keeper_target t = { c->def, d->pid, d->start, c->opts->foreground };
+
+	if (!run_state_find(&c->st, UNDO_FIREWALL))
+		return 0;
+	return spawn_step(c, UNDO_KEEPER, keeper_run, &t);
+}
+
+static int record_state(struct start_ctx *c)
+{
+	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+}
+
+/* Load the definition and give it what libvirt would have saved into it. */
+static int load_definition(struct start_ctx *c, const char *name)
+{
+	struct netdef_error err;
+	char buf[600];
+	bool changed;
+	int r;
+
+	r = store_load(c->paths, name, &c->def, &err);
+	if (r == -ENOENT)
+		return failf(c, r, "network '%s' is not defined (see vnetd define)", name);
+	if (r < 0) {
+		netdef_error_format(&err, buf, sizeof(buf));
+		return failf(c, r, "%s", buf);
+	}
+	if ((r = store_complete(c->paths, c->def, &changed, c->msg, c->msg_size)) < 0)
+		return r;
+	if (changed && (r = store_save(c->paths, c->def)) < 0)
+		return failf(c, r, "cannot save the completed definition of '%s': %s", name,
+			     strerror(-r));
+	return 0;
+}
+
+/* Everything start needs before it changes anything, and the record's header. */
+static int prepare(struct start_ctx *c, const char *name)
+{
+	int r;
+
+	if ((r = load_definition(c, name)) < 0)
+		return r;
+	if (c->def->n_ips > HOST_MAX_ADDRS)
+		return failf(c, -E2BIG, "network '%s' has %zu addresses; vnetd puts at most %d "
+			     "on a bridge", name, c->def->n_ips, HOST_MAX_ADDRS);
+	if ((r = net_setup_build(c->def, NULL, 0, NULL, &c->setup, c->msg, c->msg_size)) < 0)
+		return r;
+	c->have_setup = true;
+	snprintf(c->st.name, sizeof(c->st.name), "%s", c->def->name);
+	netdef_uuid_format(c->def->uuid, c->st.uuid);
+	c->st.mode = c->def->forward.given ? c->def->forward.mode : NETDEF_FWD_NONE;
+	c->st.started = (long long)time(NULL);
+	return 0;
+}
+
+/*
+ * Undo what a failed start did; say so when that fails too (what is left
+ * then stays recorded, for `stop` to finish).
+ */
+static int rollback(struct start_ctx *c, int r)
+{
+	char why[400];
+	size_t len;
+
+	if (undo_all(c->sys, c->paths, &c->st, why, sizeof(why)) < 0) {
+		len = strlen(c->msg);
+		snprintf(c->msg + len, c->msg_size - len, "; undoing it failed too: %s", why);
+	}
+	return r;
+}
+
+/* The steps of start, in order. */
+static int start_steps(struct start_ctx *c)
+{
+	int r;
+
+	if ((r = claim(c)) < 0 || (r = install_firewall(c)) < 0 || (r = bring_up(c)) < 0 ||
+	    (r = enable_forwarding(c)) < 0 || (r = start_daemon(c)) < 0 ||
+	    (r = start_keeper(c)) < 0 || (r = record_state(c)) < 0)
+		return rollback(c, r);
+	return 0;
+}
+
+/* What an earlier run left: 1 if it is running, 0 when nothing (more) is left. */
+static int check_earlier(struct start_ctx *c, const char *name)
+{
+	struct run_state old;
+	char why[400];
+	int r;
+
+	r = state_read(c->paths, name, &old, why, sizeof(why));
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return failf(c, r, "cannot read the run state of the last start: %s", why);
+	if (run_status(c->sys, &old) == NET_ACTIVE)
+		return 1;
+	/* stale: clean it away so that this start begins afresh */
+	if ((r = undo_all(c->sys, c->paths, &old, why, sizeof(why))) < 0)
+		return failf(c, r, "cannot clean up what the last start left: %s", why);
+	return 0;
+}
+
+static int start_locked(struct start_ctx *c, const char *name)
+{
+	struct bridge_error be = { 0 };
+	int r;
+
+	if ((r = c->sys->ops->open(c->sys, &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0)
+		r = start_steps(c);
+	c->sys->ops->close(c->sys);
+	return r;
+}
+
+int lifecycle_start_on(struct host_sys *sys, const struct vnetd_paths *paths, const char *name,
+		       const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+		       size_t msg_size)
+{
+	static const struct lifecycle_opts defaults;
+	struct start_ctx c = {
+		.sys = sys, .paths = paths, .opts = opts ? opts : &defaults, .msg = msg,
+		.msg_size = msg_size
+	};
+	int lock, r;
+
+	lock = state_lock(paths, name, msg, msg_size);
+	if (lock < 0)
+		return lock;
+	r = start_locked(&c, name);
+	if (r == 0 && st)
+		*st = c.st;
+	if (c.have_setup)
+		net_setup_free(&c.setup);
+	netdef_free(c.def);
+	close(lock);
+	return r;
+}
+
+int lifecycle_start(const struct vnetd_paths *paths, const char *name,
+		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+		    size_t msg_size)
+{
+	struct host_sys sys;
+
+	host_sys_default(&sys);
+	return lifecycle_start_on(&sys, paths, name, opts, st, msg, msg_size);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which host_ops `start` and `stop` use. This file is compiled twice: into
+ * the host module (so build/vnetd) as just the kernel's table, and with
+ * -DVNETD_TEST_HOOKS into build/vnetd-test, which the system tests run and
+ * which is never installed. There, VNETD_FAULT=step[,step...] makes the
+ * named steps fail as if the kernel had refused them, so the rollback is
+ * tested against the real kernel: bridge, sysctl, address, firewall, up,
+ * daemon, keeper, state. The binary root runs is never steered by its
+ * environment: it holds no trace of VNETD_FAULT.
+ */
+#include "netd/host/host-internal.h"
+
+#ifndef VNETD_TEST_HOOKS
+
+void host_sys_default(struct host_sys *sys)
+{
+	sys->ops = &host_ops_linux;
+	sys->data = NULL;
+}
+
+#else
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Does VNETD_FAULT name `step`? */
+static bool faulty(const char *step)
+{
+	const char *p = getenv("VNETD_FAULT");
+	size_t len = strlen(step);
+
+	for (; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] ? 1 : 0))
+		if (!strncmp(p, step, len) && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+#define INJECTED "injected fault at step '%s' (VNETD_FAULT)"
+
+static int fault_bridge(const char *step, struct bridge_error *err)
+{
+	err->code = -EIO;
+	snprintf(err->message, sizeof(err->message), INJECTED, step);
+	return -EIO;
+}
+
+static int fault_create(struct host_sys *sys, const struct bridge_config *cfg, int *ifindex,
+			struct bridge_error *err)
+{
+	if (faulty("bridge"))
+		return fault_bridge("bridge", err);
+	return host_ops_linux.bridge_create(sys, cfg, ifindex, err);
+}
+
+static int fault_addr(struct host_sys *sys, const char *name, struct in_addr addr,
+		      unsigned prefix, struct bridge_error *err)
+{
+	if (faulty("address"))
+		return fault_bridge("address", err);
+	return host_ops_linux.addr_add(sys, name, addr, prefix, err);
+}
+
+static int fault_up(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	if (faulty("up"))
+		return fault_bridge("up", err);
+	return host_ops_linux.set_up(sys, name, err);
+}
+
+static int fault_sysctl(struct host_sys *sys, const char *path, const char *value,
+			struct bridge_error *err)
+{
+	if (faulty("sysctl"))
+		return fault_bridge("sysctl", err);
+	return host_ops_linux.sysctl_set(sys, path, value, err);
+}
+
+static int fault_nat(struct host_sys *sys, const struct nat_config *cfg, struct nat_error *err)
+{
+	if (faulty("firewall")) {
+		err->code = -EIO;
+		snprintf(err->message, sizeof(err->message), INJECTED, "firewall");
+		return -EIO;
+	}
+	return host_ops_linux.nat_install(sys, cfg, err);
+}
+
+static int fault_spawn(struct host_sys *sys, enum host_proc which, spawn_fn fn, void *arg,
+		       bool keep_stderr, pid_t *pid, uint64_t *start, char *msg, size_t msg_size)
+{
+	const char *step = which == HOST_PROC_KEEPER ? "keeper" : "daemon";
+
+	if (faulty(step)) {
+		snprintf(msg, msg_size, INJECTED, step);
+		return -EIO;
+	}
+	return host_ops_linux.spawn(sys, which, fn, arg, keep_stderr, pid, start, msg, msg_size);
+}
+
+static int fault_save(struct host_sys *sys, const struct vnetd_paths *paths,
+		      const struct run_state *st, char *msg, size_t msg_size)
+{
+	if (faulty("state")) {
+		snprintf(msg, msg_size, INJECTED, "state");
+		return -EIO;
+	}
+	return host_ops_linux.save(sys, paths, st, msg, msg_size);
+}
+
+/* What is not a step of start, or only undoes one, is the kernel's as it is. */
+
+static int pass_open(struct host_sys *sys, struct bridge_error *err)
+{
+	return host_ops_linux.open(sys, err);
+}
+
+static void pass_close(struct host_sys *sys)
+{
+	host_ops_linux.close(sys);
+}
+
+static int pass_query(struct host_sys *sys, const char *name, struct bridge_link_info *out,
+		      struct bridge_error *err)
+{
+	return host_ops_linux.link_query(sys, name, out, err);
+}
+
+static int pass_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
+			 char *ifname_out, struct bridge_error *err)
+{
+	return host_ops_linux.subnet_conflict(sys, net, prefix, ifname_out, err);
+}
+
+static int pass_delete(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	return host_ops_linux.bridge_delete(sys, name, err);
+}
+
+static int pass_remove(struct host_sys *sys, const char *network, struct nat_error *err)
+{
+	return host_ops_linux.nat_remove(sys, network, err);
+}
+
+static int pass_terminate(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	return host_ops_linux.terminate(sys, pid, start);
+}
+
+static bool pass_alive(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	return host_ops_linux.alive(sys, pid, start);
+}
+
+static const struct host_ops fault_ops = {
+	.open = pass_open,
+	.close = pass_close,
+	.link_query = pass_query,
+	.subnet_conflict = pass_conflict,
+	.bridge_create = fault_create,
+	.bridge_delete = pass_delete,
+	.addr_add = fault_addr,
+	.set_up = fault_up,
+	.sysctl_set = fault_sysctl,
+	.nat_install = fault_nat,
+	.nat_remove = pass_remove,
+	.spawn = fault_spawn,
+	.terminate = pass_terminate,
+	.alive = pass_alive,
+	.save = fault_save,
+};
+
+void host_sys_default(struct host_sys *sys)
+{
+	sys->ops = &fault_ops;
+	sys->data = NULL;
+}
+
+#endif

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* host_ops_linux: the host itself — bridge/, nat/, base's processes, the run-state file. */
+#include "netd/host/host-internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int linux_open(struct host_sys *sys, struct bridge_error *err)
+{
+	struct bridge_ctx *nl;
+	int r = bridge_open(&nl, err);
+
+	if (r == 0)
+		sys->data = nl;
+	return r;
+}
+
+static void linux_close(struct host_sys *sys)
+{
+	bridge_close(sys->data);
+	sys->data = NULL;
+}
+
+static int linux_link_query(struct host_sys *sys, const char *name,
+			    struct bridge_link_info *out, struct bridge_error *err)
+{
+	return bridge_link_query(sys->data, name, out, err);
+}
+
+static int linux_subnet_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
+				 char *ifname_out, struct bridge_error *err)
+{
+	return bridge_subnet_conflict(sys->data, net, prefix, NULL, ifname_out, err);
+}
+
+/*
+ * Created and then asked for its ifindex: if the asking fails, the bridge
+ * just made goes again, so the caller never holds a bridge it cannot record.
+ */
+static int linux_bridge_create(struct host_sys *sys, const struct bridge_config *cfg,
+			       int *ifindex, struct bridge_error *err)
+{
+	struct bridge_link_info li;
+	int r;
+
+	if ((r = bridge_create(sys->data, cfg, err)) < 0)
+		return r;
+	r = bridge_link_query(sys->data, cfg->name, &li, err);
+	if (r == 0 && !li.exists) {
+		err->code = r = -ENODEV;
+		snprintf(err->message, sizeof(err->message), "bridge %s vanished as it was made",
+			 cfg->name);
+	}
+	if (r < 0) {
+		bridge_delete(sys->data, cfg->name, NULL);
+		return r;
+	}
+	*ifindex = li.ifindex;
+	return 0;
+}
+
+static int linux_bridge_delete(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	return bridge_delete(sys->data, name, err);
+}
+
+static int linux_addr_add(struct host_sys *sys, const char *name, struct in_addr addr,
+			  unsigned prefix, struct bridge_error *err)
+{
+	return bridge_addr_add(sys->data, name, addr, prefix, err);
+}
+
+static int linux_set_up(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	return bridge_set_up(sys->data, name, true, err);
+}
+
+static int linux_sysctl_set(struct host_sys *sys, const char *path, const char *value,
+			    struct bridge_error *err)
+{
+	return bridge_sysctl_set(path, value, NULL, 0, err);
+}
+
+static int linux_nat_install(struct host_sys *sys, const struct nat_config *cfg,
+			     struct nat_error *err)
+{
+	return nat_install(cfg, err);
+}
+
+static int linux_nat_remove(struct host_sys *sys, const char *network, struct nat_error *err)
+{
+	return nat_remove(network, err);
+}
+
+static int linux_spawn(struct host_sys *sys, enum host_proc which, spawn_fn fn, void *arg,
+		       bool keep_stderr, pid_t *pid, uint64_t *start, char *msg, size_t msg_size)
+{
+	return spawn_process(fn, arg, keep_stderr, pid, start, msg, msg_size);
+}
+
+static int linux_terminate(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	return proc_terminate(pid, start, HOST_STOP_TIMEOUT_MS);
+}
+
+static bool linux_alive(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	return proc_alive(pid, start);
+}
+
+static int linux_save(struct host_sys *sys, const struct vnetd_paths *paths,
+		      const struct run_state *st, char *msg, size_t msg_size)
+{
+	int r = state_write(paths, st);
+
+	if (r < 0)
+		snprintf(msg, msg_size, "cannot write the run state in %s: %s", paths->rundir,
+			 strerror(-r));
+	return r;
+}
+
+const struct host_ops host_ops_linux = {
+	.open = linux_open,
+	.close = linux_close,
+	.link_query = linux_link_query,
+	.subnet_conflict = linux_subnet_conflict,
+	.bridge_create = linux_bridge_create,
+	.bridge_delete = linux_bridge_delete,
+	.addr_add = linux_addr_add,
+	.set_up = linux_set_up,
+	.sysctl_set = linux_sysctl_set,
+	.nat_install = linux_nat_install,
+	.nat_remove = linux_nat_remove,
+	.spawn = linux_spawn,
+	.terminate = linux_terminate,
+	.alive = linux_alive,
+	.save = linux_save,
+};

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the serving daemon's files share; the rest of netd sees serve.h only.
+ *
+ *   daemon.c      start-up in its fixed order (sockets while privileged, the
+ *                 loop, the sandbox, the privilege drop, the lease files),
+ *                 the run, teardown
+ *   serve_dhcp.c  the DHCP path: a batch of requests, its group commit,
+ *                 probes, lease expiry, the lease file's pacing
+ *   serve_dns.c   DNS: the server, its sockets, resolv.conf, lease names
+ *   reload.c      signals: SIGHUP re-reads the static hosts, the others stop
+ *   loop.c        the event loop every part registers its descriptors and
+ *                 deadlines with
+ */
+#ifndef VNETD_SERVE_DAEMON_H
+#define VNETD_SERVE_DAEMON_H
+
+#include "netd/serve/serve.h"
+#include "netd/serve/loop.h"
+#include "netd/adapt/adapt.h"
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dhcp_io;
+struct arp_prober;
+struct leasedb;
+struct dns_io;
+struct resolv_watch;
+
+/* The DHCP side: the server and everything around it. All NULL without DHCP. */
+struct serve_dhcp {
+	struct dhcp_server *srv;
+	struct dhcp_io *io;
+	struct arp_prober *arp;         /* NULL when probing is off */
+	struct leasedb *db;             /* once the privileges are gone */
+	struct loop_timer timer;        /* expiry, probes, the lease file, throttling */
+	int64_t next_expiry;            /* wall seconds, as the core reports it */
+	int64_t expiry_due_ms;          /* that moment on the loop's clock; -1: none */
+	int64_t flush_due_ms;           /* monotonic ms; 0 = nothing to flush */
+	int64_t last_flush_end_ms;
+	int64_t flush_cost_ms;          /* how long the last lease file rewrite took */
+	int64_t flush_retry_ms;         /* back-off after a failed rewrite, 0 when none */
+	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
+	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
+};
+
+/* The DNS side. All NULL with <dns enable='no'>. */
+struct serve_dns {
+	struct dns_server *srv;
+	struct dns_io *io;
+	struct resolv_watch *rwatch;    /* NULL when resolv.conf is not followed */
+};
+
+struct daemon {
+	const struct vnetd_paths *paths;
+	const struct daemon_opts *opts;
+	struct netdef *def;
+	struct net_setup setup;         /* what the definition asks of DHCP and DNS */
+	struct loop *loop;
+	struct loop_handler signals;    /* the signalfd */
+	struct loop_timer log_timer;    /* dropped log lines, reported in time */
+	int64_t log_due_ms;             /* monotonic; -1: none unreported */
+	struct serve_dhcp dhcp;
+	struct serve_dns dns;
+	int state_fd;                   /* the state directory, until the lease files own it */
+};
+
+/*
+ * serve_dhcp.c. open: while privileged, the sockets and the server (the
+ * server's events and names go to the daemon); start: register with the
+ * loop; open_leases: after the privilege drop, taking over dir_fd; close:
+ * the lease file written if it lags, then everything freed.
+ */
+int serve_dhcp_open(struct daemon *d, char *msg, size_t size);
+int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop);
+int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedir,
+			   const struct netdef *def, char *msg, size_t size);
+void serve_dhcp_close(struct serve_dhcp *s);
+
+/* A lease's wall-clock end (unix seconds) on the loop's clock; -1 for never. */
+int64_t serve_lease_end_ms(int64_t expires);
+
+/* serve_dns.c: the same steps for DNS; the DHCP core's on_name goes to lease_name. */
+int serve_dns_open(struct daemon *d, char *msg, size_t size);
+int serve_dns_start(struct serve_dns *s, struct loop *loop);
+void serve_dns_close(struct serve_dns *s);
+void serve_dns_lease_name(void *userdata, struct in_addr addr, const char *name,
+			  int64_t expires);
+
+/* reload.c: the signalfd, registered with the loop. 0 or negative errno. */
+int serve_signals_open(struct daemon *d);
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the three dns_io files share: the object, its listeners, TCP client
+ * and forward socket records, address conversions. Not for the rest of
+ * netd: it uses dns_io.h.
+ */
+#ifndef VNETD_DNS_IO_INTERNAL_H
+#define VNETD_DNS_IO_INTERNAL_H
+
+#include "netd/serve/dns_io.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define DNS_IO_MAX_CONNS 64             /* TCP clients at once */
+#define DNS_IO_MAX_FWDS 256             /* forward sockets (> the core's pending limit) */
+#define DNS_IO_BATCH 32
+#define DNS_IO_TCP_IDLE_MS 10000        /* a TCP client that sends no whole query in this long */
+#define DNS_IO_TCP_LIFE_MS 15000        /* any TCP client connection, however busy */
+#define DNS_IO_TCP_PER_SOURCE 4         /* TCP connections from one address at once */
+
+struct dns_io;
+
+/* A UDP or TCP socket on port 53 of one of the network's addresses. */
+struct dns_listener {
+	struct loop_handler h;
+	struct dns_io *io;
+	size_t index;                   /* of the address: UDP answers leave from its socket */
+};
+
+/* A TCP client: 2-byte length framing (RFC 1035 §4.2.2), one query at a time. */
+struct dns_conn {
+	struct loop_handler h;          /* fd -1: a free slot */
+	struct dns_io *io;
+	uint64_t id;                    /* generation << 8 | index: stale answers find no one */
+	struct dns_peer peer;
+	int64_t idle_deadline;          /* monotonic ms: moved on by each whole query */
+	int64_t end_deadline;           /* monotonic ms: the connection's whole life */
+	size_t have;
+	uint8_t buf[2 + DNS_MSG_MAX];
+};
+
+/* One forwarded query's socket. */
+struct dns_fwd {
+	struct loop_handler h;          /* fd -1: a free slot */
+	struct dns_io *io;
+	bool tcp;
+	bool connected;                 /* TCP: the query has been sent */
+	uint16_t port;                  /* our local port: how the core knows the socket */
+	uint32_t token;
+	struct dns_peer to;
+	size_t out_len;
+	uint8_t *tcp_buf;               /* TCP: query out, then reply in (2 + DNS_MSG_MAX) */
+	size_t have;
+};
+
+struct dns_io {
+	struct dns_server *srv;
+	struct loop *loop;
+	struct loop_timer timer;        /* forward timeouts and TCP clients' ends */
+	int64_t deadline_ms;            /* the earliest of them, monotonic; -1 when none */
+	size_t n_addrs;
+	struct in_addr addrs[DNS_IO_MAX_ADDRS];
+	struct dns_listener udp[DNS_IO_MAX_ADDRS];
+	struct dns_listener tcp[DNS_IO_MAX_ADDRS];
+	struct dns_conn *conns;         /* DNS_IO_MAX_CONNS */
+	struct dns_fwd *fwds;           /* DNS_IO_MAX_FWDS */
+	uint64_t conn_generation;
+	uint64_t loops_logged;          /* the core's loop count last logged */
+	uint8_t *out;                   /* DNS_MSG_MAX + 2 */
+	uint8_t *in;                    /* DNS_MSG_MAX */
+};
+
+/* An IPv4 or IPv6 socket address <-> the core's peer (never a truncated address). */
+bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss);
+socklen_t dns_io_sa_from_peer(struct sockaddr_storage *ss, const struct dns_peer *p);
+
+/* Carry out what the core asked for (dns_io.c). */
+void dns_io_perform(struct dns_io *io, const struct dns_action *act);
+/* After every event, as after a deadline: what is due now, and the next deadline. */
+void dns_io_retick(struct dns_io *io);
+
+/* dns_io_tcp.c: TCP clients */
+void dns_tcp_accept(struct dns_listener *l);
+void dns_tcp_answer(struct dns_io *io, const struct dns_action *act);
+void dns_tcp_close(struct dns_conn *c);
+/* Close connections past a deadline; the earliest deadline left folded into *next (-1: none). */
+void dns_tcp_expire(struct dns_io *io, int64_t mono, int64_t *next);
+
+/* dns_io_fwd.c: forward sockets */
+int dns_fwd_open(struct dns_io *io, const struct dns_action *act);
+void dns_fwd_close(struct dns_fwd *f);
+void dns_fwd_close_port(struct dns_io *io, uint16_t port);
+
+#endif

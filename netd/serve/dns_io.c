@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DNS listeners, UDP queries, dispatch and time. TCP clients are in
+ * dns_io_tcp.c, forward sockets in dns_io_fwd.c.
+ *
+ * The listeners are bound to the network's addresses AND to the bridge
+ * (SO_BINDTODEVICE): a packet for 192.168.122.1 that arrived on the uplink
+ * (the host routes for its bridges, so an outsider can aim at that address)
+ * finds no socket, and the server is never a resolver for the outside. The
+ * core's subnet check stays as the second fence.
+ */
+#include "netd/serve/dns_io-internal.h"
+#include "netd/base/base.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss)
+{
+	memset(p, 0, sizeof(*p));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		p->ip.family = AF_INET;
+		memcpy(p->ip.bytes, &sin->sin_addr, 4);
+		p->port = ntohs(sin->sin_port);
+		return true;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		p->ip.family = AF_INET6;
+		memcpy(p->ip.bytes, &sin6->sin6_addr, 16);
+		p->port = ntohs(sin6->sin6_port);
+		return true;
+	}
+	return false;
+}
+
+socklen_t dns_io_sa_from_peer(struct sockaddr_storage *ss, const struct dns_peer *p)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (p->ip.family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, p->ip.bytes, 16);
+		sin6->sin6_port = htons(p->port);
+		return sizeof(*sin6);
+	}
+	if (p->ip.family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, p->ip.bytes, 4);
+		sin->sin_port = htons(p->port);
+		return sizeof(*sin);
+	}
+	return 0;
+}
+
+static int open_listener(const char *ifname, struct in_addr addr, int type, char *msg,
+			 size_t size)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT),
+				   .sin_addr = addr };
+	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	char a[INET_ADDRSTRLEN];
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    (type == SOCK_STREAM && listen(fd, 64))) {
+		int e = errno;
+
+		snprintf(msg, size, "cannot listen on %s:53/%s on %s: %s",
+			 inet_ntop(AF_INET, &addr, a, sizeof(a)), type == SOCK_STREAM ? "tcp" : "udp",
+			 ifname, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static int open_listeners(struct dns_io *io, const char *ifname, const struct in_addr *addrs,
+			  size_t n, char *msg, size_t msg_size)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < n && i < DNS_IO_MAX_ADDRS; i++) {
+		io->addrs[i] = addrs[i];
+		if ((fd = open_listener(ifname, addrs[i], SOCK_DGRAM, msg, msg_size)) < 0)
+			return fd;
+		io->udp[i].h.fd = fd;
+		if ((fd = open_listener(ifname, addrs[i], SOCK_STREAM, msg, msg_size)) < 0)
+			return fd;
+		io->tcp[i].h.fd = fd;
+		io->n_addrs++;
+	}
+	return 0;
+}
+
+/* Answer a client: UDP from the socket of the address it asked, TCP framed. */
+static void send_answer(struct dns_io *io, const struct dns_action *act)
+{
+	struct sockaddr_storage to;
+	socklen_t tl;
+
+	if (act->transport == DNS_TCP) {
+		dns_tcp_answer(io, act);
+		return;
+	}
+	tl = dns_io_sa_from_peer(&to, &act->peer);
+	if (act->conn >= io->n_addrs || !tl)
+		return;
+	sendto(io->udp[act->conn].h.fd, io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to,
+	       tl);
+}
+
+void dns_io_perform(struct dns_io *io, const struct dns_action *act)
+{
+	dns_fwd_close_port(io, act->done_port);
+	if (act->kind == DNS_ACT_ANSWER)
+		send_answer(io, act);
+	else if (act->kind == DNS_ACT_FORWARD && dns_fwd_open(io, act) < 0)
+		/* no socket of that family, or no send: the next upstream at once */
+		dns_server_forward_failed(io->srv, act->token, loop_now_ms());
+}
+
+/* Queries on a UDP listener, in batches. */
+static void on_udp_ready(struct loop_handler *h, uint32_t events)
+{
+	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
+	struct dns_io *io = l->io;
+	struct sockaddr_storage from;
+	socklen_t fl;
+	int n, budget = DNS_IO_BATCH * 4;
+
+	while (budget--) {
+		struct dns_client client = { .transport = DNS_UDP, .conn = l->index };
+		struct dns_action act;
+
+		fl = sizeof(from);
+		n = (int)recvfrom(h->fd, io->in, DNS_MSG_MAX, 0, (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			break;
+		if (!dns_io_peer_from_sa(&client.peer, &from))
+			continue;
+		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, loop_now_ms(),
+					    io->out, DNS_MSG_MAX, &act) == 0)
+			dns_io_perform(io, &act);
+	}
+	dns_io_retick(io);
+}
+
+static void on_tcp_ready(struct loop_handler *h, uint32_t events)
+{
+	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
+
+	dns_tcp_accept(l);
+	dns_io_retick(l->io);
+}
+
+/* A forwarding loop the core caught: one line per catch (each rests that upstream 60 s). */
+static void log_loops(struct dns_io *io)
+{
+	struct dns_stats st;
+	char a[INET6_ADDRSTRLEN];
+
+	dns_server_stats(io->srv, &st);
+	if (st.loops == io->loops_logged)
+		return;
+	io->loops_logged = st.loops;
+	inet_ntop(st.last_loop.ip.family, st.last_loop.ip.bytes, a, sizeof(a));
+	log_msg(LOG_WARNING, "DNS forwarding loop: upstream %s port %u sent our own query back; "
+		"not forwarding to it for %d s", a, st.last_loop.port, DNS_LOOP_SKIP_MS / 1000);
+}
+
+/* What is due at `now`: forward timeouts (retries, SERVFAIL), TCP clients' ends. */
+static int64_t tick(struct dns_io *io, int64_t now)
+{
+	struct dns_action act;
+	int64_t next = INT64_MAX, next_ms;
+
+	while (dns_server_tick(io->srv, now, io->out, DNS_MSG_MAX, &act, &next) > 0)
+		dns_io_perform(io, &act);
+	log_loops(io);
+	next_ms = next == INT64_MAX ? -1 : next;
+	dns_tcp_expire(io, now, &next_ms);
+	return next_ms;
+}
+
+void dns_io_retick(struct dns_io *io)
+{
+	io->deadline_ms = tick(io, loop_now_ms());
+}
+
+static int64_t next_deadline(struct loop_timer *t)
+{
+	return loop_owner(t, struct dns_io, timer)->deadline_ms;
+}
+
+static void run_due(struct loop_timer *t, int64_t now_ms)
+{
+	struct dns_io *io = loop_owner(t, struct dns_io, timer);
+
+	if (io->deadline_ms >= 0 && now_ms >= io->deadline_ms)
+		io->deadline_ms = tick(io, now_ms);
+}
+
+void dns_io_close(struct dns_io *io)
+{
+	size_t i;
+
+	if (!io)
+		return;
+	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
+		if (io->udp[i].h.fd >= 0)
+			close(io->udp[i].h.fd);
+		if (io->tcp[i].h.fd >= 0)
+			close(io->tcp[i].h.fd);
+	}
+	for (i = 0; io->conns && i < DNS_IO_MAX_CONNS; i++)
+		dns_tcp_close(&io->conns[i]);
+	for (i = 0; io->fwds && i < DNS_IO_MAX_FWDS; i++)
+		dns_fwd_close(&io->fwds[i]);
+	free(io->conns);
+	free(io->fwds);
+	free(io->out);
+	free(io->in);
+	free(io);
+}
+
+/*
+ * The slots, allocated once, every one free; every handler knows its
+ * object, so nothing is looked up when an event comes.
+ */
+static void init_io(struct dns_io *io)
+{
+	size_t i;
+
+	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
+		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i };
+		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i };
+	}
+	io->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
+	io->deadline_ms = -1;
+	io->conns = calloc(DNS_IO_MAX_CONNS, sizeof(*io->conns));
+	io->fwds = calloc(DNS_IO_MAX_FWDS, sizeof(*io->fwds));
+	io->out = malloc(DNS_MSG_MAX + 2);
+	io->in = malloc(DNS_MSG_MAX);
+	for (i = 0; io->conns && i < DNS_IO_MAX_CONNS; i++)
+		io->conns[i].h.fd = -1;
+	for (i = 0; io->fwds && i < DNS_IO_MAX_FWDS; i++)
+		io->fwds[i].h.fd = -1;
+}
+
+int dns_io_open(const char *ifname, const struct in_addr *addrs, size_t n,
+		struct dns_io **ret, char *msg, size_t msg_size)
+{
+	struct dns_io *io = calloc(1, sizeof(*io));
+	int r;
+
+	*ret = NULL;
+	if (io)
+		init_io(io);
+	if (!io || !io->conns || !io->fwds || !io->out || !io->in) {
+		snprintf(msg, msg_size, "out of memory");
+		r = -ENOMEM;
+		goto fail;
+	}
+	if ((r = open_listeners(io, ifname, addrs, n, msg, msg_size)) < 0)
+		goto fail;
+	*ret = io;
+	return 0;
+fail:
+	dns_io_close(io);
+	return r;
+}
+
+int dns_io_start(struct dns_io *io, struct loop *loop, struct dns_server *srv)
+{
+	size_t i;
+	int r;
+
+	io->loop = loop;
+	io->srv = srv;
+	loop_add_timer(loop, &io->timer);
+	for (i = 0; i < io->n_addrs; i++)
+		if ((r = loop_add(loop, &io->udp[i].h, EPOLLIN)) < 0 ||
+		    (r = loop_add(loop, &io->tcp[i].h, EPOLLIN)) < 0)
+			return r;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * leasedb: the serving daemon's lease files, in the network's own state
+ * directory, opened only after the daemon dropped its privileges. The
+ * journal makes every lease change durable before its ACK leaves (one
+ * fdatasync per batch: group commit); the admin's lease file and libvirt's
+ * status JSON are rewritten from memory off the hot path, and the journal
+ * is folded into them.
+ *
+ * Faults: a write or sync that fails is cut back to the last durable byte
+ * before anything is appended again (a replay stops at the first torn
+ * record, so records after one would be lost), and the batch it carried is
+ * rolled back. The journal keeps some space allocated ahead, so renewals
+ * and new leases go on for a while on a full disk; both kinds of outage are
+ * logged once when they start and once when they end.
+ */
+#ifndef VNETD_LEASEDB_H
+#define VNETD_LEASEDB_H
+
+#include "dhcp/v4/dhcp.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct leasedb;
+
+/*
+ * In the state directory `dir_fd` (taken over; `statedir` names it in
+ * messages), open NAME.journal, load NAME.leases + the journal into `srv`
+ * (problems are logged, never fatal), then fold: write the lease file and
+ * status, empty the journal. A fold that cannot be written (a full disk)
+ * does not stop the start: the journal stays, cut to its last good record.
+ * `now`: wall seconds, the lease clock. *ret is the caller's, for
+ * leasedb_close(); dir_fd is closed on failure too. 0 or negative errno with
+ * msg.
+ */
+int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const char *name,
+		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
+		 size_t msg_size);
+
+/*
+ * Append the server's pending journal records and fdatasync them, then
+ * commit them in the server (events and names go out); if that fails,
+ * cut the journal back and roll the batch back instead. 0 when durable.
+ */
+int leasedb_commit(struct leasedb *db, struct dhcp_server *srv);
+
+/* Rewrite the lease file and status from memory; fold the journal when large. */
+int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv);
+
+/* The lease file lags behind memory: a flush is wanted. */
+bool leasedb_dirty(const struct leasedb *db);
+
+void leasedb_close(struct leasedb *db);         /* NULL is fine */
+
+#endif

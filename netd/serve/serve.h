@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VNETD_SERVE_H
+#define VNETD_SERVE_H
+
+#include "netd/base/base.h"
+#include "netd/def/netdef.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- the serving daemon ---- */
+
+/*
+ * daemon: the serving daemon of one network. It opens every socket it will
+ * need while privileged, moves into its sandbox (only its own state
+ * directory writable, other networks' not there at all), drops to the
+ * service user with no capability at all, and only then opens its lease
+ * files; it reports readiness and runs one epoll loop (signals, timers,
+ * the DHCP and DNS sockets) until SIGTERM.
+ */
+
+struct daemon_opts {
+	bool foreground;                /* log to stderr too */
+	bool probe;                     /* ARP-probe addresses no lease has held before */
+	uint32_t new_client_rate;       /* see dhcp_config; 0 = from the pool size */
+};
+
+/*
+ * Run the daemon for `def` (owned by the daemon from here on). Readiness or
+ * the reason it failed is written to ready_fd ("OK\n" / "ERR message\n")
+ * when ready_fd >= 0. Returns the process exit status.
+ */
+int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd,
+	       const struct daemon_opts *opts);
+
+#endif

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DHCP serving path. One wake-up of the DHCP socket takes every request
+ * waiting, in batches of DHCP_IO_BATCH (recvmmsg); the core handles them,
+ * every lease change they make is appended to the journal and made durable
+ * with one fdatasync, and only then do their replies leave, with one
+ * sendmmsg (group commit). A request that needs an ARP probe first waits in
+ * the prober and comes back here, as a batch of one, when the probe is done.
+ *
+ * Time: the core keeps leases in wall seconds (that is what the lease file
+ * says), so its expiry deadline is converted to the loop's monotonic clock
+ * here, at the edge; everything else here is monotonic.
+ */
+#include "netd/serve/daemon.h"
+#include "netd/serve/arp_probe.h"
+#include "netd/serve/dhcp_io.h"
+#include "netd/serve/leasedb.h"
+#include "netd/base/base.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FLUSH_DELAY_MS 250              /* the lease file lags memory by at most this */
+#define FLUSH_RETRY_MAX_MS 30000        /* a failing rewrite is retried at least this often */
+#define THROTTLE_REPORT_MS 10000        /* the rate limit's summary line, at most this often */
+
+int64_t serve_lease_end_ms(int64_t expires)
+{
+	/* far beyond any lease time: as good as never, and no overflow */
+	if (expires == LEASE_EXPIRES_NEVER || expires > INT64_MAX / 2000)
+		return -1;
+	return loop_mono_from_wall_ms(expires * 1000);
+}
+
+/*
+ * The expiry tick walks every lease, so it runs only when something is due:
+ * bring that moment forward for what this event started (a lease, an
+ * offer's hold, a quarantine). The tick then works out the exact next one.
+ */
+static void note_deadline(struct serve_dhcp *s, const struct dhcp_event *ev)
+{
+	int64_t now = (int64_t)time(NULL), due = LEASE_EXPIRES_NEVER;
+
+	if (ev->type == DHCP_EV_ACK)
+		due = ev->expires;
+	else if (ev->type == DHCP_EV_OFFER)
+		due = now + 61;         /* an offer holds its address for 60 s */
+	else if (ev->type == DHCP_EV_DECLINE || ev->type == DHCP_EV_CONFLICT)
+		due = now + 601;        /* quarantine: 600 s */
+	if (due < s->next_expiry) {
+		s->next_expiry = due;
+		s->expiry_due_ms = serve_lease_end_ms(due);
+	}
+}
+
+static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
+{
+	struct daemon *d = userdata;
+	char line[400];
+
+	dhcp_event_format(ev, d->def->bridge_name, line, sizeof(line));
+	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ||
+		ev->type == DHCP_EV_NAME_REFUSED ? LOG_WARNING : LOG_INFO, "%s", line);
+	note_deadline(&d->dhcp, ev);
+}
+
+/*
+ * The lease file is rewritten whole, and with tens of thousands of leases
+ * that takes a while: keep the loop busy with it at most a tenth of the time.
+ */
+static void schedule_flush(struct serve_dhcp *s)
+{
+	int64_t due;
+
+	if (s->flush_due_ms)
+		return;
+	due = loop_now_ms() + (s->flush_retry_ms ? s->flush_retry_ms : FLUSH_DELAY_MS);
+	if (due < s->last_flush_end_ms + 10 * s->flush_cost_ms)
+		due = s->last_flush_end_ms + 10 * s->flush_cost_ms;
+	s->flush_due_ms = due;
+}
+
+/* Rewrite the lease file; a failure (a full disk) is retried less and less often. */
+static void flush_leases(struct serve_dhcp *s)
+{
+	int64_t t0 = loop_now_ms();
+
+	s->flush_due_ms = 0;
+	if (leasedb_flush(s->db, s->srv) < 0) {
+		s->flush_retry_ms = s->flush_retry_ms ? s->flush_retry_ms * 2 : 1000;
+		if (s->flush_retry_ms > FLUSH_RETRY_MAX_MS)
+			s->flush_retry_ms = FLUSH_RETRY_MAX_MS;
+		schedule_flush(s);
+	} else {
+		s->flush_retry_ms = 0;
+	}
+	s->last_flush_end_ms = loop_now_ms();
+	s->flush_cost_ms = s->last_flush_end_ms - t0;
+}
+
+/*
+ * Handle a batch: every lease change it makes is written to the journal and
+ * made durable with one fdatasync, and only then do its replies leave.
+ */
+static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
+{
+	bool replied[DHCP_IO_BATCH];
+	int64_t now = (int64_t)time(NULL);      /* the lease clock */
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		size_t cap;
+		uint8_t *buf = dhcp_io_reply_buf(s->io, i, &cap);
+		struct dhcp_tx *tx = dhcp_io_tx(s->io, i);
+
+		r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
+		/* no slot for a probe: offer without one rather than stall the client */
+		while (r == DHCP_PROBE &&
+		       (!s->arp || arp_probe_start(s->arp, tx->addr, &rx[i], loop_now_ms()) < 0)) {
+			dhcp_server_probe_result(s->srv, tx->addr, false, now);
+			r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
+		}
+		replied[i] = r == DHCP_REPLY;
+	}
+	/* not durable, so not granted (rolled back): the clients retry */
+	if (leasedb_commit(s->db, s->srv) < 0)
+		return;
+	dhcp_io_send(s->io, replied, n);
+	if (leasedb_dirty(s->db))
+		schedule_flush(s);
+}
+
+/* The DHCP socket is readable: every packet waiting, in batches. */
+static void on_requests(void *userdata)
+{
+	struct serve_dhcp *s = userdata;
+	struct dhcp_rx rx[DHCP_IO_BATCH];
+	int n, i, rounds = 4;   /* then back to the loop: other sockets and timers get a turn */
+
+	do {
+		n = dhcp_io_receive(s->io);
+		for (i = 0; i < n; i++)
+			dhcp_io_rx(s->io, i, &rx[i]);
+		if (n > 0)
+			serve_batch(s, rx, n);
+	} while (n == DHCP_IO_BATCH && --rounds);
+}
+
+/* Probes answered or timed out: tell the server, then serve their requests. */
+static void finish_probes(struct serve_dhcp *s)
+{
+	struct arp_probe_done done;
+	int64_t now = (int64_t)time(NULL);
+
+	while (arp_take_done(s->arp, loop_now_ms(), &done)) {
+		dhcp_server_probe_result(s->srv, done.addr, done.answered, now);
+		serve_batch(s, &done.rx, 1);
+	}
+}
+
+static void on_probe_answers(void *userdata)
+{
+	finish_probes(userdata);
+}
+
+/* One summary line per interval for requests the new-client limit dropped. */
+static void report_throttling(struct serve_dhcp *s, int64_t now_ms)
+{
+	struct dhcp_stats st;
+
+	dhcp_server_stats(s->srv, &st);
+	if (st.throttled == s->throttled_reported || now_ms < s->throttle_report_ms)
+		return;
+	log_msg(LOG_WARNING, "%llu requests of new clients dropped: more new clients than "
+		"the rate limit allows (see start --new-client-rate)",
+		(unsigned long long)(st.throttled - s->throttled_reported));
+	s->throttled_reported = st.throttled;
+	s->throttle_report_ms = now_ms + THROTTLE_REPORT_MS;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+static int64_t next_deadline(struct loop_timer *t)
+{
+	struct serve_dhcp *s = loop_owner(t, struct serve_dhcp, timer);
+	int64_t due = earliest(s->expiry_due_ms, s->flush_due_ms ? s->flush_due_ms : -1);
+
+	return s->arp ? earliest(due, arp_next_deadline(s->arp)) : due;
+}
+
+static void run_due(struct loop_timer *t, int64_t now_ms)
+{
+	struct serve_dhcp *s = loop_owner(t, struct serve_dhcp, timer);
+
+	if (s->expiry_due_ms >= 0 && now_ms >= s->expiry_due_ms) {
+		s->next_expiry = dhcp_server_tick(s->srv, (int64_t)time(NULL));
+		s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
+		schedule_flush(s);
+	}
+	if (s->arp)
+		finish_probes(s);
+	if (s->flush_due_ms && now_ms >= s->flush_due_ms)
+		flush_leases(s);
+	report_throttling(s, now_ms);
+}
+
+int serve_dhcp_open(struct daemon *d, char *msg, size_t size)
+{
+	struct dhcp_config *cfg = &d->setup.dhcp.cfg;
+	struct wire_error de;
+	int r;
+
+	d->dhcp.next_expiry = LEASE_EXPIRES_NEVER;
+	d->dhcp.expiry_due_ms = -1;
+	if (!d->setup.has_dhcp)
+		return 0;
+	cfg->on_event = on_dhcp_event;
+	cfg->on_name = serve_dns_lease_name;
+	cfg->userdata = d;
+	cfg->probe = d->opts->probe;
+	cfg->new_client_rate = d->opts->new_client_rate;
+	if (d->opts->probe &&
+	    (r = arp_open(d->def->bridge_name, d->def->mac, &d->dhcp.arp, msg, size)) < 0)
+		return r;
+	if ((r = dhcp_server_new(cfg, &d->dhcp.srv, &de)) < 0) {
+		snprintf(msg, size, "%s", de.message);
+		return r;
+	}
+	return dhcp_io_open(d->def->bridge_name, cfg->server_addr, &d->dhcp.io, msg, size);
+}
+
+int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop)
+{
+	int r;
+
+	if (!s->srv)
+		return 0;
+	s->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
+	loop_add_timer(loop, &s->timer);
+	if ((r = dhcp_io_watch(s->io, loop, on_requests, s)) < 0)
+		return r;
+	return s->arp ? arp_watch(s->arp, loop, on_probe_answers, s) : 0;
+}
+
+/* After the privilege drop: the lease files, as the service user. */
+int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedir,
+			   const struct netdef *def, char *msg, size_t size)
+{
+	int r;
+
+	if (!s->srv) {
+		close(dir_fd);
+		return 0;
+	}
+	r = leasedb_open(&s->db, dir_fd, statedir, def->name, def->bridge_name, s->srv,
+			 (int64_t)time(NULL), msg, size);
+	if (r < 0)
+		return r;
+	if (leasedb_dirty(s->db))
+		schedule_flush(s);
+	s->next_expiry = dhcp_server_tick(s->srv, (int64_t)time(NULL));
+	s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
+	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", def->bridge_name,
+		dhcp_server_lease_count(s->srv));
+	return 0;
+}
+
+void serve_dhcp_close(struct serve_dhcp *s)
+{
+	if (s->db && leasedb_dirty(s->db) && leasedb_flush(s->db, s->srv) < 0)
+		log_msg(LOG_ERR, "could not write the lease file at exit");
+	leasedb_close(s->db);
+	arp_close(s->arp);
+	dhcp_io_close(s->io);
+	dhcp_server_free(s->srv);
+}

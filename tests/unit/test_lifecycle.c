@@ -1,0 +1,677 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * start and stop against a fake host (a host_ops table that keeps a bridge,
+ * a table and processes in memory and logs every change): a start that
+ * fails at step k, for every k, undoes exactly the steps before k, in
+ * reverse; stop, and a start that finds a stale record, replay the recorded
+ * list; a failed undo keeps what is left on record; a hostile run state is
+ * refused before anything is touched. The definition, the run directory and
+ * the state file are real (a temporary directory).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netd/host/host-internal.h"
+
+#define SEEDS_DIR TESTDATA_DIR "/../../fuzz/fuzz_state.seeds"
+#define MAX_CALLS 64
+
+static const char NET_XML[] =
+	"<network>\n"
+	"  <name>vt</name>\n"
+	"  <uuid>0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee01</uuid>\n"
+	"  <forward mode='nat'/>\n"
+	"  <bridge name='vtbr9' stp='off'/>\n"
+	"  <mac address='52:54:00:00:00:09'/>\n"
+	"  <ip address='10.9.0.1' prefix='24'/>\n"
+	"  <ip address='10.19.0.1' prefix='24'/>\n"
+	"</network>\n";
+
+/* The changes a whole start of NET_XML makes, in order. */
+static const char *const START_CALLS[] = {
+	"create vtbr9", "sysctl ipv6/conf/vtbr9/disable_ipv6", "addr vtbr9 10.9.0.1/24",
+	"addr vtbr9 10.19.0.1/24", "nat_install vt", "up vtbr9", "sysctl ipv4/ip_forward",
+	"spawn daemon", "spawn keeper", "save",
+};
+#define N_START_CALLS (sizeof(START_CALLS) / sizeof(START_CALLS[0]))
+
+/* What undoes each of them ("" for what needs no undo of its own). */
+static const char *const UNDO_CALLS[] = {
+	"delete vtbr9", "", "", "", "nat_remove vt", "", "", "terminate 1000",
+	"terminate 1001", "",
+};
+
+struct fake {
+	char calls[MAX_CALLS][80];
+	size_t n_calls;
+	unsigned changes;       /* changes attempted */
+	unsigned fail_at;       /* the change (from 1) that fails; 0: none */
+	const char *fail_undo;  /* an undo call that fails, e.g. "nat_remove" */
+	bool no_ipv6;
+	bool bridge;            /* the bridge exists */
+	int ifindex, next_ifindex;
+	bool table;
+	pid_t next_pid;
+	bool alive[4];          /* pids 1000.. */
+};
+
+struct env {
+	char dir[64];
+	char confdir[96], rundir[96], statedir[96];
+	struct vnetd_paths paths;
+	struct fake fake;
+	struct host_sys sys;
+	char msg[1024];
+};
+
+static void logf_(struct fake *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct fake *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	assert_true(f->n_calls < MAX_CALLS);
+	va_start(ap, fmt);
+	vsnprintf(f->calls[f->n_calls++], sizeof(f->calls[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* A change: logged, and -EIO when it is the one the test wants to fail. */
+static int change(struct fake *f, char *msg, size_t size, const char *what)
+{
+	logf_(f, "%s", what);
+	if (++f->changes != f->fail_at)
+		return 0;
+	snprintf(msg, size, "fake failure at '%s'", what);
+	return -EIO;
+}
+
+static int undo_call(struct fake *f, char *msg, size_t size, const char *what)
+{
+	logf_(f, "%s", what);
+	if (!f->fail_undo || strncmp(what, f->fail_undo, strlen(f->fail_undo)))
+		return 0;
+	snprintf(msg, size, "fake undo failure at '%s'", what);
+	return -EBUSY;
+}
+
+#define FAKE(sys) ((struct fake *)(sys)->data)
+
+static int fake_open(struct host_sys *sys, struct bridge_error *err)
+{
+	return 0;
+}
+
+static void fake_close(struct host_sys *sys)
+{
+}
+
+static int fake_query(struct host_sys *sys, const char *name, struct bridge_link_info *out,
+		      struct bridge_error *err)
+{
+	struct fake *f = FAKE(sys);
+
+	memset(out, 0, sizeof(*out));
+	out->exists = f->bridge && !strcmp(name, "vtbr9");
+	out->ifindex = out->exists ? f->ifindex : 0;
+	return 0;
+}
+
+static int fake_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
+			 char *ifname_out, struct bridge_error *err)
+{
+	return 0;
+}
+
+static int fake_create(struct host_sys *sys, const struct bridge_config *cfg, int *ifindex,
+		       struct bridge_error *err)
+{
+	struct fake *f = FAKE(sys);
+	char what[64];
+	int r;
+
+	snprintf(what, sizeof(what), "create %s", cfg->name);
+	if ((r = change(f, err->message, sizeof(err->message), what)) < 0)
+		return r;
+	f->bridge = true;
+	*ifindex = f->ifindex = f->next_ifindex++;
+	return 0;
+}
+
+static int fake_delete(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	struct fake *f = FAKE(sys);
+	char what[64];
+	int r;
+
+	snprintf(what, sizeof(what), "delete %s", name);
+	if ((r = undo_call(f, err->message, sizeof(err->message), what)) < 0)
+		return r;
+	f->bridge = false;
+	return 0;
+}
+
+static int fake_addr(struct host_sys *sys, const char *name, struct in_addr addr,
+		     unsigned prefix, struct bridge_error *err)
+{
+	char what[64], a[INET_ADDRSTRLEN];
+
+	snprintf(what, sizeof(what), "addr %s %s/%u", name,
+		 inet_ntop(AF_INET, &addr, a, sizeof(a)), prefix);
+	return change(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_up(struct host_sys *sys, const char *name, struct bridge_error *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "up %s", name);
+	return change(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_sysctl(struct host_sys *sys, const char *path, const char *value,
+		       struct bridge_error *err)
+{
+	char what[96];
+
+	if (FAKE(sys)->no_ipv6 && !strncmp(path, "ipv6/", 5))
+		return -ENOENT;
+	snprintf(what, sizeof(what), "sysctl %s", path);
+	return change(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_install(struct host_sys *sys, const struct nat_config *cfg,
+			struct nat_error *err)
+{
+	char what[96];
+	int r;
+
+	snprintf(what, sizeof(what), "nat_install %s", cfg->network);
+	if ((r = change(FAKE(sys), err->message, sizeof(err->message), what)) == 0)
+		FAKE(sys)->table = true;
+	return r;
+}
+
+static int fake_remove(struct host_sys *sys, const char *network, struct nat_error *err)
+{
+	char what[96];
+	int r;
+
+	snprintf(what, sizeof(what), "nat_remove %s", network);
+	if ((r = undo_call(FAKE(sys), err->message, sizeof(err->message), what)) < 0)
+		return r;
+	FAKE(sys)->table = false;
+	return 0;
+}
+
+static int fake_spawn(struct host_sys *sys, enum host_proc which, spawn_fn fn, void *arg,
+		      bool keep_stderr, pid_t *pid, uint64_t *start, char *msg, size_t msg_size)
+{
+	struct fake *f = FAKE(sys);
+	int r;
+
+	r = change(f, msg, msg_size, which == HOST_PROC_KEEPER ? "spawn keeper" : "spawn daemon");
+	if (r < 0)
+		return r;
+	*pid = f->next_pid++;
+	*start = 100 + (uint64_t)*pid;
+	f->alive[*pid - 1000] = true;
+	return 0;
+}
+
+static int fake_terminate(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	struct fake *f = FAKE(sys);
+	char what[64], msg[64];
+	int r;
+
+	snprintf(what, sizeof(what), "terminate %d", (int)pid);
+	assert_int_equal(start, 100 + (uint64_t)pid);
+	if ((r = undo_call(f, msg, sizeof(msg), what)) < 0)
+		return r;
+	f->alive[pid - 1000] = false;
+	return 0;
+}
+
+static bool fake_alive(struct host_sys *sys, pid_t pid, uint64_t start)
+{
+	return pid >= 1000 && pid < 1004 && FAKE(sys)->alive[pid - 1000] &&
+	       start == 100 + (uint64_t)pid;
+}
+
+/* The record goes to the real file: stop reads it back from there. */
+static int fake_save(struct host_sys *sys, const struct vnetd_paths *paths,
+		     const struct run_state *st, char *msg, size_t msg_size)
+{
+	int r;
+
+	if ((r = change(FAKE(sys), msg, msg_size, "save")) < 0)
+		return r;
+	return host_ops_linux.save(sys, paths, st, msg, msg_size);
+}
+
+static const struct host_ops fake_ops = {
+	.open = fake_open, .close = fake_close, .link_query = fake_query,
+	.subnet_conflict = fake_conflict, .bridge_create = fake_create,
+	.bridge_delete = fake_delete, .addr_add = fake_addr, .set_up = fake_up,
+	.sysctl_set = fake_sysctl, .nat_install = fake_install, .nat_remove = fake_remove,
+	.spawn = fake_spawn, .terminate = fake_terminate, .alive = fake_alive,
+	.save = fake_save,
+};
+
+/* ---- the environment: a definition, a run directory, a fresh fake ---- */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void reset_fake(struct env *e)
+{
+	memset(&e->fake, 0, sizeof(e->fake));
+	e->fake.next_ifindex = 40;
+	e->fake.next_pid = 1000;
+	e->sys.ops = &fake_ops;
+	e->sys.data = &e->fake;
+	e->msg[0] = '\0';
+}
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	char path[160];
+
+	assert_non_null(e);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/vnetd-lifecycle-XXXXXX");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->confdir, sizeof(e->confdir), "%s/conf", e->dir);
+	snprintf(e->rundir, sizeof(e->rundir), "%s/run", e->dir);
+	snprintf(e->statedir, sizeof(e->statedir), "%s/state", e->dir);
+	snprintf(path, sizeof(path), "%s/networks", e->confdir);
+	assert_int_equal(mkdir_parents(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/networks/vt.xml", e->confdir);
+	write_file(path, NET_XML);
+	e->paths = (struct vnetd_paths){ e->confdir, e->rundir, e->statedir };
+	reset_fake(e);
+	*state = e;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+
+	nftw(e->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(e);
+	return 0;
+}
+
+static bool run_file_exists(const struct env *e, const char *ext)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/vt%s", e->rundir, ext);
+	return access(path, F_OK) == 0;
+}
+
+static int start(struct env *e)
+{
+	return lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, NULL, e->msg, sizeof(e->msg));
+}
+
+static int stop(struct env *e)
+{
+	return lifecycle_stop_on(&e->sys, &e->paths, "vt", e->msg, sizeof(e->msg));
+}
+
+/* The fake host holds nothing of the network. */
+static void assert_host_clean(const struct env *e)
+{
+	size_t i;
+
+	assert_false(e->fake.bridge);
+	assert_false(e->fake.table);
+	for (i = 0; i < 4; i++)
+		assert_false(e->fake.alive[i]);
+}
+
+static void assert_calls(const struct fake *f, size_t from, const char *const *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && from + i < f->n_calls; i++)
+		assert_string_equal(f->calls[from + i], want[i]);
+	assert_int_equal(f->n_calls, from + n);
+}
+
+/* ---- start, and its rollback at every step ---- */
+
+static void test_start_records_every_step(void **state)
+{
+	struct env *e = *state;
+	struct run_state st;
+	char msg[256];
+
+	assert_int_equal(start(e), 0);
+	assert_calls(&e->fake, 0, START_CALLS, N_START_CALLS);
+	assert_int_equal(state_read(&e->paths, "vt", &st, msg, sizeof(msg)), 0);
+	assert_int_equal(st.n_undo, 7);
+	assert_int_equal(st.undo[0].kind, UNDO_BRIDGE);
+	assert_string_equal(st.undo[0].ifname, "vtbr9");
+	assert_int_equal(st.undo[0].ifindex, 40);
+	assert_int_equal(st.undo[1].kind, UNDO_SYSCTL);
+	assert_int_equal(st.undo[2].kind, UNDO_ADDRESS);
+	assert_int_equal(st.undo[3].address.prefix, 24);
+	assert_string_equal(st.undo[4].table, "vnetd-vt");
+	assert_int_equal(st.undo[5].pid, 1000);
+	assert_int_equal(st.undo[6].kind, UNDO_KEEPER);
+	assert_int_equal(st.undo[6].start, 1101);
+	assert_string_equal(st.uuid, "0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee01");
+	assert_int_equal(st.mode, NETDEF_FWD_NAT);
+	assert_true(run_file_exists(e, ".pid"));
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_ACTIVE);
+}
+
+static void test_failure_at_each_step_undoes_the_earlier_ones(void **state)
+{
+	struct env *e = *state;
+	unsigned k;
+	size_t i;
+
+	for (k = 1; k <= N_START_CALLS; k++) {
+		const char *want[N_START_CALLS];
+		size_t n = 0;
+
+		reset_fake(e);
+		e->fake.fail_at = k;
+		assert_int_equal(start(e), -EIO);
+		assert_non_null(strstr(e->msg, "fake failure at"));
+		assert_non_null(strstr(e->msg, START_CALLS[k - 1]));
+		/* the steps up to k as asked, then the undo of those before k, last first */
+		for (i = k - 1; i-- > 0;)
+			if (UNDO_CALLS[i][0])
+				want[n++] = UNDO_CALLS[i];
+		for (i = 0; i < k; i++)
+			assert_string_equal(e->fake.calls[i], START_CALLS[i]);
+		assert_calls(&e->fake, k, want, n);
+		assert_host_clean(e);
+		assert_false(run_file_exists(e, ".state"));
+		assert_false(run_file_exists(e, ".pid"));
+	}
+}
+
+static void test_no_ipv6_no_sysctl_step(void **state)
+{
+	struct env *e = *state;
+	struct run_state st;
+
+	e->fake.no_ipv6 = true;
+	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
+					    sizeof(e->msg)), 0);
+	assert_null(run_state_find(&st, UNDO_SYSCTL));
+	assert_int_equal(st.n_undo, 6);
+}
+
+static void test_start_twice_changes_nothing(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(start(e), 0);
+	e->fake.n_calls = 0;
+	assert_int_equal(start(e), 1);
+	assert_int_equal(e->fake.n_calls, 0);
+}
+
+/* ---- stop and stale records: the same replay ---- */
+
+static void test_stop_replays_the_record(void **state)
+{
+	static const char *const want[] = {
+		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+
+	assert_int_equal(start(e), 0);
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, want, 4);
+	assert_host_clean(e);
+	assert_false(run_file_exists(e, ".state"));
+	assert_false(run_file_exists(e, ".pid"));
+	assert_int_equal(stop(e), 1);
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_INACTIVE);
+}
+
+/* Someone deleted the bridge and made another of that name: not ours to delete. */
+static void test_stop_spares_a_namesake(void **state)
+{
+	static const char *const want[] = {
+		"terminate 1001", "terminate 1000", "nat_remove vt",
+	};
+	struct env *e = *state;
+
+	assert_int_equal(start(e), 0);
+	e->fake.ifindex = 77;
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_STALE);
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, want, 3);
+	assert_true(e->fake.bridge);
+	assert_false(run_file_exists(e, ".state"));
+}
+
+static void test_stale_record_replayed_by_start(void **state)
+{
+	static const char *const cleanup[] = {
+		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+
+	assert_int_equal(start(e), 0);
+	e->fake.alive[0] = false;       /* the daemon died */
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_STALE);
+	e->fake.n_calls = 0;
+	e->fake.changes = 0;
+	assert_int_equal(start(e), 0);
+	/* the stale record replayed first, then a whole start */
+	assert_int_equal(e->fake.n_calls, 4 + N_START_CALLS);
+	e->fake.n_calls = 4;
+	assert_calls(&e->fake, 0, cleanup, 4);
+	assert_string_equal(e->fake.calls[4], START_CALLS[0]);
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_ACTIVE);
+}
+
+/* An undo that fails keeps it and everything before it on record; stop finishes later. */
+static void test_failed_undo_keeps_the_rest(void **state)
+{
+	static const char *const rest[] = { "nat_remove vt", "delete vtbr9" };
+	struct env *e = *state;
+	struct run_state st;
+	char msg[256];
+
+	assert_int_equal(start(e), 0);
+	e->fake.fail_undo = "nat_remove";
+	assert_int_equal(stop(e), -EBUSY);
+	assert_non_null(strstr(e->msg, "fake undo failure"));
+	assert_non_null(strstr(e->msg, "stays recorded"));
+	assert_int_equal(state_read(&e->paths, "vt", &st, msg, sizeof(msg)), 0);
+	assert_int_equal(st.n_undo, 5);
+	assert_int_equal(st.undo[4].kind, UNDO_FIREWALL);
+	assert_false(run_file_exists(e, ".pid"));
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_STALE);
+	e->fake.fail_undo = NULL;
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, rest, 2);
+	assert_host_clean(e);
+	assert_false(run_file_exists(e, ".state"));
+}
+
+static void test_failed_rollback_is_recorded(void **state)
+{
+	static const char *const rest[] = { "nat_remove vt", "delete vtbr9" };
+	struct env *e = *state;
+
+	e->fake.fail_at = 8;            /* spawn daemon */
+	e->fake.fail_undo = "nat_remove";
+	assert_int_equal(start(e), -EIO);
+	assert_non_null(strstr(e->msg, "fake failure at 'spawn daemon'"));
+	assert_non_null(strstr(e->msg, "undoing it failed too"));
+	assert_true(run_file_exists(e, ".state"));
+	e->fake.fail_undo = NULL;
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, rest, 2);
+	assert_host_clean(e);
+}
+
+/* ---- what the run state file may say ---- */
+
+static void write_state(const struct env *e, const char *text)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/vt.state", e->rundir);
+	assert_int_equal(mkdir_parents(e->rundir, 0755), 0);
+	write_file(path, text);
+}
+
+/* Neither stop nor start touches anything on a record it cannot trust. */
+static void test_hostile_state_refused(void **state)
+{
+	static const char *const files[] = {
+		/* the previous format */
+		"name=vt\nbridge=vtbr9\nbridge_created=1\nifindex=7\nfirewall=1\n",
+		/* another link's address, another network's table, another name */
+		"vnetd-run-state 2\nnetwork name=vt uuid=0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee01 "
+		"forward=nat started=1\nbridge ifname=vtbr9 ifindex=7\n"
+		"address ifname=eth0 address=10.0.0.1/8\n",
+		"vnetd-run-state 2\nnetwork name=vt uuid=0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee01 "
+		"forward=nat started=1\nbridge ifname=vtbr9 ifindex=7\n"
+		"firewall table=vnetd-other\n",
+		"vnetd-run-state 2\nnetwork name=other uuid=0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee01 "
+		"forward=nat started=1\nbridge ifname=vtbr9 ifindex=7\n",
+	};
+	struct env *e = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		reset_fake(e);
+		write_state(e, files[i]);
+		assert_int_equal(stop(e), -EINVAL);
+		assert_non_null(strstr(e->msg, "vt.state: "));
+		assert_int_equal(start(e), -EINVAL);
+		assert_non_null(strstr(e->msg, "cannot read the run state"));
+		assert_int_equal(e->fake.n_calls, 0);
+		assert_true(run_file_exists(e, ".state"));
+	}
+	assert_non_null(strstr(e->msg, "names network 'other'"));
+}
+
+/* The fuzz seeds: the good ones round-trip, every other one is refused with a reason. */
+static void check_seed(const char *name, const char *text)
+{
+	static const char *const good[] = {
+		"nat-running", "isolated-three-addresses", "open-no-table",
+		"remainder-after-failed-stop", "odd-bridge-name",
+	};
+	struct run_state st, again;
+	char msg[256] = "", *first, *second;
+	size_t n1, n2, i;
+	bool want = false;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		size_t n = strlen(good[i]);
+
+		want |= !strncmp(name, good[i], n) && !strcmp(name + n, ".state");
+	}
+	if (!want) {
+		if (state_parse(text, &st, msg, sizeof(msg)) == 0)
+			fail_msg("seed %s was accepted", name);
+		assert_true(msg[0] != '\0');
+		return;
+	}
+	if (state_parse(text, &st, msg, sizeof(msg)) != 0)
+		fail_msg("seed %s refused: %s", name, msg);
+	assert_int_equal(state_format(&st, &first, &n1), 0);
+	assert_int_equal(state_parse(first, &again, msg, sizeof(msg)), 0);
+	assert_int_equal(state_format(&again, &second, &n2), 0);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(first, second, n1);
+	free(first);
+	free(second);
+}
+
+static void test_state_seeds(void **state)
+{
+	DIR *d = opendir(SEEDS_DIR);
+	struct dirent *de;
+	unsigned n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char path[512], *text;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", SEEDS_DIR, de->d_name);
+		assert_int_equal(read_small_file(path, 1 << 16, &text, NULL), 0);
+		check_seed(de->d_name, text);
+		free(text);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 20);
+}
+
+/* build/vnetd's default is the kernel's table: the fault table is not in the library. */
+static void test_default_table_is_the_kernel(void **state)
+{
+	struct host_sys sys;
+
+	host_sys_default(&sys);
+	assert_ptr_equal(sys.ops, &host_ops_linux);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_start_records_every_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_at_each_step_undoes_the_earlier_ones,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_ipv6_no_sysctl_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_twice_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_replays_the_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_spares_a_namesake, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_record_replayed_by_start, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_undo_keeps_the_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_rollback_is_recorded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_state_refused, setup, teardown),
+		cmocka_unit_test(test_state_seeds),
+		cmocka_unit_test(test_default_table_is_the_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
