@@ -43,7 +43,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns bridge nat base def adapt serve host cli
+MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt serve host cli
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -56,6 +56,9 @@ dhcpv4.uses := wire lease
 dns.dir    := dhcp/dns
 dns.pub    := dhcp/dns/dns.h
 dns.uses   := wire
+tftp.dir   := dhcp/tftp
+tftp.pub   := dhcp/tftp/tftp.h
+tftp.uses  := wire
 bridge.dir := bridge
 bridge.pub := bridge/bridge.h
 bridge.pkg := libnl-3.0 libnl-route-3.0
