@@ -79,6 +79,10 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v, uint
 		keep(&m->prl, &m->prl_len, v, len, 1);
 	else if (code == OPT_FQDN)
 		keep(&m->fqdn, &m->fqdn_len, v, len, 3);       /* RFC 4702 §2: flags, 2 rcodes */
+	else if (code == OPT_USER_CLASS)
+		keep(&m->user_class, &m->user_class_len, v, len, 1);
+	else if (code == OPT_CLIENT_ARCH)
+		keep(&m->arch, &m->arch_len, v, len, 2);
 	else if (code == OPT_RELAY_AGENT && !m->has_relay) {
 		m->has_relay = true;
 		m->relay = v;

@@ -544,6 +544,7 @@ static void tweak_pxe_routes(struct fixture *f)
 	f->cfg.routes = rt;
 	f->cfg.n_routes = 1;
 	f->cfg.boot_file = "pxelinux.0";
+	inet_pton(AF_INET, "192.168.122.1", &f->cfg.boot_server);      /* the TFTP server */
 	f->cfg.mtu = 9000;
 	f->cfg.options = o;
 	f->cfg.n_options = 2;
@@ -581,6 +582,63 @@ static void test_pxe_routes_options(void **state)
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
 	assert_null(rep_opt(&r, 67, &len));
 	assert_string_equal((const char *)r.b + 108, "pxelinux.0");
+	fx_free(f);
+}
+
+static const struct dhcp_boot_rule boot_rules[] = {
+	{ .by_arch = false, .user_class = "iPXE", .file = "http://192.168.122.1/boot.ipxe" },
+	{ .by_arch = true, .arch = 7, .file = "ipxe.efi" },
+	{ .by_arch = true, .arch = 9, .file = "ipxe.efi" },
+};
+
+static void tweak_boot_rules(struct fixture *f)
+{
+	f->cfg.boot_file = "undionly.kpxe";
+	f->cfg.boot_rules = boot_rules;
+	f->cfg.n_boot_rules = 3;
+	/* no boot server: siaddr stays 0 and there is no option 66 */
+}
+
+/* DISCOVER asking for 66/67, with the options given appended. */
+static const char *boot_file_of(struct fixture *f, const uint8_t *extra, size_t n,
+				struct reply *r)
+{
+	uint8_t opts[64] = { 53, 1, 1, 55, 2, 66, 67 };
+	struct pkt p;
+
+	memcpy(opts + 7, extra, n);
+	opts[7 + n] = 255;
+	pkt_make(&p, opts, 8 + n);
+	assert_int_equal(handle(f->srv, &p, NOW0, r), DHCP_REPLY);
+	return (const char *)r->b + 108;
+}
+
+static void test_boot_file_by_arch_and_user_class(void **state)
+{
+	struct fixture *f = fx_new(tweak_boot_rules);
+	static const uint8_t bios[] = { 93, 2, 0, 0 }, efi64[] = { 93, 2, 0, 7 };
+	static const uint8_t ipxe_bare[] = { 77, 4, 'i', 'P', 'X', 'E', 93, 2, 0, 7 };
+	static const uint8_t ipxe_3004[] = { 77, 5, 4, 'i', 'P', 'X', 'E' };
+	static const uint8_t other_class[] = { 77, 5, 4, 'i', 'P', 'X', 'F' };
+	struct reply r;
+	const uint8_t *v;
+	uint8_t len;
+
+	(void)state;
+	assert_string_equal(boot_file_of(f, bios, sizeof(bios), &r), "undionly.kpxe");
+	assert_int_equal(rep_u32(&r, 20), 0);                           /* siaddr */
+	assert_null(rep_opt(&r, 66, &len));
+	assert_string_equal(boot_file_of(f, efi64, sizeof(efi64), &r), "ipxe.efi");
+	v = rep_opt(&r, 67, &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(v, "ipxe.efi", 8);
+	/* iPXE on UEFI says both: the user class rule comes first */
+	assert_string_equal(boot_file_of(f, ipxe_bare, sizeof(ipxe_bare), &r),
+			    "http://192.168.122.1/boot.ipxe");
+	assert_string_equal(boot_file_of(f, ipxe_3004, sizeof(ipxe_3004), &r),
+			    "http://192.168.122.1/boot.ipxe");
+	assert_string_equal(boot_file_of(f, other_class, sizeof(other_class), &r),
+			    "undionly.kpxe");
 	fx_free(f);
 }
 
@@ -864,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_max_message_size),
 		cmocka_unit_test(test_inform),
 		cmocka_unit_test(test_pxe_routes_options),
+		cmocka_unit_test(test_boot_file_by_arch_and_user_class),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_probe_hook),
 		cmocka_unit_test(test_malformed),
