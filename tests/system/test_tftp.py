@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import GW, need
+from helpers import GW, Topology, built, need
 
 BUSYBOX = shutil.which("busybox")
 TFTP_HPA = shutil.which("tftp")
@@ -217,3 +217,52 @@ def test_vanished_client_frees_its_slot(served, tmp_path):
         time.sleep(1)
     assert cp.returncode == 0, cp.stderr
     assert (tmp_path / "after").read_bytes() == b"y" * 2000
+
+
+BOOT_NS = "http://vnetd.org/schemas/network/1.0"
+
+
+def boot_xml(root):
+    return "\n".join([
+        "<network xmlns:vnetd='%s'>" % BOOT_NS,
+        "  <name>default</name>",
+        "  <bridge name='virbr0' stp='off' delay='0'/>",
+        "  <ip address='%s' prefix='24'>" % GW,
+        "    <tftp root='%s'/>" % root,
+        "    <dhcp>",
+        "      <range start='192.168.122.100' end='192.168.122.200'/>",
+        "      <bootp file='undionly.kpxe'/>",
+        "      <vnetd:boot userclass='iPXE' file='boot.ipxe'/>",
+        "      <vnetd:boot arch='7' file='ipxe.efi'/>",
+        "    </dhcp>",
+        "  </ip>",
+        "</network>",
+    ])
+
+
+@pytest.fixture
+def boot_net(host, guest, root):
+    """A network that boots guests from `root`, with the three files in it."""
+    for name in ("undionly.kpxe", "ipxe.efi", "boot.ipxe"):
+        put(root, name, name.encode() * 10)
+    host.define(boot_xml(root))
+    host.run("start", "default")
+    yield from built(Topology(host, guest, "boot"))
+
+
+@pytest.mark.parametrize("extra,want", [
+    ((), "undionly.kpxe"),                          # a BIOS PXE ROM says nothing more
+    (("-x", "0x5d:0007"), "ipxe.efi"),              # option 93 = 7: x86-64 UEFI
+    (("-x", "0x4d:69505845", "-x", "0x5d:0007"), "boot.ipxe"),   # iPXE asks again
+])
+def test_boot_file_by_client_kind(boot_net, tmp_path, extra, want):
+    """The chain a guest goes through: its DHCP answer names a boot file and
+    the server (siaddr) to fetch it from, and that server sends it."""
+    g = boot_net.plug(mac="52:54:00:00:10:01")
+    c = boot_net.udhcpc_bg(g, *extra)
+    c.wait_event("bound")
+    env = c.env()
+    assert env.get("boot_file") == want, env
+    assert env.get("siaddr") == GW, env
+    busybox_get(g, env["boot_file"], tmp_path / "boot")
+    assert (tmp_path / "boot").read_bytes() == want.encode() * 10

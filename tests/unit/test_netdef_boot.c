@@ -125,12 +125,42 @@ static void test_dhcp_setup(void **state)
 	netdef_free(def);
 }
 
+/* <bootp server> by name: resolved at start (here through /etc/hosts). */
+static void test_boot_server_by_name(void **state)
+{
+	static const char xml[] =
+		"<network><name>n</name><bridge name='vn0'/>"
+		"<ip address='10.9.0.1' prefix='24'><dhcp><range start='10.9.0.10' end='10.9.0.20'/>"
+		"<bootp file='pxelinux.0' server='localhost'/></dhcp></ip></network>";
+	static const char no_tftp[] =
+		"<network><name>n</name><bridge name='vn0'/>"
+		"<ip address='10.9.0.1' prefix='24'><dhcp><range start='10.9.0.10' end='10.9.0.20'/>"
+		"<bootp file='pxelinux.0'/></dhcp></ip></network>";
+	struct netdef *def = parse_ok(xml);
+	struct net_setup ns;
+	char msg[256], a[INET_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(net_setup_build(def, NULL, 0, "h", &ns, msg, sizeof(msg)), 0);
+	inet_ntop(AF_INET, &ns.dhcp.cfg.boot_server, a, sizeof(a));
+	assert_string_equal(a, "127.0.0.1");
+	net_setup_free(&ns);
+	netdef_free(def);
+	/* neither a server nor a TFTP root: guests are sent nowhere (siaddr 0) */
+	def = parse_ok(no_tftp);
+	assert_int_equal(net_setup_build(def, NULL, 0, "h", &ns, msg, sizeof(msg)), 0);
+	assert_int_equal(ns.dhcp.cfg.boot_server.s_addr, 0);
+	net_setup_free(&ns);
+	netdef_free(def);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_and_round_trip),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_dhcp_setup),
+		cmocka_unit_test(test_boot_server_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
