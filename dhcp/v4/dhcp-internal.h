@@ -21,6 +21,7 @@
 #define DHCP_IPUDP_LEN 28
 
 enum {
+	DHCP_BOOTREPLY = 0,     /* a BOOTP reply: no message type at all */
 	DHCPDISCOVER = 1, DHCPOFFER, DHCPREQUEST, DHCPDECLINE, DHCPACK, DHCPNAK,
 	DHCPRELEASE, DHCPINFORM,
 };
@@ -74,9 +75,11 @@ struct dhcp_msg {
 	uint8_t user_class_len;
 	const uint8_t *arch;            /* option 93 (RFC 4578): 16-bit types, the first one used */
 	uint8_t arch_len;
+	bool bootp;                     /* no option 53: a BOOTP client (RFC 951) */
+	bool has_cookie;                /* its vendor area starts with the magic cookie */
 };
 
-/* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP request). */
+/* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP or BOOTP request). */
 int dhcp_msg_parse(const uint8_t *data, size_t len, struct dhcp_msg *m);
 
 /* boot.c: the boot file for this client ("" for none): the first rule that matches, or <bootp file>. */

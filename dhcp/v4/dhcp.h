@@ -104,6 +104,7 @@ enum dhcp_event_type {
 	DHCP_EV_POOL_EXHAUSTED, /* no address left for this client */
 	DHCP_EV_CONFLICT,       /* a probe found the address in use: quarantined */
 	DHCP_EV_NAME_REFUSED,   /* the client's host name is not given (reason says why); once per client */
+	DHCP_EV_BOOTP,          /* a BOOTP client (no option 53) was given its <host> address */
 };
 
 struct dhcp_event {

@@ -20,7 +20,8 @@
 void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 		      struct wire_builder *b, uint8_t type, uint32_t yiaddr)
 {
-	bool lease = type == DHCPOFFER || (type == DHCPACK && m->type != DHCPINFORM);
+	bool bootp = type == DHCP_BOOTREPLY;
+	bool lease = bootp || type == DHCPOFFER || (type == DHCPACK && m->type != DHCPINFORM);
 	uint16_t flags = m->flags & 0x8000;
 	uint8_t file[128] = { 0 };
 	const char *boot;
@@ -36,7 +37,7 @@ void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 	wire_wr_u16(b, 0);                      /* secs */
 	wire_wr_u16(b, flags);
 	/* ciaddr: only an ACK to a client that has its address (renew, inform). */
-	wire_wr_u32(b, type == DHCPACK ? m->ciaddr : 0);
+	wire_wr_u32(b, type == DHCPACK || bootp ? m->ciaddr : 0);
 	wire_wr_u32(b, type == DHCPNAK || !lease ? 0 : yiaddr);
 	boot = type != DHCPNAK && srv->has_boot ? dhcp_boot_file_for(srv, m) : "";
 	wire_wr_u32(b, *boot ? srv->boot_server : 0);
@@ -45,9 +46,13 @@ void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 	wire_wr_zero(b, 64);                    /* sname */
 	memcpy(file, boot, strnlen(boot, sizeof(file) - 1));
 	wire_wr_bytes(b, file, sizeof(file));
+	if (bootp && !m->has_cookie)
+		return;         /* the vendor area stays zeros (dhcp_reply_finish) */
 	wire_wr_u32(b, DHCP_COOKIE);
 	/* From here on the tail is reserved: 82 echoed and the End option. */
 	b->reserve = 1 + (m->has_relay ? 2u + m->relay_len : 0);
+	if (bootp)
+		return;         /* no message type, server id or client id for BOOTP */
 	wire_wr_tlv(b, OPT_MSG_TYPE, &type, 1);
 	{
 		uint8_t sid[4] = { (uint8_t)(srv->server_addr >> 24), (uint8_t)(srv->server_addr >> 16),
@@ -187,6 +192,10 @@ void dhcp_reply_fqdn(const struct dhcp_server *srv, const struct dhcp_msg *m,
 void dhcp_reply_finish(const struct dhcp_msg *m, struct wire_builder *b)
 {
 	b->reserve = 0;
+	if (m->bootp && !m->has_cookie) {
+		wire_wr_zero(b, BOOTP_MIN_LEN - b->len);        /* a 64-byte vendor area */
+		return;
+	}
 	if (m->has_relay)
 		wire_wr_tlv(b, OPT_RELAY_AGENT, m->relay, m->relay_len);
 	wire_wr_u8(b, OPT_END);

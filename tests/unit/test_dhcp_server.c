@@ -332,6 +332,42 @@ static void test_static_host(void **state)
 	fx_free(f);
 }
 
+/* RFC 951 clients: a <host> with an address is answered for good; nobody else. */
+static void test_bootp_only_clients(void **state)
+{
+	struct fixture *f = fx_new(tweak_static);
+	struct pkt p;
+	struct reply r;
+	uint8_t len;
+	size_t i;
+
+	/* RFC 1497 vendor extensions: the cookie, then no option 53 at all */
+	pkt_make(&p, (const uint8_t[]){ 255 }, 1);
+	pkt_mac_last(&p, 0x60);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(r.b[0], 2);                                    /* BOOTREPLY */
+	assert_int_equal(rep_u32(&r, 16), ip4("192.168.122.3"));        /* yiaddr */
+	assert_null(rep_opt(&r, 53, &len));
+	assert_null(rep_opt(&r, 51, &len));                             /* no lease time */
+	assert_non_null(rep_opt(&r, 1, &len));                          /* subnet mask */
+	assert_int_equal(f->ev.count[DHCP_EV_BOOTP], 1);
+	assert_int_equal(dhcp_server_lease_count(f->srv), 0);
+	/* no cookie: a plain 300-byte reply, its vendor area zero */
+	pkt_make(&p, (const uint8_t[]){ 0 }, 1);
+	memset(p.b + 236, 0, 64);
+	p.len = 300;
+	pkt_mac_last(&p, 0x60);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(r.tx.len, 300);
+	assert_int_equal(rep_u32(&r, 16), ip4("192.168.122.3"));
+	for (i = 236; i < 300; i++)
+		assert_int_equal(r.b[i], 0);
+	/* a client without a <host>: nothing */
+	pkt_mac_last(&p, 0x61);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	fx_free(f);
+}
+
 static void test_static_host_update(void **state)
 {
 	struct fixture *f = fx_new(NULL);
@@ -708,21 +744,24 @@ static void test_malformed(void **state)
 	/* A length octet missing at the very end. */
 	pkt_make(&p, (const uint8_t[]){ 53, 1, 1, 12 }, 4);
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EBADMSG);
-	/* Wrong op, wrong cookie, hlen > 16, no message type. */
+	/* Wrong op, hlen > 16; no cookie or no message type: BOOTP, and this
+	 * client has no <host>, so nothing. */
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[0] = 2;
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[239] = 98;
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[2] = 17;
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EBADMSG);
 	pkt_make(&p, (const uint8_t[]){ 12, 1, 'x', 255 }, 4);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	pkt_make(&p, (const uint8_t[]){ 53, 1, 9, 255 }, 4);   /* no such type */
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
 	/* Wrong lengths are skipped: 53 of length 2 is no type at all ... */
 	pkt_make(&p, (const uint8_t[]){ 53, 2, 1, 1, 255 }, 5);
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	/* ... and a bad 50/54/57/61 does not stop the DISCOVER being served. */
 	pkt_make(&p, (const uint8_t[]){ 53, 1, 1, 50, 3, 1, 2, 3, 54, 5, 1, 2, 3, 4, 5,
 					57, 1, 9, 61, 1, 7, 255 }, 22);
@@ -746,7 +785,7 @@ static void test_overload(void **state)
 	/* Overload 2: sname read, file not. */
 	pkt_make(&p, (const uint8_t[]){ 52, 1, 2, 255 }, 4);
 	memcpy(p.b + 108, (const uint8_t[]){ 53, 1, 1, 255 }, 4);
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	memcpy(p.b + 44, (const uint8_t[]){ 53, 1, 1, 255 }, 4);
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
 	/* A 'file' area whose last option overruns it: rejected. */
@@ -916,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_client_id_over_chaddr),
 		cmocka_unit_test(test_static_host),
 		cmocka_unit_test(test_static_host_update),
+		cmocka_unit_test(test_bootp_only_clients),
 		cmocka_unit_test(test_same_address_after_expiry_and_release),
 		cmocka_unit_test(test_pool_exhaustion),
 		cmocka_unit_test(test_decline_quarantine),
