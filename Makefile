@@ -123,7 +123,8 @@ FUZZ_RUNS ?= 20000
 DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
-             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
+             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
+             tftp-hpa curl
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
