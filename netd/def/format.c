@@ -189,6 +189,23 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	fputs("  </dns>\n", f);
 }
 
+static void put_boots(FILE *f, const struct netdef_ip *ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip->n_boots; i++) {
+		const struct netdef_boot *bt = &ip->boots[i];
+
+		fputs("      <vnetd:boot", f);
+		if (bt->match == NETDEF_BOOT_ARCH)
+			fprintf(f, " arch='%u'", bt->arch);
+		else
+			put_attr(f, "userclass", bt->userclass);
+		put_attr(f, "file", bt->file);
+		fputs("/>\n", f);
+	}
+}
+
 static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 {
 	size_t i;
@@ -235,17 +252,7 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 		put_attr(f, "server", ip->bootp_server);
 		fputs("/>\n", f);
 	}
-	for (i = 0; i < ip->n_boots; i++) {
-		const struct netdef_boot *bt = &ip->boots[i];
-
-		fputs("      <vnetd:boot", f);
-		if (bt->match == NETDEF_BOOT_ARCH)
-			fprintf(f, " arch='%u'", bt->arch);
-		else
-			put_attr(f, "userclass", bt->userclass);
-		put_attr(f, "file", bt->file);
-		fputs("/>\n", f);
-	}
+	put_boots(f, ip);
 	for (i = 0; i < ip->n_options; i++) {
 		fprintf(f, "      <option number='%u'", ip->options[i].number);
 		put_attr(f, "value", ip->options[i].value);
