@@ -124,7 +124,7 @@ DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libca
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
-             tftp-hpa curl
+             tftp-hpa curl qemu-system-x86 ipxe-qemu
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 

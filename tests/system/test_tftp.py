@@ -266,3 +266,35 @@ def test_boot_file_by_client_kind(boot_net, tmp_path, extra, want):
     assert env.get("siaddr") == GW, env
     busybox_get(g, env["boot_file"], tmp_path / "boot")
     assert (tmp_path / "boot").read_bytes() == want.encode() * 10
+
+
+QEMU = shutil.which("qemu-system-x86_64")
+MARKER = "VNETD-IPXE-MARKER"
+
+
+def test_qemu_ipxe_boots_from_the_network(boot_net, root):
+    """A real network boot: QEMU (TCG) with its iPXE ROM on a tap in the
+    network asks DHCP as iPXE, is sent boot.ipxe on this server, fetches it
+    over TFTP and runs it; the script prints a marker on the serial console."""
+    need(QEMU, "qemu-system-x86_64 (qemu-system-x86)")
+    host = boot_net.host
+    put(root, "boot.ipxe", ("#!ipxe\necho %s\n" % MARKER).encode())
+    host.ip("tuntap", "add", "dev", "tapboot0", "mode", "tap")
+    host.ip("link", "set", "tapboot0", "master", "virbr0", "up")
+    serial = boot_net.tmp / "serial.log"
+    p = boot_net.popen(host.ns, [QEMU, "-M", "pc", "-accel", "tcg", "-m", "128", "-nographic",
+                                 "-nodefaults", "-serial", "file:%s" % serial,
+                                 "-netdev", "tap,id=n0,ifname=tapboot0,script=no,downscript=no",
+                                 "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:00:b0:07",
+                                 "-boot", "n"])
+    deadline = time.monotonic() + 120
+    text = ""
+    while time.monotonic() < deadline and p.poll() is None:
+        text = serial.read_text(errors="replace") if serial.exists() else ""
+        if MARKER in text.replace("echo " + MARKER, ""):
+            break
+        time.sleep(0.5)
+    assert p.poll() is None, "qemu exited:\n" + p.stdout.read()
+    assert "Filename: boot.ipxe" in text, text
+    assert "tftp://%s/boot.ipxe... ok" % GW in text, text
+    assert MARKER in text.replace("echo " + MARKER, ""), text
