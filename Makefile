@@ -43,7 +43,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns bridge nat base def adapt serve host cli
+MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt serve host cli
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -56,6 +56,9 @@ dhcpv4.uses := wire lease
 dns.dir    := dhcp/dns
 dns.pub    := dhcp/dns/dns.h
 dns.uses   := wire
+tftp.dir   := dhcp/tftp
+tftp.pub   := dhcp/tftp/tftp.h
+tftp.uses  := wire
 bridge.dir := bridge
 bridge.pub := bridge/bridge.h
 bridge.pkg := libnl-3.0 libnl-route-3.0
@@ -74,7 +77,7 @@ adapt.pub  := netd/adapt/adapt.h
 adapt.uses := base def wire lease dhcpv4 dns nat bridge
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt wire lease dhcpv4 dns nat bridge
+serve.uses := base def adapt wire lease dhcpv4 dns tftp nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
 host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
@@ -120,7 +123,8 @@ FUZZ_RUNS ?= 20000
 DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
-             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
+             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
+             tftp-hpa curl qemu-system-x86 ipxe-qemu
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 

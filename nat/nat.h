@@ -45,6 +45,7 @@ struct nat_config {
 	struct in_addr addr_start, addr_end;
 	/* <nat><port start end>; 0/0 means libvirt's default 1024-65535 */
 	unsigned port_start, port_end;
+	bool tftp;              /* the network serves TFTP: UDP 69 from the bridge too */
 };
 
 /* Table name for a network into buf (at least 256 bytes); false if too long. */

@@ -182,12 +182,6 @@ int dhcp_setup_build(const struct netdef *def, struct dhcp_setup *out, char *msg
 	/* libvirt gives guests of an isolated network no default route */
 	cfg->no_router = !def->forward.given;
 	cfg->no_dns = def->dns.enable == NETDEF_NO;
-	if (ip->has_bootp) {
-		cfg->boot_file = ip->bootp_file;
-		/* a server given by name cannot go in siaddr; the guest asks us then */
-		if (ip->bootp_server)
-			inet_pton(AF_INET, ip->bootp_server, &cfg->boot_server);
-	}
 	if (getrandom(&cfg->hash_seed, sizeof(cfg->hash_seed), 0) != sizeof(cfg->hash_seed))
 		cfg->hash_seed = 0x9e3779b97f4a7c15ull;
 	if ((r = build_lists(def, ip, out)) < 0) {
@@ -212,6 +206,7 @@ void dhcp_setup_free(struct dhcp_setup *s)
 	free(s->routes);
 	free(s->options);
 	free(s->reserved);
+	free(s->boot_rules);
 	memset(s, 0, sizeof(*s));
 }
 

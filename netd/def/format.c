@@ -189,6 +189,23 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	fputs("  </dns>\n", f);
 }
 
+static void put_boots(FILE *f, const struct netdef_ip *ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip->n_boots; i++) {
+		const struct netdef_boot *bt = &ip->boots[i];
+
+		fputs("      <vnetd:boot", f);
+		if (bt->match == NETDEF_BOOT_ARCH)
+			fprintf(f, " arch='%u'", bt->arch);
+		else
+			put_attr(f, "userclass", bt->userclass);
+		put_attr(f, "file", bt->file);
+		fputs("/>\n", f);
+	}
+}
+
 static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 {
 	size_t i;
@@ -235,6 +252,7 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 		put_attr(f, "server", ip->bootp_server);
 		fputs("/>\n", f);
 	}
+	put_boots(f, ip);
 	for (i = 0; i < ip->n_options; i++) {
 		fprintf(f, "      <option number='%u'", ip->options[i].number);
 		put_attr(f, "value", ip->options[i].value);
@@ -279,6 +297,17 @@ static void put_route(FILE *f, const struct netdef_route *rt)
 	fputs("/>\n", f);
 }
 
+/* The namespace is declared only where an element of it is written. */
+static bool uses_namespace(const struct netdef *def)
+{
+	size_t i;
+
+	for (i = 0; i < def->n_ips; i++)
+		if (def->ips[i].n_boots)
+			return true;
+	return false;
+}
+
 char *netdef_format(const struct netdef *def)
 {
 	char uuid[37], *out = NULL;
@@ -290,7 +319,8 @@ char *netdef_format(const struct netdef *def)
 	f = open_memstream(&out, &size);
 	if (!f)
 		return NULL;
-	fputs("<network>\n  <name>", f);
+	fputs(uses_namespace(def) ? "<network xmlns:vnetd='" NETDEF_XMLNS "'>\n  <name>"
+				  : "<network>\n  <name>", f);
 	put_escaped(f, def->name);
 	netdef_uuid_format(def->uuid, uuid);
 	fprintf(f, "</name>\n  <uuid>%s</uuid>\n", uuid);

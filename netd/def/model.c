@@ -51,6 +51,11 @@ void netdef_free(struct netdef *def)
 		free(ip->options);
 		free(ip->bootp_file);
 		free(ip->bootp_server);
+		for (j = 0; j < ip->n_boots; j++) {
+			free(ip->boots[j].userclass);
+			free(ip->boots[j].file);
+		}
+		free(ip->boots);
 	}
 	free(def->ips);
 	free(def->routes);
@@ -93,8 +98,14 @@ static bool ip_eq(const struct netdef_ip *a, const struct netdef_ip *b)
 	    !str_eq(a->tftp_root, b->tftp_root) || a->has_dhcp != b->has_dhcp ||
 	    a->n_ranges != b->n_ranges || a->n_hosts != b->n_hosts ||
 	    a->n_options != b->n_options || a->has_bootp != b->has_bootp ||
-	    !str_eq(a->bootp_file, b->bootp_file) || !str_eq(a->bootp_server, b->bootp_server))
+	    !str_eq(a->bootp_file, b->bootp_file) || !str_eq(a->bootp_server, b->bootp_server) ||
+	    a->n_boots != b->n_boots)
 		return false;
+	for (i = 0; i < a->n_boots; i++)
+		if (a->boots[i].match != b->boots[i].match || a->boots[i].arch != b->boots[i].arch ||
+		    !str_eq(a->boots[i].userclass, b->boots[i].userclass) ||
+		    !str_eq(a->boots[i].file, b->boots[i].file))
+			return false;
 	for (i = 0; i < a->n_ranges; i++)
 		if (!range_eq(&a->ranges[i], &b->ranges[i]))
 			return false;

@@ -28,6 +28,7 @@ struct arp_prober;
 struct leasedb;
 struct dns_io;
 struct resolv_watch;
+struct tftp_service;
 
 /* The DHCP side: the server and everything around it. All NULL without DHCP. */
 struct serve_dhcp {
@@ -64,6 +65,7 @@ struct daemon {
 	int64_t log_due_ms;             /* monotonic; -1: none unreported */
 	struct serve_dhcp dhcp;
 	struct serve_dns dns;
+	struct tftp_service *tftp;      /* NULL without <tftp root> */
 	int state_fd;                   /* the state directory, until the lease files own it */
 };
 
