@@ -224,9 +224,11 @@ static int parse_mac(struct parser *p, xmlNode *node, void *ctx)
 
 	if ((e = np_once(p, node, SEEN_MAC)) < 0 || (e = np_check_attrs(p, node, attrs)) < 0)
 		return e;
+	if (!addr)
+		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>", "missing");
 	if (!netdef_parse_mac(addr, p->def->mac))
 		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>",
-			    "not a MAC address: '%s'", addr ? addr : "");
+			    "not a MAC address: '%s'", addr);
 	if (p->def->mac[0] & 1)
 		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>",
 			    "'%s' is a multicast address", addr);

@@ -151,7 +151,7 @@ static const struct refusal cases[] = {
 	{ "bridge_twice", H "  <bridge/>\n  <bridge/>\n" T, O ":4: <bridge>: given more than once" },
 	{ "mac_bad", H "  <mac address='52:54:00'/>\n" T,
 	  O ":3: <mac address>: not a MAC address: '52:54:00'" },
-	{ "mac_missing", H "  <mac/>\n" T, O ":3: <mac address>: not a MAC address: ''" },
+	{ "mac_missing", H "  <mac/>\n" T, O ":3: <mac address>: missing" },
 	{ "mac_multicast", H "  <mac address='03:00:00:00:00:01'/>\n" T,
 	  O ":3: <mac address>: '03:00:00:00:00:01' is a multicast address" },
 	{ "mac_zero", H "  <mac address='00:00:00:00:00:00'/>\n" T,
