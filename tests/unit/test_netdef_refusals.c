@@ -164,6 +164,24 @@ static const struct refusal cases[] = {
 	{ "domain_localonly", H "  <domain name='x' localOnly='maybe'/>\n" T,
 	  O ":3: <domain localOnly>: must be 'yes' or 'no', not 'maybe'" },
 
+	/* ---- parse_meta.c, and what virsh net-dumpxml adds ---- */
+	{ "connections_text", "<network connections='x'>\n  <name>t</name>\n" T,
+	  O ":1: <network connections>: 'x' is not a number from 0 to 4294967295" },
+	{ "title_two_lines", H "  <title>a\nb</title>\n" T,
+	  O ":3: <title>: must be a single line" },
+	{ "title_twice", H "  <title>a</title>\n  <title>b</title>\n" T,
+	  O ":4: <title>: given more than once" },
+	{ "description_element", H "  <description><b/></description>\n" T,
+	  O ":3: <description>: holds text, not elements" },
+	{ "title_attribute", H "  <title lang='en'>a</title>\n" T,
+	  O ":3: <title lang>: attribute not supported by vnetd" },
+	{ "metadata_no_namespace", H "  <metadata>\n    <app/>\n  </metadata>\n" T,
+	  O ":4: <metadata>: <app> needs a namespace (xmlns:PREFIX='URI')" },
+	{ "metadata_text", H "  <metadata>hello</metadata>\n" T,
+	  O ":3: <metadata>: unexpected text" },
+	{ "metadata_twice", H "  <metadata/>\n  <metadata/>\n" T,
+	  O ":4: <metadata>: given more than once" },
+
 	/* ---- parse_util.c: the walk and attribute helpers ---- */
 	{ "unknown_attribute", H "  <bridge colour='red'/>\n" T,
 	  O ":3: <bridge colour>: attribute not supported by vnetd" },
