@@ -5,6 +5,8 @@
 
 #include "netd/base/base.h"
 
+#include <stdint.h>
+
 struct vnetd_cmd {
 	const char *name;
 	int (*fn)(const struct vnetd_paths *paths, int argc, char **argv);
@@ -24,5 +26,16 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+
+/* leases_wait.c: wake `leases --wait` when a network's lease files change. */
+struct lease_watch {
+	int fd;                 /* inotify */
+	char netdir[4096];      /* STATEDIR/NAME */
+};
+
+int lease_watch_open(struct lease_watch *w, const char *statedir, const char *name);
+int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms);
+void lease_watch_close(struct lease_watch *w);
+int64_t lease_watch_now_ms(void);
 
 #endif

@@ -12,7 +12,7 @@
 static const struct vnetd_cmd commands[] = {
 	{ "define", cmd_define, "FILE", "store a network definition (libvirt network XML)" },
 	{ "undefine", cmd_undefine, "NAME", "remove a definition (a running network keeps running)" },
-	{ "list", cmd_list, "[--all]", "list active networks (--all: defined ones too)" },
+	{ "list", cmd_list, "[--all] [--json]", "list active networks (--all: defined ones too)" },
 	{ "info", cmd_info, "NAME", "show a network's state, bridge and addresses" },
 	{ "dumpxml", cmd_dumpxml, "NAME", "print a network's definition" },
 	{ "autostart", cmd_autostart, "NAME [--disable]", "start a network at boot (or not)" },
@@ -20,7 +20,8 @@ static const struct vnetd_cmd commands[] = {
 	  "[--foreground] [--no-probe] [--new-client-rate N|unlimited] NAME | --autostart",
 	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
-	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
+	{ "leases", cmd_leases, "NAME [--mac MAC] [--wait SECONDS] [--json]",
+	  "the network's live DHCP leases (--wait: until MAC has one)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The host's view of its networks (issue 15): `leases --mac --wait --json`,
+`list --json`, `import` of a libvirt network with its dnsmasq leases, the
+NSS module and bash completion. Every network runs in a namespace of ours."""
+
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import (GW, UDHCPC, UDHCPC_SCRIPT, Topology, built, kill_proc, need,
+                     network_xml, read_env, wait_for)
+
+NAME = "viewnet"
+RANGE = ("192.168.122.100", "192.168.122.199")
+
+
+class ViewNet(Topology):
+    def __init__(self, host, guest_factory, name=NAME):
+        super().__init__(host, guest_factory, "view")
+        self.name = name
+
+    def start(self, xml=None):
+        self.host.define(xml or network_xml(self.name, self.bridge, [(GW, 24)],
+                                            forward="nat", dhcp_range=RANGE))
+        self.host.run("start", self.name)
+
+    def udhcpc(self, g, *extra, timeout=30):
+        """One udhcpc run that exits once bound; returns its bound env."""
+        need(UDHCPC, "busybox udhcpc")
+        d = self.workdir("udhcpc")
+        script = self.script(d, UDHCPC_SCRIPT)
+        cp = g.exec(*UDHCPC, "-f", "-q", "-n", "-t", 5, "-T", 1, "-i", "eth0",
+                    "-s", script, *extra, check=False, timeout=timeout)
+        assert cp.returncode == 0 and (d / "bound.env").exists(), (
+            "udhcpc got no lease (exit %d):\n%s%s" % (cp.returncode, cp.stdout, cp.stderr))
+        return read_env(d / "bound.env")
+
+
+@pytest.fixture
+def net(host, guest):
+    yield from built(ViewNet(host, guest))
+
+
+# --- leases --wait ------------------------------------------------------------
+
+def test_leases_wait_returns_when_the_lease_lands(net):
+    net.start()
+    mac = "52:54:00:51:00:01"
+    g = net.plug(mac)
+    waiter = net.popen(net.host.ns, net.host.argv("leases", NAME, "--mac", mac.upper(),
+                                                  "--wait", 60, "--json")[4:])
+    # nothing asked yet: it must still be waiting
+    time.sleep(0.5)
+    assert waiter.poll() is None, waiter.stdout.read()
+    got = net.udhcpc(g)
+    wait_for(lambda: waiter.poll() is not None, 30, "leases --wait to return")
+    out = waiter.stdout.read()
+    assert waiter.returncode == 0, out
+    rows = json.loads(out)
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert (row["mac-address"], row["ip-address"], row["prefix"]) == (mac, got["ip"], 24)
+    assert row["expiry"] == time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                          time.gmtime(row["expiry-time"])), row
+    assert set(row) == {"expiry-time", "expiry", "mac-address", "protocol", "ip-address",
+                        "prefix", "hostname", "client-id"}, row
+
+
+def test_leases_wait_times_out_with_its_own_status(net):
+    net.start()
+    cp = net.host.run("leases", NAME, "--mac", "52:54:00:51:00:09", "--wait", 1,
+                      check=False)
+    assert (cp.returncode, cp.stdout, cp.stderr) == (
+        3, "", "vnetd: 52:54:00:51:00:09 has no lease on '%s' after waiting 1 s\n" % NAME)
+
+
+def test_leases_mac_filters_and_table_aligns(net):
+    net.start()
+    macs = ["52:54:00:51:00:0%d" % i for i in (2, 3)]
+    ips = [net.udhcpc(net.plug(m))["ip"] for m in macs]
+    cp = net.host.run("leases", NAME, "--mac", macs[1], "--wait", 30)
+    lines = cp.stdout.splitlines()
+    assert len(lines) == 4 and lines[3] == "", cp.stdout
+    assert lines[0].split() == ["Expiry", "Time", "MAC", "address", "Protocol", "IP",
+                                "address", "Hostname", "Client", "ID"]
+    assert re.fullmatch(r" \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", lines[2][:21]), lines[2]
+    assert lines[2][21:] == " %-18s %-9s %-19s %-16s %s" % (
+        macs[1], "ipv4", ips[1] + "/24", "-", "01:" + macs[1]), lines[2]
+    both = json.loads(net.host.run("leases", NAME, "--json").stdout)
+    assert sorted((r["mac-address"], r["ip-address"]) for r in both) == sorted(zip(macs, ips))
+    one = json.loads(net.host.run("leases", NAME, "--json", "--mac", macs[0]).stdout)
+    assert [(r["mac-address"], r["ip-address"]) for r in one] == [(macs[0], ips[0])]
+
+
+# --- list ---------------------------------------------------------------------
+
+def test_list_table_and_json(net):
+    h = net.host
+    net.start()
+    h.define(network_xml("a-much-longer-network-name", "vbr7", [("10.77.0.1", 16)]))
+    h.run("autostart", "a-much-longer-network-name")
+    rows = json.loads(h.run("list", "--all", "--json").stdout)
+    assert rows == [
+        {"name": "a-much-longer-network-name", "state": "inactive", "autostart": True,
+         "persistent": True, "bridge": "vbr7", "subnets": ["10.77.0.0/16"]},
+        {"name": NAME, "state": "active", "autostart": False, "persistent": True,
+         "bridge": "virbr0", "subnets": ["192.168.122.0/24"]},
+    ], rows
+    assert json.loads(h.run("list", "--json").stdout) == rows[1:]
+    w = len("a-much-longer-network-name")
+    assert h.run("list", "--all").stdout == (
+        "%-*s  State     Autostart  Bridge  Subnet\n" % (w, "Name") +
+        "%s  inactive  yes        vbr7    10.77.0.0/16\n" % "a-much-longer-network-name" +
+        "%-*s  active    no         virbr0  192.168.122.0/24\n" % (w, NAME))
+    cp = h.run("list", "--bogus", check=False)
+    assert (cp.returncode, cp.stderr) == (1, "vnetd: usage: vnetd list [--all] [--json]\n")
