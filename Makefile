@@ -233,6 +233,9 @@ run: deps-build
 install: $(BUILD)/vnetd
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
+	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
+	install -D -m 0644 conf/vnetd.bash-completion \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
 	else \
@@ -251,7 +254,9 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

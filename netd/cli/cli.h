@@ -26,6 +26,10 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
+
+/* The verb table (main.c); an entry with no help text is hidden from --help. */
+extern const struct vnetd_cmd vnetd_commands[];
 
 /* leases_wait.c: wake `leases --wait` when a network's lease files change. */
 struct lease_watch {

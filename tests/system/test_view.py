@@ -119,3 +119,45 @@ def test_list_table_and_json(net):
         "%-*s  active    no         virbr0  192.168.122.0/24\n" % (w, NAME))
     cp = h.run("list", "--bogus", check=False)
     assert (cp.returncode, cp.stderr) == (1, "vnetd: usage: vnetd list [--all] [--json]\n")
+
+
+# --- bash completion ------------------------------------------------------------
+
+COMPLETION = Path(__file__).resolve().parents[2] / "conf" / "vnetd.bash-completion"
+
+
+def complete(host, *words):
+    """What bash offers for the last of `words` (the word being completed) after
+    `vnetd --confdir .. --rundir .. --statedir .. WORDS...`."""
+    cmd = [host.vnetd, "--confdir", host.confdir, "--rundir", host.rundir,
+           "--statedir", host.statedir] + list(words)
+    script = ('source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); '
+              '_vnetd; printf "%s\\n" "${COMPREPLY[@]}"')
+    cp = subprocess.run(["bash", "--norc", "-c", script, "bash", COMPLETION]
+                        + [str(w) for w in cmd], stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True, timeout=30)
+    assert cp.returncode == 0 and cp.stderr == "", cp.stderr
+    return sorted(w for w in cp.stdout.split("\n") if w)
+
+
+def test_bash_completion_verbs_options_names(net):
+    h = net.host
+    net.start()
+    h.define(network_xml("other", "vbr8", [("10.78.0.1", 24)]))
+    verbs = complete(h, "")
+    helped = [l.split()[0] for l in h.run("--help").stdout.split("Verbs:\n")[1]
+              .split("\n\n")[0].splitlines() if l.startswith("  ") and l[2] != " "]
+    assert verbs == sorted(helped) and "define" in verbs and "__complete" not in verbs
+    assert complete(h, "st") == ["start", "stop"]
+    assert complete(h, "start", "") == ["other", NAME]
+    assert complete(h, "stop", "") == [NAME]            # only what runs
+    assert complete(h, "leases", "v") == [NAME]
+    assert complete(h, "leases", NAME, "--") == ["--json", "--mac", "--wait"]
+    assert complete(h, "leases", NAME, "--mac", "") == []
+    assert complete(h, "info", NAME, "") == []          # one name per verb
+    assert complete(h, "list", "--") == ["--all", "--json"]
+    d = h.base / "compl"
+    (d / "sub").mkdir(parents=True)
+    (d / "net.xml").write_text("<network/>")
+    (d / "notes.txt").write_text("")
+    assert complete(h, "define", str(d) + "/") == [str(d / "net.xml"), str(d / "sub")]
