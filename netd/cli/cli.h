@@ -4,6 +4,7 @@
 #define VNETD_CLI_H
 
 #include "netd/base/base.h"
+#include "netd/def/netdef.h"
 
 #include <stdint.h>
 
@@ -27,6 +28,13 @@ int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_import(const struct vnetd_paths *paths, int argc, char **argv);
+
+/*
+ * define.c: refuse what libvirt refuses (the same name with another uuid, a
+ * uuid or bridge another definition uses); says why, returns 1, else 0.
+ */
+int define_check_conflicts(const struct vnetd_paths *paths, struct netdef *def);
 
 /* The verb table (main.c); an entry with no help text is hidden from --help. */
 extern const struct vnetd_cmd vnetd_commands[];

@@ -22,6 +22,8 @@ const struct vnetd_cmd vnetd_commands[] = {
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
 	{ "leases", cmd_leases, "NAME [--mac MAC] [--wait SECONDS] [--json]",
 	  "the network's live DHCP leases (--wait: until MAC has one)" },
+	{ "import", cmd_import, "NAME [--from DIR] [--leases FILE] [--force]",
+	  "define a libvirt network and keep its guests' addresses" },
 	{ "__complete", cmd_complete, NULL, NULL },     /* for bash completion */
 	{ NULL, NULL, NULL, NULL },
 };

@@ -161,3 +161,110 @@ def test_bash_completion_verbs_options_names(net):
     (d / "net.xml").write_text("<network/>")
     (d / "notes.txt").write_text("")
     assert complete(h, "define", str(d) + "/") == [str(d / "net.xml"), str(d / "sub")]
+
+
+# --- import -----------------------------------------------------------------------
+
+# What libvirt keeps in /etc/libvirt/qemu/networks/NAME.xml, plus what
+# `virsh net-dumpxml` adds for a running network (connections, metadata).
+LIBVIRT_XML = """<!--
+WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE
+OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:
+  virsh net-edit %(name)s
+or other application using the libvirt API.
+-->
+
+<network connections='2'>
+  <name>%(name)s</name>
+  <uuid>6c6e7a0e-4d1a-4c2b-9a53-1f0b9e3c8d11</uuid>
+  <title>lab network</title>
+  <metadata>
+    <app:owner xmlns:app='http://example.org/app/1'>team-a</app:owner>
+  </metadata>
+  <forward mode='nat'>
+    <nat>
+      <port start='1024' end='65535'/>
+    </nat>
+  </forward>
+  <bridge name='virbr0' stp='off' delay='0'/>
+  <mac address='52:54:00:4e:1a:22'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='192.168.122.100' end='192.168.122.199'/>
+    </dhcp>
+  </ip>
+</network>
+"""
+
+
+def libvirt_status(now):
+    """A leaseshelper status file: two live leases, an expired one, an IPv6 one."""
+    return json.dumps([
+        {"ip-address": "192.168.122.150", "mac-address": "52:54:00:61:00:01",
+         "hostname": "web1", "client-id": "01:52:54:00:61:00:01",
+         "expiry-time": now + 1800},
+        {"ip-address": "192.168.122.160", "mac-address": "52:54:00:61:00:02",
+         "hostname": "db1", "expiry-time": now + 60},
+        {"ip-address": "192.168.122.170", "mac-address": "52:54:00:61:00:03",
+         "expiry-time": now - 600},
+        {"iaid": "1234", "ip-address": "fd00::5", "mac-address": "52:54:00:61:00:01",
+         "expiry-time": now + 1800},
+    ], indent=2) + "\n"
+
+
+def test_import_keeps_every_guests_address(net):
+    h = net.host
+    src = h.base / "libvirt"
+    src.mkdir()
+    (src / (NAME + ".xml")).write_text(LIBVIRT_XML % {"name": NAME})
+    status = src / "virbr0.status"
+    status.write_text(libvirt_status(int(time.time())))
+    cp = h.run("import", NAME, "--from", src, "--leases", status)
+    assert cp.stdout == "Network %s imported from %s/%s.xml with 3 of 3 leases from %s\n" % (
+        NAME, src, NAME, status), cp.stdout
+    assert cp.stderr == "vnetd: %s: line 20: an IPv6 lease (vnetd serves DHCPv4 only)\n" % (
+        status), cp.stderr
+    dumped = h.run("dumpxml", NAME).stdout
+    assert "  <title>lab network</title>\n" in dumped
+    assert "<app:owner xmlns:app=\"http://example.org/app/1\">team-a</app:owner>" in dumped
+    # a second import is refused and changes nothing
+    cp = h.run("import", NAME, "--from", src, "--leases", status, check=False)
+    assert (cp.returncode, cp.stdout, cp.stderr) == (
+        1, "", "vnetd: network '%s' is already defined: --force replaces it\n" % NAME)
+    h.run("start", NAME)
+    # the guests ask afresh, requesting no address, and get their old ones: db1's
+    # lease has no client-id, as a client sending none (udhcpc -C) leaves it
+    for mac, ip, args in (("52:54:00:61:00:01", "192.168.122.150", ()),
+                          ("52:54:00:61:00:02", "192.168.122.160", ("-C",))):
+        assert net.udhcpc(net.plug(mac), *args)["ip"] == ip, mac
+    rows = json.loads(h.run("leases", NAME, "--json").stdout)
+    assert sorted((r["mac-address"], r["ip-address"]) for r in rows) == [
+        ("52:54:00:61:00:01", "192.168.122.150"), ("52:54:00:61:00:02", "192.168.122.160")]
+
+
+def test_import_refusals(net):
+    h = net.host
+    src = h.base / "libvirt"
+    src.mkdir()
+    cp = h.run("import", NAME, "--from", src, check=False)
+    assert (cp.returncode, cp.stderr) == (
+        1, "vnetd: %s/%s.xml: cannot read: No such file or directory\n" % (src, NAME))
+    (src / "other.xml").write_text(LIBVIRT_XML % {"name": NAME})
+    cp = h.run("import", "other", "--from", src, check=False)
+    assert (cp.returncode, cp.stderr) == (
+        1, "vnetd: %s/other.xml defines network '%s', not 'other'\n" % (src, NAME))
+    (src / (NAME + ".xml")).write_text(LIBVIRT_XML % {"name": NAME})
+    bad = src / "bad.status"
+    bad.write_text('[\n  {"ip-address": "192.168.122.150",\n')
+    cp = h.run("import", NAME, "--from", src, "--leases", bad, check=False)
+    assert (cp.returncode, cp.stderr) == (
+        1, "vnetd: %s: line 3: expected a string\n"
+           "vnetd: %s is not a lease status file: nothing imported\n" % (bad, bad))
+    assert h.run("list", "--all", "--json").stdout == "[]\n"
+    # dnsmasq's own lease lines are read too
+    lines = src / "default.leases"
+    lines.write_text("%d 52:54:00:61:00:05 192.168.122.155 vm5 *\n" % (time.time() + 900))
+    cp = h.run("import", NAME, "--from", src, "--leases", lines)
+    assert cp.stdout.endswith(" with 1 of 1 leases from %s\n" % lines), cp.stdout
+    assert (h.statedir / NAME / (NAME + ".leases")).read_text() == lines.read_text()
+    assert (h.statedir / NAME / (NAME + ".leases")).stat().st_uid != 0
