@@ -268,3 +268,61 @@ def test_import_refusals(net):
     assert cp.stdout.endswith(" with 1 of 1 leases from %s\n" % lines), cp.stdout
     assert (h.statedir / NAME / (NAME + ".leases")).read_text() == lines.read_text()
     assert (h.statedir / NAME / (NAME + ".leases")).stat().st_uid != 0
+
+
+# --- the NSS module -----------------------------------------------------------------
+
+NSS_SO = Path(os.environ.get("VNETD", "build/vnetd")).resolve().parent / "libnss_vnetd.so.2"
+
+# In a private mount namespace: our nsswitch.conf over /etc/nsswitch.conf and
+# the module in the multiarch directory through an overlay (glibc loads NSS
+# modules from the system's library path), then getent. Nothing outside
+# that namespace sees either.
+GETENT = r'''set -e
+libdir=$(readlink -f /lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu))
+mount -t overlay overlay -o "lowerdir=$libdir,upperdir=$1/upper,workdir=$1/work" "$libdir"
+cp "$2" "$libdir/libnss_vnetd.so.2"
+mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf
+shift 2
+set +e
+getent "$@"
+echo "rc=$?"
+'''
+
+
+def getent(host, *args):
+    need(NSS_SO.exists() or None, "build/libnss_vnetd.so.2 (make)")
+    d = host.base / ("nss%d" % time.monotonic_ns())
+    for sub in ("upper", "work"):
+        (d / sub).mkdir(parents=True)
+    (d / "nsswitch.conf").write_text("hosts: vnetd\n")
+    env = dict(os.environ, VNETD_NSS_STATEDIR=str(host.statedir),
+               VNETD_NSS_CONFDIR=str(host.confdir))
+    cp = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", GETENT,
+                         "sh", str(d), str(NSS_SO)] + list(args), env=env,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    assert cp.stderr == "", cp.stderr
+    out, rc = cp.stdout.rsplit("rc=", 1)
+    return int(rc), out
+
+
+def test_nss_module_finds_a_guest_by_its_lease(net):
+    h = net.host
+    net.start(network_xml(NAME, "virbr0", [(GW, 24)], forward="nat", domain="lab.example",
+                          dhcp_range=RANGE))
+    mac = "52:54:00:71:00:01"
+    ip = net.udhcpc(net.plug(mac), "-x", "hostname:guest1")["ip"]
+    h.run("leases", NAME, "--mac", mac, "--wait", 30)
+    # the lease file (what the module reads) lags the journal by up to a quarter second
+    wait_for(lambda: "guest1" in (h.statedir / NAME / (NAME + ".leases")).read_text(), 10,
+             "the lease file to name guest1")
+    for name in ("guest1", "GUEST1", "guest1.%s" % NAME, "guest1.lab.example",
+                 "guest1.lab.example."):
+        assert getent(h, "hosts", name) == (0, "%-15s %s\n" % (ip, name)), name
+    assert getent(h, "ahostsv4", "guest1") == (
+        0, "%-15s STREAM guest1\n%-15s DGRAM  \n%-15s RAW    \n" % (ip, ip, ip))
+    assert getent(h, "hosts", "guest2") == (2, "")
+    assert getent(h, "hosts", "guest1.other.example") == (2, "")
+    # a lease file the module cannot make sense of is no name, and no crash
+    (h.statedir / NAME / (NAME + ".leases")).write_text("garbage \x01\n1 2 3\n")
+    assert getent(h, "hosts", "guest1") == (2, "")
