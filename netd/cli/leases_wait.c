@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Waking `vnetd leases --wait` when the lease state may have changed: an
- * inotify watch on STATEDIR (for NAME/ appearing at a network's first
- * start) and on STATEDIR/NAME (the daemon appends to NAME.journal before it
- * ACKs, then renames a new NAME.leases over the old one). The watch is set
- * before the first look, so a lease granted in between is never missed.
+ * inotify watch on STATEDIR and its parent (for NAME/ appearing at a
+ * network's first start) and on STATEDIR/NAME (the daemon appends to
+ * NAME.journal before it ACKs, then renames a new NAME.leases over the old
+ * one). The watches are set before the first look, so a lease granted in
+ * between is never missed.
  */
 #include "netd/cli/cli.h"
 
@@ -12,6 +13,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,12 +22,35 @@
 #define NET_EVENTS (IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ONLYDIR | \
 		    IN_DONT_FOLLOW)
 
-/* (Re-)watch STATEDIR/NAME; missing is fine, its parent's watch sees it come. */
-static int watch_netdir(const struct lease_watch *w)
+/* Watch `path`, or note it is not there yet (0 either way), or -errno. */
+static int watch(const struct lease_watch *w, const char *path, uint32_t events)
 {
-	if (inotify_add_watch(w->fd, w->netdir, NET_EVENTS) >= 0 || errno == ENOENT)
+	if (inotify_add_watch(w->fd, path, events) >= 0 || errno == ENOENT)
 		return 0;
 	return -errno;
+}
+
+/*
+ * (Re-)watch STATEDIR's parent, STATEDIR and STATEDIR/NAME: on a host where
+ * no network ever ran, the first start creates them while we wait. A watch
+ * on a directory that exists already is only refreshed.
+ */
+static int watch_all(const struct lease_watch *w)
+{
+	char parent[sizeof(w->netdir)], *slash;
+	int r;
+
+	snprintf(parent, sizeof(parent), "%s", w->netdir);
+	if ((slash = strrchr(parent, '/')))
+		*slash = '\0';         /* STATEDIR */
+	if ((r = watch(w, parent, DIR_EVENTS)) < 0)
+		return r;
+	if ((slash = strrchr(parent, '/')) && slash != parent) {
+		*slash = '\0';         /* its parent */
+		if ((r = watch(w, parent, DIR_EVENTS)) < 0)
+			return r;
+	}
+	return watch(w, w->netdir, NET_EVENTS);
 }
 
 int lease_watch_open(struct lease_watch *w, const char *statedir, const char *name)
@@ -38,10 +63,7 @@ int lease_watch_open(struct lease_watch *w, const char *statedir, const char *na
 	w->fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (w->fd < 0)
 		return -errno;
-	if (inotify_add_watch(w->fd, statedir, DIR_EVENTS) < 0 && errno != ENOENT)
-		r = -errno;
-	else
-		r = watch_netdir(w);
+	r = watch_all(w);
 	if (r < 0)
 		lease_watch_close(w);
 	return r;
@@ -80,6 +102,6 @@ int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms)
 	/* the events only say "look again": drain them all */
 	while (read(w->fd, buf, sizeof(buf)) > 0)
 		;
-	r = watch_netdir(w);
+	r = watch_all(w);
 	return r < 0 ? r : 1;
 }

@@ -49,11 +49,15 @@ def net(host, guest):
 # --- leases --wait ------------------------------------------------------------
 
 def test_leases_wait_returns_when_the_lease_lands(net):
-    net.start()
+    h = net.host
+    h.define(network_xml(NAME, net.bridge, [(GW, 24)], forward="nat", dhcp_range=RANGE))
     mac = "52:54:00:51:00:01"
+    # waiting from before the first start: the network's state directory is not there yet
+    assert not (h.statedir / NAME).exists()
+    waiter = net.popen(h.ns, h.argv("leases", NAME, "--mac", mac.upper(), "--wait", 60,
+                                    "--json")[4:])
+    h.run("start", NAME)
     g = net.plug(mac)
-    waiter = net.popen(net.host.ns, net.host.argv("leases", NAME, "--mac", mac.upper(),
-                                                  "--wait", 60, "--json")[4:])
     # nothing asked yet: it must still be waiting
     time.sleep(0.5)
     assert waiter.poll() is None, waiter.stdout.read()
