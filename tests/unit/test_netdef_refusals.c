@@ -293,6 +293,77 @@ static const struct refusal cases[] = {
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
 
+/* ---- validate.c on models changed in memory (what `update` can do) ---- */
+
+#define BASE H IPD "      <host mac='00:16:3e:00:00:01' name='a' ip='10.9.0.10'/>\n" IPD_END \
+	"  <dns>\n    <host ip='10.9.0.5'>\n      <hostname>h</hostname>\n    </host>\n" \
+	"  </dns>\n" T
+
+static void set_name(struct netdef *d)
+{
+	d->name[0] = '-';
+}
+
+static void set_mtu(struct netdef *d)
+{
+	d->has_mtu = true;
+	d->mtu = 67;
+}
+
+static void set_mac(struct netdef *d)
+{
+	d->has_mac = true;
+	memcpy(d->mac, "\x01\0\0\0\0\1", 6);
+}
+
+static void set_dns_hostname(struct netdef *d)
+{
+	d->dns.hosts[0].hostnames[0][0] = ' ';
+}
+
+static void set_host_name(struct netdef *d)
+{
+	d->ips[0].hosts[0].name[0] = '.';
+}
+
+struct changed {
+	const char *name;
+	void (*change)(struct netdef *d);
+	const char *want;
+};
+
+static const struct changed changes[] = {
+	{ "mem_name", set_name,
+	  O ": <name>: must be 1 to 64 letters, digits or ._+:- and not start with . or -" },
+	{ "mem_mtu", set_mtu, O ": <mtu size>: 67 is not from 68 to 65535" },
+	{ "mem_mac", set_mac, O ": <mac address>: not a unicast, non-zero address" },
+	/* a <hostname> has no line of its own: its <host>'s */
+	{ "mem_dns_hostname", set_dns_hostname, O ":9: <hostname>: not a valid DNS name: ' '" },
+	{ "mem_host_name", set_host_name, O ":5: <host name>: not a valid DNS name: '.'" },
+};
+
+#define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
+
+static void run_change(void **state)
+{
+	const struct changed *c = *state;
+	struct netdef *def = NULL;
+	struct netdef_error err;
+	char got[1024];
+
+	assert_int_equal(netdef_parse(BASE, strlen(BASE), O, &def, &err), 0);
+	c->change(def);
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "%s", O);
+	assert_int_equal(netdef_validate(def, &err), NETDEF_E_INVALID);
+	netdef_free(def);
+	netdef_error_format(&err, got, sizeof(got));
+	if (strcmp(got, c->want)) {
+		print_error("%s:\n want '%s'\n  got '%s'\n", c->name, c->want, got);
+		fail();
+	}
+}
+
 static void run_case(void **state)
 {
 	const struct refusal *c = *state;
@@ -316,7 +387,7 @@ static void run_case(void **state)
 
 int main(void)
 {
-	struct CMUnitTest *tests = calloc(N_CASES, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(N_CASES + N_CHANGES, sizeof(*tests));
 	size_t i;
 	int failed;
 
@@ -327,7 +398,13 @@ int main(void)
 		tests[i].test_func = run_case;
 		tests[i].initial_state = (void *)&cases[i];
 	}
-	failed = _cmocka_run_group_tests("netdef_refusal_messages", tests, N_CASES, NULL, NULL);
+	for (i = 0; i < N_CHANGES; i++) {
+		tests[N_CASES + i].name = changes[i].name;
+		tests[N_CASES + i].test_func = run_change;
+		tests[N_CASES + i].initial_state = (void *)&changes[i];
+	}
+	failed = _cmocka_run_group_tests("netdef_refusal_messages", tests, N_CASES + N_CHANGES,
+					 NULL, NULL);
 	free(tests);
 	return failed ? 1 : 0;
 }
