@@ -145,7 +145,7 @@ $(BUILD)/vnetd: $(MODULE_LIBS)
 NSS_SRCS := $(nss.srcs) dhcp/lease/lease_file.c dhcp/wire/hex.c
 NSS_OBJS := $(NSS_SRCS:%.c=$(BUILD)/pic/%.o)
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
-NSS_LIBDIR ?= $(if $(MULTIARCH),/lib/$(MULTIARCH),/lib)
+NSS_LIBDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)
 
 $(BUILD)/pic/%.o: %.c $(nss.inc)/.made
 	@mkdir -p $(dir $@)
@@ -255,8 +255,7 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
 	install -D -m 0644 conf/vnetd.bash-completion \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
-	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
 	else \
@@ -277,7 +276,8 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
+	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.
