@@ -110,9 +110,12 @@ static int check_seed(const struct netdef *def, struct seed *s, unsigned *kept)
 	r = dhcp_setup_build(def, &setup, msg, sizeof(msg));
 	if (r < 0)
 		return vnetd_error("%s", msg);
-	if (r == 0)
-		return vnetd_error("network '%s' has no <dhcp>: its leases cannot be imported",
-				   def->name);
+	if (r == 0) {
+		printf("Network %s has no <dhcp>: its %u leases are not imported\n", def->name,
+		       s->read);
+		lease_buf_free(&s->text);
+		return 0;
+	}
 	s->problems = 0;
 	r = dhcp_server_new(&setup.cfg, &srv, NULL);
 	if (r == 0)

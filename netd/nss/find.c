@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,17 +31,42 @@ struct match {
 	size_t *n;
 };
 
+/* DNS names compare in ASCII, whatever the calling program's locale. */
+static bool same_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+	return true;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return strlen(a) == strlen(b) && same_prefix(a, b, strlen(a));
+}
+
 /* "host", "host.NET" or "host.DOMAIN" is `m->name`? */
 static bool names_it(const struct match *m, const char *host)
 {
 	size_t h = strlen(host);
 
-	if (!strcasecmp(m->name, host))
+	if (same(m->name, host))
 		return true;
-	if (strncasecmp(m->name, host, h) || m->name[h] != '.')
+	if (strlen(m->name) <= h || m->name[h] != '.' || !same_prefix(m->name, host, h))
 		return false;
-	return !strcasecmp(m->name + h + 1, m->net) ||
-	       (m->domain && !strcasecmp(m->name + h + 1, m->domain));
+	return same(m->name + h + 1, m->net) ||
+	       (m->domain && same(m->name + h + 1, m->domain));
 }
 
 static int on_lease(void *userdata, const struct lease_info *l)
