@@ -18,6 +18,9 @@
 #ifndef VNETD_NSS_CONFDIR
 #define VNETD_NSS_CONFDIR "/etc/vnetd"
 #endif
+#ifndef VNETD_NSS_RUNDIR
+#define VNETD_NSS_RUNDIR "/run/vnetd"
+#endif
 
 #define NSS_FILE_MAX (16u << 20)        /* a lease file of ~200 000 leases */
 #define NSS_DEF_MAX (1u << 20)          /* a definition (netdef's own limit) */
@@ -167,15 +170,33 @@ static void search_network(int statefd, const char *confdir, const char *net,
 	free(text);
 }
 
+/* A directory from the environment (not for setuid programs), or the built-in one. */
+static const char *dir_of(const char *var, const char *builtin)
+{
+	const char *v = secure_getenv(var);
+
+	return v && *v ? v : builtin;
+}
+
+/* Only running networks answer: `start` writes RUNDIR/NET.state, `stop` removes it. */
+static bool running(int runfd, const char *net)
+{
+	char file[NSS_NAME_MAX + 16];
+	struct stat st;
+
+	snprintf(file, sizeof(file), "%s.state", net);
+	return runfd >= 0 && fstatat(runfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
 size_t nss_vnetd_find(const char *query, int64_t now, struct in_addr *out)
 {
-	const char *statedir = secure_getenv("VNETD_NSS_STATEDIR");
-	const char *confdir = secure_getenv("VNETD_NSS_CONFDIR");
+	const char *confdir = dir_of("VNETD_NSS_CONFDIR", VNETD_NSS_CONFDIR);
 	char name[NSS_NAME_MAX + 1];
 	struct dirent *e;
 	size_t n = 0, len = strlen(query);
 	DIR *dir;
-	int fd;
+	int fd, runfd;
 
 	if (len && query[len - 1] == '.')
 		len--;
@@ -183,17 +204,23 @@ size_t nss_vnetd_find(const char *query, int64_t now, struct in_addr *out)
 		return 0;
 	memcpy(name, query, len);
 	name[len] = '\0';
-	fd = open(statedir && *statedir ? statedir : VNETD_NSS_STATEDIR,
+	runfd = open(dir_of("VNETD_NSS_RUNDIR", VNETD_NSS_RUNDIR),
+		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir_of("VNETD_NSS_STATEDIR", VNETD_NSS_STATEDIR),
 		  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || !(dir = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
+		if (runfd >= 0)
+			close(runfd);
 		return 0;
 	}
 	while ((e = readdir(dir)) && n < NSS_VNETD_ADDRS_MAX)
-		if (e->d_name[0] != '.' && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN))
-			search_network(dirfd(dir), confdir && *confdir ? confdir :
-				       VNETD_NSS_CONFDIR, e->d_name, name, now, out, &n);
+		if (e->d_name[0] != '.' && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) &&
+		    running(runfd, e->d_name))
+			search_network(dirfd(dir), confdir, e->d_name, name, now, out, &n);
 	closedir(dir);
+	if (runfd >= 0)
+		close(runfd);
 	return n;
 }

@@ -4,15 +4,17 @@
  * /etc/nsswitch.conf (`hosts: files vnetd dns`), as libnss_libvirt is for
  * libvirt. It answers a guest's name, NAME.NETWORK or NAME.DOMAIN (the
  * network's <domain>) with the addresses of the unexpired leases that carry
- * that host name, read from STATEDIR/NET/NET.leases of every network.
+ * that host name, read from STATEDIR/NET/NET.leases of every running network
+ * (one with a run state, RUNDIR/NET.state).
  *
  * It runs inside every process that resolves a name, so it keeps no state
  * between calls (nothing to share between threads), frees all it takes,
  * reads files without following links, bounded (NSS_FILE_MAX), through the
  * same lease-line parser as the daemon (dhcp/lease), and never crashes on a
  * malformed file: a bad line is skipped. The directories are build-time
- * paths; VNETD_NSS_STATEDIR and VNETD_NSS_CONFDIR move them for tests, read
- * with secure_getenv so a setuid program never sees them. IPv4 only: an
+ * paths; VNETD_NSS_STATEDIR, VNETD_NSS_RUNDIR and VNETD_NSS_CONFDIR move
+ * them for tests, read with secure_getenv so a setuid program never sees
+ * them. IPv4 only: an
  * AF_INET6 query finds nothing (yet).
  */
 #ifndef VNETD_NSS_H

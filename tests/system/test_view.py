@@ -301,7 +301,7 @@ def getent(host, *args):
         (d / sub).mkdir(parents=True)
     (d / "nsswitch.conf").write_text("hosts: vnetd\n")
     env = dict(os.environ, VNETD_NSS_STATEDIR=str(host.statedir),
-               VNETD_NSS_CONFDIR=str(host.confdir))
+               VNETD_NSS_CONFDIR=str(host.confdir), VNETD_NSS_RUNDIR=str(host.rundir))
     cp = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", GETENT,
                          "sh", str(d), str(NSS_SO)] + list(args), env=env,
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
@@ -327,6 +327,18 @@ def test_nss_module_finds_a_guest_by_its_lease(net):
         0, "%-15s STREAM guest1\n%-15s DGRAM  \n%-15s RAW    \n" % (ip, ip, ip))
     assert getent(h, "hosts", "guest2") == (2, "")
     assert getent(h, "hosts", "guest1.other.example") == (2, "")
-    # a lease file the module cannot make sense of is no name, and no crash
-    (h.statedir / NAME / (NAME + ".leases")).write_text("garbage \x01\n1 2 3\n")
+    # a stopped network answers nothing (its lease file stays)
+    h.run("stop", NAME)
+    assert "guest1" in (h.statedir / NAME / (NAME + ".leases")).read_text()
     assert getent(h, "hosts", "guest1") == (2, "")
+    h.run("start", NAME)
+    assert getent(h, "hosts", "guest1") == (0, "%-15s %s\n" % (ip, "guest1"))
+    # a lease file the module cannot make sense of is no name, and no crash
+    h.run("stop", NAME)
+    (h.statedir / NAME / (NAME + ".leases")).write_text("garbage \x01\n1 2 3\n")
+    fake = h.rundir / (NAME + ".state")     # "running", for the module only
+    fake.write_text("")
+    try:
+        assert getent(h, "hosts", "guest1") == (2, "")
+    finally:
+        fake.unlink()

@@ -74,12 +74,24 @@ static int make_state(void **state)
 	assert_non_null(f);
 	fprintf(f, "0 52:54:00:00:00:01 10.0.0.11 web *\n0 52:54:00:00:00:02 10.0.0.12 web *\n");
 	fclose(f);
+	snprintf(path, sizeof(path), "%s/lab.state", dir);    /* the run directory too */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/stopped", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/stopped/stopped.leases", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "0 52:54:00:00:00:09 10.0.0.19 gone *\n");
+	fclose(f);
 	snprintf(path, sizeof(path), "%s/broken", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/broken/broken.leases", dir);
 	assert_int_equal(symlink("/etc/passwd", path), 0);   /* never followed */
 	setenv("VNETD_NSS_STATEDIR", dir, 1);
 	setenv("VNETD_NSS_CONFDIR", dir, 1);
+	setenv("VNETD_NSS_RUNDIR", dir, 1);
 	return 0;
 }
 
@@ -120,6 +132,9 @@ static void test_hostent(void **state)
 						     &herr), NSS_STATUS_NOTFOUND);
 	assert_int_equal(herr, HOST_NOT_FOUND);
 	assert_int_equal(_nss_vnetd_gethostbyname_r("nobody", &h, buf, sizeof(buf), &err, &herr),
+			 NSS_STATUS_NOTFOUND);
+	/* a stopped network (no run state) answers nothing */
+	assert_int_equal(_nss_vnetd_gethostbyname_r("gone", &h, buf, sizeof(buf), &err, &herr),
 			 NSS_STATUS_NOTFOUND);
 	assert_int_equal(_nss_vnetd_gethostbyname2_r("web", AF_UNIX, &h, buf, sizeof(buf), &err,
 						     &herr), NSS_STATUS_UNAVAIL);
