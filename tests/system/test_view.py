@@ -165,6 +165,13 @@ def test_bash_completion_verbs_options_names(net):
     (d / "net.xml").write_text("<network/>")
     (d / "notes.txt").write_text("")
     assert complete(h, "define", str(d) + "/") == [str(d / "net.xml"), str(d / "sub")]
+    # import: the libvirt networks in --from DIR
+    (d / "default.xml").write_text("<network/>")
+    assert complete(h, "import", "--from", d, "") == ["default", "net"]
+    assert complete(h, "import", "--from", d, "d") == ["default"]
+    cp = h.run("__complete", "bogus", check=False)
+    assert (cp.returncode, cp.stdout, cp.stderr) == (
+        1, "", "vnetd: usage: vnetd __complete verbs|options VERB|defined|running\n")
 
 
 # --- import -----------------------------------------------------------------------
