@@ -37,6 +37,7 @@ struct print_ctx {
 	unsigned prefix;
 	size_t count;
 	const char *mac;        /* only this one ("aa:bb:.." lower case), or NULL */
+	int w_mac, w_host;      /* table columns, as wide as their widest entry */
 };
 
 /* Host names were sanitised by the daemon; escape anyway, the file is just a file. */
@@ -99,10 +100,28 @@ static int print_lease(void *userdata, const struct lease_info *l)
 	} else {
 		expiry_text(l->expires, when, sizeof(when), false);
 		snprintf(addr, sizeof(addr), "%s/%u", ip, c->prefix);
-		printf(" %-20s %-18s %-9s %-19s %-16s %s\n", when, mac, "ipv4", addr,
-		       l->hostname && *l->hostname ? l->hostname : "-", *cid ? cid : "-");
+		printf(" %-20s %-*s %-9s %-19s %-*s %s\n", when, c->w_mac, mac, "ipv4", addr,
+		       c->w_host, l->hostname && *l->hostname ? l->hostname : "-",
+		       *cid ? cid : "-");
 	}
 	c->count++;
+	return 0;
+}
+
+/* The table's widths: a pass over the leases before printing them. */
+static int measure_lease(void *userdata, const struct lease_info *l)
+{
+	struct print_ctx *c = userdata;
+	char mac[64];
+	int n;
+
+	hex_format(l->chaddr, l->hlen, mac, sizeof(mac));
+	if (c->mac && strcmp(c->mac, mac))
+		return 0;
+	if ((n = (int)strlen(mac)) > c->w_mac)
+		c->w_mac = n;
+	if (l->hostname && (n = (int)strlen(l->hostname)) > c->w_host)
+		c->w_host = n;
 	return 0;
 }
 
@@ -202,11 +221,16 @@ static int current(const struct vnetd_paths *paths, const struct netdef *def, co
 static void print_all(struct print_ctx *c, struct dhcp_server *srv)
 {
 	c->count = 0;
+	c->w_mac = 18;
+	c->w_host = 16;
+	if (srv && !c->json)
+		dhcp_server_foreach_lease(srv, measure_lease, c);
 	if (c->json)
 		printf("[");
 	else
-		printf(" %-20s %-18s %-9s %-19s %-16s %s\n%s\n", "Expiry Time", "MAC address",
-		       "Protocol", "IP address", "Hostname", "Client ID",
+		printf(" %-20s %-*s %-9s %-19s %-*s %s\n%s\n", "Expiry Time", c->w_mac,
+		       "MAC address", "Protocol", "IP address", c->w_host, "Hostname",
+		       "Client ID",
 		       "----------------------------------------------------------------"
 		       "------------------------------------");
 	if (srv)

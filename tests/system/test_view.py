@@ -86,15 +86,18 @@ def test_leases_wait_times_out_with_its_own_status(net):
 def test_leases_mac_filters_and_table_aligns(net):
     net.start()
     macs = ["52:54:00:51:00:0%d" % i for i in (2, 3)]
-    ips = [net.udhcpc(net.plug(m))["ip"] for m in macs]
+    long_name = "a-rather-long-guest-name"
+    ips = [net.udhcpc(net.plug(macs[0]))["ip"],
+           net.udhcpc(net.plug(macs[1]), "-x", "hostname:" + long_name)["ip"]]
     cp = net.host.run("leases", NAME, "--mac", macs[1], "--wait", 30)
     lines = cp.stdout.splitlines()
     assert len(lines) == 4 and lines[3] == "", cp.stdout
-    assert lines[0].split() == ["Expiry", "Time", "MAC", "address", "Protocol", "IP",
-                                "address", "Hostname", "Client", "ID"]
+    # the host name column is as wide as the longest name
+    assert lines[0] == " %-20s %-18s %-9s %-19s %-24s %s" % (
+        "Expiry Time", "MAC address", "Protocol", "IP address", "Hostname", "Client ID")
     assert re.fullmatch(r" \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", lines[2][:21]), lines[2]
-    assert lines[2][21:] == " %-18s %-9s %-19s %-16s %s" % (
-        macs[1], "ipv4", ips[1] + "/24", "-", "01:" + macs[1]), lines[2]
+    assert lines[2][21:] == " %-18s %-9s %-19s %-24s %s" % (
+        macs[1], "ipv4", ips[1] + "/24", long_name, "01:" + macs[1]), lines[2]
     both = json.loads(net.host.run("leases", NAME, "--json").stdout)
     assert sorted((r["mac-address"], r["ip-address"]) for r in both) == sorted(zip(macs, ips))
     one = json.loads(net.host.run("leases", NAME, "--json", "--mac", macs[0]).stdout)
