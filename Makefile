@@ -43,7 +43,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt serve host cli
+MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -84,6 +84,9 @@ host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
 cli.uses   := base def adapt host serve wire lease dhcpv4 dns nat bridge
+nss.dir    := netd/nss
+nss.pub    := netd/nss/nss-vnetd.h
+nss.uses   := lease wire
 
 # $(call module,NAME): its objects, include directory and archive.
 define module
@@ -131,7 +134,7 @@ DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
-all: $(BUILD)/vnetd
+all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -139,6 +142,22 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/vnetd: $(MODULE_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(LINK_LIBS) $(LDLIBS)
+
+# The NSS module (netd/nss/nss-vnetd.h): its own files and the lease-line
+# parser it shares with the daemon, compiled again as position-independent
+# code, linked with nothing but libc; only glibc's entry points are exported.
+NSS_SRCS := $(nss.srcs) dhcp/lease/lease_file.c dhcp/wire/hex.c
+NSS_OBJS := $(NSS_SRCS:%.c=$(BUILD)/pic/%.o)
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+NSS_LIBDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)
+
+$(BUILD)/pic/%.o: %.c $(nss.inc)/.made
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -I$(nss.inc) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libnss_vnetd.so.2: $(NSS_OBJS) netd/nss/nss_vnetd.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libnss_vnetd.so.2 -Wl,-z,defs \
+	    -Wl,--version-script=netd/nss/nss_vnetd.map -o $@ $(NSS_OBJS)
 
 # The test build: the same program with its test hooks compiled in
 # (VNETD_FAULT, see netd/host/ops_default.c: the host's operations table
@@ -206,7 +225,7 @@ fuzz: $(FUZZ_BINS)
 	  tail -n 1 $$b.log; \
 	done
 
-system: $(BUILD)/vnetd $(BUILD)/vnetd-test users
+system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd VNETD_TEST=$(CURDIR)/$(BUILD)/vnetd-test \
 	    $(PYTHON) -m pytest -q tests/system
 
@@ -235,9 +254,13 @@ run: deps-build
 	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
-install: $(BUILD)/vnetd
+install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
+	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
+	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
+	install -D -m 0644 conf/vnetd.bash-completion \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
 	else \
@@ -256,7 +279,10 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
+	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

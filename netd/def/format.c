@@ -28,6 +28,38 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
+/* Element text: whitespace and quotes need no escaping there. */
+static void put_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* <title>, <description>, <metadata>: kept for dumpxml, in libvirt's order. */
+static void put_meta(FILE *f, const struct netdef *def)
+{
+	if (def->title) {
+		fputs("  <title>", f);
+		put_text(f, def->title);
+		fputs("</title>\n", f);
+	}
+	if (def->description) {
+		fputs("  <description>", f);
+		put_text(f, def->description);
+		fputs("</description>\n", f);
+	}
+	if (def->metadata)
+		fprintf(f, "  %s\n", def->metadata);
+}
+
 static void put_attr(FILE *f, const char *name, const char *value)
 {
 	if (!value)
@@ -324,6 +356,7 @@ char *netdef_format(const struct netdef *def)
 	put_escaped(f, def->name);
 	netdef_uuid_format(def->uuid, uuid);
 	fprintf(f, "</name>\n  <uuid>%s</uuid>\n", uuid);
+	put_meta(f, def);
 	put_forward(f, &def->forward);
 	put_bridge(f, def);
 	if (def->dns_given)

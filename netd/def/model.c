@@ -59,6 +59,9 @@ void netdef_free(struct netdef *def)
 	}
 	free(def->ips);
 	free(def->routes);
+	free(def->title);
+	free(def->description);
+	free(def->metadata);
 	free(def);
 }
 
@@ -204,7 +207,9 @@ bool netdef_equal(const struct netdef *a, const struct netdef *b)
 	    a->has_mac != b->has_mac || (a->has_mac && memcmp(a->mac, b->mac, 6)) ||
 	    a->has_mtu != b->has_mtu || a->mtu != b->mtu || !str_eq(a->domain, b->domain) ||
 	    a->domain_local_only != b->domain_local_only || a->dns_given != b->dns_given ||
-	    !dns_eq(&a->dns, &b->dns) || a->n_ips != b->n_ips || a->n_routes != b->n_routes)
+	    !dns_eq(&a->dns, &b->dns) || a->n_ips != b->n_ips || a->n_routes != b->n_routes ||
+	    !str_eq(a->title, b->title) || !str_eq(a->description, b->description) ||
+	    !str_eq(a->metadata, b->metadata))
 		return false;
 	for (i = 0; i < a->n_ips; i++)
 		if (!ip_eq(&a->ips[i], &b->ips[i]))

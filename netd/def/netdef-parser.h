@@ -30,6 +30,7 @@ struct element_handler {
 enum {
 	SEEN_NAME = 1 << 0, SEEN_UUID = 1 << 1, SEEN_FORWARD = 1 << 2, SEEN_BRIDGE = 1 << 3,
 	SEEN_MAC = 1 << 4, SEEN_MTU = 1 << 5, SEEN_DOMAIN = 1 << 6, SEEN_DNS = 1 << 7,
+	SEEN_TITLE = 1 << 8, SEEN_DESCRIPTION = 1 << 9, SEEN_METADATA = 1 << 10,
 };
 
 unsigned np_line(const xmlNode *node);
@@ -63,5 +64,8 @@ int netdef_parse_ip(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_route(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_boot(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_dns(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_title(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_description(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_metadata(struct parser *p, xmlNode *node, void *ctx);
 
 #endif

@@ -227,6 +227,11 @@ struct netdef {
 	size_t n_ips;
 	struct netdef_route *routes;
 	size_t n_routes;
+
+	/* what virsh net-dumpxml adds, kept for dumpxml (parse_meta.c) */
+	char *title;                    /* <title>: one line, or NULL */
+	char *description;              /* <description>: free text, or NULL */
+	char *metadata;                 /* the whole <metadata> element, verbatim, or NULL */
 };
 
 /*
