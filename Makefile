@@ -121,6 +121,9 @@ DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libca
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
+# what the tests call that a minimal Debian lacks: sysctl (procps), ping, and the
+# util-linux/mount/passwd tools (nsenter, setpriv, mount, useradd) named so they stay
+DEB_TEST  += procps iputils-ping util-linux mount passwd
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
