@@ -109,6 +109,14 @@ static int fault_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return host_ops_linux.save(sys, paths, st, msg, msg_size);
 }
 
+static int fault_route(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+		       struct bridge_error *err)
+{
+	if (faulty("route"))
+		return fault_bridge("route", err);
+	return host_ops_linux.route_add(sys, ifname, rt, err);
+}
+
 /* What is not a step of start, or only undoes one, is the kernel's as it is. */
 
 static int pass_open(struct host_sys *sys, struct bridge_error *err)
@@ -153,6 +161,36 @@ static bool pass_alive(struct host_sys *sys, pid_t pid, uint64_t start)
 	return host_ops_linux.alive(sys, pid, start);
 }
 
+static int pass_route_delete(struct host_sys *sys, const char *ifname,
+			     const struct bridge_route *rt, struct bridge_error *err)
+{
+	return host_ops_linux.route_delete(sys, ifname, rt, err);
+}
+
+/* best effort on the system bus: a refusal is a warning, so nothing to inject */
+static int pass_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			     const char *domain, char *msg, size_t msg_size)
+{
+	return host_ops_linux.dns_register(sys, ifindex, server, domain, msg, msg_size);
+}
+
+static int pass_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+{
+	return host_ops_linux.dns_revert(sys, ifindex, msg, msg_size);
+}
+
+static int pass_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			 size_t msg_size)
+{
+	return host_ops_linux.zone_add(sys, ifname, zone, msg, msg_size);
+}
+
+static int pass_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			    char *msg, size_t msg_size)
+{
+	return host_ops_linux.zone_remove(sys, zone, ifname, msg, msg_size);
+}
+
 static const struct host_ops fault_ops = {
 	.open = pass_open,
 	.close = pass_close,
@@ -168,6 +206,12 @@ static const struct host_ops fault_ops = {
 	.spawn = fault_spawn,
 	.terminate = pass_terminate,
 	.alive = pass_alive,
+	.route_add = fault_route,
+	.route_delete = pass_route_delete,
+	.dns_register = pass_dns_register,
+	.dns_revert = pass_dns_revert,
+	.zone_add = pass_zone_add,
+	.zone_remove = pass_zone_remove,
 	.save = fault_save,
 };
 
