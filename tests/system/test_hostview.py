@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The host's view of a network (issue 15): <route> as a host route via a
+guest, and the warnings about other firewalls that would drop the
+network's traffic. All in namespaces made here:
+
+    host [vnetd] virbr0 (192.168.122.1) --- guest (192.168.122.10) --- behind (10.77.0.2)
+                                                  10.77.0.1 /
+
+The guest routes between the bridge and `behind`'s subnet 10.77.0.0/24,
+which a <route> in the definition names.
+"""
+
+import json
+import shutil
+
+from conftest import IP, _run, netns_add, netns_del
+from helpers import GW, assert_injected_fault, network_xml, wait_for
+
+G1 = "192.168.122.10"
+BEHIND_NET, BEHIND_GW, BEHIND = "10.77.0.0/24", "10.77.0.1", "10.77.0.2"
+
+
+def route_xml(name="rt", metric=None):
+    xml = network_xml(name, "virbr0", [(GW, 24)])
+    m = " metric='%d'" % metric if metric else ""
+    return xml.replace("</network>", "  <route address='10.77.0.0' prefix='24' "
+                       "gateway='%s'%s/>\n</network>" % (G1, m))
+
+
+def routes_to(host, dest):
+    """`ip -j route show DEST` in the host namespace, as dicts."""
+    return json.loads(host.ip("-j", "route", "show", dest).stdout)
+
+
+def behind_the_guest(host, guest):
+    """A guest on virbr0 that routes to a namespace behind it; returns (guest, behind-ns)."""
+    g = guest(addr=G1 + "/24")
+    ns = netns_add("behind")
+    g.ip("link", "add", "in0", "type", "veth", "peer", "name", "eth0", "netns", ns)
+    g.ip("addr", "add", BEHIND_GW + "/24", "dev", "in0")
+    g.ip("link", "set", "in0", "up")
+    g.exec("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward")
+    for args in (("addr", "add", BEHIND + "/24", "dev", "eth0"), ("link", "set", "eth0", "up"),
+                 ("route", "add", "default", "via", BEHIND_GW)):
+        _run([IP, "-n", ns] + list(args))
+    return g, ns
+
+
+def ping_argv():
+    p = shutil.which("ping")
+    return [p] if p else [shutil.which("busybox") or "busybox", "ping"]
+
+
+def test_route_is_a_host_route_via_the_guest(host, guest):
+    host.define(route_xml(metric=7))
+    host.run("start", "rt")
+    g, ns = behind_the_guest(host, guest)
+    try:
+        got = routes_to(host, BEHIND_NET)
+        assert len(got) == 1, got
+        r = got[0]
+        assert (r["dst"], r["gateway"], r["dev"], r["protocol"], r["metric"]) == \
+            (BEHIND_NET, G1, "virbr0", "static", 7), r
+        assert "route ifname=virbr0 address=10.77.0.0/24 gateway=%s metric=7" % G1 in \
+            host.state_file("rt").read_text().splitlines()
+        # the host reaches the subnet behind the guest, through the guest
+        ok = wait_for(lambda: host.exec(*ping_argv(), "-c", "1", "-W", "2", BEHIND,
+                                        check=False).returncode == 0, 15)
+        assert ok, "the host cannot reach %s through the guest" % BEHIND
+        host.run("stop", "rt")
+        assert routes_to(host, BEHIND_NET) == []
+    finally:
+        netns_del(ns)
+
+
+def test_route_default_metric_is_libvirts(host):
+    host.define(route_xml())
+    host.run("start", "rt")
+    r = routes_to(host, BEHIND_NET)
+    assert [(x["gateway"], x["metric"]) for x in r] == [(G1, 1)]
+    host.run("stop", "rt")
+    assert routes_to(host, BEHIND_NET) == []
+
+
+def test_failed_route_rolls_back_the_start(host):
+    host.define(route_xml())
+    cp = host.run("start", "rt", check=False, env={"VNETD_FAULT": "route"}, test_build=True)
+    assert_injected_fault(cp)
+    assert cp.stderr == ("vnetd: cannot start network 'rt': injected fault at step 'route' "
+                         "(VNETD_FAULT)\n")
+    assert routes_to(host, BEHIND_NET) == []
+    assert host.link_json("virbr0") is None
+    assert host.rundir_leftovers("rt") == []
+
+
+def test_route_already_there_refuses_the_start(host):
+    """A route that is not vnetd's is never taken over (nor removed at stop)."""
+    host.define(route_xml())
+    host.veth("vx0", "vx1")
+    host.ip("addr", "add", "192.168.50.1/24", "dev", "vx0")
+    host.ip("route", "add", BEHIND_NET, "via", "192.168.50.2", "metric", "1")
+    cp = host.run("start", "rt", check=False)
+    assert cp.returncode != 0
+    assert cp.stderr == ("vnetd: cannot start network 'rt': cannot add route 10.77.0.0/24 via "
+                         "%s dev virbr0 metric 1: File exists\n" % G1)
+    assert [x["gateway"] for x in routes_to(host, BEHIND_NET)] == ["192.168.50.2"]
+    assert host.link_json("virbr0") is None
