@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* ---- the run state ---- */
@@ -170,6 +171,17 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
  */
 enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
 				       struct run_state *st);
+
+/* ---- other firewalls ---- */
+
+/*
+ * coexist: other nftables (and iptables-nft) chains on the hooks the
+ * network needs that will drop its DHCP, DNS or forwarded traffic, one
+ * line each with its fix: "vnetd: warning: ..." lines (start, on stderr)
+ * or aligned "Warning:" lines (info). mode NETDEF_FWD_NONE: isolated.
+ */
+void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
+			    enum netdef_forward_mode mode);
 
 /* ---- under systemd ---- */
 

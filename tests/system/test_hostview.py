@@ -13,8 +13,10 @@ which a <route> in the definition names.
 import json
 import shutil
 
+import pytest
+
 from conftest import IP, _run, netns_add, netns_del
-from helpers import GW, assert_injected_fault, network_xml, wait_for
+from helpers import GW, UP, Topology, assert_injected_fault, built, network_xml, wait_for
 
 G1 = "192.168.122.10"
 BEHIND_NET, BEHIND_GW, BEHIND = "10.77.0.0/24", "10.77.0.1", "10.77.0.2"
@@ -105,3 +107,76 @@ def test_route_already_there_refuses_the_start(host):
                          "%s dev virbr0 metric 1: File exists\n" % G1)
     assert [x["gateway"] for x in routes_to(host, BEHIND_NET)] == ["192.168.50.2"]
     assert host.link_json("virbr0") is None
+
+
+# --- other firewalls ------------------------------------------------------------
+
+FWD_WARNING = ('table ip filter chain forward (policy drop) drops forwarded traffic of virbr0: '
+               'nft insert rule ip filter forward iifname "virbr0" accept; '
+               'nft insert rule ip filter forward oifname "virbr0" accept')
+INPUT_WARNING = ('table ip filter chain INPUT (a rule drops) drops DHCP and DNS from the guests '
+                 'of virbr0: iptables -t filter -I INPUT -i virbr0 -j ACCEPT')
+
+
+def info_warnings(host, name):
+    return [l[len("Warning:"):].strip() for l in host.run("info", name).stdout.splitlines()
+            if l.startswith("Warning:")]
+
+
+def nft(host, *args):
+    host.exec("nft", *args)
+
+
+@pytest.fixture
+def topo(host, guest):
+    yield from built(Topology(host, guest, "coexist"), upstream=True)
+
+
+def test_foreign_drop_policy_is_named_and_true(host, topo):
+    """A foreign forward chain with policy drop: named on start and in info, the
+    guest's traffic to upstream is indeed dropped, and accepting the bridge
+    there silences the warning and lets the traffic through."""
+    nft(host, "add", "table", "ip", "filter")
+    nft(host, "add", "chain", "ip", "filter", "forward",
+        "{ type filter hook forward priority 0; policy drop; }")
+    host.define(network_xml("default", "virbr0", [(GW, 24)], forward="nat"))
+    cp = host.run("start", "default")
+    assert cp.stdout == "Network default started\n"
+    assert cp.stderr == "vnetd: warning: " + FWD_WARNING + "\n"
+    assert info_warnings(host, "default") == [FWD_WARNING]
+
+    g = topo.plug(addr=G1 + "/24")
+    g.ip("route", "add", "default", "via", GW)
+    assert g.ping(GW, tries=3).returncode == 0
+    assert g.ping(UP, wait=1, tries=2).returncode != 0, "the warning was not true"
+
+    nft(host, "insert", "rule", "ip", "filter", "forward", "iifname", "virbr0", "accept")
+    nft(host, "insert", "rule", "ip", "filter", "forward", "oifname", "virbr0", "accept")
+    assert info_warnings(host, "default") == []
+    assert g.ping(UP, tries=3).returncode == 0
+    host.run("stop", "default")
+
+
+def test_foreign_rule_dropping_dhcp_is_named(host):
+    """An iptables-nft style INPUT chain whose rule drops DHCP from the bridge
+    (by a wildcard name); an isolated network is not warned about forwarding,
+    and vnetd's own table is never counted."""
+    nft(host, "add", "table", "ip", "filter")
+    nft(host, "add", "chain", "ip", "filter", "INPUT",
+        "{ type filter hook input priority 0; policy accept; }")
+    nft(host, "add", "chain", "ip", "filter", "forward",
+        "{ type filter hook forward priority 0; policy drop; }")
+    nft(host, "add", "rule", "ip", "filter", "INPUT", "iifname", "virbr*", "udp", "dport", "67",
+        "drop")
+    host.define(network_xml("iso", "virbr0", [(GW, 24)]))
+    cp = host.run("start", "iso")
+    assert cp.stderr == "vnetd: warning: " + INPUT_WARNING + "\n"
+    assert info_warnings(host, "iso") == [INPUT_WARNING]
+    host.run("stop", "iso")
+
+
+def test_no_foreign_chains_no_warning(host):
+    host.define(network_xml("default", "virbr0", [(GW, 24)], forward="nat"))
+    cp = host.run("start", "default")
+    assert cp.stderr == ""
+    assert info_warnings(host, "default") == []

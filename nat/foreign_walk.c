@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Judging another firewall's chains for one bridge, pragmatically: rules
+ * are walked in order as the kernel would for a packet of the bridge whose
+ * other properties are unknown. A rule naming another interface never
+ * applies; one naming the bridge, or naming nothing and matching nothing
+ * else, decides (accept, drop/reject, jump, goto, return); a conditional
+ * rule that names no interface (ct state, ports ...) is passed over, as it
+ * does not decide for all of the bridge's traffic.
+ */
+#include "nat/foreign-internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#define WALK_DEPTH 8
+
+enum walk_result { W_FELL = 0, W_ACCEPT = 1, W_DROP = 2, W_END = 3 };
+
+static bool same_chain(const struct frule *r, uint32_t family, const char *table,
+		       const char *chain)
+{
+	return r->family == family && !strcmp(r->table, table) && !strcmp(r->chain, chain);
+}
+
+static enum walk_result walk(const struct fscan *s, uint32_t family, const char *table,
+			     const char *chain, int depth, char *drop_chain)
+{
+	enum walk_result w;
+	size_t i;
+
+	for (i = 0; i < s->n_rules; i++) {
+		const struct frule *r = &s->rules[i];
+		bool decides;
+
+		if (!same_chain(r, family, table, chain) || (r->other_if && !r->bridge))
+			continue;
+		decides = r->bridge || !r->cond;
+		switch (r->verdict) {
+		case FV_ACCEPT:
+			if (decides)
+				return W_ACCEPT;
+			break;
+		case FV_DROP:
+			if (decides) {
+				snprintf(drop_chain, NAT_NAME_MAX, "%s", chain);
+				return W_DROP;
+			}
+			break;
+		case FV_JUMP: case FV_GOTO:
+			if (depth >= WALK_DEPTH)
+				break;
+			w = walk(s, family, table, r->target, depth + 1, drop_chain);
+			if (w != W_FELL)
+				return w;
+			if (r->verdict == FV_GOTO && decides)
+				return W_END;
+			break;
+		case FV_RETURN:
+			if (decides)
+				return W_FELL;
+			break;
+		case FV_NONE:
+			break;
+		}
+	}
+	return W_FELL;
+}
+
+static bool has_chain(const struct fscan *s, uint32_t family, const char *table,
+		      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_chains; i++)
+		if (s->chains[i].family == family && !strcmp(s->chains[i].table, table) &&
+		    !strcmp(s->chains[i].name, name))
+			return true;
+	return false;
+}
+
+static int hook_kind(uint32_t hook)
+{
+	switch (hook) {
+	case NF_INET_LOCAL_IN: return NAT_HOOK_INPUT;
+	case NF_INET_FORWARD: return NAT_HOOK_FORWARD;
+	case NF_INET_POST_ROUTING: return NAT_HOOK_POSTROUTING;
+	}
+	return -1;
+}
+
+/* Only what sees IPv4: vnetd's networks are IPv4 (ip6 chains never see them). */
+static const char *family_name(uint32_t family)
+{
+	return family == NFPROTO_IPV4 ? "ip" : family == NFPROTO_INET ? "inet" : NULL;
+}
+
+static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
+			struct nat_finding *out, size_t max, size_t *count)
+{
+	char drop_chain[NAT_NAME_MAX] = "";
+	enum walk_result w = walk(s, c->family, c->table, c->name, 0, drop_chain);
+	struct nat_finding *f;
+
+	if (w == W_ACCEPT || (w != W_DROP && c->policy != NF_DROP))
+		return;
+	if (*count >= max)
+		return;
+	f = &out[(*count)++];
+	memset(f, 0, sizeof(*f));
+	f->kind = w == W_DROP ? NAT_FOREIGN_RULE_DROP : NAT_FOREIGN_POLICY_DROP;
+	f->hook = (enum nat_hook_kind)hook;
+	f->family = family_name(c->family);
+	snprintf(f->table, sizeof(f->table), "%s", c->table);
+	snprintf(f->chain, sizeof(f->chain), "%s", c->name);
+	snprintf(f->rule_chain, sizeof(f->rule_chain), "%s", drop_chain);
+	f->docker = has_chain(s, c->family, c->table, "DOCKER-USER");
+}
+
+void foreign_judge(const struct fscan *s, unsigned hooks, struct nat_finding *out, size_t max,
+		   size_t *count)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_chains; i++) {
+		const struct fchain *c = &s->chains[i];
+		int hook = hook_kind(c->hook);
+
+		if (!c->base || hook < 0 || !(hooks & (1u << hook)) || !family_name(c->family) ||
+		    !strncmp(c->table, "vnetd-", 6))
+			continue;
+		judge_chain(s, c, hook, out, max, count);
+	}
+}
+
+/* ---- one rule's expressions ---- */
+
+struct reduce {
+	const char *bridge;
+	struct frule *r;
+	uint32_t ifname_regs;           /* registers holding iifname/oifname */
+};
+
+/* nftables keeps an exact name zero-padded, a wildcard ("virbr*") as its prefix. */
+static bool names_bridge(const char *d, uint32_t len, const char *bridge)
+{
+	size_t blen = strlen(bridge), n = strnlen(d, len);
+
+	if (n < len)
+		return n == blen && !memcmp(d, bridge, blen);
+	return len <= blen && !memcmp(d, bridge, len);
+}
+
+static void reduce_cmp(struct reduce *x, struct nftnl_expr *e)
+{
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG), len = 0;
+	const char *d = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+
+	if (sreg >= 32 || !(x->ifname_regs & (1u << sreg)) || !d ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) != NFT_CMP_EQ) {
+		x->r->cond = true;
+		return;
+	}
+	if (names_bridge(d, len, x->bridge))
+		x->r->bridge = true;
+	else
+		x->r->other_if = true;
+}
+
+static void reduce_verdict(struct reduce *x, struct nftnl_expr *e)
+{
+	const char *target;
+	int v;
+
+	if (nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
+		return;
+	v = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+	x->r->verdict = v == NF_ACCEPT ? FV_ACCEPT : v == NF_DROP ? FV_DROP :
+			v == NFT_JUMP ? FV_JUMP : v == NFT_GOTO ? FV_GOTO :
+			v == NFT_RETURN ? FV_RETURN : FV_NONE;
+	target = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+	if ((v == NFT_JUMP || v == NFT_GOTO) && target)
+		snprintf(x->r->target, sizeof(x->r->target), "%s", target);
+}
+
+static int reduce_expr(struct nftnl_expr *e, void *data)
+{
+	struct reduce *x = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME), *target;
+	uint32_t key, reg;
+
+	if (!name)
+		return 0;
+	if (!strcmp(name, "meta") && nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
+		key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+		reg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
+		if (reg < 32 && (key == NFT_META_IIFNAME || key == NFT_META_OIFNAME))
+			x->ifname_regs |= 1u << reg;
+		else if (reg < 32)
+			x->ifname_regs &= ~(1u << reg);
+	} else if (!strcmp(name, "cmp")) {
+		reduce_cmp(x, e);
+	} else if (!strcmp(name, "immediate")) {
+		reduce_verdict(x, e);
+	} else if (!strcmp(name, "reject")) {
+		x->r->verdict = FV_DROP;
+	} else if (!strcmp(name, "target")) {
+		/* iptables-nft's compat targets: only REJECT decides here */
+		target = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+		if (target && !strcmp(target, "REJECT"))
+			x->r->verdict = FV_DROP;
+	} else if (strcmp(name, "counter") && strcmp(name, "log") && strcmp(name, "payload") &&
+		   strcmp(name, "ct") && strcmp(name, "bitwise") && strcmp(name, "meta")) {
+		x->r->cond = true;      /* lookup, match, limit, range ...: a condition */
+	}
+	return 0;
+}
+
+void foreign_reduce_rule(struct nftnl_rule *nr, const char *bridge, struct frule *r)
+{
+	struct reduce x = { bridge, r, 0 };
+
+	nftnl_expr_foreach(nr, reduce_expr, &x);
+}
