@@ -12,6 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
+# firewalld reads zones of packages from here only (not from /usr/local)
+FIREWALLD_ZONEDIR ?= /usr/lib/firewalld/zones
 DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
@@ -244,6 +246,7 @@ install: $(BUILD)/vnetd
 	fi
 	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
 	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
+	install -D -m 0644 conf/firewalld/vnetd.xml $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 	@# the service accounts, when installing onto this very system
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory users; fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -255,7 +258,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
+	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.
