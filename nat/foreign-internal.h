@@ -44,6 +44,13 @@ struct fscan {
 void foreign_judge(const struct fscan *s, unsigned hooks, struct nat_finding *out, size_t max,
 		   size_t *count);
 
+/*
+ * One message of a chain or rule dump into s (others are passed over):
+ * 0, -ENOMEM, or -EPROTO when libnftnl cannot parse it.
+ */
+struct nlmsghdr;
+int foreign_take(struct fscan *s, const struct nlmsghdr *nlh);
+
 /* Reduce one rule's expressions (libnftnl's) into r; s->bridge names the bridge. */
 struct nftnl_rule;
 void foreign_reduce_rule(struct nftnl_rule *nr, const char *bridge, struct frule *r);

@@ -106,6 +106,15 @@ static int add_rule(struct fscan *s, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+int foreign_take(struct fscan *s, const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWCHAIN))
+		return add_chain(s, nlh);
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+		return add_rule(s, nlh);
+	return 0;
+}
+
 static int on_dump(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump *d = data;
@@ -120,11 +129,7 @@ static int on_dump(const struct nlmsghdr *nlh, void *data)
 			return -EPROTO;
 		return d->ack.error < 0 ? d->ack.error : 1;
 	}
-	if (type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWCHAIN))
-		return add_chain(d->s, nlh);
-	if (type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
-		return add_rule(d->s, nlh);
-	return 0;
+	return foreign_take(d->s, nlh);
 }
 
 static int dump(struct mnl_socket *nl, struct fscan *s, uint16_t msg, uint32_t seq,

@@ -19,6 +19,8 @@
 #include <linux/netfilter/nf_tables.h>
 
 #define WALK_DEPTH 8
+/* rules looked at for one base chain: jumps fan out, and a dump may be hostile */
+#define WALK_BUDGET 20000u
 
 enum walk_result { W_FELL = 0, W_ACCEPT = 1, W_DROP = 2, W_END = 3 };
 
@@ -29,7 +31,7 @@ static bool same_chain(const struct frule *r, uint32_t family, const char *table
 }
 
 static enum walk_result walk(const struct fscan *s, uint32_t family, const char *table,
-			     const char *chain, int depth, char *drop_chain)
+			     const char *chain, int depth, unsigned *budget, char *drop_chain)
 {
 	enum walk_result w;
 	size_t i;
@@ -40,6 +42,9 @@ static enum walk_result walk(const struct fscan *s, uint32_t family, const char 
 
 		if (!same_chain(r, family, table, chain) || (r->other_if && !r->bridge))
 			continue;
+		if (*budget == 0)
+			return W_FELL;
+		--*budget;
 		decides = r->bridge || !r->cond;
 		switch (r->verdict) {
 		case FV_ACCEPT:
@@ -55,7 +60,7 @@ static enum walk_result walk(const struct fscan *s, uint32_t family, const char 
 		case FV_JUMP: case FV_GOTO:
 			if (depth >= WALK_DEPTH)
 				break;
-			w = walk(s, family, table, r->target, depth + 1, drop_chain);
+			w = walk(s, family, table, r->target, depth + 1, budget, drop_chain);
 			if (w != W_FELL)
 				return w;
 			if (r->verdict == FV_GOTO && decides)
@@ -104,7 +109,8 @@ static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
 			struct nat_finding *out, size_t max, size_t *count)
 {
 	char drop_chain[NAT_NAME_MAX] = "";
-	enum walk_result w = walk(s, c->family, c->table, c->name, 0, drop_chain);
+	unsigned budget = WALK_BUDGET;
+	enum walk_result w = walk(s, c->family, c->table, c->name, 0, &budget, drop_chain);
 	struct nat_finding *f;
 
 	if (w == W_ACCEPT || (w != W_DROP && c->policy != NF_DROP))
