@@ -80,8 +80,9 @@ static void join_zone(struct host_sys *sys, const struct netdef *def, struct run
 
 /*
  * The bridge's DNS server for its domain, as a routing-only domain: only
- * names under it go to the network's DNS (libvirt's <domain register='yes'>
- * does the same; vnetd does it for every network that serves a domain).
+ * names under it go to the network's DNS (`resolvectl dns BR ADDR; resolvectl
+ * domain BR ~DOMAIN`, as libvirt users' network hooks do; vnetd does it for
+ * every network that serves a domain).
  */
 static void register_dns(struct host_sys *sys, const struct netdef *def, struct run_state *st)
 {

@@ -2,7 +2,7 @@
 /*
  * systemd-resolved: the bridge's DNS server and domain for the bridge link,
  * so that the host resolves guests by name (`resolvectl query
- * guest1.DOMAIN`), as libvirt's <domain register='yes'> does.
+ * guest1.DOMAIN`).
  */
 #include "netd/host/sysbus.h"
 
