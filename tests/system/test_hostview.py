@@ -180,3 +180,32 @@ def test_no_foreign_chains_no_warning(host):
     cp = host.run("start", "default")
     assert cp.stderr == ""
     assert info_warnings(host, "default") == []
+
+
+# --- option 121 -------------------------------------------------------------------
+
+OPTION_121 = "18:0a:4d:00:c0:a8:7a:0a"          # 10.77.0.0/24 via 192.168.122.10
+
+
+@pytest.mark.parametrize("explicit", [False, True])
+def test_route_is_option_121_only_when_asked(host, topo, explicit):
+    """<route> is the host's: a guest is sent option 121 only for an explicit
+    <option number='121'>, as libvirt's dnsmasq config does."""
+    xml = network_xml("default", "virbr0", [(GW, 24)], forward="nat",
+                      dhcp_range=("192.168.122.100", "192.168.122.110"))
+    xml = xml.replace("</network>", "  <route address='10.77.0.0' prefix='24' gateway='%s'/>\n"
+                      "</network>" % G1)
+    if explicit:
+        xml = xml.replace("<dhcp>", "<dhcp>\n      <option number='121' value='%s'/>"
+                          % OPTION_121)
+    host.define(xml)
+    host.run("start", "default")
+    g = topo.plug()
+    u = topo.udhcpc_bg(g, "-O", "staticroutes")
+    u.wait_event("bound", timeout=20)
+    env = u.env("bound")
+    if explicit:
+        assert env.get("staticroutes") == "10.77.0.0/24 %s" % G1, env
+    else:
+        assert "staticroutes" not in env, env
+    assert [(r["dst"], r["gateway"]) for r in routes_to(host, BEHIND_NET)] == [(BEHIND_NET, G1)]
