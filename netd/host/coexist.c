@@ -8,6 +8,7 @@
 #include "netd/host/host-internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,7 @@ void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
 	struct nat_error ne = { 0 };
 	char line[800];
 	size_t n = 0, i;
+	int r;
 
 	if (!bridge || !bridge[0])
 		return;
@@ -89,12 +91,15 @@ void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
 		hooks |= 1u << NAT_HOOK_FORWARD;
 	if (mode == NETDEF_FWD_NAT)
 		hooks |= 1u << NAT_HOOK_POSTROUTING;
-	if (nat_foreign_scan(bridge, hooks, found, COEXIST_MAX, &n, &ne) < 0) {
+	r = nat_foreign_scan(bridge, hooks, found, COEXIST_MAX, &n, &ne);
+	/* only root may read the ruleset: `info` by anyone else just cannot tell */
+	if (r < 0 && r != -EPERM) {
 		snprintf(line, sizeof(line), "cannot check other firewalls: %s", ne.message);
-		n = 0;
 		fprintf(out, aligned ? "%-16s%s\n" : "%s %s\n", aligned ? "Warning:" :
 			"vnetd: warning:", line);
 	}
+	if (r < 0)
+		return;
 	for (i = 0; i < n; i++) {
 		finding_line(&found[i], bridge, line, sizeof(line));
 		fprintf(out, aligned ? "%-16s%s\n" : "%s %s\n", aligned ? "Warning:" :

@@ -6,7 +6,7 @@
  * which is never installed. There, VNETD_FAULT=step[,step...] makes the
  * named steps fail as if the kernel had refused them, so the rollback is
  * tested against the real kernel: bridge, sysctl, address, firewall, up,
- * daemon, keeper, state. The binary root runs is never steered by its
+ * route, daemon, keeper, state. The binary root runs is never steered by its
  * environment: it holds no trace of VNETD_FAULT.
  */
 #include "netd/host/host-internal.h"
