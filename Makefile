@@ -126,8 +126,8 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 # what the tests call that a minimal Debian lacks: sysctl (procps), ping, and the
 # util-linux/mount/passwd tools (nsenter, setpriv, mount, useradd) named so they stay
 DEB_TEST  += procps iputils-ping util-linux mount passwd
-# the private bus the resolved/firewalld unit test runs its fakes on
-DEB_TEST  += dbus-daemon
+# the private bus the resolved/firewalld tests run their fakes on (C and Python)
+DEB_TEST  += dbus-daemon python3-dbus python3-gi
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 

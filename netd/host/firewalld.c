@@ -39,14 +39,15 @@ static int pick_zone(sd_bus *bus, char *zone, sd_bus_error *e)
 	return 0;
 }
 
-int firewalld_add(sd_bus *bus, const char *ifname, char *zone, char *msg, size_t msg_size)
+int firewalld_add(const struct sysbus *sb, const char *ifname, char *zone, char *msg,
+		  size_t msg_size)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	if (!bus || !sysbus_has_name(bus, FIREWALLD_NAME))
+	if (!sysbus_serves(sb, FIREWALLD_NAME))
 		return 0;
-	if ((r = pick_zone(bus, zone, &e)) < 0) {
+	if ((r = pick_zone(sb->bus, zone, &e)) < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "firewalld: getZones");
 		sd_bus_error_free(&e);
 		return r;
@@ -57,7 +58,7 @@ int firewalld_add(sd_bus *bus, const char *ifname, char *zone, char *msg, size_t
 			 "firewall-cmd --reload)", ifname);
 		return -ENOENT;
 	}
-	r = sd_bus_call_method(bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_ZONE,
+	r = sd_bus_call_method(sb->bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_ZONE,
 			       "changeZoneOfInterface", &e, NULL, "ss", zone, ifname);
 	if (r < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "firewalld: changeZoneOfInterface");
@@ -67,15 +68,15 @@ int firewalld_add(sd_bus *bus, const char *ifname, char *zone, char *msg, size_t
 	return 1;
 }
 
-int firewalld_remove(sd_bus *bus, const char *zone, const char *ifname, char *msg,
+int firewalld_remove(const struct sysbus *sb, const char *zone, const char *ifname, char *msg,
 		     size_t msg_size)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	if (!bus || !sysbus_has_name(bus, FIREWALLD_NAME))
+	if (!sysbus_serves(sb, FIREWALLD_NAME))
 		return 0;
-	r = sd_bus_call_method(bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_ZONE,
+	r = sd_bus_call_method(sb->bus, FIREWALLD_NAME, FIREWALLD_PATH, FIREWALLD_ZONE,
 			       "removeInterface", &e, NULL, "ss", zone, ifname);
 	if (r < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "firewalld: removeInterface");

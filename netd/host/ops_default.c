@@ -21,6 +21,8 @@ void host_sys_default(struct host_sys *sys)
 
 #else
 
+#include "netd/host/sysbus.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,28 +169,50 @@ static int pass_route_delete(struct host_sys *sys, const char *ifname,
 	return host_ops_linux.route_delete(sys, ifname, rt, err);
 }
 
-/* best effort on the system bus: a refusal is a warning, so nothing to inject */
-static int pass_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
-			     const char *domain, char *msg, size_t msg_size)
+/*
+ * resolved and firewalld: the same calls, but on the bus whatever the
+ * network namespace, so that the system tests (always in a namespace) can
+ * put fakes on a private bus (DBUS_SYSTEM_BUS_ADDRESS; the tests point it
+ * at a dead address unless they run fakes). Nothing to inject: a refusal
+ * is a warning.
+ */
+static int bus_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			    const char *domain, char *msg, size_t msg_size)
 {
-	return host_ops_linux.dns_register(sys, ifindex, server, domain, msg, msg_size);
+	struct sysbus sb = sysbus_open(true);
+	int r = resolved_register(&sb, ifindex, server, domain, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
 }
 
-static int pass_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+static int bus_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
 {
-	return host_ops_linux.dns_revert(sys, ifindex, msg, msg_size);
+	struct sysbus sb = sysbus_open(true);
+	int r = resolved_revert(&sb, ifindex, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
 }
 
-static int pass_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
-			 size_t msg_size)
+static int bus_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			size_t msg_size)
 {
-	return host_ops_linux.zone_add(sys, ifname, zone, msg, msg_size);
+	struct sysbus sb = sysbus_open(true);
+	int r = firewalld_add(&sb, ifname, zone, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
 }
 
-static int pass_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
-			    char *msg, size_t msg_size)
+static int bus_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			   char *msg, size_t msg_size)
 {
-	return host_ops_linux.zone_remove(sys, zone, ifname, msg, msg_size);
+	struct sysbus sb = sysbus_open(true);
+	int r = firewalld_remove(&sb, zone, ifname, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
 }
 
 static const struct host_ops fault_ops = {
@@ -208,10 +232,10 @@ static const struct host_ops fault_ops = {
 	.alive = pass_alive,
 	.route_add = fault_route,
 	.route_delete = pass_route_delete,
-	.dns_register = pass_dns_register,
-	.dns_revert = pass_dns_revert,
-	.zone_add = pass_zone_add,
-	.zone_remove = pass_zone_remove,
+	.dns_register = bus_dns_register,
+	.dns_revert = bus_dns_revert,
+	.zone_add = bus_zone_add,
+	.zone_remove = bus_zone_remove,
 	.save = fault_save,
 };
 

@@ -125,39 +125,39 @@ static int linux_route_delete(struct host_sys *sys, const char *ifname,
 static int linux_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
 			      const char *domain, char *msg, size_t msg_size)
 {
-	sd_bus *bus = sysbus_open();
-	int r = resolved_register(bus, ifindex, server, domain, msg, msg_size);
+	struct sysbus sb = sysbus_open(false);
+	int r = resolved_register(&sb, ifindex, server, domain, msg, msg_size);
 
-	sd_bus_flush_close_unref(bus);
+	sysbus_close(&sb);
 	return r;
 }
 
 static int linux_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
 {
-	sd_bus *bus = sysbus_open();
-	int r = resolved_revert(bus, ifindex, msg, msg_size);
+	struct sysbus sb = sysbus_open(false);
+	int r = resolved_revert(&sb, ifindex, msg, msg_size);
 
-	sd_bus_flush_close_unref(bus);
+	sysbus_close(&sb);
 	return r;
 }
 
 static int linux_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
 			  size_t msg_size)
 {
-	sd_bus *bus = sysbus_open();
-	int r = firewalld_add(bus, ifname, zone, msg, msg_size);
+	struct sysbus sb = sysbus_open(false);
+	int r = firewalld_add(&sb, ifname, zone, msg, msg_size);
 
-	sd_bus_flush_close_unref(bus);
+	sysbus_close(&sb);
 	return r;
 }
 
 static int linux_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
 			     char *msg, size_t msg_size)
 {
-	sd_bus *bus = sysbus_open();
-	int r = firewalld_remove(bus, zone, ifname, msg, msg_size);
+	struct sysbus sb = sysbus_open(false);
+	int r = firewalld_remove(&sb, zone, ifname, msg, msg_size);
 
-	sd_bus_flush_close_unref(bus);
+	sysbus_close(&sb);
 	return r;
 }
 

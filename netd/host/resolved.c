@@ -42,21 +42,21 @@ static int set_link_dns(sd_bus *bus, int ifindex, struct in_addr server, sd_bus_
 	return r;
 }
 
-int resolved_register(sd_bus *bus, int ifindex, struct in_addr server, const char *domain,
-		      char *msg, size_t msg_size)
+int resolved_register(const struct sysbus *sb, int ifindex, struct in_addr server,
+		      const char *domain, char *msg, size_t msg_size)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	if (!bus || !sysbus_has_name(bus, RESOLVED_NAME))
+	if (!sysbus_serves(sb, RESOLVED_NAME))
 		return 0;
-	if ((r = set_link_dns(bus, ifindex, server, &e)) < 0) {
+	if ((r = set_link_dns(sb->bus, ifindex, server, &e)) < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "systemd-resolved: SetLinkDNS");
 		sd_bus_error_free(&e);
 		return r;
 	}
 	/* a routing-only domain (resolvectl's "~domain"): only its names go there */
-	r = sd_bus_call_method(bus, RESOLVED_NAME, RESOLVED_PATH, RESOLVED_MANAGER,
+	r = sd_bus_call_method(sb->bus, RESOLVED_NAME, RESOLVED_PATH, RESOLVED_MANAGER,
 			       "SetLinkDomains", &e, NULL, "ia(sb)", ifindex, 1, domain, true);
 	if (r < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "systemd-resolved: SetLinkDomains");
@@ -66,14 +66,14 @@ int resolved_register(sd_bus *bus, int ifindex, struct in_addr server, const cha
 	return 1;
 }
 
-int resolved_revert(sd_bus *bus, int ifindex, char *msg, size_t msg_size)
+int resolved_revert(const struct sysbus *sb, int ifindex, char *msg, size_t msg_size)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	int r;
 
-	if (!bus || !sysbus_has_name(bus, RESOLVED_NAME))
+	if (!sysbus_serves(sb, RESOLVED_NAME))
 		return 0;
-	r = sd_bus_call_method(bus, RESOLVED_NAME, RESOLVED_PATH, RESOLVED_MANAGER, "RevertLink",
+	r = sd_bus_call_method(sb->bus, RESOLVED_NAME, RESOLVED_PATH, RESOLVED_MANAGER, "RevertLink",
 			       &e, NULL, "i", ifindex);
 	if (r < 0) {
 		r = sysbus_fail(r, &e, msg, msg_size, "systemd-resolved: RevertLink");

@@ -9,30 +9,49 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* sd_bus_open_system honours DBUS_SYSTEM_BUS_ADDRESS, as every D-Bus client does. */
-sd_bus *sysbus_open(void)
+struct sysbus sysbus_open(bool any_netns)
 {
-	sd_bus *bus = NULL;
+	struct sysbus sb = { NULL, any_netns };
 
-	if (sd_bus_open_system(&bus) < 0)
-		return NULL;
-	return bus;
+	if (sd_bus_open_system(&sb.bus) < 0)
+		sb.bus = NULL;
+	return sb;
 }
 
-int sysbus_has_name(sd_bus *bus, const char *name)
+void sysbus_close(struct sysbus *sb)
 {
-	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus_message *reply = NULL;
-	int has = 0, r;
+	sb->bus = sd_bus_flush_close_unref(sb->bus);
+}
 
-	r = sd_bus_call_method(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-			       "org.freedesktop.DBus", "NameHasOwner", &e, &reply, "s", name);
-	if (r >= 0 && sd_bus_message_read(reply, "b", &has) < 0)
-		has = 0;
-	sd_bus_error_free(&e);
-	sd_bus_message_unref(reply);
-	return r < 0 ? 0 : has != 0;
+/* Does pid run in this process's network namespace? No when that cannot be told. */
+static bool same_netns(pid_t pid)
+{
+	struct stat self, other;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat("/proc/self/ns/net", &self) == 0 && stat(path, &other) == 0 &&
+	       self.st_dev == other.st_dev && self.st_ino == other.st_ino;
+}
+
+int sysbus_serves(const struct sysbus *sb, const char *name)
+{
+	sd_bus_creds *creds = NULL;
+	pid_t pid = 0;
+	int r;
+
+	if (!sb->bus)
+		return 0;
+	/* fails (ENXIO) when nobody owns the name: the service does not run */
+	r = sd_bus_get_name_creds(sb->bus, name, SD_BUS_CREDS_PID, &creds);
+	if (r >= 0 && !sb->any_netns && (sd_bus_creds_get_pid(creds, &pid) < 0 ||
+					 !same_netns(pid)))
+		r = -EXDEV;
+	sd_bus_creds_unref(creds);
+	return r >= 0;
 }
 
 int sysbus_fail(int r, const sd_bus_error *e, char *msg, size_t msg_size, const char *what)

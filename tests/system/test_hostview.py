@@ -209,3 +209,109 @@ def test_route_is_option_121_only_when_asked(host, topo, explicit):
     else:
         assert "staticroutes" not in env, env
     assert [(r["dst"], r["gateway"]) for r in routes_to(host, BEHIND_NET)] == [(BEHIND_NET, G1)]
+
+
+# --- resolved and firewalld, faked on a private bus ------------------------------
+
+BUS_CONF = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=%s</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*"/><allow own="*"/>
+<allow receive_sender="*"/></policy></busconfig>
+'''
+
+# Both services: every call is written down; getZones lists public and vnetd.
+FAKE_SERVICES = r'''
+import sys
+import dbus, dbus.service, dbus.mainloop.glib
+from gi.repository import GLib
+log_path, address, life = sys.argv[1], sys.argv[2], int(sys.argv[3])
+dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+bus = dbus.bus.BusConnection(address)
+log = open(log_path, "a", buffering=1)
+
+class Resolve(dbus.service.Object):
+    @dbus.service.method("org.freedesktop.resolve1.Manager", in_signature="ia(iay)")
+    def SetLinkDNS(self, ifindex, addrs):
+        log.write("SetLinkDNS %d %s\n" % (ifindex, " ".join(
+            "%d:%s" % (f, ".".join(str(int(b)) for b in a)) for f, a in addrs)))
+    @dbus.service.method("org.freedesktop.resolve1.Manager", in_signature="ia(sb)")
+    def SetLinkDomains(self, ifindex, domains):
+        log.write("SetLinkDomains %d %s\n" % (ifindex, " ".join(
+            ("~" if r else "") + str(d) for d, r in domains)))
+    @dbus.service.method("org.freedesktop.resolve1.Manager", in_signature="i")
+    def RevertLink(self, ifindex):
+        log.write("RevertLink %d\n" % ifindex)
+
+class Zone(dbus.service.Object):
+    @dbus.service.method("org.fedoraproject.FirewallD1.zone", out_signature="as")
+    def getZones(self):
+        return ["public", "vnetd"]
+    @dbus.service.method("org.fedoraproject.FirewallD1.zone", in_signature="ss",
+                         out_signature="s")
+    def changeZoneOfInterface(self, zone, iface):
+        log.write("changeZoneOfInterface %s %s\n" % (zone, iface))
+        return zone
+    @dbus.service.method("org.fedoraproject.FirewallD1.zone", in_signature="ss",
+                         out_signature="s")
+    def removeInterface(self, zone, iface):
+        log.write("removeInterface %s %s\n" % (zone, iface))
+        return zone
+
+names = [dbus.service.BusName(n, bus) for n in
+         ("org.freedesktop.resolve1", "org.fedoraproject.FirewallD1")]
+objs = [Resolve(bus, "/org/freedesktop/resolve1"), Zone(bus, "/org/fedoraproject/FirewallD1")]
+loop = GLib.MainLoop()
+GLib.timeout_add_seconds(life, loop.quit)
+log.write("ready\n")
+loop.run()
+'''
+
+
+@pytest.fixture
+def fake_bus(host, topo):
+    """A private dbus-daemon with fake resolved and firewalld on it; yields
+    (address, log path). Both processes end with the test."""
+    import subprocess
+    d = topo.workdir("bus")
+    sock = d / "bus"
+    (d / "bus.conf").write_text(BUS_CONF % sock)
+    daemon = subprocess.Popen(["dbus-daemon", "--config-file=%s" % (d / "bus.conf"),
+                               "--nofork", "--nopidfile"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    topo.procs.append(daemon)
+    wait_for(sock.exists, 10, "the private dbus-daemon")
+    address = "unix:path=%s" % sock
+    log = d / "calls"
+    topo.start_ready(host.ns, FAKE_SERVICES, log, address, 60, what="fake services")
+    yield address, log
+
+
+def test_resolved_and_firewalld_told_at_start_and_stop(host, topo, fake_bus):
+    """The test build talks to the bus whatever its namespace (build/vnetd
+    only to services in its own, see tests/unit/test_sysbus.c)."""
+    address, log = fake_bus
+    env = {"DBUS_SYSTEM_BUS_ADDRESS": address}
+    host.define(network_xml("default", "virbr0", [(GW, 24)], forward="nat", domain="vt.test"))
+    cp = host.run("start", "default", env=env, test_build=True)
+    assert cp.stderr == ""
+    ifindex = host.link_json("virbr0")["ifindex"]
+    calls = [l for l in log.read_text().splitlines() if l != "ready"]
+    assert calls == ["changeZoneOfInterface vnetd virbr0",
+                     "SetLinkDNS %d 2:%s" % (ifindex, GW),
+                     "SetLinkDomains %d ~vt.test" % ifindex]
+    lines = host.state_file("default").read_text().splitlines()
+    assert "zone ifname=virbr0 zone=vnetd" in lines
+    assert "resolved ifname=virbr0 ifindex=%d" % ifindex in lines
+    host.run("stop", "default", env=env, test_build=True)
+    calls = [l for l in log.read_text().splitlines() if l != "ready"]
+    assert calls[3:] == ["RevertLink %d" % ifindex, "removeInterface vnetd virbr0"]
+
+
+def test_services_absent_nothing_said_nothing_recorded(host):
+    host.define(network_xml("default", "virbr0", [(GW, 24)], forward="nat", domain="vt.test"))
+    cp = host.run("start", "default", test_build=True)
+    assert cp.stderr == ""
+    lines = host.state_file("default").read_text().splitlines()
+    assert not [l for l in lines if l.startswith(("zone ", "resolved "))]
+    host.run("stop", "default", test_build=True)

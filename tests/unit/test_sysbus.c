@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ struct env {
 	pid_t daemon, fake;
 	const char *zones;      /* what the fake firewalld's getZones lists, comma-separated */
 	bool no_names;          /* the fake owns no name: the services do not run */
+	bool other_netns;       /* the fake runs in a network namespace of its own */
 };
 
 static void note(void *userdata, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -146,6 +148,8 @@ static void run_fake(struct env *env, int ready)
 {
 	sd_bus *bus = NULL;
 
+	if (env->other_netns && unshare(CLONE_NEWNET) < 0)
+		_exit(6);
 	if (sd_bus_new(&bus) < 0 || sd_bus_set_address(bus, env->address) < 0 ||
 	    sd_bus_set_bus_client(bus, 1) < 0 || sd_bus_start(bus) < 0)
 		_exit(2);
@@ -379,6 +383,26 @@ static void test_services_absent_say_nothing(void **state)
 	assert_string_equal(calls(e, buf, sizeof(buf)), "");
 }
 
+/*
+ * Services in another network namespace than vnetd's (vnetd started with
+ * `ip netns exec` on a host whose resolved and firewalld run in the main
+ * one): never told, as their ifindex and names are of other links.
+ */
+static void test_services_of_another_netns_are_left_alone(void **state)
+{
+	struct env *e = *state;
+	struct host_sys sys = { &host_ops_linux, NULL };
+	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[256];
+
+	e->other_netns = true;
+	start_fake(e);
+	assert_int_equal(sys.ops->dns_register(&sys, 7, addr("10.0.0.1"), "d", msg, sizeof(msg)),
+			 0);
+	assert_int_equal(sys.ops->zone_add(&sys, "virbr0", zone, msg, sizeof(msg)), 0);
+	assert_string_equal(msg, "");
+	assert_string_equal(calls(e, buf, sizeof(buf)), "");
+}
+
 /* No bus at all (a host without D-Bus): the same. */
 static void test_no_bus_says_nothing(void **state)
 {
@@ -404,6 +428,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_firewalld_without_either_zone, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_services_absent_say_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_services_of_another_netns_are_left_alone,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_bus_says_nothing, setup, teardown),
 	};
 
