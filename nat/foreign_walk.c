@@ -6,7 +6,9 @@
  * applies; one naming the bridge, or naming nothing and matching nothing
  * else, decides (accept, drop/reject, jump, goto, return); a conditional
  * rule that names no interface (ct state, ports ...) is passed over, as it
- * does not decide for all of the bridge's traffic.
+ * does not decide for all of the bridge's traffic. On the input hook, an
+ * accept whose condition is destination port 53 or 67 (what a firewalld
+ * zone with the dns and dhcp services has) accepts what vnetd needs there.
  */
 #include "nat/foreign-internal.h"
 
@@ -30,9 +32,18 @@ static bool same_chain(const struct frule *r, uint32_t family, const char *table
 	return r->family == family && !strcmp(r->table, table) && !strcmp(r->chain, chain);
 }
 
-static enum walk_result walk(const struct fscan *s, uint32_t family, const char *table,
-			     const char *chain, int depth, unsigned *budget, char *drop_chain)
+struct walk {
+	const struct fscan *s;
+	uint32_t family;
+	const char *table;
+	bool input;                     /* the input hook: DHCP and DNS are what matter */
+	unsigned budget;
+	char drop_chain[NAT_NAME_MAX];
+};
+
+static enum walk_result walk(struct walk *k, const char *chain, int depth)
 {
+	const struct fscan *s = k->s;
 	enum walk_result w;
 	size_t i;
 
@@ -40,27 +51,27 @@ static enum walk_result walk(const struct fscan *s, uint32_t family, const char 
 		const struct frule *r = &s->rules[i];
 		bool decides;
 
-		if (!same_chain(r, family, table, chain) || (r->other_if && !r->bridge))
+		if (!same_chain(r, k->family, k->table, chain) || (r->other_if && !r->bridge))
 			continue;
-		if (*budget == 0)
+		if (k->budget == 0)
 			return W_FELL;
-		--*budget;
+		k->budget--;
 		decides = r->bridge || !r->cond;
 		switch (r->verdict) {
 		case FV_ACCEPT:
-			if (decides)
+			if (decides || (k->input && r->dhcp_dns_port))
 				return W_ACCEPT;
 			break;
 		case FV_DROP:
 			if (decides) {
-				snprintf(drop_chain, NAT_NAME_MAX, "%s", chain);
+				snprintf(k->drop_chain, sizeof(k->drop_chain), "%s", chain);
 				return W_DROP;
 			}
 			break;
 		case FV_JUMP: case FV_GOTO:
 			if (depth >= WALK_DEPTH)
 				break;
-			w = walk(s, family, table, r->target, depth + 1, budget, drop_chain);
+			w = walk(k, r->target, depth + 1);
 			if (w != W_FELL)
 				return w;
 			if (r->verdict == FV_GOTO && decides)
@@ -108,9 +119,8 @@ static const char *family_name(uint32_t family)
 static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
 			struct nat_finding *out, size_t max, size_t *count)
 {
-	char drop_chain[NAT_NAME_MAX] = "";
-	unsigned budget = WALK_BUDGET;
-	enum walk_result w = walk(s, c->family, c->table, c->name, 0, &budget, drop_chain);
+	struct walk k = { s, c->family, c->table, hook == NAT_HOOK_INPUT, WALK_BUDGET, "" };
+	enum walk_result w = walk(&k, c->name, 0);
 	struct nat_finding *f;
 
 	if (w == W_ACCEPT || (w != W_DROP && c->policy != NF_DROP))
@@ -124,7 +134,7 @@ static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
 	f->family = family_name(c->family);
 	snprintf(f->table, sizeof(f->table), "%s", c->table);
 	snprintf(f->chain, sizeof(f->chain), "%s", c->name);
-	snprintf(f->rule_chain, sizeof(f->rule_chain), "%s", drop_chain);
+	snprintf(f->rule_chain, sizeof(f->rule_chain), "%s", k.drop_chain);
 	f->docker = has_chain(s, c->family, c->table, "DOCKER-USER");
 }
 
@@ -150,6 +160,7 @@ struct reduce {
 	const char *bridge;
 	struct frule *r;
 	uint32_t ifname_regs;           /* registers holding iifname/oifname */
+	uint32_t dport_regs;            /* registers holding the transport destination port */
 };
 
 /* nftables keeps an exact name zero-padded, a wildcard ("virbr*") as its prefix. */
@@ -167,6 +178,12 @@ static void reduce_cmp(struct reduce *x, struct nftnl_expr *e)
 	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_SREG), len = 0;
 	const char *d = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
 
+	if (sreg < 32 && (x->dport_regs & (1u << sreg)) && d && len == 2 &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) == NFT_CMP_EQ) {
+		uint16_t port = (uint16_t)((uint8_t)d[0] << 8 | (uint8_t)d[1]);
+
+		x->r->dhcp_dns_port |= port == 53 || port == 67;
+	}
 	if (sreg >= 32 || !(x->ifname_regs & (1u << sreg)) || !d ||
 	    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) != NFT_CMP_EQ) {
 		x->r->cond = true;
@@ -194,6 +211,22 @@ static void reduce_verdict(struct reduce *x, struct nftnl_expr *e)
 		snprintf(x->r->target, sizeof(x->r->target), "%s", target);
 }
 
+/* th dport: 2 bytes at offset 2 of the transport header */
+static void reduce_payload(struct reduce *x, struct nftnl_expr *e)
+{
+	uint32_t reg = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_DREG);
+
+	if (reg >= 32)
+		return;
+	x->ifname_regs &= ~(1u << reg);
+	if (nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE) == NFT_PAYLOAD_TRANSPORT_HEADER &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET) == 2 &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN) == 2)
+		x->dport_regs |= 1u << reg;
+	else
+		x->dport_regs &= ~(1u << reg);
+}
+
 static int reduce_expr(struct nftnl_expr *e, void *data)
 {
 	struct reduce *x = data;
@@ -202,13 +235,25 @@ static int reduce_expr(struct nftnl_expr *e, void *data)
 
 	if (!name)
 		return 0;
-	if (!strcmp(name, "meta") && nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
+	if (!strcmp(name, "payload")) {
+		reduce_payload(x, e);
+	} else if (!strcmp(name, "meta") && nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
 		key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
 		reg = nftnl_expr_get_u32(e, NFTNL_EXPR_META_DREG);
 		if (reg < 32 && (key == NFT_META_IIFNAME || key == NFT_META_OIFNAME))
 			x->ifname_regs |= 1u << reg;
 		else if (reg < 32)
 			x->ifname_regs &= ~(1u << reg);
+		if (reg < 32)
+			x->dport_regs &= ~(1u << reg);
+	} else if (!strcmp(name, "ct") || !strcmp(name, "bitwise")) {
+		/* a register loaded (or changed) by these holds neither a name nor a port */
+		reg = nftnl_expr_get_u32(e, !strcmp(name, "ct") ? NFTNL_EXPR_CT_DREG :
+					 NFTNL_EXPR_BITWISE_DREG);
+		if (reg < 32) {
+			x->ifname_regs &= ~(1u << reg);
+			x->dport_regs &= ~(1u << reg);
+		}
 	} else if (!strcmp(name, "cmp")) {
 		reduce_cmp(x, e);
 	} else if (!strcmp(name, "immediate")) {
@@ -220,8 +265,7 @@ static int reduce_expr(struct nftnl_expr *e, void *data)
 		target = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
 		if (target && !strcmp(target, "REJECT"))
 			x->r->verdict = FV_DROP;
-	} else if (strcmp(name, "counter") && strcmp(name, "log") && strcmp(name, "payload") &&
-		   strcmp(name, "ct") && strcmp(name, "bitwise") && strcmp(name, "meta")) {
+	} else if (strcmp(name, "counter") && strcmp(name, "log") && strcmp(name, "meta")) {
 		x->r->cond = true;      /* lookup, match, limit, range ...: a condition */
 	}
 	return 0;
@@ -229,7 +273,7 @@ static int reduce_expr(struct nftnl_expr *e, void *data)
 
 void foreign_reduce_rule(struct nftnl_rule *nr, const char *bridge, struct frule *r)
 {
-	struct reduce x = { bridge, r, 0 };
+	struct reduce x = { bridge, r, 0, 0 };
 
 	nftnl_expr_foreach(nr, reduce_expr, &x);
 }

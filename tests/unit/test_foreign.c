@@ -24,9 +24,15 @@
 #include "nat/foreign-internal.h"
 
 #define SEED TESTDATA_DIR "/nft-docker-and-zones.bin"
+/*
+ * A firewalld-shaped input path: a zone chain for virbr0 that allows udp
+ * 67 and udp/tcp 53 (and then rejects), and the default zone "public" for
+ * every other interface, which allows only ssh before its reject.
+ */
+#define FIREWALLD TESTDATA_DIR "/nft-firewalld-zones.bin"
 
 /* The findings for `bridge`, one "kind hook family table chain rule_chain docker" line each. */
-static void judge(const char *bridge, char *out, size_t size)
+static void judge_file(const char *path, const char *bridge, char *out, size_t size)
 {
 	static const char *const kinds[] = { "policy-drop", "rule-drop", "legacy" };
 	static const char *const hooks[] = { "input", "forward", "postrouting" };
@@ -35,7 +41,7 @@ static void judge(const char *bridge, char *out, size_t size)
 	const struct nlmsghdr *nlh;
 	char buf[8192];
 	size_t n = 0, i, len = 0;
-	FILE *f = fopen(SEED, "rb");
+	FILE *f = fopen(path, "rb");
 	int left;
 
 	assert_non_null(f);
@@ -56,6 +62,29 @@ static void judge(const char *bridge, char *out, size_t size)
 					found[i].docker ? " docker" : "");
 	free(s.chains);
 	free(s.rules);
+}
+
+static void judge(const char *bridge, char *out, size_t size)
+{
+	judge_file(SEED, bridge, out, size);
+}
+
+/* In its zone, which allows DHCP and DNS (as ports), the bridge's input is accepted. */
+static void test_zone_allowing_dhcp_and_dns(void **state)
+{
+	char out[512];
+
+	judge_file(FIREWALLD, "virbr0", out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
+/* In the default zone, which allows only ssh, DHCP and DNS meet the zone's reject. */
+static void test_default_zone_rejects(void **state)
+{
+	char out[512];
+
+	judge_file(FIREWALLD, "virbr5", out, sizeof(out));
+	assert_string_equal(out, "rule-drop input inet firewalld filter_INPUT filter_IN_public\n");
 }
 
 /*
@@ -126,6 +155,8 @@ int main(void)
 		cmocka_unit_test(test_bridge_without_a_zone),
 		cmocka_unit_test(test_other_names_and_conditions_pass_over),
 		cmocka_unit_test(test_jump_loop_is_bounded),
+		cmocka_unit_test(test_zone_allowing_dhcp_and_dns),
+		cmocka_unit_test(test_default_zone_rejects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
