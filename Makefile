@@ -12,6 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
+# firewalld reads zones of packages from here only (not from /usr/local)
+FIREWALLD_ZONEDIR ?= /usr/lib/firewalld/zones
 DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
@@ -128,6 +130,11 @@ DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libca
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
              tftp-hpa curl qemu-system-x86 ipxe-qemu
+# what the tests call that a minimal Debian lacks: sysctl (procps), ping, and the
+# util-linux/mount/passwd tools (nsenter, setpriv, mount, useradd) named so they stay
+DEB_TEST  += procps iputils-ping util-linux mount passwd
+# the private bus the resolved/firewalld tests run their fakes on (C and Python)
+DEB_TEST  += dbus-daemon python3-dbus python3-gi
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
@@ -268,6 +275,7 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 	fi
 	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
 	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
+	install -D -m 0644 conf/firewalld/vnetd.xml $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 	@# the service accounts, when installing onto this very system
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory users; fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -282,7 +290,8 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
-	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
+	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2 \
+	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

@@ -90,6 +90,7 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
 		print_process("Daemon:", run_state_find(&st, UNDO_DAEMON));
 		print_process("Keeper:", run_state_find(&st, UNDO_KEEPER));
+		host_print_coexistence(stdout, true, run_state_bridge(&st), st.mode);
 	}
 	netdef_free(def);
 	return 0;
