@@ -27,7 +27,9 @@
  */
 
 #define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
-#define RUN_STATE_MAX_STEPS 24          /* bridge, sysctls, addresses, table, processes */
+#define HOST_MAX_PORTS 32               /* ports `attach` added (taps of guests) */
+/* bridge, sysctls, addresses, table, processes, the port filter and the ports */
+#define RUN_STATE_MAX_STEPS (24 + 2 + HOST_MAX_PORTS)
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
 
@@ -39,12 +41,21 @@ enum undo_kind {
 	UNDO_FIREWALL,  /* installed the network's nftables table: deleted */
 	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
 	UNDO_KEEPER,    /* started the firewall keeper: the same */
+	UNDO_SUPERVISOR,        /* the process that restarts the daemon: stopped first */
+	UNDO_PORTSEC,   /* the bridge-family table of port security: deleted */
+	UNDO_PORT,      /* a tap `attach` enslaved: released (if still that link) */
 	UNDO_KINDS
 };
 
 struct run_addr {
 	struct in_addr addr;
 	unsigned prefix;
+};
+
+/* A port's MAC for port security; !set: the port is not filtered. */
+struct run_mac {
+	bool set;
+	uint8_t b[6];
 };
 
 /* One step. Only the fields of its kind are used. */
@@ -56,8 +67,14 @@ struct undo_rec {
 	char value[16];                 /* sysctl: what start wrote */
 	struct run_addr address;        /* address */
 	char table[RUN_STATE_TABLE_MAX + 1];    /* firewall: "vnetd-NAME" */
-	pid_t pid;                      /* daemon, keeper */
+	pid_t pid;                      /* daemon, keeper, supervisor */
 	uint64_t start;                 /* its start time (see proc_start_time) */
+	/* supervisor: "foreground" (the process systemd runs) or "background" */
+	char mode[12];
+	unsigned restarts;              /* supervisor: daemon restarts so far */
+	char reason[32];                /* supervisor: why the daemon last ended */
+	long long since;                /* supervisor: unix time the daemon (re)started */
+	struct run_mac mac;             /* port: the only source MAC it may use */
 };
 
 struct run_state {
@@ -135,6 +152,7 @@ enum lifecycle_status {
 	NET_INACTIVE = 0,
 	NET_ACTIVE,
 	NET_STALE,      /* a state whose bridge or daemon is gone (e.g. removed by hand) */
+	NET_RESTARTING, /* bridge there, daemon not (yet) back: its supervisor restarts it */
 };
 
 struct lifecycle_opts {
@@ -144,8 +162,10 @@ struct lifecycle_opts {
 };
 
 /*
- * 0 started, 1 already active, negative errno with `msg` filled on failure.
- * On 0, *st (may be NULL) receives what was started.
+ * 0 started, 1 already active, 2 taken over (a network whose bridge ran on
+ * while its daemon or supervisor had gone: they run again, the bridge,
+ * addresses, ports and firewall are kept), negative errno with `msg`
+ * filled on failure. On 0 and 2, *st (may be NULL) receives what runs.
  */
 int lifecycle_start(const struct vnetd_paths *paths, const char *name,
 		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
@@ -168,11 +188,14 @@ enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const ch
  * supervise: `start --foreground`, for systemd (Type=notify). The started
  * network's daemons run as usual, unprivileged, in their own processes; this
  * process stays as root beside them, never reads guest traffic, tells
- * systemd READY=1, and on SIGTERM (or if the serving daemon dies) undoes
- * everything exactly as `stop` does.
+ * systemd READY=1, restarts the serving daemon (with a back-off) when it
+ * dies, keeping the bridge, and on SIGTERM undoes everything exactly as
+ * `stop` does. Without --foreground a small process of its own does the
+ * same (netd/host/supervise.c), and `stop` ends it first.
  */
 
-/* Returns the exit status: 0 after a requested stop, 1 if the daemon died. */
-int supervise(const struct vnetd_paths *paths, const struct run_state *st);
+/* Returns the exit status: 0 after a stop. */
+int supervise(const struct vnetd_paths *paths, const struct run_state *st,
+	      const struct lifecycle_opts *opts);
 
 #endif

@@ -135,8 +135,31 @@ static bool parse_number(enum field_type type, const char *v, void *dst)
 	return true;
 }
 
+/* "none", or six hex pairs separated by ':' */
+static bool parse_mac(const char *v, struct run_mac *out)
+{
+	unsigned b[6];
+	int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(v, "none"))
+		return true;
+	if (strlen(v) != 17 || sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2],
+				      &b[3], &b[4], &b[5], &n) != 6 || n != 17)
+		return false;
+	for (n = 0; n < 6; n++) {
+		if (!isxdigit((unsigned char)v[n * 3]) || !isxdigit((unsigned char)v[n * 3 + 1]))
+			return false;
+		out->b[n] = (uint8_t)b[n];
+	}
+	out->set = true;
+	return true;
+}
+
 static bool parse_value(enum field_type type, const char *v, void *dst, size_t size)
 {
+	unsigned long long n;
+
 	switch (type) {
 	case FIELD_NAME:
 		return vnetd_valid_name(v) && copy_checked(dst, size, v, NULL);
@@ -156,6 +179,13 @@ static bool parse_value(enum field_type type, const char *v, void *dst, size_t s
 		return copy_checked(dst, size, v, ALNUM "._+:-");
 	case FIELD_TIME: case FIELD_INDEX: case FIELD_PID: case FIELD_TICKS:
 		return parse_number(type, v, dst);
+	case FIELD_COUNT:
+		if (!netdef_parse_uint(v, UINT_MAX, &n))
+			return false;
+		*(unsigned *)dst = (unsigned)n;
+		return true;
+	case FIELD_MAC:
+		return parse_mac(v, dst);
 	}
 	return false;
 }
@@ -163,6 +193,7 @@ static bool parse_value(enum field_type type, const char *v, void *dst, size_t s
 static void format_value(FILE *f, enum field_type type, const void *src)
 {
 	const struct run_addr *a = src;
+	const struct run_mac *m = src;
 	char text[INET_ADDRSTRLEN];
 
 	switch (type) {
@@ -188,6 +219,16 @@ static void format_value(FILE *f, enum field_type type, const void *src)
 	case FIELD_TICKS:
 		fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)src);
 		break;
+	case FIELD_COUNT:
+		fprintf(f, "%u", *(const unsigned *)src);
+		break;
+	case FIELD_MAC:
+		if (!m->set)
+			fputs("none", f);
+		else
+			fprintf(f, "%02x:%02x:%02x:%02x:%02x:%02x", m->b[0], m->b[1], m->b[2],
+				m->b[3], m->b[4], m->b[5]);
+		break;
 	}
 }
 
@@ -203,7 +244,7 @@ static const char *shown(const char *word, char *buf, size_t size)
 }
 
 /* The "field=value" words after a line's first: every field exactly once. */
-static bool parse_fields(char *rest, const struct record_field *fields, void *base,
+bool record_parse_fields(char *rest, const struct record_field *fields, void *base,
 			 char *why, size_t why_size)
 {
 	unsigned seen = 0, i;
@@ -284,7 +325,7 @@ static bool parse_step(struct run_state *st, const char *word, char *rest, char 
 		return false;
 	}
 	u = undo_slot(st, k);
-	if (!parse_fields(rest, undo_kinds[k].fields, u, why, why_size))
+	if (!record_parse_fields(rest, undo_kinds[k].fields, u, why, why_size))
 		return false;
 	undo_commit(st);
 	return true;
@@ -305,7 +346,7 @@ static bool parse_line(struct run_state *st, char *line, char *why, size_t why_s
 		snprintf(why, why_size, "a second network line");
 		return false;
 	}
-	return parse_fields(rest, network_fields, st, why, why_size);
+	return record_parse_fields(rest, network_fields, st, why, why_size);
 }
 
 /* A sysctl of the interface `ifname` (ipv4/conf/IFNAME/... or ipv6/conf/IFNAME/...). */
@@ -339,7 +380,9 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 			ok = !strcmp(u->ifname, br);
 		else if (u->kind == UNDO_SYSCTL)
 			ok = sysctl_of(u->path, br);
-		else if (u->kind == UNDO_FIREWALL)
+		else if (u->kind == UNDO_PORT)
+			ok = strcmp(u->ifname, br) != 0;
+		else if (u->kind == UNDO_FIREWALL || u->kind == UNDO_PORTSEC)
 			ok = nat_table_name(st->name, table, sizeof(table)) &&
 			     !strcmp(u->table, table);
 		if (!ok) {
@@ -352,7 +395,7 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 }
 
 /* The next line into buf: 1, 0 at the end, -1 when it does not fit. */
-static int next_line(const char **p, char *buf, size_t size)
+int record_next_line(const char **p, char *buf, size_t size)
 {
 	size_t len = strcspn(*p, "\n");
 
@@ -374,7 +417,7 @@ int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_s
 	bool magic = false;
 	int r;
 
-	while ((r = next_line(&text, line, sizeof(line))) != 0) {
+	while ((r = record_next_line(&text, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r < 0) {
 			snprintf(msg, msg_size, "line %u is too long", lineno);
@@ -402,7 +445,7 @@ int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_s
 	return 0;
 }
 
-static void format_line(FILE *f, const char *word, const struct record_field *fields,
+void record_format_line(FILE *f, const char *word, const struct record_field *fields,
 			const void *base)
 {
 	const struct record_field *fl;
@@ -428,11 +471,11 @@ int state_format(const struct run_state *st, char **text, size_t *size)
 	fputs("# vnetd: what 'start' did, one step a line, in order; 'stop' undoes\n"
 	      "# them from the last line up. Written by vnetd: do not edit.\n"
 	      STATE_MAGIC "\n", f);
-	format_line(f, "network", network_fields, st);
+	record_format_line(f, "network", network_fields, st);
 	for (i = 0; i < st->n_undo; i++) {
 		const struct undo_kind_info *k = &undo_kinds[st->undo[i].kind];
 
-		format_line(f, k->key, k->fields, &st->undo[i]);
+		record_format_line(f, k->key, k->fields, &st->undo[i]);
 	}
 	if (fclose(f) != 0) {
 		free(*text);
