@@ -24,5 +24,7 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_attach(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_detach(const struct vnetd_paths *paths, int argc, char **argv);
 
 #endif

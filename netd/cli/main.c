@@ -21,6 +21,9 @@ static const struct vnetd_cmd commands[] = {
 	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
 	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
+	{ "attach", cmd_attach, "NAME TAP [--mac MAC]",
+	  "put a guest's tap on the bridge (--mac: only that MAC may send)" },
+	{ "detach", cmd_detach, "NAME TAP", "take a tap off the bridge" },
 	{ NULL, NULL, NULL, NULL },
 };
 

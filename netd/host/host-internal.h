@@ -202,6 +202,31 @@ int undo_replay(struct host_sys *sys, struct run_state *st, char *msg, size_t ms
 int undo_all(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
 	     char *msg, size_t msg_size);
 
+/* ---- ports, hooks and events (netd/host/ports.c, hooks.c) ---- */
+
+/* The port-security table as st's ports say (a step added or dropped with it). */
+int ports_filter(struct host_sys *sys, struct run_state *st, char *msg, size_t msg_size);
+/* At start: the stored ports that exist join again; 0, or the filter's error. */
+int ports_reattach(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
+		   char *msg, size_t msg_size);
+
+/*
+ * Run CONFDIR/hooks/network NAME OP SUBOP - (the XML on stdin; port and
+ * mac, when not NULL, in VNETD_PORT and VNETD_PORT_MAC). Its exit status
+ * (0 when there is no hook), or negative errno when it could not run.
+ */
+int host_hook(const struct vnetd_paths *paths, const char *name, const char *op,
+	      const char *subop, const char *xml, const char *port, const char *mac);
+/* One JSON line appended to RUNDIR/NAME.events. */
+void host_event(const struct vnetd_paths *paths, const char *name, const char *event,
+		const char *port, const char *mac);
+/* A port came or went: its event and hook. */
+void host_port_event(const struct vnetd_paths *paths, const struct run_state *st,
+		     const char *port, bool attached);
+/* started/stopped: the event and the hook (its status is not asked). */
+void host_network_event(const struct vnetd_paths *paths, const char *name, const char *op,
+			const char *subop, const char *event);
+
 /* ---- the network's processes (netd/host/respawn.c, adopt.c, supervise.c) ---- */
 
 /* The stored definition, completed as start completes it. 0 or negative errno with msg. */

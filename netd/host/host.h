@@ -182,6 +182,43 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
 enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
 				       struct run_state *st);
 
+/* ---- ports: the guests' taps ---- */
+
+/*
+ * ports: `vnetd attach NAME TAP [--mac MAC]` enslaves the tap to the
+ * network's bridge and records it in the run state (undone at stop and
+ * detach) and in STATEDIR/NAME.ports (kept across stop and reboots, so the
+ * next start attaches it again while it exists). With a MAC, the port is
+ * filtered (the network's bridge-family table, see nat_portsec_install).
+ * 0, 1 when it was attached already (the MAC updated), or negative errno
+ * with msg.
+ */
+int host_attach(const struct vnetd_paths *paths, const char *name, const char *port,
+		const struct run_mac *mac, char *msg, size_t msg_size);
+/* 0, or negative errno with msg (-ENOENT: not attached). */
+int host_detach(const struct vnetd_paths *paths, const char *name, const char *port,
+		char *msg, size_t msg_size);
+
+/* The stored list (STATEDIR/NAME.ports). */
+struct saved_port {
+	char ifname[NETDEF_IFNAME_MAX + 1];
+	struct run_mac mac;
+};
+
+struct saved_ports {
+	size_t n;
+	struct saved_port ports[HOST_MAX_PORTS];
+};
+
+/* 0 (no file: an empty list), or negative errno with msg. */
+int ports_load(const struct vnetd_paths *paths, const char *name, struct saved_ports *out,
+	       char *msg, size_t msg_size);
+/* Replaced atomically; an empty list removes the file. */
+int ports_store(const struct vnetd_paths *paths, const char *name, const struct saved_ports *sp);
+/* The text, for the fuzz target: what ports_format writes, ports_parse reads back. */
+int ports_parse(const char *text, struct saved_ports *out, char *msg, size_t msg_size);
+int ports_format(const struct saved_ports *sp, char **text, size_t *size);
+
 /* ---- under systemd ---- */
 
 /*

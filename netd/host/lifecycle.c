@@ -250,6 +250,28 @@ static int start_supervisor(struct start_ctx *c)
 	return r;
 }
 
+/* The ports attached before (and still there) join again; see netd/host/ports.c. */
+static int reattach_ports(struct start_ctx *c)
+{
+	return ports_reattach(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+}
+
+/* The hook's `start begin`: a non-zero exit refuses the start before anything changed. */
+static int run_start_hook(struct start_ctx *c)
+{
+	char *xml = netdef_format(c->def);
+	int r = host_hook(c->paths, c->def->name, "start", "begin", xml, NULL, NULL);
+
+	free(xml);
+	if (r > 0)
+		return failf(c, -ECANCELED, "the hook %s/hooks/network refused the start (exit "
+			     "status %d)", c->paths->confdir, r);
+	if (r < 0)
+		return failf(c, r, "cannot run the hook %s/hooks/network: %s", c->paths->confdir,
+			     strerror(-r));
+	return 0;
+}
+
 static int record_state(struct start_ctx *c)
 {
 	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
@@ -327,8 +349,9 @@ static int start_steps(struct start_ctx *c)
 	if ((r = claim(c)) < 0 || (r = install_firewall(c)) < 0 || (r = bring_up(c)) < 0 ||
 	    (r = enable_forwarding(c)) < 0 || (r = start_daemon(c)) < 0 ||
 	    (r = start_keeper(c)) < 0 || (r = start_supervisor(c)) < 0 ||
-	    (r = record_state(c)) < 0)
+	    (r = reattach_ports(c)) < 0 || (r = record_state(c)) < 0)
 		return rollback(c, r);
+	host_network_event(c->paths, c->st.name, "started", "begin", "started");
 	return 0;
 }
 
@@ -378,7 +401,8 @@ static int start_locked(struct start_ctx *c, const char *name)
 
 	if ((r = c->sys->ops->open(c->sys, &be)) < 0)
 		return failf(c, r, "%s", be.message);
-	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0)
+	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0 &&
+	    (r = run_start_hook(c)) == 0)
 		r = start_steps(c);
 	c->sys->ops->close(c->sys);
 	return r;

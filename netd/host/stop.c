@@ -91,6 +91,8 @@ int lifecycle_stop_on(struct host_sys *sys, const struct vnetd_paths *paths, con
 	else if (r == -ENOENT)
 		r = 1;
 	close(lock);
+	if (r == 0)
+		host_network_event(paths, name, "stopped", "end", "stopped");
 	return r;
 }
 
