@@ -137,15 +137,37 @@ static int open_running(struct host_sys *sys, const struct vnetd_paths *paths, c
 	return r;
 }
 
+/* Ports whose link went (a guest's tap goes with its VM) leave the record. */
+static void prune(struct host_sys *sys, struct run_state *st)
+{
+	struct bridge_error be = { 0 };
+	int ifindex = 0, master = 0, r;
+	size_t i = st->n_undo;
+
+	while (i-- > 0) {
+		struct undo_rec *u = &st->undo[i];
+
+		if (u->kind != UNDO_PORT)
+			continue;
+		r = sys->ops->port_master(sys, u->ifname, &ifindex, &master, &be);
+		if (r == -ENODEV || (r == 0 && ifindex != u->ifindex))
+			undo_drop(st, u);
+	}
+}
+
 static int attach_locked(struct host_sys *sys, const struct vnetd_paths *paths,
 			 struct run_state *st, const char *port, const struct run_mac *mac,
 			 char *msg, size_t msg_size)
 {
-	struct undo_rec *u = find_port(st, port);
-	struct run_state before = *st;
+	struct undo_rec *u;
+	struct run_state before;
 	char why[300];
-	int r, again = u != NULL;
+	int r, again;
 
+	prune(sys, st);
+	before = *st;
+	u = find_port(st, port);
+	again = u != NULL;
 	if (u)
 		u->mac = *mac;
 	else if ((r = add_port(sys, st, port, mac, msg, msg_size)) < 0)
