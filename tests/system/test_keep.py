@@ -280,22 +280,28 @@ def test_attach_failure_leaves_nothing(net, tap_guest):
     assert not (host.statedir / (NAME + ".ports")).exists()
 
 
-# A DHCP storm from one port: DISCOVERs with random chaddrs, half of them also
-# from that random source MAC, half from the port's own MAC (argv: iface, own
-# MAC, count). Prints how many it sent.
+# A DHCP storm from one port: for each of `count` random chaddrs a DISCOVER and
+# a REQUEST for an address of the pool (with the server's id, as a client in
+# SELECTING sends it), half of them also from that random source MAC, half
+# from the port's own MAC (argv: iface, own MAC, count, server). Prints how
+# many frames it sent.
 STORM = r'''
 import random, sys
 from scapy.all import Ether, IP, UDP, BOOTP, DHCP, sendp, conf, mac2str
 conf.verb = 0
-iface, own, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+iface, own, n, server = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rnd = random.Random(7)
 frames = []
 for i in range(n):
     mac = "52:54:%02x:%02x:%02x:%02x" % tuple(rnd.randrange(256) for _ in range(4))
     src = mac if i % 2 else own
-    frames.append(Ether(src=src, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255")
-                  / UDP(sport=68, dport=67) / BOOTP(chaddr=mac2str(mac), xid=i + 1)
-                  / DHCP(options=[("message-type", "discover"), ("requested_addr", "10.55.0.%d" % (100 + i % 100)), "end"]))
+    want = "10.55.0.%d" % (100 + i % 100)
+    for typ, opts in (("discover", []), ("request", [("server_id", server)])):
+        frames.append(Ether(src=src, dst="ff:ff:ff:ff:ff:ff")
+                      / IP(src="0.0.0.0", dst="255.255.255.255") / UDP(sport=68, dport=67)
+                      / BOOTP(chaddr=mac2str(mac), xid=i + 1)
+                      / DHCP(options=[("message-type", typ), ("requested_addr", want)] + opts
+                             + ["end"]))
 sendp(frames, iface=iface)
 print(len(frames))
 '''
@@ -307,8 +313,8 @@ def test_forged_mac_storm_takes_no_lease(net, tap_guest):
     assert cp.stdout == "Port vtap0 attached to network %s (port security on)\n" % NAME
     rules = host.exec("nft", "list", "table", "bridge", "vnetd-" + NAME).stdout
     assert rules.count('iifname "vtap0"') == 3, rules
-    cp = tap_guest.exec(PY, "-c", STORM, "eth0", tap_guest.mac, 300, timeout=120)
-    assert cp.stdout.strip() == "300", cp.stdout + cp.stderr
+    cp = tap_guest.exec(PY, "-c", STORM, "eth0", tap_guest.mac, 200, GW, timeout=120)
+    assert cp.stdout.strip() == "400", cp.stdout + cp.stderr
     # the guest's own DHCP works through the filter; nothing forged got a lease
     client = net.udhcpc_bg(tap_guest)
     ip = client.wait_event("bound")[1]
