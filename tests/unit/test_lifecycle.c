@@ -652,7 +652,7 @@ static void check_seed(const char *name, const char *text)
 {
 	static const char *const good[] = {
 		"nat-running", "isolated-three-addresses", "open-no-table",
-		"remainder-after-failed-stop", "odd-bridge-name",
+		"remainder-after-failed-stop", "odd-bridge-name", "supervisor-ports",
 	};
 	struct run_state st, again;
 	char msg[256] = "", *first, *second;
