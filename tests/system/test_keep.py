@@ -13,11 +13,10 @@ Hook scripts run with libvirt's arguments; a failing `start` hook leaves
 nothing behind. No test asserts a time: every wait polls with a generous
 limit."""
 
-import array
 import json
 import os
+import shutil
 import signal
-import socket
 import subprocess
 
 import pytest
@@ -28,6 +27,7 @@ from helpers import (PY, Topology, built, kill_proc, network_xml, wait_for)
 NAME, BR, GW = "keep", "vkbr0", "10.55.0.1"
 POOL = ("10.55.0.100", "10.55.0.200")
 HELPER = os.environ.get("VNETD_BRIDGE_HELPER")
+QEMU = shutil.which("qemu-system-x86_64")
 
 
 def keep_xml():
@@ -383,6 +383,29 @@ def test_bridge_helper_hands_back_a_port_of_the_bridge(net):
                        timeout=60)
     assert q.stdout == ("helper failed: 1 vnetd-bridge-helper: other0 is not the bridge of a "
                         "network vnetd runs\n")
+
+
+def test_real_qemu_joins_through_the_helper(net):
+    """Optional: qemu itself (qemu-system-x86 is not in the test packages),
+    with no machine at all, only its `-netdev bridge` backend."""
+    if not QEMU:
+        pytest.skip("qemu-system-x86 is not installed")
+    if not HELPER:
+        pytest.fail("VNETD_BRIDGE_HELPER is not set (make system sets it)", pytrace=False)
+    host = started(net).host
+    env = host.env({"VNETD_CONFDIR": str(host.confdir), "VNETD_RUNDIR": str(host.rundir),
+                    "VNETD_STATEDIR": str(host.statedir)})
+    q = subprocess.Popen([IP, "netns", "exec", host.ns, QEMU, "-machine", "none", "-S",
+                          "-display", "none", "-nodefaults", "-netdev",
+                          "bridge,id=n0,br=%s,helper=%s" % (BR, HELPER)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    net.procs.append(q)
+    taps = wait_for(lambda: q.poll() is None and
+                    [l for l in host.links() if l.startswith("vnet")], 20, "qemu's tap")
+    assert master_of(host, taps[0]) == BR
+    assert host.info(NAME)["Ports"] == taps[0]
+    kill_proc(q)
+    wait_for(lambda: host.link_json(taps[0]) is None, 10, "the tap to go with qemu")
 
 
 # --- hooks --------------------------------------------------------------------------------
