@@ -145,6 +145,20 @@ static const char *dir(const char *var, const char *fallback)
 	return v && v[0] == '/' ? v : fallback;
 }
 
+/*
+ * Run setuid by someone else: become root wholly, with nothing of the
+ * caller's environment, before anything (a hook script) is run as root.
+ */
+static int become_root(void)
+{
+	if (getuid() == 0 || geteuid() != 0)
+		return 0;
+	if (clearenv() != 0 || setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
+	    setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vnetd_paths paths = {
@@ -156,6 +170,8 @@ int main(int argc, char **argv)
 	char name[NETDEF_NAME_MAX + 1], ifname[IF_NAMESIZE], msg[700];
 	int tap;
 
+	if (become_root() < 0)
+		return fail("cannot become root: %s", strerror(errno));
 	if (!parse_args(argc, argv, &a))
 		return fail("usage: vnetd-bridge-helper [--use-vnet] --br=BRIDGE --fd=FD");
 	if (!network_of(&paths, a.bridge, name))

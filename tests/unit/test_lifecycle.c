@@ -263,13 +263,49 @@ static int fake_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return host_ops_linux.save(sys, paths, st, msg, msg_size);
 }
 
+/* Ports: every one the fake knows is a port of vtbr9 (ifindex 50 + its digit). */
+static int fake_port_master(struct host_sys *sys, const char *port, int *ifindex, int *master,
+			    struct bridge_error *err)
+{
+	*ifindex = 50 + (port[strlen(port) - 1] - '0');
+	*master = FAKE(sys)->ifindex;
+	return 0;
+}
+
+static int fake_port_release(struct host_sys *sys, const char *port, int ifindex,
+			     struct bridge_error *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "release %s", port);
+	return undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_portsec_install(struct host_sys *sys, const char *network,
+				const struct nat_port *ports, size_t n, struct nat_error *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "portsec %s %zu %s", network, n, n ? ports[0].ifname : "");
+	return change(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_portsec_remove(struct host_sys *sys, const char *network, struct nat_error *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "portsec_remove %s", network);
+	return undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
 static const struct host_ops fake_ops = {
 	.open = fake_open, .close = fake_close, .link_query = fake_query,
 	.subnet_conflict = fake_conflict, .bridge_create = fake_create,
 	.bridge_delete = fake_delete, .addr_add = fake_addr, .set_up = fake_up,
 	.sysctl_set = fake_sysctl, .nat_install = fake_install, .nat_remove = fake_remove,
 	.spawn = fake_spawn, .terminate = fake_terminate, .alive = fake_alive,
-	.save = fake_save,
+	.save = fake_save, .port_master = fake_port_master, .port_release = fake_port_release,
+	.portsec_install = fake_portsec_install, .portsec_remove = fake_portsec_remove,
 };
 
 /* ---- the environment: a definition, a run directory, a fresh fake ---- */
@@ -544,6 +580,50 @@ static void test_dead_daemon_taken_over_by_start(void **state)
 	assert_host_clean(e);
 }
 
+/* A port record: its place in the list, the filter that goes with a MAC, its undo. */
+static void test_port_record(void **state)
+{
+	static const char *const undo[] = {
+		"release vtap1", "release vtap0", "portsec_remove vt", "terminate 1002",
+		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+	struct run_state st, back;
+	struct undo_rec *u;
+	char msg[256];
+	size_t i;
+
+	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
+					    sizeof(e->msg)), 0);
+	for (i = 0; i < 2; i++) {
+		u = undo_insert(&st, UNDO_PORT);
+		snprintf(u->ifname, sizeof(u->ifname), "vtap%zu", i);
+		u->ifindex = 50 + (int)i;
+		u->mac = (struct run_mac){ i == 1, { 0x52, 0x54, 0, 0, 0, 9 } };
+	}
+	e->fake.n_calls = 0;
+	assert_int_equal(ports_filter(&e->sys, &st, msg, sizeof(msg)), 0);
+	assert_string_equal(e->fake.calls[0], "portsec vt 1 vtap1");
+	/* the filter's step goes before the ports, where start's order puts it */
+	assert_int_equal(st.undo[st.n_undo - 3].kind, UNDO_PORTSEC);
+	assert_string_equal(st.undo[st.n_undo - 3].table, "vnetd-vt");
+	assert_int_equal(state_write(&e->paths, &st), 0);
+	assert_int_equal(state_read(&e->paths, "vt", &back, msg, sizeof(msg)), 0);
+	assert_int_equal(back.n_undo, st.n_undo);
+	assert_true(back.undo[back.n_undo - 1].mac.set);
+	assert_false(back.undo[back.n_undo - 2].mac.set);
+	assert_int_equal(back.undo[back.n_undo - 1].mac.b[5], 9);
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, undo, 8);
+	/* the last filtered port gone: so is the filter and its step */
+	st.undo[st.n_undo - 1].mac.set = false;
+	e->fake.n_calls = 0;
+	assert_int_equal(ports_filter(&e->sys, &st, msg, sizeof(msg)), 0);
+	assert_string_equal(e->fake.calls[0], "portsec_remove vt");
+	assert_null(run_state_find(&st, UNDO_PORTSEC));
+}
+
 /* The back-off: 0.1 s doubling to 30 s, reset by a healthy minute, given up after ten. */
 static void test_backoff(void **state)
 {
@@ -730,6 +810,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_daemon_taken_over_by_start, setup,
 						teardown),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test_setup_teardown(test_port_record, setup, teardown),
 		cmocka_unit_test(test_state_seeds),
 		cmocka_unit_test(test_default_table_is_the_kernel),
 	};
