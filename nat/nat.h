@@ -74,6 +74,13 @@ int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32
 		    struct nat_error *err);
 
 /*
+ * Is the table intact (nat/intact.c)? The rules it holds now (*have) and
+ * those cfg builds (*want); 0 or negative errno. Only that table is read.
+ */
+int nat_rule_counts(const struct nat_config *cfg, unsigned *have, unsigned *want,
+		    struct nat_error *err);
+
+/*
  * Port security (nat/portsec.c): the table "bridge vnetd-NAME", whose one
  * chain drops what enters the bridge from a listed port with another
  * source MAC, ARP claiming another MAC, and DHCP requests with another

@@ -8,6 +8,7 @@
  * one more row.
  */
 #include "netd/host/host.h"
+#include "netd/adapt/adapt.h"
 #include "nat/nat.h"
 #include "netd/base/base.h"
 #include "netd/def/netdef.h"
@@ -60,16 +61,26 @@ static unsigned long pool_size(const struct netdef *def)
 	return n;
 }
 
-static const char *firewall_state(const char *name, const struct run_state *st)
+/* Present, and holding the rules its definition builds (no more, no fewer)? */
+static const char *firewall_state(const char *name, const struct run_state *st,
+				  const struct netdef *def, char *buf, size_t size)
 {
+	struct nat_config cfg;
+	unsigned have, want;
 	int r;
 
 	if (!run_state_find(st, UNDO_FIREWALL))
 		return "none (open network)";
 	r = nat_present(name, NULL);
-	if (r < 0)
-		return "unknown (cannot ask nftables)";
-	return r ? "installed" : "missing";
+	if (r <= 0)
+		return r < 0 ? "unknown (cannot ask nftables)" : "missing";
+	if (!def)
+		return "installed";
+	firewall_config(def, &cfg);
+	if (nat_rule_counts(&cfg, &have, &want, NULL) < 0 || have == want)
+		return "installed";
+	snprintf(buf, size, "installed, but changed (%u rules, %u expected)", have, want);
+	return buf;
 }
 
 static void process_row(struct info_table *t, const char *key, const char *label,
@@ -114,7 +125,7 @@ void info_running(struct info_table *t, const struct vnetd_paths *paths, const c
 	char v[INFO_VALUE_MAX];
 	long used = leases_used(paths, name);
 
-	info_add(t, "firewall", "Firewall:", firewall_state(name, st), -1);
+	info_add(t, "firewall", "Firewall:", firewall_state(name, st, def, v, sizeof(v)), -1);
 	process_row(t, "daemon_pid", "Daemon:", run_state_find(st, UNDO_DAEMON));
 	process_row(t, "keeper_pid", "Keeper:", run_state_find(st, UNDO_KEEPER));
 	process_row(t, "supervisor_pid", "Supervisor:", sv);
@@ -154,7 +165,7 @@ void info_add(struct info_table *t, const char *key, const char *label, const ch
 }
 
 /* A JSON string: our values are names, addresses and words; escape what JSON needs. */
-static void json_string(const char *s)
+static void print_json_string(const char *s)
 {
 	putchar('"');
 	for (; *s; s++) {
@@ -186,7 +197,7 @@ void info_print(const struct info_table *t, bool json)
 		if (t->rows[i].number >= 0)
 			printf("%lld", t->rows[i].number);
 		else
-			json_string(t->rows[i].value);
+			print_json_string(t->rows[i].value);
 	}
 	printf("}\n");
 }

@@ -148,6 +148,18 @@ def test_info_json_has_every_fact(net):
     assert isinstance(info["uptime_seconds"], int)
 
 
+def test_info_sees_a_changed_firewall(net):
+    host = started(net).host
+    assert host.info(NAME)["Firewall"] == "installed"
+    listing = host.exec("nft", "-a", "list", "chain", "inet", "vnetd-" + NAME, "forward").stdout
+    handle = listing.rsplit("# handle ", 1)[1].split()[0]
+    host.exec("nft", "delete", "rule", "inet", "vnetd-" + NAME, "forward", "handle", handle)
+    want = host.info(NAME)["Firewall"]
+    assert want.startswith("installed, but changed (") and want.endswith(" expected)"), want
+    have, expected = [int(w) for w in want[len("installed, but changed ("):].split()[::2][:2]]
+    assert have == expected - 1
+
+
 def foreground(host):
     p = subprocess.Popen(host.argv("start", "--foreground", NAME), stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, env=host.env())
