@@ -230,6 +230,7 @@ static int wait_for_daemon(struct sup *s)
 	for (;;) {
 		if (pause_ms(s, GAVE_UP_RECHECK_MS) == SUP_STOP)
 			return SUP_STOP;
+		reap(s);
 		if (state_read(s->paths, s->name, &st, msg, sizeof(msg)) < 0)
 			return SUP_STOP;
 		d = run_state_find(&st, UNDO_DAEMON);
