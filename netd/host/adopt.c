@@ -83,7 +83,7 @@ int host_adopt(struct host_sys *sys, const struct vnetd_paths *paths,
 	if (daemon_ok && sup_ok && (!opts->foreground || !strcmp(s->mode, SUPERVISOR_FOREGROUND)))
 		return 1;
 	if (!daemon_ok &&
-	    (r = host_respawn(sys, paths, opts, st, "started-again", msg, msg_size)) < 0)
+	    (r = host_respawn(sys, paths, opts, st, "started-again", NULL, msg, msg_size)) < 0)
 		return r;
 	/* a living supervisor finds the new daemon in the record by itself */
 	if (sup_ok && !opts->foreground)

@@ -250,11 +250,12 @@ int host_spawn_supervisor(struct host_sys *sys, const struct vnetd_paths *paths,
  * With the network's lock held and st read from disk: start the daemon
  * (and its keeper) again from the stored definition, count the restart
  * with its reason on the supervisor's step, and save st. The bridge,
- * addresses, ports and firewall are not touched.
+ * addresses, ports and firewall are not touched. fallback (may be NULL):
+ * the definition to use if the stored one was undefined since.
  */
 int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		 const struct lifecycle_opts *opts, struct run_state *st, const char *reason,
-		 char *msg, size_t msg_size);
+		 struct netdef *fallback, char *msg, size_t msg_size);
 
 /*
  * `start` on a record whose bridge is still the very link it made: take

@@ -107,7 +107,7 @@ static struct undo_rec *find_rec(struct run_state *st, enum undo_kind kind)
 
 int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		 const struct lifecycle_opts *opts, struct run_state *st, const char *reason,
-		 char *msg, size_t msg_size)
+		 struct netdef *fallback, char *msg, size_t msg_size)
 {
 	struct undo_rec *d = find_rec(st, UNDO_DAEMON), *k = find_rec(st, UNDO_KEEPER);
 	struct undo_rec nd, nk;
@@ -119,12 +119,16 @@ int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		snprintf(msg, msg_size, "the record of network '%s' has no daemon", st->name);
 		return -EINVAL;
 	}
-	if ((r = host_load_definition(paths, st->name, &def, msg, msg_size)) < 0)
+	r = host_load_definition(paths, st->name, &def, msg, msg_size);
+	/* undefined while it runs: it runs on as it was defined when watched first */
+	if (r == -ENOENT && fallback)
+		r = 0;
+	if (r < 0)
 		return r;
-	if (strcmp(def->bridge_name, run_state_bridge(st))) {
+	if (strcmp((def ? def : fallback)->bridge_name, run_state_bridge(st))) {
 		snprintf(msg, msg_size, "the definition of '%s' now names bridge %s, not %s: "
-			 "stop and start the network to change it", st->name, def->bridge_name,
-			 run_state_bridge(st));
+			 "stop and start the network to change it", st->name,
+			 (def ? def : fallback)->bridge_name, run_state_bridge(st));
 		netdef_free(def);
 		return -EINVAL;
 	}
@@ -134,13 +138,14 @@ int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		goto out;
 	}
 	nd = *d;
-	if ((r = host_spawn_daemon(sys, paths, def, opts, &nd, msg, msg_size)) < 0)
+	if ((r = host_spawn_daemon(sys, paths, def ? def : fallback, opts, &nd, msg,
+				   msg_size)) < 0)
 		goto out;
 	*d = nd;
 	count_restart(st, reason);
 	if (k) {
 		nk = *k;
-		kr = host_spawn_keeper(sys, def, opts, d, &nk, kmsg, sizeof(kmsg));
+		kr = host_spawn_keeper(sys, def ? def : fallback, opts, d, &nk, kmsg, sizeof(kmsg));
 		if (kr == 0)
 			*k = nk;
 	}

@@ -44,6 +44,7 @@ struct sup {
 	char reason[32];        /* why it ended */
 	struct backoff bo;
 	bool gave_up;
+	struct netdef *def;     /* as defined when it began to watch (for an undefine since) */
 };
 
 enum { SUP_DIED, SUP_STOP };
@@ -190,7 +191,8 @@ static int restart(struct sup *s)
 		return 1;
 	}
 	if ((r = sys.ops->open(&sys, &be)) == 0) {
-		r = host_respawn(&sys, s->paths, &s->opts, &st, s->reason, msg, sizeof(msg));
+		r = host_respawn(&sys, s->paths, &s->opts, &st, s->reason, s->def, msg,
+				 sizeof(msg));
 		sys.ops->close(&sys);
 	} else {
 		snprintf(msg, sizeof(msg), "%s", be.message);
@@ -294,15 +296,19 @@ int supervisor_run(void *arg, int ready_fd)
 			 .pid = a->daemon_pid, .start = a->daemon_start,
 			 .since = (long long)time(NULL) };
 
+	char msg[300];
+
 	log_open(a->name, false);
 	backoff_init(&s.bo);
 	if ((s.sigfd = block_signals()) < 0) {
 		spawn_report(ready_fd, "supervisor: cannot watch signals");
 		return 1;
 	}
+	host_load_definition(a->paths, a->name, &s.def, msg, sizeof(msg));
 	spawn_report(ready_fd, NULL);
 	loop(&s);
 	close(s.sigfd);
+	netdef_free(s.def);
 	return 0;
 }
 
@@ -321,10 +327,12 @@ int supervise(const struct vnetd_paths *paths, const struct run_state *st,
 		log_msg(LOG_ERR, "cannot supervise network '%s'", st->name);
 		return 1;
 	}
+	host_load_definition(paths, st->name, &s.def, msg, sizeof(msg));
 	sd_notifyf(0, "READY=1\nMAINPID=%d\nSTATUS=network %s active on %s", (int)getpid(),
 		   st->name, run_state_bridge(st));
 	r = loop(&s);
 	close(s.sigfd);
+	netdef_free(s.def);
 	if (r != SUP_STOP)
 		return 0;       /* `vnetd stop` stopped it, or someone took over */
 	sd_notify(0, "STOPPING=1");

@@ -137,6 +137,17 @@ def g_addrs(g):
     return ["%s/%d" % (a["local"], a["prefixlen"]) for l in out for a in l.get("addr_info", [])]
 
 
+def test_undefined_while_running_still_restarts(net):
+    host = started(net).host
+    host.run("undefine", NAME)
+    first = daemon_pid(host)
+    os.kill(first, signal.SIGKILL)
+    restarted(host, first)
+    assert host.info(NAME)["Restarts"] == "1 (last: ended)"
+    host.run("stop", NAME)
+    assert host.link_json(BR) is None
+
+
 def test_info_json_has_every_fact(net):
     host = started(net).host
     info = json.loads(host.run("info", NAME, "--json").stdout)
