@@ -341,6 +341,17 @@ static int rollback(struct start_ctx *c, int r)
 	return r;
 }
 
+/* started, then each port attached again: their events and hooks. */
+static void announce(struct start_ctx *c)
+{
+	size_t i;
+
+	host_network_event(c->paths, c->st.name, "started", "begin", "started");
+	for (i = 0; i < c->st.n_undo; i++)
+		if (c->st.undo[i].kind == UNDO_PORT)
+			host_port_event(c->paths, &c->st, c->st.undo[i].ifname, true);
+}
+
 /* The steps of start, in order. */
 static int start_steps(struct start_ctx *c)
 {
@@ -351,7 +362,7 @@ static int start_steps(struct start_ctx *c)
 	    (r = start_keeper(c)) < 0 || (r = start_supervisor(c)) < 0 ||
 	    (r = reattach_ports(c)) < 0 || (r = record_state(c)) < 0)
 		return rollback(c, r);
-	host_network_event(c->paths, c->st.name, "started", "begin", "started");
+	announce(c);
 	return 0;
 }
 

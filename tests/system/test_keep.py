@@ -289,7 +289,7 @@ def test_attach_detach_and_reattach_at_start(net, tap_guest):
     events = [json.loads(l) for l in (host.rundir / (NAME + ".events")).read_text().splitlines()]
     assert [(e["event"], e.get("port")) for e in events] == [
         ("started", None), ("port-attached", "vtap0"), ("stopped", None), ("started", None),
-        ("port-detached", "vtap0")]
+        ("port-attached", "vtap0"), ("port-detached", "vtap0")]
 
 
 def test_attach_failure_leaves_nothing(net, tap_guest):
