@@ -244,6 +244,13 @@ run: deps-build
 
 install: $(BUILD)/vnetd $(BUILD)/vnetd-bridge-helper
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
+	@# setuid root as qemu-bridge-helper is, so an unprivileged qemu can use it;
+	@# only the group kvm may run it where that group exists
+	install -D -m 4755 $(BUILD)/vnetd-bridge-helper \
+	    $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper
+	@if getent group kvm >/dev/null; then \
+	  chgrp kvm $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper && \
+	  chmod 4750 $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper; fi
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
