@@ -57,23 +57,33 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reap every child that ended (keepers, daemons we started); note the daemon's end. */
+static void describe(struct sup *s, int status)
+{
+	const char *sig;
+
+	if (WIFSIGNALED(status)) {
+		sig = sigabbrev_np(WTERMSIG(status));
+		snprintf(s->reason, sizeof(s->reason), "killed-by-%s", sig ? sig : "signal");
+	} else if (WIFEXITED(status)) {
+		snprintf(s->reason, sizeof(s->reason), "exit-status-%d", WEXITSTATUS(status));
+	}
+}
+
+/*
+ * Why the daemon ended: from its zombie while it is one (a daemon `start`
+ * made is not our child), then from waitpid for those we made; reap every
+ * child that ended (keepers, daemons).
+ */
 static void reap(struct sup *s)
 {
 	int status;
 	pid_t p;
 
-	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (p != s->pid)
-			continue;
-		if (WIFSIGNALED(status))
-			snprintf(s->reason, sizeof(s->reason), "killed-by-%s",
-				 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) :
-				 "signal");
-		else if (WIFEXITED(status))
-			snprintf(s->reason, sizeof(s->reason), "exit-status-%d",
-				 WEXITSTATUS(status));
-	}
+	if (proc_exit_status(s->pid, s->start, &status) == 0)
+		describe(s, status);
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+		if (p == s->pid)
+			describe(s, status);
 }
 
 /* SIGTERM/SIGINT: SUP_STOP; SIGHUP is passed on to the daemon. */
