@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netdef: model lifetime, comparison and small shared helpers. */
-#include "netd/def/netdef.h"
+#include "netd/def/netdef-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +59,7 @@ void netdef_free(struct netdef *def)
 	}
 	free(def->ips);
 	free(def->routes);
+	netdef_free_ip6(def);
 	free(def->title);
 	free(def->description);
 	free(def->metadata);
@@ -217,7 +218,7 @@ bool netdef_equal(const struct netdef *a, const struct netdef *b)
 	for (i = 0; i < a->n_routes; i++)
 		if (!route_eq(&a->routes[i], &b->routes[i]))
 			return false;
-	return true;
+	return netdef_ip6_equal(a, b);
 }
 
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode)

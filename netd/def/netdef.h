@@ -130,6 +130,48 @@ struct netdef_ip {
 	unsigned line;
 };
 
+/* IPv6 (libvirt's <ip family='ipv6'>): a separate list, so IPv4 code never sees one. */
+struct netdef_range6 {
+	struct in6_addr start, end;
+	struct netdef_lease lease;
+	unsigned line;
+};
+
+/* <host id='DUID' name ip>: libvirt writes the client's DUID as hex bytes with ':' */
+struct netdef_dhcp6_host {
+	uint8_t duid[130];              /* RFC 8415 section 11.1: at most 128 bytes + type */
+	size_t duid_len;                /* 0: none (a host by name) */
+	char *id;                       /* the DUID as written */
+	char *name;                     /* or NULL */
+	bool has_ip;
+	struct in6_addr ip;
+	struct netdef_lease lease;
+	unsigned line;
+};
+
+struct netdef_ip6 {
+	struct in6_addr address;
+	unsigned prefix;                /* 1..128; libvirt's default 64 */
+	bool prefix_given;
+	enum netdef_tristate local_ptr;
+	bool has_dhcp;
+	unsigned dhcp_line;
+	struct netdef_range6 *ranges;
+	size_t n_ranges;
+	struct netdef_dhcp6_host *hosts;
+	size_t n_hosts;
+	unsigned line;
+};
+
+struct netdef_route6 {
+	struct in6_addr address;
+	unsigned prefix;
+	struct in6_addr gateway;
+	bool metric_given;
+	unsigned metric;
+	unsigned line;
+};
+
 struct netdef_route {
 	bool family_given;
 	struct in_addr address;
@@ -196,6 +238,7 @@ struct netdef_forward {
 	struct in_addr nat_addr_start, nat_addr_end;
 	bool has_nat_port;
 	unsigned nat_port_start, nat_port_end;
+	enum netdef_tristate nat_ipv6;  /* <nat ipv6='yes'>: masquerade IPv6 too */
 };
 
 struct netdef {
@@ -227,6 +270,11 @@ struct netdef {
 	size_t n_ips;
 	struct netdef_route *routes;
 	size_t n_routes;
+	struct netdef_ip6 *ip6s;        /* <ip family='ipv6'>, in the order given */
+	size_t n_ip6s;
+	struct netdef_route6 *routes6;
+	size_t n_routes6;
+	enum netdef_tristate ipv6;      /* <network ipv6='yes'>: guest<->guest IPv6 without an address */
 
 	/* what virsh net-dumpxml adds, kept for dumpxml (parse_meta.c) */
 	char *title;                    /* <title>: one line, or NULL */

@@ -221,7 +221,8 @@ int netdef_validate(const struct netdef *def, struct netdef_error *err)
 	int r;
 
 	if ((r = check_values(def, err)) < 0 || (r = check_ips(def, err)) < 0 ||
-	    (r = check_routes(def, err)) < 0 || (r = check_dns(def, err)) < 0)
+	    (r = check_routes(def, err)) < 0 || (r = check_dns(def, err)) < 0 ||
+	    (r = netdef_validate_ip6(def, err)) < 0)
 		return r;
 	return 0;
 }
