@@ -45,7 +45,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt serve host cli nss
+MODULES := wire lease dhcpv4 dns tftp ra bridge nat base def adapt serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -61,6 +61,9 @@ dns.uses   := wire
 tftp.dir   := dhcp/tftp
 tftp.pub   := dhcp/tftp/tftp.h
 tftp.uses  := wire
+ra.dir     := dhcp/ra
+ra.pub     := dhcp/ra/ra.h
+ra.uses    := wire
 bridge.dir := bridge
 bridge.pub := bridge/bridge.h
 bridge.pkg := libnl-3.0 libnl-route-3.0
