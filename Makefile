@@ -43,7 +43,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns bridge nat base def adapt serve host cli
+MODULES := wire lease dhcpv4 dns bridge nat base def adapt ctl serve host cli
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -72,15 +72,18 @@ def.pkg    := libxml-2.0
 adapt.dir  := netd/adapt
 adapt.pub  := netd/adapt/adapt.h
 adapt.uses := base def wire lease dhcpv4 dns nat bridge
+ctl.dir    := netd/ctl
+ctl.pub    := netd/ctl/ctl.h
+ctl.uses   := base
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt wire lease dhcpv4 dns nat bridge
+serve.uses := base def adapt ctl wire lease dhcpv4 dns nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
-host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
+host.uses  := base def adapt ctl serve wire lease dhcpv4 dns nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
-cli.uses   := base def adapt host serve wire lease dhcpv4 dns nat bridge
+cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dns nat bridge
 
 # $(call module,NAME): its objects, include directory and archive.
 define module

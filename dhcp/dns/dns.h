@@ -296,6 +296,8 @@ struct dns_stats {
 	uint64_t replies_accepted, replies_dropped, timeouts;
 	uint64_t loops;                 /* our own queries that came back to us */
 	struct dns_peer last_loop;      /* the upstream that sent the last of them */
+	/* accepted replies: ms from the try's send to its reply, summed and the largest */
+	uint64_t forward_latency_ms_total, forward_latency_ms_max;
 	uint32_t pending;
 };
 void dns_server_stats(const struct dns_server *srv, struct dns_stats *out);

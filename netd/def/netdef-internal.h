@@ -26,6 +26,15 @@ void *netdef_array_push(void *arrayp, size_t *count, size_t elem_size);
 int netdef_fail(struct netdef_error *err, int code, unsigned line, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Equality of the model's parts (model.c), for netdef_equal and netdef_diff. */
+bool netdef_str_eq(const char *a, const char *b);
+bool netdef_lease_eq(const struct netdef_lease *a, const struct netdef_lease *b);
+bool netdef_range_eq(const struct netdef_range *a, const struct netdef_range *b);
+bool netdef_dhcp_host_eq(const struct netdef_dhcp_host *a, const struct netdef_dhcp_host *b);
+bool netdef_dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns_host *b);
+bool netdef_srv_eq(const struct netdef_dns_srv *a, const struct netdef_dns_srv *b);
+bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forward *b);
+
 /* A fresh random (version 4) uuid. */
 void netdef_uuid_generate(uint8_t out[16]);
 

@@ -256,6 +256,35 @@ void netdef_free(struct netdef *def);
 /* Deep equality of two models (used by the round-trip tests). */
 bool netdef_equal(const struct netdef *a, const struct netdef *b);
 
+/*
+ * What differs between two definitions, as a set of these bits (what
+ * `reload` and a live `update` decide by). With different addresses the
+ * per-<ip> DHCP parts are not compared (NETDEF_CH_ADDRESSES says enough).
+ */
+enum netdef_change {
+	NETDEF_CH_IDENTITY = 1u << 0,
+	NETDEF_CH_FORWARD = 1u << 1,
+	NETDEF_CH_BRIDGE = 1u << 2,
+	NETDEF_CH_STP = 1u << 3,
+	NETDEF_CH_MAC = 1u << 4,
+	NETDEF_CH_MTU = 1u << 5,
+	NETDEF_CH_DOMAIN = 1u << 6,
+	NETDEF_CH_DNS_MODE = 1u << 7,
+	NETDEF_CH_DNS_FORWARDERS = 1u << 8,
+	NETDEF_CH_DNS_HOSTS = 1u << 9,
+	NETDEF_CH_DNS_SRV = 1u << 10,
+	NETDEF_CH_DNS_TXT = 1u << 11,
+	NETDEF_CH_ADDRESSES = 1u << 12,
+	NETDEF_CH_DHCP_ON = 1u << 13,
+	NETDEF_CH_DHCP_RANGES = 1u << 14,
+	NETDEF_CH_DHCP_HOSTS = 1u << 15,
+	NETDEF_CH_DHCP_OTHER = 1u << 16,
+	NETDEF_CH_ROUTES = 1u << 17,
+};
+unsigned netdef_diff(const struct netdef *a, const struct netdef *b);
+/* "DHCP static hosts" etc. for one bit. */
+const char *netdef_change_name(unsigned bit);
+
 /* Helpers shared by CLI output. */
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode);
 void netdef_uuid_format(const uint8_t uuid[16], char out[37]);

@@ -19,6 +19,13 @@
  * the DHCP and DNS sockets) until SIGTERM.
  */
 
+/*
+ * What a running daemon changes live when given a new definition (the
+ * control socket's `apply`); everything else needs a restart. The forward
+ * mode is the host's (the firewall), not the daemon's, and passes.
+ */
+#define SERVE_LIVE_CHANGES (NETDEF_CH_DHCP_HOSTS | NETDEF_CH_DHCP_RANGES | NETDEF_CH_DNS_HOSTS)
+
 struct daemon_opts {
 	bool foreground;                /* log to stderr too */
 	bool probe;                     /* ARP-probe addresses no lease has held before */
