@@ -18,7 +18,7 @@
 
 bool ctl_path(const struct vnetd_paths *paths, const char *name, char *buf, size_t size)
 {
-	return vnetd_path(buf, size, paths->rundir, NULL, name, "ctl");
+	return vnetd_path(buf, size, paths->rundir, NULL, name, ".ctl");
 }
 
 static int sun_of(const char *path, struct sockaddr_un *sun)

@@ -163,4 +163,7 @@ int undo_replay(struct host_sys *sys, struct run_state *st, char *msg, size_t ms
 int undo_all(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
 	     char *msg, size_t msg_size);
 
+/* revert.c: the parts of `next` named by netdef_change bits taken back from `run` (swapped). */
+void host_revert(struct netdef *next, struct netdef *run, unsigned bits);
+
 #endif

@@ -2,12 +2,14 @@
 #include "netd/host/keeper.h"
 #include "netd/adapt/adapt.h"
 #include "netd/base/base.h"
+#include "netd/host/host.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,7 +32,43 @@ static void ensure_table(const struct nat_config *cfg)
 			cfg->network);
 }
 
-static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct nat_config *cfg)
+/* SIGHUP: the firewall to keep is now the running definition's (reload replaced it). */
+static void learn(const struct keeper_target *t, struct netdef **def, struct nat_config *cfg)
+{
+	struct netdef *now = NULL;
+	char msg[600];
+
+	if (!t->paths || state_read_def(t->paths, (*def)->name, &now, msg, sizeof(msg)) < 0) {
+		log_msg(LOG_ERR, "keeper: cannot learn the new firewall: %s; keeping the old",
+			t->paths ? msg : "no run directory");
+		return;
+	}
+	netdef_free(*def);
+	*def = now;
+	firewall_config(now, cfg);
+	log_msg(LOG_INFO, "keeper: keeping the reloaded firewall (%s)",
+		netdef_forward_mode_name(now->forward.given ? now->forward.mode : NETDEF_FWD_NONE));
+	ensure_table(cfg);
+}
+
+/* The signals: SIGHUP to learn, anything else to stop (returns false). */
+static bool on_signal(int sigfd, const struct keeper_target *t, struct netdef **def,
+		      struct nat_config *cfg)
+{
+	struct signalfd_siginfo si;
+	bool go_on = true;
+
+	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			learn(t, def, cfg);
+		else
+			go_on = false;
+	}
+	return go_on;
+}
+
+static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct keeper_target *t,
+		  struct netdef **def, struct nat_config *cfg)
 {
 	struct pollfd fds[3] = {
 		{ .fd = nat_watch_fd(w), .events = POLLIN },
@@ -46,8 +84,10 @@ static void watch(struct nat_watch *w, int pidfd, int sigfd, const struct nat_co
 			log_msg(LOG_ERR, "keeper: poll: %s", strerror(errno));
 			return;
 		}
-		if (fds[1].revents || fds[2].revents)
-			return;         /* the daemon ended, or we are told to stop */
+		if (fds[1].revents)
+			return;         /* the daemon ended */
+		if (fds[2].revents && !on_signal(sigfd, t, def, cfg))
+			return;         /* we are told to stop */
 		if (fds[0].revents) {
 			int r = nat_watch_read(w, &ne);
 
@@ -88,7 +128,7 @@ int keeper_run(void *arg, int ready_fd)
 		goto fail;
 	spawn_report(ready_fd, NULL);
 	ensure_table(&cfg);     /* in case it went while we were starting */
-	watch(w, pidfd, sigfd, &cfg);
+	watch(w, pidfd, sigfd, t, &def, &cfg);
 	rc = 0;
 	goto out;
 fail:

@@ -248,16 +248,22 @@ static int start_daemon(struct start_ctx *c)
 static int start_keeper(struct start_ctx *c)
 {
 	const struct undo_rec *d = run_state_find(&c->st, UNDO_DAEMON);
-	struct keeper_target t = { c->def, d->pid, d->start, c->opts->foreground };
+	struct keeper_target t = { c->def, d->pid, d->start, c->opts->foreground, c->paths };
 
 	if (!run_state_find(&c->st, UNDO_FIREWALL))
 		return 0;
 	return spawn_step(c, UNDO_KEEPER, keeper_run, &t);
 }
 
+/* The undo list, and the definition that runs (what `reload` compares with). */
 static int record_state(struct start_ctx *c)
 {
-	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+	int r = c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+
+	if (r == 0 && (r = state_write_def(c->paths, c->def)) < 0)
+		return failf(c, r, "cannot record the running definition of %s: %s", c->def->name,
+			     strerror(-r));
+	return r;
 }
 
 /* Load the definition and give it what libvirt would have saved into it. */
