@@ -24,5 +24,9 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_update(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_reload(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_events(const struct vnetd_paths *paths, int argc, char **argv);
 
 #endif

@@ -21,6 +21,12 @@ static const struct vnetd_cmd commands[] = {
 	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
 	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
+	{ "update", cmd_update, "NAME add|delete|modify SECTION XML [--live] [--config]",
+	  "change a host, range or DNS record (virsh net-update's sections)" },
+	{ "reload", cmd_reload, "NAME", "apply the stored definition to the running network" },
+	{ "stats", cmd_stats, "NAME [--json|--prometheus]", "the running daemon's counters" },
+	{ "events", cmd_events, "[NAME] [--json] [--timeout SECONDS]",
+	  "network and lease events, one JSON object per line" },
 	{ NULL, NULL, NULL, NULL },
 };
 

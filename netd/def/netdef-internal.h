@@ -35,6 +35,14 @@ bool netdef_dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns
 bool netdef_srv_eq(const struct netdef_dns_srv *a, const struct netdef_dns_srv *b);
 bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forward *b);
 
+/*
+ * fragment.c: one element of `want` for `update`, checked alone, then
+ * parsed inside a minimal network (in <ip>'s <dhcp> when in_dhcp, else in
+ * <dns>). 0 with *out, or a negative code with err ("fragment:LINE: FIELD").
+ */
+int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, const char *want,
+			  const char *xml, struct netdef **out, struct netdef_error *err);
+
 /* A fresh random (version 4) uuid. */
 void netdef_uuid_generate(uint8_t out[16]);
 

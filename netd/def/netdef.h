@@ -285,6 +285,19 @@ unsigned netdef_diff(const struct netdef *a, const struct netdef *b);
 /* "DHCP static hosts" etc. for one bit. */
 const char *netdef_change_name(unsigned bit);
 
+/*
+ * `update` (virsh net-update's sections and rules): change `def` in memory by
+ * one fragment of XML. Sections: ip-dhcp-host (add, delete, modify),
+ * ip-dhcp-range, dns-host, dns-srv, dns-txt (add, delete); libvirt's other
+ * sections are refused by name. On failure err says which field and why
+ * and `def` may be part-changed only if validation of the result failed:
+ * callers edit a copy. 0 or negative code.
+ */
+enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_MODIFY };
+int netdef_update_command(const char *text, enum netdef_update_cmd *cmd);
+int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		  const char *xml, struct netdef_error *err);
+
 /* Helpers shared by CLI output. */
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode);
 void netdef_uuid_format(const uint8_t uuid[16], char out[37]);

@@ -19,6 +19,38 @@ static void say(const char *what, const char *name, const char *detail)
 		detail ? detail : "");
 }
 
+/* SIGHUP (`systemctl reload`): `vnetd reload`, said on standard output (the journal). */
+static void reload(const struct vnetd_paths *paths, const char *name)
+{
+	char out[4096], msg[1024];
+
+	sd_notify(0, "RELOADING=1");
+	if (lifecycle_reload(paths, name, out, sizeof(out), msg, sizeof(msg)) < 0)
+		say("cannot reload", name, msg);
+	fputs(out, stdout);
+	fflush(stdout);
+	sd_notify(0, "READY=1");
+}
+
+/* Wait for the daemon's end or a signal; SIGHUP reloads and goes on waiting. */
+static void wait_end(const struct vnetd_paths *paths, const char *name, struct pollfd *fds)
+{
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (fds[1].revents)
+			return;
+		if (read(fds[0].fd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGHUP)
+			return;
+		reload(paths, name);
+	}
+}
+
 int supervise(const struct vnetd_paths *paths, const struct run_state *st)
 {
 	const struct undo_rec *d = run_state_find(st, UNDO_DAEMON);
@@ -31,6 +63,7 @@ int supervise(const struct vnetd_paths *paths, const struct run_state *st)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fds[0].fd = signalfd(-1, &set, SFD_CLOEXEC);
 	fds[0].events = POLLIN;
@@ -42,8 +75,7 @@ int supervise(const struct vnetd_paths *paths, const struct run_state *st)
 	}
 	sd_notifyf(0, "READY=1\nMAINPID=%d\nSTATUS=network %s active on %s", (int)getpid(),
 		   st->name, run_state_bridge(st));
-	while ((r = poll(fds, 2, -1)) < 0 && errno == EINTR)
-		;
+	wait_end(paths, st->name, fds);
 	if (fds[1].revents) {
 		/* `vnetd stop` ended it (no state left), or it died (state left) */
 		if (lifecycle_status(paths, st->name, &now) == NET_INACTIVE)
