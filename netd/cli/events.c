@@ -236,6 +236,7 @@ int cmd_events(const struct vnetd_paths *paths, int argc, char **argv)
 	int opt, timeout_s = 0, r;
 	char *end;
 
+	optind = 0;        /* a fresh scan: main() stopped at the verb */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 't') {
 			long v = strtol(optarg, &end, 10);

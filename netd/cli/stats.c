@@ -67,6 +67,7 @@ int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv)
 	char *body = NULL, msg[512];
 	int opt, r;
 
+	optind = 0;        /* a fresh scan: main() stopped at the verb */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'j' || opt == 'p')
 			c.format = opt == 'j' ? STATS_JSON : STATS_PROMETHEUS;

@@ -104,6 +104,7 @@ int cmd_update(const struct vnetd_paths *paths, int argc, char **argv)
 	char *xml = NULL;
 	int opt, r;
 
+	optind = 0;        /* a fresh scan: main() stopped at the verb */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'l')
 			live = true;

@@ -5,7 +5,8 @@
  * so that it is checked the same way. The fragment is first read on its own
  * with libxml2 (one element of the expected name, no DTD) and only then set
  * into a minimal network around it, on the first line, so that errors name
- * line 1 of the fragment and the field.
+ * line 1 of the fragment and the field. A fragment that only names what to
+ * delete may leave out what an entry needs (libvirt's partial host).
  */
 #include "netd/def/netdef-internal.h"
 
@@ -54,8 +55,9 @@ static int check_alone(const char *xml, size_t len, const char *want, struct net
 	return r;
 }
 
-int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, const char *want,
-			  const char *xml, struct netdef **out, struct netdef_error *err)
+int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial,
+			  const char *want, const char *xml, struct netdef **out,
+			  struct netdef_error *err)
 {
 	char addr[INET_ADDRSTRLEN] = "0.0.0.0", *doc;
 	size_t len = strlen(xml);
@@ -84,7 +86,8 @@ int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, const char *
 	else
 		n = snprintf(doc, len + 256, "<network><name>fragment</name><dns>%s</dns>"
 			     "</network>", xml);
-	r = netdef_parse(doc, (size_t)n, "fragment", out, err);
+	/* what deletes may name only part of an entry, as libvirt allows */
+	r = netdef_parse_checked(doc, (size_t)n, "fragment", !partial, out, err);
 	free(doc);
 	return r;
 }

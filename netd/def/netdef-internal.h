@@ -40,8 +40,13 @@ bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forwa
  * parsed inside a minimal network (in <ip>'s <dhcp> when in_dhcp, else in
  * <dns>). 0 with *out, or a negative code with err ("fragment:LINE: FIELD").
  */
-int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, const char *want,
-			  const char *xml, struct netdef **out, struct netdef_error *err);
+int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial,
+			  const char *want, const char *xml, struct netdef **out,
+			  struct netdef_error *err);
+
+/* netdef_parse, with the rules across elements checked or not (a fragment to delete by). */
+int netdef_parse_checked(const char *buf, size_t len, const char *origin, bool validate,
+			 struct netdef **ret, struct netdef_error *err);
 
 /* A fresh random (version 4) uuid. */
 void netdef_uuid_generate(uint8_t out[16]);

@@ -10,6 +10,7 @@
  */
 #include "netd/def/netdef-internal.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,21 @@ static bool host_match(const struct netdef_dhcp_host *f, const struct netdef_dhc
 	       (!f->has_ip || (e->has_ip && f->ip.s_addr == e->ip.s_addr));
 }
 
+/* libvirt's words, naming the entry by what it has. */
+static int clash(const struct netdef *def, const struct netdef_dhcp_host *e,
+		 struct netdef_error *err)
+{
+	char mac[18] = "", ip[INET_ADDRSTRLEN] = "";
+
+	if (e->has_mac)
+		netdef_mac_format(e->mac, mac);
+	if (e->has_ip)
+		inet_ntop(AF_INET, &e->ip, ip, sizeof(ip));
+	return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "there is an existing dhcp host "
+			   "entry in network '%s' that matches it: mac='%s' name='%s' ip='%s'",
+			   def->name, mac, e->name ? e->name : "", ip);
+}
+
 static int update_dhcp_host(struct netdef *def, struct netdef_ip *ip, enum netdef_update_cmd cmd,
 			    struct netdef_dhcp_host *f, struct netdef_error *err)
 {
@@ -81,9 +97,7 @@ static int update_dhcp_host(struct netdef *def, struct netdef_ip *ip, enum netde
 		struct netdef_dhcp_host *e = &ip->hosts[i];
 
 		if (cmd == NETDEF_UPDATE_ADD && host_clash(f, e))
-			return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "there is an "
-					   "existing dhcp host entry in network '%s' that matches "
-					   "it (line %u)", def->name, e->line);
+			return clash(def, e, err);
 		if (cmd == NETDEF_UPDATE_DELETE && host_match(f, e))
 			break;
 		if (cmd == NETDEF_UPDATE_MODIFY &&
@@ -332,7 +346,8 @@ int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *se
 		return r;
 	for (i = 0; strcmp(supported[i], section); i++)
 		;
-	r = netdef_fragment_parse(i < 2 ? dhcp_ip(def) : NULL, i < 2, element[i], xml, &frag, err);
+	r = netdef_fragment_parse(i < 2 ? dhcp_ip(def) : NULL, i < 2, cmd == NETDEF_UPDATE_DELETE,
+				  element[i], xml, &frag, err);
 	if (r < 0)
 		return r;
 	snprintf(err->file, sizeof(err->file), "update");
