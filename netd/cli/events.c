@@ -30,6 +30,7 @@ struct sub {
 	char name[VNETD_NAME_MAX + 1];
 	int fd;                         /* the subscription, -1 when none */
 	bool running;
+	int64_t lost_ms;                /* when the daemon closed it while running; 0: not lost */
 };
 
 struct events {
@@ -87,6 +88,14 @@ static void subscribe(struct events *e, struct sub *s)
 	s->fd = fd;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void unsubscribe(struct sub *s)
 {
 	if (s->fd >= 0)
@@ -103,6 +112,7 @@ static void network_seen(struct events *e, const char *name, bool up)
 	if (!(s = find(e, name, up)) || s->running == up)
 		return;         /* a rewrite of a running network's state is no start */
 	s->running = up;
+	s->lost_ms = 0;
 	emit_network(name, up ? "started" : "stopped");
 	if (up)
 		subscribe(e, s);
@@ -146,12 +156,9 @@ static void on_sub(struct events *e, struct sub *s)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
+		/* a stop closes it too: look again once the run directory had its say */
 		unsubscribe(s);
-		if (s->running && lifecycle_status(e->paths, s->name, NULL) == NET_ACTIVE) {
-			fprintf(stderr, "vnetd: %s dropped this subscriber (too slow?); "
-				"subscribing again\n", s->name);
-			subscribe(e, s);
-		}
+		s->lost_ms = s->running ? now_ms() : 0;
 		return;
 	}
 	if (ctl_reply_parse(e->buf, (size_t)n, &kind, &text, &len, msg, sizeof(msg)) < 0 ||
@@ -192,6 +199,25 @@ static int watch_start(struct events *e)
 	return 0;
 }
 
+/* A subscription the daemon ended while its network still runs: it dropped us (too slow). */
+static void recheck_lost(struct events *e)
+{
+	size_t i;
+
+	for (i = 0; i < EVENTS_MAX_NETS; i++) {
+		struct sub *s = &e->subs[i];
+
+		if (!s->lost_ms || now_ms() - s->lost_ms < 1000)
+			continue;
+		s->lost_ms = 0;
+		if (s->running && lifecycle_status(e->paths, s->name, NULL) == NET_ACTIVE) {
+			fprintf(stderr, "vnetd: %s dropped this subscriber (too slow?); events "
+				"may have been lost; subscribing again\n", s->name);
+			subscribe(e, s);
+		}
+	}
+}
+
 static int run(struct events *e, int timeout_s)
 {
 	struct pollfd fds[EVENTS_MAX_NETS + 1];
@@ -215,6 +241,8 @@ static int run(struct events *e, int timeout_s)
 			if (wait_ms <= 0)
 				return 0;
 		}
+		if (wait_ms < 0 || wait_ms > 1000)
+			wait_ms = 1000;         /* lost subscriptions are looked at each second */
 		if (poll(fds, (nfds_t)n, wait_ms) < 0 && errno != EINTR)
 			return vnetd_error("poll: %s", strerror(errno));
 		if (fds[0].revents)
@@ -222,6 +250,7 @@ static int run(struct events *e, int timeout_s)
 		for (i = 1; i < n; i++)
 			if (fds[i].revents && who[i]->fd == fds[i].fd)
 				on_sub(e, who[i]);
+		recheck_lost(e);
 	}
 }
 

@@ -69,6 +69,8 @@ static int do_update(const struct vnetd_paths *paths, const char *name, struct u
 		goto fail;
 	}
 	netdef_free(def);
+	if (live)
+		fputs(out, stdout);
 	printf("Updated network %s %s\n", name, live && config ? "persistent config and live "
 	       "state" : live ? "live state" : "persistent config");
 	return 0;

@@ -32,7 +32,7 @@ static bool is_edge(struct in_addr a, const struct netdef_ip *ip)
 
 static int check_ranges(const struct netdef_ip *ip, struct netdef_error *err)
 {
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
 	size_t i, j;
 
 	for (i = 0; i < ip->n_ranges; i++) {
@@ -42,7 +42,7 @@ static int check_ranges(const struct netdef_ip *ip, struct netdef_error *err)
 		    !netdef_in_subnet(r->end, ip->address, ip->prefix))
 			return netdef_fail(err, NETDEF_E_INVALID, r->line, "<range>",
 					   "%s-%s is not inside %s/%u", ntoa(r->start, a),
-					   ntoa(r->end, b), ntoa(ip->address, a), ip->prefix);
+					   ntoa(r->end, b), ntoa(ip->address, c), ip->prefix);
 		if (h(r->start) > h(r->end))
 			return netdef_fail(err, NETDEF_E_INVALID, r->line, "<range>",
 					   "start %s is after end %s", ntoa(r->start, a),
@@ -85,7 +85,7 @@ static int check_host_pair(const struct netdef_dhcp_host *x, const struct netdef
 
 static int check_hosts(const struct netdef_ip *ip, struct netdef_error *err)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	size_t i, j;
 	int r;
 
@@ -103,7 +103,7 @@ static int check_hosts(const struct netdef_ip *ip, struct netdef_error *err)
 				  is_edge(x->ip, ip) || x->ip.s_addr == ip->address.s_addr))
 			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host ip>",
 					   "%s is not a usable address of %s/%u",
-					   ntoa(x->ip, a), ntoa(ip->address, a), ip->prefix);
+					   ntoa(x->ip, a), ntoa(ip->address, b), ip->prefix);
 		if (x->has_mac && (x->mac[0] & 1))
 			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host mac>",
 					   "a multicast address cannot be a client");

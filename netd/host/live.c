@@ -29,6 +29,7 @@ struct live_ctx {
 	const char *origin;             /* "update" or "reload", for the daemon's log */
 	struct run_state st;
 	struct netdef *run, *next;
+	struct netdef *donor;           /* reload: a second copy of what runs, to take parts from */
 	bool open;                      /* a session of the operations table */
 	char *out;
 	size_t out_size, out_len;
@@ -162,7 +163,7 @@ static int go_live(struct live_ctx *c, unsigned ch)
 			return r;
 		tell_keeper(c);
 	}
-	if (!ch && !fw)
+	if (!ch && !fw && !c->out_len)
 		say(c, "nothing to change\n");
 	return 0;
 }
@@ -193,6 +194,7 @@ static void live_free(struct live_ctx *c)
 		c->sys->ops->close(c->sys);
 	netdef_free(c->run);
 	netdef_free(c->next);
+	netdef_free(c->donor);
 }
 
 static int validate(struct live_ctx *c)
@@ -259,6 +261,15 @@ static int load_stored(struct live_ctx *c, const char *name)
 		netdef_error_format(&err, c->msg, c->msg_size);
 		return r;
 	}
+	/* what start generated for it and saved is what runs, if the file lost it */
+	if (!c->next->uuid_given)
+		memcpy(c->next->uuid, c->run->uuid, sizeof(c->next->uuid));
+	if (!c->next->has_mac && c->run->has_mac) {
+		c->next->has_mac = true;
+		memcpy(c->next->mac, c->run->mac, sizeof(c->next->mac));
+	}
+	if (!c->next->bridge_name[0] || strchr(c->next->bridge_name, '%'))
+		memcpy(c->next->bridge_name, c->run->bridge_name, sizeof(c->next->bridge_name));
 	if ((r = store_complete(c->paths, c->next, &changed, c->msg, c->msg_size)) < 0)
 		return r;
 	if (changed && (r = store_save(c->paths, c->next)) < 0)
@@ -296,11 +307,12 @@ static int reload_locked(struct live_ctx *c, const char *name)
 	unsigned ch, restart;
 	int r;
 
-	if ((r = load_running(c, name)) < 0 || (r = load_stored(c, name)) < 0)
+	if ((r = load_running(c, name)) < 0 || (r = load_stored(c, name)) < 0 ||
+	    (r = state_read_def(c->paths, name, &c->donor, c->msg, c->msg_size)) < 0)
 		return r;
 	ch = netdef_diff(c->run, c->next);
 	restart = name_restarts(c, ch);
-	host_revert(c->next, c->run, restart);
+	host_revert(c->next, c->donor, restart);
 	if ((r = validate(c)) < 0)
 		return r;
 	return go_live(c, ch & ~restart);

@@ -25,6 +25,7 @@ static void conn_close(struct ctl_conn *c)
 	close(c->h.fd);
 	c->h.fd = -1;
 	c->subscribed = false;
+	c->refused = false;
 }
 
 /* A reply that does not fit the socket now is not waited for: the client is gone or stuck. */
@@ -102,6 +103,8 @@ static void on_conn(struct loop_handler *h, uint32_t events)
 		conn_close(c);
 		return;
 	}
+	if (c->refused)
+		return;
 	if (!c->subscribed)
 		c->deadline_ms = loop_now_ms() + CTL_SERVER_IDLE_MS;
 	if (n > CTL_MSG_MAX) {
@@ -126,15 +129,32 @@ static struct ctl_conn *free_slot(struct serve_ctl *s)
 	return NULL;
 }
 
-/* Tell a refused peer why, without waiting on it, and let it go. */
-static void refuse(int fd, const char *why)
+/*
+ * Tell a refused peer why, without waiting on it. Closing at once would
+ * lose that answer if the peer's request is already queued here (the
+ * kernel then resets the peer): it keeps a slot, when there is one, for a
+ * moment in which whatever it sends is dropped, and goes when it closes.
+ */
+static void refuse(struct serve_ctl *s, int fd, const char *why)
 {
+	struct ctl_conn *c = free_slot(s);
 	char out[256];
 	int n = ctl_reply_format(out, sizeof(out), CTL_REPLY_ERROR, why, strlen(why));
 
 	if (n > 0 && send(fd, out, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		n = 0;
-	close(fd);
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->h.fd = fd;
+	c->refused = true;
+	c->deadline_ms = loop_now_ms() + CTL_SERVER_REFUSED_MS;
+	if (loop_add(s->loop, &c->h, EPOLLIN) < 0) {
+		close(fd);
+		c->h.fd = -1;
+		c->refused = false;
+	}
 }
 
 static void on_listen(struct loop_handler *h, uint32_t events)
@@ -149,11 +169,11 @@ static void on_listen(struct loop_handler *h, uint32_t events)
 			s->refused++;
 			log_msg(LOG_WARNING, "control socket: refused a peer with uid %d",
 				(int)uid);
-			refuse(fd, "permission denied: the control socket serves root only");
+			refuse(s, fd, "permission denied: the control socket serves root only");
 			continue;
 		}
 		if (!(c = free_slot(s))) {
-			refuse(fd, "busy: too many control connections");
+			refuse(s, fd, "busy: too many control connections");
 			continue;
 		}
 		c->h.fd = fd;

@@ -21,6 +21,7 @@
 
 #define CTL_SERVER_CONNS 8
 #define CTL_SERVER_IDLE_MS 5000
+#define CTL_SERVER_REFUSED_MS 1000    /* a refused peer's time to read why */
 #define SERVE_DHCP_EVENT_TYPES (DHCP_EV_NAME_REFUSED + 1)
 
 struct daemon;
@@ -31,6 +32,7 @@ struct ctl_conn {
 	struct serve_ctl *owner;
 	int64_t deadline_ms;            /* closed then; -1 for a subscriber */
 	bool subscribed;
+	bool refused;                   /* told why; what it sends is dropped until it goes */
 };
 
 struct serve_ctl {
