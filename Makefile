@@ -188,6 +188,7 @@ $(BUILD)/fuzzobj/%.o: %.c
 FUZZ_LIB    := $(BUILD)/fuzz/libfuzzcode.a
 
 $(FUZZ_LIB): $(FUZZ_OBJS)
+	@mkdir -p $(dir $@)
 	@rm -f $@
 	ar rcs $@ $^
 
