@@ -222,6 +222,9 @@ int dhcp_server_set_hosts(struct dhcp_server *srv, const struct dhcp_static_host
 int dhcp_server_set_ranges(struct dhcp_server *srv, const struct dhcp_range *ranges, size_t n,
 			   struct wire_error *err);
 
+/* Replace the domain (option 15 unless an <option> gives it; NULL: none). 0 or negative errno. */
+int dhcp_server_set_domain(struct dhcp_server *srv, const char *domain, struct wire_error *err);
+
 /*
  * Replace the reserved host names (see dhcp_config). Bound leases whose
  * name is now reserved, here or by set_hosts(), lose it at once (on_name

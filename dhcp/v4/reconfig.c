@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dhcp/v4/dhcp-internal.h"
 
@@ -65,5 +66,27 @@ int dhcp_server_set_ranges(struct dhcp_server *srv, const struct dhcp_range *ran
 	}
 	dhcp_pool_free(&old);
 	hold_all(srv);
+	return 0;
+}
+
+int dhcp_server_set_domain(struct dhcp_server *srv, const char *domain, struct wire_error *err)
+{
+	size_t len = domain ? strlen(domain) : 0;
+	uint8_t *v = NULL;
+
+	if (len > DHCP_DOMAIN_MAX)
+		return wire_fail(err, -EINVAL, "domain name longer than %d characters",
+				 DHCP_DOMAIN_MAX);
+	/* an <option number='15'> of the definition wins, as at start */
+	if (!srv->opt_raw[OPT_DOMAIN]) {
+		if (len && !(v = malloc(len)))
+			return wire_fail(err, -ENOMEM, "out of memory");
+		if (len)
+			memcpy(v, domain, len);
+		free(srv->opt_val[OPT_DOMAIN]);
+		srv->opt_val[OPT_DOMAIN] = v;
+		srv->opt_len[OPT_DOMAIN] = (uint8_t)len;
+	}
+	memcpy(srv->domain, domain ? domain : "", len + 1);
 	return 0;
 }

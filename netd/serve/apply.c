@@ -3,14 +3,17 @@
  * A new definition for the running daemon (`update --live`, `reload`),
  * through the control socket. What can change without a restart is applied
  * to the running servers, which keep every lease, offer and lease name:
- * static hosts (DHCP and DNS), ranges and lease times. Anything else that
+ * static hosts (DHCP and DNS), ranges and lease times, the domain, DNS
+ * records and forwarders. Anything else that
  * differs is refused whole, naming it: the CLI sends only what may change
  * (and names the rest as needing a restart).
  */
 #include "netd/serve/daemon.h"
+#include "netd/serve/resolv_watch.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,8 +47,12 @@ static int apply_setup(struct daemon *d, const struct net_setup *ns, unsigned ch
 	     dhcp_server_set_reserved_names(srv, ns->dhcp.cfg.reserved_names,
 					    ns->dhcp.cfg.n_reserved, &we) < 0))
 		goto fail;
-	if (d->dns.srv && ns->has_dns && (ch & (NETDEF_CH_DHCP_HOSTS | NETDEF_CH_DNS_HOSTS)) &&
-	    dns_server_set_hosts(d->dns.srv, ns->dns.cfg.hosts, ns->dns.cfg.n_hosts, &we) < 0)
+	if (srv && (ch & NETDEF_CH_DOMAIN) &&
+	    dhcp_server_set_domain(srv, ns->dhcp.cfg.domain, &we) < 0)
+		goto fail;
+	/* DHCP hosts' names are DNS records too */
+	if (d->dns.srv && ns->has_dns && (ch & (SERVE_LIVE_CHANGES & ~NETDEF_CH_DHCP_RANGES)) &&
+	    dns_server_reconfigure(d->dns.srv, &ns->dns.cfg, &we) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -73,7 +80,8 @@ int serve_apply(struct daemon *d, const char *xml, size_t len, char *msg, size_t
 	struct netdef *def = NULL;
 	struct netdef_error err;
 	struct net_setup ns;
-	char host[256] = "";
+	char host[256] = "", *resolv;
+	size_t resolv_len = 0;
 	unsigned ch;
 	int r;
 
@@ -87,7 +95,11 @@ int serve_apply(struct daemon *d, const char *xml, size_t len, char *msg, size_t
 		return refuse_changes(ch & ~(SERVE_LIVE_CHANGES | NETDEF_CH_FORWARD), msg, size);
 	}
 	gethostname(host, sizeof(host) - 1);
-	if ((r = net_setup_build(def, NULL, 0, host, &ns, msg, size)) < 0) {
+	/* the host's upstreams as they are now: the DNS routes are rebuilt with them */
+	resolv = resolv_read(&resolv_len);
+	r = net_setup_build(def, resolv, resolv_len, host, &ns, msg, size);
+	free(resolv);
+	if (r < 0) {
 		netdef_free(def);
 		return r;
 	}

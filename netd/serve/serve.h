@@ -24,7 +24,9 @@
  * control socket's `apply`); everything else needs a restart. The forward
  * mode is the host's (the firewall), not the daemon's, and passes.
  */
-#define SERVE_LIVE_CHANGES (NETDEF_CH_DHCP_HOSTS | NETDEF_CH_DHCP_RANGES | NETDEF_CH_DNS_HOSTS)
+#define SERVE_LIVE_CHANGES (NETDEF_CH_DHCP_HOSTS | NETDEF_CH_DHCP_RANGES | NETDEF_CH_DNS_HOSTS | \
+			    NETDEF_CH_DNS_SRV | NETDEF_CH_DNS_TXT | NETDEF_CH_DNS_FORWARDERS | \
+			    NETDEF_CH_DOMAIN)
 
 struct daemon_opts {
 	bool foreground;                /* log to stderr too */

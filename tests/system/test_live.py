@@ -312,3 +312,36 @@ def test_events_show_start_lease_and_stop(host, net):
     stopped = read_until("stopped")
     assert stopped["network"] == NAME
     kill_proc(ev)
+
+
+# --- DNS changed live -------------------------------------------------------------
+
+def dig_short(node, name, qtype="A"):
+    cp = node.exec("dig", "@" + GW, "+time=2", "+tries=2", "+short", name, qtype, check=False)
+    return cp.stdout.split()
+
+
+def test_dns_records_and_domain_change_live_keeping_lease_names(host, net):
+    need(UDHCPC, "busybox udhcpc")
+    xml = network_xml(NAME, "virbr0", ((GW, 24),), forward="nat", domain="one.test",
+                      dhcp_range=RANGE)
+    pid = net.start(xml)
+    g = net.plug(mac=MAC1)
+    ip = net.udhcpc_bg(g, "-x", "hostname:g1").wait_event("bound")[1]
+    wait_for(lambda: dig_short(g, "g1.one.test") == [ip], 10, "the lease's name")
+    cp = host.run("update", NAME, "add", "dns-host",
+                  "<host ip='192.168.122.7'><hostname>box</hostname></host>")
+    assert cp.stdout == ("changed live: DNS host records\n"
+                         "Updated network %s live state\n" % NAME)
+    assert dig_short(g, "box.one.test") == ["192.168.122.7"]
+    host.defined_file(NAME).write_text(xml.replace("one.test", "two.test").replace(
+        "<ip ", "<dns><txt name='t' value='v'/></dns>\n  <ip ", 1))
+    cp = host.run("reload", NAME)
+    assert cp.stdout == ("changed live: domain\n"
+                         "changed live: DNS host records\n"
+                         "changed live: DNS TXT records\n"
+                         "Network %s reloaded\n" % NAME)
+    assert dig_short(g, "g1.two.test") == [ip]         # the lease name stayed
+    assert dig_short(g, "t.two.test", "TXT") == ['"v"']
+    assert dig_short(g, "box.two.test") == []           # only in what ran before
+    assert host.running_pid(NAME, "Daemon") == pid
