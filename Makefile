@@ -3,7 +3,7 @@
 #   make check        install test dependencies, build, run unit + fuzz + system tests
 #   make check SANITIZE=1   the same with -fsanitize=address,undefined
 #   make soak         DHCP + DNS load for ~8 minutes, then checks for leaks and lost leases
-#   make bench        start/stop timings (and, later, DHCP/DNS side by side with dnsmasq)
+#   make bench        start/stop timings, DHCP/DNS side by side with dnsmasq, live update/reload
 #   make demo         the default network in a throwaway namespace, then removed
 #   make run          install dependencies, build, install, start the default network
 #   make install      honours PREFIX and DESTDIR
