@@ -190,9 +190,9 @@ int live_update(const struct vnetd_paths *paths, const char *name, live_edit_fn 
 		char *out, size_t out_size, char *msg, size_t msg_size);
 
 /*
- * `reload`: the stored definition against what runs. Live: DHCP hosts and
- * ranges, DNS host records (through the daemon, keeping every lease), the
- * firewall (the new table replaces the old one in one atomic batch; the
+ * `reload`: the stored definition against what runs. Live: DHCP hosts,
+ * ranges and lease times, the domain, DNS records and forwarders (through
+ * the daemon, keeping every lease; SERVE_LIVE_CHANGES), the firewall (the new table replaces the old one in one atomic batch; the
  * keeper learns it). Every other difference is left as it runs and named
  * in out as "needs a restart: ...", one line each. 0, or negative errno
  * with msg.
