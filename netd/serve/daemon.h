@@ -9,6 +9,9 @@
  *                 probes, lease expiry, the lease file's pacing
  *   serve_dns.c   DNS: the server, its sockets, resolv.conf, lease names
  *   reload.c      signals: SIGHUP re-reads the static hosts, the others stop
+ *   ctl_server.c  the control socket: requests, replies, event subscribers
+ *   ctl_stats.c   the counters `stats` shows, lease events as JSON
+ *   apply.c       a new definition applied live (`update`, `reload`)
  *   loop.c        the event loop every part registers its descriptors and
  *                 deadlines with
  */
