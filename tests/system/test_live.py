@@ -16,6 +16,7 @@ the end. Networks use stp='off' so that a port forwards at once.
 import json
 import os
 import re
+import signal
 import subprocess
 
 import pytest
@@ -345,3 +346,24 @@ def test_dns_records_and_domain_change_live_keeping_lease_names(host, net):
     assert dig_short(g, "t.two.test", "TXT") == ['"v"']
     assert dig_short(g, "box.two.test") == []           # only in what ran before
     assert host.running_pid(NAME, "Daemon") == pid
+
+
+def test_sighup_to_the_supervisor_reloads(host, net):
+    """`systemctl reload vnetd@NAME` is ExecReload=kill -HUP $MAINPID."""
+    host.define(live_xml())
+    sup = net.popen(host.ns, [host.vnetd, "--confdir", host.confdir, "--rundir", host.rundir,
+                              "--statedir", host.statedir, "start", "--foreground", NAME])
+    wait_for(lambda: (host.rundir / (NAME + ".ctl")).exists() and
+             host.state_file(NAME).exists(), 10, "the network to start")
+    table = "vnetd-" + NAME
+    assert "virbr9" not in host.exec("nft", "list", "table", "inet", table).stdout
+    host.defined_file(NAME).write_text(live_xml(forward_attrs=" dev='virbr9'"))
+    sup.send_signal(signal.SIGHUP)
+    wait_for(lambda: "virbr9" in host.exec("nft", "list", "table", "inet", table).stdout, 10,
+             "the reloaded table")
+    assert "<forward mode='nat' dev='virbr9'/>" in net.running_xml()
+    sup.send_signal(signal.SIGTERM)
+    assert sup.wait(timeout=20) == 0
+    out = sup.stdout.read()
+    assert "changed live: firewall (forward mode nat -> nat, dev virbr9)\n" in out, out
+    assert not host.state_file(NAME).exists()
