@@ -361,7 +361,7 @@ def test_sighup_to_the_supervisor_reloads(host, net):
     sup.send_signal(signal.SIGHUP)
     wait_for(lambda: "virbr9" in host.exec("nft", "list", "table", "inet", table).stdout, 10,
              "the reloaded table")
-    assert "<forward mode='nat' dev='virbr9'/>" in net.running_xml()
+    assert "<forward dev='virbr9' mode='nat'/>" in net.running_xml()
     sup.send_signal(signal.SIGTERM)
     assert sup.wait(timeout=20) == 0
     out = sup.stdout.read()
