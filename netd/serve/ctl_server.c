@@ -214,18 +214,20 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 void serve_ctl_publish(struct daemon *d, const char *json, size_t len)
 {
 	struct serve_ctl *s = &d->ctl;
+	/* its own buffer: an event may come while a request is in s->buf */
+	char out[1024];
 	size_t i;
 	int n;
 
 	if (!s->buf)
 		return;
-	n = ctl_reply_format(s->buf, CTL_MSG_MAX + 1, CTL_REPLY_EVENT, json, len);
+	n = ctl_reply_format(out, sizeof(out), CTL_REPLY_EVENT, json, len);
 	for (i = 0; n > 0 && i < CTL_SERVER_CONNS; i++) {
 		struct ctl_conn *c = &s->conns[i];
 
 		if (c->h.fd < 0 || !c->subscribed)
 			continue;
-		if (send(c->h.fd, s->buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) != n) {
+		if (send(c->h.fd, out, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) != n) {
 			s->dropped++;
 			log_msg(LOG_WARNING, "control socket: dropped an event subscriber that "
 				"does not keep up");

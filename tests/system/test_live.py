@@ -367,3 +367,22 @@ def test_sighup_to_the_supervisor_reloads(host, net):
     out = sup.stdout.read()
     assert "changed live: firewall (forward mode nat -> nat, dev virbr9)\n" in out, out
     assert not host.state_file(NAME).exists()
+
+
+def test_range_added_live_serves_next_guest_and_keeps_the_lease(host, net):
+    need(UDHCPC, "busybox udhcpc")
+    only = ("192.168.122.100", "192.168.122.100")      # a pool of one address
+    pid = net.start(network_xml(NAME, "virbr0", ((GW, 24),), forward="nat", dhcp_range=only))
+    g1 = net.plug(mac=MAC1)
+    c1 = net.udhcpc_bg(g1)
+    assert c1.wait_event("bound") == ["bound", "192.168.122.100"]
+    cp = host.run("update", NAME, "add", "ip-dhcp-range",
+                  "<range start='192.168.122.150' end='192.168.122.150'/>")
+    assert cp.stdout == ("changed live: DHCP ranges and lease times\n"
+                         "Updated network %s live state\n" % NAME)
+    g2 = net.plug(mac="52:54:00:00:15:02")
+    assert net.udhcpc_bg(g2).wait_event("bound") == ["bound", "192.168.122.150"]
+    # the first guest's lease was kept through the change: its renewal is ACKed
+    c1.signal(signal.SIGUSR1)
+    assert c1.wait_event("renew") == ["renew", "192.168.122.100"]
+    assert host.running_pid(NAME, "Daemon") == pid
