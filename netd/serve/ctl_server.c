@@ -76,6 +76,9 @@ static void dispatch(struct daemon *d, struct ctl_conn *c, const struct ctl_requ
 			reply(c, CTL_REPLY_OK, text, (size_t)n);
 		break;
 	case CTL_SUBSCRIBE:
+		/* what a subscriber may leave unread is bounded: past it, it is dropped */
+		setsockopt(c->h.fd, SOL_SOCKET, SO_SNDBUF, &(int){ CTL_SERVER_EVENT_BUF },
+			   sizeof(int));
 		c->subscribed = true;
 		c->deadline_ms = -1;
 		reply(c, CTL_REPLY_OK, "", 0);

@@ -22,6 +22,8 @@
 #define CTL_SERVER_CONNS 8
 #define CTL_SERVER_IDLE_MS 5000
 #define CTL_SERVER_REFUSED_MS 1000    /* a refused peer's time to read why */
+/* a subscriber's unread events, at most (SO_SNDBUF; the kernel doubles it): ~100 events */
+#define CTL_SERVER_EVENT_BUF (32 * 1024)
 #define SERVE_DHCP_EVENT_TYPES (DHCP_EV_NAME_REFUSED + 1)
 
 struct daemon;

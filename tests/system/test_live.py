@@ -386,3 +386,51 @@ def test_range_added_live_serves_next_guest_and_keeps_the_lease(host, net):
     c1.signal(signal.SIGUSR1)
     assert c1.wait_event("renew") == ["renew", "192.168.122.100"]
     assert host.running_pid(NAME, "Daemon") == pid
+
+
+SLOW_SUBSCRIBER = r'''
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"subscribe\n")
+print(s.recv(100).decode().strip(), flush=True)
+sys.stdin.readline()            # do not read until told: the daemon must not wait for us
+n = 0
+s.settimeout(10)
+while True:
+    m = s.recv(2000)
+    if not m:
+        break
+    n += 1
+print("events", n, "then closed", flush=True)
+'''
+
+
+def test_a_subscriber_that_does_not_read_is_dropped(host, net):
+    need(UDHCPC, "busybox udhcpc")
+    net.start()
+    slow = subprocess.Popen(["ip", "netns", "exec", host.ns, PY, "-c", SLOW_SUBSCRIBER,
+                             str(host.rundir / (NAME + ".ctl"))], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert slow.stdout.readline() == "ok\n"
+        g = net.plug(mac=MAC1)
+        c = net.udhcpc_bg(g)
+        c.wait_event("bound")
+        for i in range(1, 400):     # a lease event each, until more than it may queue
+            c.signal(signal.SIGUSR1)
+            c.wait_event("renew", count=i)
+            if stats(host)["ctl_dropped_subscribers"]:
+                break
+        assert stats(host)["ctl_dropped_subscribers"] == 1
+        renewals = i
+        slow.stdin.write("\n")
+        slow.stdin.flush()
+        line = slow.stdout.readline()
+        assert re.fullmatch(r"events \d+ then closed\n", line), line
+        # it got what fitted, not every grant; the daemon went on serving meanwhile
+        acks = stats(host)["dhcp_ack"]
+        assert acks > renewals
+        assert 0 < int(line.split()[1]) < acks
+    finally:
+        kill_proc(slow)
