@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vnetd events [NAME] [--json] [--timeout SECONDS]: network and lease events
- * as they happen, one JSON object per line (man vnetd(8) lists them), like
- * `virsh net-event --loop`. Networks starting and stopping are seen in the
+ * as they happen, one line each for people, or with --json one JSON object
+ * per line (man vnetd(8) lists them), like `virsh net-event --loop`. Networks starting and stopping are seen in the
  * run directory (inotify: NAME.state appears when a start is complete and
  * goes at stop); lease events come from each running daemon, which pushes
  * them to subscribers of its control socket. A daemon drops a subscriber
@@ -35,17 +35,55 @@ struct sub {
 
 struct events {
 	const struct vnetd_paths *paths;
+	bool json;                      /* as the daemon writes them; else a line for people */
 	const char *only;               /* NULL: every network */
 	int ino;
 	struct sub subs[EVENTS_MAX_NETS];
 	char buf[CTL_MSG_MAX + 1];
 };
 
-static void emit_network(const char *name, const char *what)
+/* For people: local time, network, event, then the lease's address, MAC and name. */
+static void print_human(const struct ctl_event *ev)
 {
-	printf("{\"time\":%lld,\"network\":\"%s\",\"event\":\"%s\"}\n", (long long)time(NULL),
-	       name, what);
+	time_t t = (time_t)strtoll(ev->time, NULL, 10);
+	char when[32] = "?";
+	struct tm tm;
+
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%s  %-12s %-15s", when, ev->network, ev->event);
+	if (ev->ip[0])
+		printf(" %-15s %-17s %s%s", ev->ip, ev->mac,
+		       strcmp(ev->hostname, "null") && ev->hostname[0] ? ev->hostname : "-",
+		       !strcmp(ev->renewed, "true") ? " (renewed)" : "");
+	putchar('\n');
+}
+
+/* One event (a JSON object), printed as it is or for people; printable text only. */
+static void print_event(const struct events *e, const char *json, size_t len)
+{
+	struct ctl_event ev;
+	size_t i;
+
+	if (e->json || ctl_event_parse(json, len, &ev) < 0) {
+		for (i = 0; i < len; i++)
+			putchar((unsigned char)json[i] >= 0x20 && (unsigned char)json[i] < 0x7f ?
+				json[i] : '?');
+		putchar('\n');
+	} else {
+		print_human(&ev);
+	}
 	fflush(stdout);
+}
+
+static void emit_network(const struct events *e, const char *name, const char *what)
+{
+	char json[200];
+	int n = snprintf(json, sizeof(json), "{\"time\":%lld,\"network\":\"%s\",\"event\":\"%s\"}",
+			 (long long)time(NULL), name, what);
+
+	if (n > 0 && (size_t)n < sizeof(json))
+		print_event(e, json, (size_t)n);
 }
 
 static struct sub *find(struct events *e, const char *name, bool add)
@@ -113,7 +151,7 @@ static void network_seen(struct events *e, const char *name, bool up)
 		return;         /* a rewrite of a running network's state is no start */
 	s->running = up;
 	s->lost_ms = 0;
-	emit_network(name, up ? "started" : "stopped");
+	emit_network(e, name, up ? "started" : "stopped");
 	if (up)
 		subscribe(e, s);
 	else
@@ -148,7 +186,7 @@ static void on_sub(struct events *e, struct sub *s)
 {
 	enum ctl_reply_kind kind;
 	const char *text;
-	size_t len, i;
+	size_t len;
 	char msg[200];
 	ssize_t n;
 
@@ -164,11 +202,7 @@ static void on_sub(struct events *e, struct sub *s)
 	if (ctl_reply_parse(e->buf, (size_t)n, &kind, &text, &len, msg, sizeof(msg)) < 0 ||
 	    kind != CTL_REPLY_EVENT)
 		return;
-	for (i = 0; i < len; i++)
-		putchar((unsigned char)text[i] >= 0x20 && (unsigned char)text[i] < 0x7f ? text[i]
-											: '?');
-	putchar('\n');
-	fflush(stdout);
+	print_event(e, text, len);
 }
 
 static int watch_start(struct events *e)
@@ -263,6 +297,7 @@ int cmd_events(const struct vnetd_paths *paths, int argc, char **argv)
 	};
 	struct events *e;
 	int opt, timeout_s = 0, r;
+	bool json = false;
 	char *end;
 
 	optind = 0;        /* a fresh scan: main() stopped at the verb */
@@ -273,7 +308,9 @@ int cmd_events(const struct vnetd_paths *paths, int argc, char **argv)
 			if (*end || v <= 0 || v > INT_MAX / 1000)
 				return vnetd_error("--timeout takes seconds, not '%s'", optarg);
 			timeout_s = (int)v;
-		} else if (opt != 'j') {
+		} else if (opt == 'j') {
+			json = true;
+		} else {
 			return 2;
 		}
 	}
@@ -284,6 +321,7 @@ int cmd_events(const struct vnetd_paths *paths, int argc, char **argv)
 	if (!(e = calloc(1, sizeof(*e))))
 		return vnetd_error("out of memory");
 	e->paths = paths;
+	e->json = json;
 	e->ino = -1;
 	e->only = optind < argc ? argv[optind] : NULL;
 	for (r = 0; r < EVENTS_MAX_NETS; r++)

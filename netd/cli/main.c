@@ -26,7 +26,7 @@ static const struct vnetd_cmd commands[] = {
 	{ "reload", cmd_reload, "NAME", "apply the stored definition to the running network" },
 	{ "stats", cmd_stats, "NAME [--json|--prometheus]", "the running daemon's counters" },
 	{ "events", cmd_events, "[NAME] [--json] [--timeout SECONDS]",
-	  "network and lease events, one JSON object per line" },
+	  "follow network and lease events (--json: one object per line)" },
 	{ NULL, NULL, NULL, NULL },
 };
 

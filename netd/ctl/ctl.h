@@ -94,6 +94,19 @@ int ctl_kv_parse(const char *text, size_t len,
 		 void (*fn)(void *ctx, const char *name, uint64_t value), void *ctx, char *msg,
 		 size_t msg_size);
 
+/*
+ * An event pushed to subscribers: one flat JSON object (see vnetd(8),
+ * EVENTS). Read back for people by `events` without --json: the known
+ * fields as their text (strings with escapes as written, cut to fit),
+ * unknown ones skipped. 0, or -EINVAL for anything but such an object
+ * with an "event" and a "network".
+ */
+struct ctl_event {
+	char time[24], network[VNETD_NAME_MAX + 1], event[32];
+	char ip[48], mac[64], hostname[256], renewed[8], expires[24];
+};
+int ctl_event_parse(const char *text, size_t len, struct ctl_event *ev);
+
 /* ---- the socket ---- */
 
 /* RUNDIR/NAME.ctl into buf; false when it does not fit or the name is not valid. */

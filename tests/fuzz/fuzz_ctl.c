@@ -6,7 +6,7 @@
  * exactly when the verb takes one, and it writes back to a request that
  * parses to the same thing. The same bytes also go to `update` as its XML
  * fragment (netd/def/fragment.c): an edit it accepts leaves a valid
- * definition.
+ * definition; and to the reader of pushed events.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -80,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data, *text;
 	enum ctl_reply_kind kind;
+	struct ctl_event ev;
 	char msg[256];
 	size_t len;
 
@@ -88,6 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (text < buf || text + len > buf + size))
 		abort();
 	ctl_kv_parse(buf, size, ignore, NULL, msg, sizeof(msg));
+	if (ctl_event_parse(buf, size, &ev) == 0 &&
+	    (!ev.event[0] || !ev.network[0] || !memchr(ev.hostname, '\0', sizeof(ev.hostname))))
+		abort();
 	check_fragment(buf, size);
 	return 0;
 }

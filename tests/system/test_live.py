@@ -288,6 +288,8 @@ def test_events_show_start_lease_and_stop(host, net):
     ev = net.popen(host.ns, [host.vnetd, "--confdir", host.confdir, "--rundir", host.rundir,
                              "--statedir", host.statedir, "events", "--json",
                              "--timeout", "60"])
+    human = net.popen(host.ns, [host.vnetd, "--confdir", host.confdir, "--rundir", host.rundir,
+                                "--statedir", host.statedir, "events", NAME, "--timeout", "60"])
     lines = []
 
     def read_until(event):
@@ -313,6 +315,15 @@ def test_events_show_start_lease_and_stop(host, net):
     stopped = read_until("stopped")
     assert stopped["network"] == NAME
     kill_proc(ev)
+    # for people: local time, network, event, and a lease's address, MAC and name
+    wait_for(lambda: False, 0.5)
+    kill_proc(human)
+    out = human.stdout.read().splitlines()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  "
+    assert re.fullmatch(stamp + r"live +started *", out[0]), out
+    assert re.fullmatch(stamp + r"live +lease-granted +%s +%s -" % (re.escape(ip), MAC1),
+                        out[1]), out
+    assert re.fullmatch(stamp + r"live +stopped *", out[-1]), out
 
 
 # --- DNS changed live -------------------------------------------------------------

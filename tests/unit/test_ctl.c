@@ -174,6 +174,34 @@ static void test_counters(void **state)
 	}
 }
 
+static void test_events(void **state)
+{
+	static const char granted[] =
+		"{\"time\":1700000000,\"network\":\"default\",\"event\":\"lease-granted\","
+		"\"ip\":\"192.168.122.5\",\"mac\":\"52:54:00:00:00:01\",\"hostname\":\"a\\\"b\","
+		"\"renewed\":false,\"expires\":1700003600,\"port\":\"vnet0\"}";
+	static const char *const bad[] = {
+		"", "{}", "[]", "{\"event\":\"x\"}", "{\"network\":\"n\",\"event\":\"x\"",
+		"{\"network\":\"n\",\"event\":\"x\"} x", "{\"network\":\"n\" \"event\":\"x\"}",
+		"{\"network\":\"n\",\"event\":\"x\",\"k\":{}}",
+		"{\"network\":\"n\",\"event\":\"x\x01\"}",
+	};
+	struct ctl_event ev;
+	size_t i;
+
+	assert_int_equal(ctl_event_parse(granted, strlen(granted), &ev), 0);
+	assert_string_equal(ev.time, "1700000000");
+	assert_string_equal(ev.network, "default");
+	assert_string_equal(ev.event, "lease-granted");
+	assert_string_equal(ev.ip, "192.168.122.5");
+	assert_string_equal(ev.mac, "52:54:00:00:00:01");
+	assert_string_equal(ev.hostname, "a\\\"b");      /* escapes kept as written */
+	assert_string_equal(ev.renewed, "false");
+	assert_string_equal(ev.expires, "1700003600");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(ctl_event_parse(bad[i], strlen(bad[i]), &ev), -EINVAL);
+}
+
 /* ---- update and diff ---- */
 
 static const char base_xml[] =
@@ -306,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_request_size_bound),
 		cmocka_unit_test(test_replies),
 		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_update_refusals),
 		cmocka_unit_test(test_update_edits),
 		cmocka_unit_test(test_diff_parts),
