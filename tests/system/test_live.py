@@ -445,3 +445,21 @@ def test_a_subscriber_that_does_not_read_is_dropped(host, net):
         assert 0 < int(line.split()[1]) < acks
     finally:
         kill_proc(slow)
+
+
+def test_live_verbs_on_a_network_that_does_not_run(host, net):
+    host.define(live_xml())
+    cp = host.run("update", NAME, "add", "ip-dhcp-host", host_frag(), "--live", check=False)
+    assert (cp.returncode, cp.stdout, cp.stderr) == (
+        1, "", "vnetd: network 'live' is not running (use --config to change its "
+               "definition)\n")
+    cp = host.run("reload", NAME, check=False)
+    assert (cp.returncode, cp.stderr) == (1, "vnetd: network 'live' is not running\n")
+    cp = host.run("stats", NAME, check=False)
+    assert (cp.returncode, cp.stderr) == (
+        1, "vnetd: network 'live' has no control socket (%s/live.ctl): is it running?\n"
+        % host.rundir)
+    # without --live or --config a stopped network's definition is what changes
+    cp = host.run("update", NAME, "add", "ip-dhcp-host", host_frag())
+    assert cp.stdout == "Updated network live persistent config\n"
+    assert host_frag() in host.defined_file(NAME).read_text()
