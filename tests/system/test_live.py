@@ -463,3 +463,22 @@ def test_live_verbs_on_a_network_that_does_not_run(host, net):
     cp = host.run("update", NAME, "add", "ip-dhcp-host", host_frag())
     assert cp.stdout == "Updated network live persistent config\n"
     assert host_frag() in host.defined_file(NAME).read_text()
+
+
+def test_reload_changes_the_lease_time_for_the_next_renewal(host, net):
+    need(UDHCPC, "busybox udhcpc")
+    xml = network_xml(NAME, "virbr0", ((GW, 24),), forward="nat", dhcp_range=RANGE,
+                      lease=(1, "hours"))
+    net.start(xml)
+    g = net.plug(mac=MAC1)
+    c = net.udhcpc_bg(g)
+    c.wait_event("bound")
+    assert c.env("bound")["lease"] == "3600"
+    host.defined_file(NAME).write_text(xml.replace("expiry='1' unit='hours'",
+                                                   "expiry='2' unit='hours'"))
+    cp = host.run("reload", NAME)
+    assert cp.stdout == ("changed live: DHCP ranges and lease times\n"
+                         "Network %s reloaded\n" % NAME)
+    c.signal(signal.SIGUSR1)
+    c.wait_event("renew")
+    assert c.env("renew")["lease"] == "7200"
