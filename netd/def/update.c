@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * `update NAME add|delete|modify SECTION XML`, as virsh net-update does it:
- * add refuses an entry that matches an existing one (a DHCP host by MAC,
- * name or address; a range by its bounds; a DNS host by address; a TXT by
- * name; an SRV by all its fields), delete needs an entry that matches every
- * attribute given, modify (DHCP hosts only) replaces the host with the same
- * MAC (or, without one, the same name). Entries move between the models by
+ * `update NAME add|delete|modify SECTION XML`, with virsh net-update's rules
+ * and words: add refuses an entry that matches an existing one (a DHCP host
+ * by MAC, name, id or address; a range by its bounds; a DNS host by
+ * address; an SRV by every field given; a TXT by name); delete needs the
+ * one entry that matches (a DHCP host or an SRV record: every attribute
+ * given; a DNS host: its address or a name; a TXT: its name); modify (DHCP
+ * hosts only) replaces the host with the same MAC, address or name. Entries move between the models by
  * swapping, so each model frees exactly what it holds.
  */
 #include "netd/def/netdef-internal.h"
@@ -72,37 +73,58 @@ static bool host_match(const struct netdef_dhcp_host *f, const struct netdef_dhc
 	       (!f->has_ip || (e->has_ip && f->ip.s_addr == e->ip.s_addr));
 }
 
-/* libvirt's words, naming the entry by what it has. */
-static int clash(const struct netdef *def, const struct netdef_dhcp_host *e,
-		 struct netdef_error *err)
+/* The fragment's host as libvirt quotes it in messages ("unknown" for what it lacks). */
+static void host_words(const struct netdef_dhcp_host *h, char mac[18], char ip[INET_ADDRSTRLEN])
 {
-	char mac[18] = "", ip[INET_ADDRSTRLEN] = "";
+	snprintf(mac, 18, "unknown");
+	snprintf(ip, INET_ADDRSTRLEN, "unknown");
+	if (h->has_mac)
+		netdef_mac_format(h->mac, mac);
+	if (h->has_ip)
+		inet_ntop(AF_INET, &h->ip, ip, INET_ADDRSTRLEN);
+}
 
-	if (e->has_mac)
-		netdef_mac_format(e->mac, mac);
-	if (e->has_ip)
-		inet_ntop(AF_INET, &e->ip, ip, sizeof(ip));
-	return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "there is an existing dhcp host "
-			   "entry in network '%s' that matches it: mac='%s' name='%s' ip='%s'",
-			   def->name, mac, e->name ? e->name : "", ip);
+/* modify: the entry with this MAC, this address or this name (libvirt's rule). */
+static bool host_same(const struct netdef_dhcp_host *f, const struct netdef_dhcp_host *e)
+{
+	return (f->has_mac && e->has_mac && !memcmp(f->mac, e->mac, 6)) ||
+	       (f->has_ip && e->has_ip && f->ip.s_addr == e->ip.s_addr) ||
+	       (f->name && e->name && !strcasecmp(f->name, e->name));
+}
+
+static int host_not_found(const struct netdef *def, enum netdef_update_cmd cmd,
+			  const struct netdef_dhcp_host *f, struct netdef_error *err)
+{
+	char mac[18], ip[INET_ADDRSTRLEN];
+
+	if (cmd == NETDEF_UPDATE_DELETE)
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "couldn't locate a matching "
+				   "dhcp host entry in network '%s'", def->name);
+	host_words(f, mac, ip);
+	return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "couldn't locate an existing dhcp "
+			   "host entry with \"mac='%s'\" \"name='%s'\" \"ip='%s'\" in network '%s'",
+			   mac, f->name ? f->name : "", ip, def->name);
 }
 
 static int update_dhcp_host(struct netdef *def, struct netdef_ip *ip, enum netdef_update_cmd cmd,
 			    struct netdef_dhcp_host *f, struct netdef_error *err)
 {
 	struct netdef_dhcp_host *slot;
+	char mac[18], addr[INET_ADDRSTRLEN];
 	size_t i;
 
 	for (i = 0; i < ip->n_hosts; i++) {
 		struct netdef_dhcp_host *e = &ip->hosts[i];
 
-		if (cmd == NETDEF_UPDATE_ADD && host_clash(f, e))
-			return clash(def, e, err);
-		if (cmd == NETDEF_UPDATE_DELETE && host_match(f, e))
-			break;
-		if (cmd == NETDEF_UPDATE_MODIFY &&
-		    (f->has_mac ? e->has_mac && !memcmp(f->mac, e->mac, 6)
-				: f->name && e->name && !strcasecmp(f->name, e->name)))
+		if (cmd == NETDEF_UPDATE_ADD && host_clash(f, e)) {
+			host_words(f, mac, addr);
+			return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "there is an "
+					   "existing dhcp host entry in network '%s' that matches "
+					   "\"<host mac='%s' name='%s' ip='%s'/>\"", def->name, mac,
+					   f->name ? f->name : "", addr);
+		}
+		if (cmd == NETDEF_UPDATE_DELETE ? host_match(f, e) :
+		    cmd == NETDEF_UPDATE_MODIFY && host_same(f, e))
 			break;
 	}
 	if (cmd == NETDEF_UPDATE_ADD) {
@@ -113,9 +135,7 @@ static int update_dhcp_host(struct netdef *def, struct netdef_ip *ip, enum netde
 		return 0;
 	}
 	if (i == ip->n_hosts)
-		return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "couldn't locate %s dhcp "
-				   "host entry in network '%s'", cmd == NETDEF_UPDATE_MODIFY ?
-				   "an existing" : "a matching", def->name);
+		return host_not_found(def, cmd, f, err);
 	if (cmd == NETDEF_UPDATE_MODIFY) {
 		SWAP(ip->hosts[i], *f);         /* the new in place, the old to be freed */
 		return 0;
@@ -141,10 +161,15 @@ static int update_range(struct netdef *def, struct netdef_ip *ip, enum netdef_up
 		    ip->ranges[i].end.s_addr == f->end.s_addr)
 			break;
 	if (cmd == NETDEF_UPDATE_ADD) {
-		if (i < ip->n_ranges)
+		if (i < ip->n_ranges) {
+			char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &f->start, a, sizeof(a));
+			inet_ntop(AF_INET, &f->end, b, sizeof(b));
 			return netdef_fail(err, NETDEF_E_INVALID, 0, "<range>", "there is an "
 					   "existing dhcp range entry in network '%s' that "
-					   "matches it", def->name);
+					   "matches \"<range start='%s' end='%s'/>\"", def->name, a, b);
+		}
 		if (!(slot = netdef_array_push(&ip->ranges, &ip->n_ranges, sizeof(*slot))))
 			return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
 		*slot = *f;
@@ -167,20 +192,19 @@ static void free_dns_host(struct netdef_dns_host *h)
 	free(h->hostnames);
 }
 
-static bool dns_host_match(const struct netdef_dns_host *f, const struct netdef_dns_host *e)
+/* Add: the same address. Delete: the same address or a shared name (libvirt's rule). */
+static bool dns_host_match(const struct netdef_dns_host *f, const struct netdef_dns_host *e,
+			   bool add)
 {
 	size_t i, j;
 
-	if (f->ip.s_addr != e->ip.s_addr)
-		return false;
-	for (i = 0; i < f->n_hostnames; i++) {
+	if (f->ip.s_addr == e->ip.s_addr)
+		return true;
+	for (i = 0; !add && i < f->n_hostnames; i++)
 		for (j = 0; j < e->n_hostnames; j++)
 			if (!strcasecmp(f->hostnames[i], e->hostnames[j]))
-				break;
-		if (j == e->n_hostnames)
-			return false;
-	}
-	return true;
+				return true;
+	return false;
 }
 
 static int update_dns_host(struct netdef *def, enum netdef_update_cmd cmd,
@@ -188,33 +212,42 @@ static int update_dns_host(struct netdef *def, enum netdef_update_cmd cmd,
 {
 	struct netdef_dns *dns = &def->dns;
 	struct netdef_dns_host *slot;
-	size_t i;
+	size_t i, found = 0, at = 0;
 
 	if (cmd == NETDEF_UPDATE_MODIFY)
 		return netdef_fail(err, NETDEF_E_UNSUPPORTED, 0, "<host>", "DNS HOST records "
 				   "cannot be modified, only added or deleted");
 	for (i = 0; i < dns->n_hosts; i++)
-		if (cmd == NETDEF_UPDATE_ADD ? dns->hosts[i].ip.s_addr == f->ip.s_addr
-					     : dns_host_match(f, &dns->hosts[i]))
-			break;
+		if (dns_host_match(f, &dns->hosts[i], cmd == NETDEF_UPDATE_ADD))
+			found++, at = i;
 	if (cmd == NETDEF_UPDATE_ADD) {
-		if (i < dns->n_hosts)
-			return netdef_fail(err, NETDEF_E_INVALID, 0, "<host ip>", "there is "
-					   "already a DNS HOST record with this address in "
-					   "network '%s'", def->name);
+		if (found)
+			return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "there is already "
+					   "at least one DNS HOST record with a matching field in "
+					   "network %s", def->name);
 		if (!(slot = netdef_array_push(&dns->hosts, &dns->n_hosts, sizeof(*slot))))
 			return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
 		SWAP(*slot, *f);
 		def->dns_given = true;
 		return 0;
 	}
-	if (i == dns->n_hosts)
-		return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", "couldn't locate a matching "
-				   "DNS HOST record in network '%s'", def->name);
+	if (found != 1)
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<host>", found ? "multiple matching "
+				   "DNS HOST records were found in network %s" : "couldn't locate "
+				   "a matching DNS HOST record in network %s", def->name);
 	free_dns_host(f);
-	*f = dns->hosts[i];                     /* freed with the fragment */
-	drop(dns->hosts, &dns->n_hosts, i, sizeof(*dns->hosts));
+	*f = dns->hosts[at];                    /* freed with the fragment */
+	drop(dns->hosts, &dns->n_hosts, at, sizeof(*dns->hosts));
 	return 0;
+}
+
+/* Every field the fragment gives is the entry's. */
+static bool srv_match(const struct netdef_dns_srv *f, const struct netdef_dns_srv *e)
+{
+	return (!f->domain || netdef_str_eq(f->domain, e->domain)) &&
+	       (!f->service || netdef_str_eq(f->service, e->service)) &&
+	       (!f->protocol || netdef_str_eq(f->protocol, e->protocol)) &&
+	       (!f->target || netdef_str_eq(f->target, e->target));
 }
 
 static int update_srv(struct netdef *def, enum netdef_update_cmd cmd, struct netdef_dns_srv *f,
@@ -222,32 +255,36 @@ static int update_srv(struct netdef *def, enum netdef_update_cmd cmd, struct net
 {
 	struct netdef_dns *dns = &def->dns;
 	struct netdef_dns_srv *slot;
-	size_t i;
+	size_t i, found = 0, at = 0;
 
 	if (cmd == NETDEF_UPDATE_MODIFY)
 		return netdef_fail(err, NETDEF_E_UNSUPPORTED, 0, "<srv>", "DNS SRV records "
 				   "cannot be modified, only added or deleted");
-	for (i = 0; i < dns->n_srvs && !netdef_srv_eq(f, &dns->srvs[i]); i++)
-		;
+	for (i = 0; i < dns->n_srvs; i++)
+		if (srv_match(f, &dns->srvs[i]))
+			found++, at = i;
 	if (cmd == NETDEF_UPDATE_ADD) {
-		if (i < dns->n_srvs)
+		if (found)
 			return netdef_fail(err, NETDEF_E_INVALID, 0, "<srv>", "there is already "
-					   "a matching DNS SRV record in network '%s'", def->name);
+					   "at least one DNS SRV record matching all specified "
+					   "fields in network %s", def->name);
 		if (!(slot = netdef_array_push(&dns->srvs, &dns->n_srvs, sizeof(*slot))))
 			return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
 		SWAP(*slot, *f);
 		def->dns_given = true;
 		return 0;
 	}
-	if (i == dns->n_srvs)
-		return netdef_fail(err, NETDEF_E_INVALID, 0, "<srv>", "couldn't locate a matching "
-				   "DNS SRV record in network '%s'", def->name);
+	if (found != 1)
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<srv>", found ? "multiple DNS SRV "
+				   "records matching all specified fields were found in network "
+				   "%s" : "couldn't locate a matching DNS SRV record in network %s",
+				   def->name);
 	free(f->service);
 	free(f->protocol);
 	free(f->domain);
 	free(f->target);
-	*f = dns->srvs[i];                      /* freed with the fragment */
-	drop(dns->srvs, &dns->n_srvs, i, sizeof(*dns->srvs));
+	*f = dns->srvs[at];                     /* freed with the fragment */
+	drop(dns->srvs, &dns->n_srvs, at, sizeof(*dns->srvs));
 	return 0;
 }
 
@@ -266,7 +303,7 @@ static int update_txt(struct netdef *def, enum netdef_update_cmd cmd, struct net
 	if (cmd == NETDEF_UPDATE_ADD) {
 		if (i < dns->n_txts)
 			return netdef_fail(err, NETDEF_E_INVALID, 0, "<txt name>", "there is "
-					   "already a DNS TXT record named '%s' in network '%s'",
+					   "already a DNS TXT record with name '%s' in network %s",
 					   f->name, def->name);
 		if (!(slot = netdef_array_push(&dns->txts, &dns->n_txts, sizeof(*slot))))
 			return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
@@ -274,12 +311,12 @@ static int update_txt(struct netdef *def, enum netdef_update_cmd cmd, struct net
 		def->dns_given = true;
 		return 0;
 	}
-	if (i == dns->n_txts || (f->value && strcmp(f->value, dns->txts[i].value)))
+	if (i == dns->n_txts)
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "<txt>", "couldn't locate a matching "
-				   "DNS TXT record in network '%s'", def->name);
+				   "DNS TXT record in network %s", def->name);
 	free(f->name);
 	free(f->value);
-	*f = dns->txts[i];
+	*f = dns->txts[i];                      /* freed with the fragment */
 	drop(dns->txts, &dns->n_txts, i, sizeof(*dns->txts));
 	return 0;
 }

@@ -238,20 +238,24 @@ static void test_update_refusals(void **state)
 	expect_update(NETDEF_UPDATE_ADD, "ip-dhcp-host",
 		      "<host mac='52:54:00:00:00:02' name='A' ip='10.1.0.6'/>", NETDEF_E_INVALID,
 		      "update: <host>: there is an existing dhcp host entry in network 'n' that "
-		      "matches it: mac='52:54:00:00:00:01' name='a' ip='10.1.0.5'");
+		      "matches \"<host mac='52:54:00:00:00:02' name='A' ip='10.1.0.6'/>\"");
 	expect_update(NETDEF_UPDATE_DELETE, "ip-dhcp-host", "<host mac='52:54:00:00:00:09'/>",
 		      NETDEF_E_INVALID, "update: <host>: couldn't locate a matching dhcp host "
 		      "entry in network 'n'");
 	expect_update(NETDEF_UPDATE_MODIFY, "ip-dhcp-host",
 		      "<host mac='52:54:00:00:00:09' ip='10.1.0.9'/>", NETDEF_E_INVALID,
-		      "update: <host>: couldn't locate an existing dhcp host entry in network 'n'");
+		      "update: <host>: couldn't locate an existing dhcp host entry with "
+		      "\"mac='52:54:00:00:00:09'\" \"name=''\" \"ip='10.1.0.9'\" in network 'n'");
 	expect_update(NETDEF_UPDATE_ADD, "ip-dhcp-range",
 		      "<range start='10.1.0.10' end='10.1.0.20'/>", NETDEF_E_INVALID,
 		      "update: <range>: there is an existing dhcp range entry in network 'n' "
-		      "that matches it");
+		      "that matches \"<range start='10.1.0.10' end='10.1.0.20'/>\"");
 	expect_update(NETDEF_UPDATE_ADD, "ip-dhcp-range",
 		      "<range start='10.1.0.15' end='10.1.0.30'/>", NETDEF_E_INVALID,
 		      "the updated definition:1: <range>: overlaps the range on line 4");
+	expect_update(NETDEF_UPDATE_DELETE, "dns-txt", "<txt name='t' value='v'/>",
+		      NETDEF_E_INVALID, "update: <txt>: couldn't locate a matching DNS TXT record "
+		      "in network n");
 	expect_update(NETDEF_UPDATE_ADD, "portgroup", "<portgroup name='x'/>",
 		      NETDEF_E_UNSUPPORTED, "update: section portgroup cannot be changed by "
 		      "update (edit the definition, then reload or restart the network)");
@@ -305,6 +309,12 @@ static void test_update_edits(void **state)
 	assert_int_equal(netdef_update(def, NETDEF_UPDATE_DELETE, "dns-host",
 				       "<host ip='10.1.0.3'><hostname>h</hostname></host>", &err), 0);
 	assert_int_equal(netdef_diff(before, def), 0);
+	/* modify finds the host by its name too (libvirt: MAC, address or name) */
+	assert_int_equal(netdef_update(def, NETDEF_UPDATE_MODIFY, "ip-dhcp-host",
+				       "<host mac='52:54:00:00:00:09' name='a' ip='10.1.0.9'/>",
+				       &err), 0);
+	assert_int_equal(def->ips[0].n_hosts, 1);
+	assert_int_equal(def->ips[0].hosts[0].mac[5], 9);
 	netdef_free(def);
 	netdef_free(before);
 }
