@@ -26,6 +26,7 @@ static const struct verb_spec verbs[CTL_VERBS] = {
 	[CTL_STATS] = { "stats", no_keys, false },
 	[CTL_SUBSCRIBE] = { "subscribe", no_keys, false },
 	[CTL_APPLY] = { "apply", apply_keys, true },
+	[CTL_PUBLISH] = { "publish", no_keys, true },
 };
 
 const char *ctl_verb_name(enum ctl_verb verb)

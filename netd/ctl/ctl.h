@@ -40,6 +40,7 @@ enum ctl_verb {
 	CTL_STATS,      /* "ok" and "name value" lines */
 	CTL_SUBSCRIBE,  /* "ok", then events until the client goes */
 	CTL_APPLY,      /* body: a whole definition to run from now on (origin=update|reload) */
+	CTL_PUBLISH,    /* body: an event (see ctl_event) for the subscribers, from root's tools */
 	CTL_VERBS
 };
 

@@ -59,6 +59,26 @@ static void do_apply(struct daemon *d, struct ctl_conn *c, const struct ctl_requ
 	reply(c, CTL_REPLY_OK, text, strlen(text));
 }
 
+/*
+ * An event of the network that happened outside the daemon (e.g. a port
+ * attached by root's `vnetd attach`), relayed to the subscribers: it must
+ * read as an event of this very network.
+ */
+static void do_publish(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
+{
+	struct ctl_event ev;
+
+	if (req->body_len > 1000 || ctl_event_parse(req->body, req->body_len, &ev) < 0 ||
+	    strcmp(ev.network, d->def->name)) {
+		reply_error(c, "publish takes one flat JSON object of at most 1000 bytes with "
+			    "\"event\" and this network's \"network\"");
+		return;
+	}
+	/* first: the body is in the buffer the reply is written to */
+	serve_ctl_publish(d, req->body, req->body_len);
+	reply(c, CTL_REPLY_OK, "", 0);
+}
+
 static void dispatch(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
 {
 	char text[REPLY_TEXT_MAX];
@@ -85,6 +105,9 @@ static void dispatch(struct daemon *d, struct ctl_conn *c, const struct ctl_requ
 		break;
 	case CTL_APPLY:
 		do_apply(d, c, req);
+		break;
+	case CTL_PUBLISH:
+		do_publish(d, c, req);
 		break;
 	default:
 		reply_error(c, "unknown verb");

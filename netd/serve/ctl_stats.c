@@ -90,6 +90,16 @@ static void put_dns(struct stats_out *o, const struct daemon *d)
 	put(o, "dns_forward_latency_ms_max", st.forward_latency_ms_max);
 }
 
+static uint64_t subscribers(const struct serve_ctl *s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < CTL_SERVER_CONNS; i++)
+		n += s->conns[i].h.fd >= 0 && s->conns[i].subscribed;
+	return n;
+}
+
 int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 {
 	struct stats_out o = { buf, size, 0, false };
@@ -98,6 +108,7 @@ int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 	put_dns(&o, d);
 	put(&o, "ctl_applied", d->counters.applied);
 	put(&o, "ctl_apply_failed", d->counters.apply_failed);
+	put(&o, "ctl_subscribers", subscribers(&d->ctl));
 	put(&o, "ctl_refused", d->ctl.refused);
 	put(&o, "ctl_dropped_subscribers", d->ctl.dropped);
 	return o.overflow ? -EMSGSIZE : (int)o.len;

@@ -483,3 +483,29 @@ def test_reload_changes_the_lease_time_for_the_next_renewal(host, net):
     c.signal(signal.SIGUSR1)
     c.wait_event("renew")
     assert c.env("renew")["lease"] == "7200"
+
+
+PUBLISH = r'''
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(("publish\n\n" + sys.argv[2]).encode())
+print(s.recv(1000).decode())
+'''
+
+
+def test_root_tools_publish_events_to_subscribers(host, net):
+    """How other parts of vnetd (e.g. `attach`) add events: `publish` on the socket."""
+    net.start()
+    ev = net.popen(host.ns, [host.vnetd, "--confdir", host.confdir, "--rundir", host.rundir,
+                             "--statedir", host.statedir, "events", NAME, "--json",
+                             "--timeout", "30"])
+    sock = str(host.rundir / (NAME + ".ctl"))
+    wait_for(lambda: stats(host)["ctl_subscribers"] == 1, 10, "the subscription")
+    event = '{"time":1,"network":"live","event":"port-attached","port":"vnet0"}'
+    assert host.exec(PY, "-c", PUBLISH, sock, event).stdout == "ok\n\n"
+    assert ev.stdout.readline() == event + "\n"
+    bad = host.exec(PY, "-c", PUBLISH, sock, '{"network":"other","event":"x"}').stdout
+    assert bad == ('error publish takes one flat JSON object of at most 1000 bytes with '
+                   '"event" and this network\'s "network"\n')
+    kill_proc(ev)
