@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vnetd update NAME add|delete|modify SECTION XML [--live] [--config]:
+ * vnetd update NAME add|delete|modify SECTION XML [--live] [--config] [--parent-index N]:
  * virsh net-update's sections and rules (netd/def/update.c). --live changes
  * the running network (its daemon, through the control socket; the default
  * when it runs), --config the stored definition; both when both are given.
@@ -20,6 +20,7 @@
 struct update_req {
 	enum netdef_update_cmd cmd;
 	const char *section;
+	int parent;                     /* --parent-index, or -1 */
 	const char *xml;
 };
 
@@ -27,7 +28,7 @@ static int edit(struct netdef *def, void *arg, struct netdef_error *err)
 {
 	const struct update_req *u = arg;
 
-	return netdef_update(def, u->cmd, u->section, u->xml, err);
+	return netdef_update_at(def, u->cmd, u->section, u->parent, u->xml, err);
 }
 
 /* The stored definition, edited in memory (saved by the caller once the live part is done). */
@@ -99,25 +100,35 @@ int cmd_update(const struct vnetd_paths *paths, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "live", no_argument, NULL, 'l' },
 		{ "config", no_argument, NULL, 'c' },
+		{ "parent-index", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct update_req u;
+	struct update_req u = { .parent = -1 };
+	char *end;
 	bool live = false, config = false, running;
 	char *xml = NULL;
 	int opt, r;
 
 	optind = 0;        /* a fresh scan: main() stopped at the verb */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'l')
+		if (opt == 'l') {
 			live = true;
-		else if (opt == 'c')
+		} else if (opt == 'c') {
 			config = true;
-		else
+		} else if (opt == 'p') {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || !*optarg || v < 0 || v > 1000)
+				return vnetd_error("--parent-index takes a number from 0, not '%s'",
+						   optarg);
+			u.parent = (int)v;
+		} else {
 			return 2;
+		}
 	}
 	if (argc - optind != 4) {
 		vnetd_error("usage: vnetd update NAME add|delete|modify SECTION XML "
-			    "[--live] [--config]");
+			    "[--live] [--config] [--parent-index N]");
 		return 2;
 	}
 	if (netdef_update_command(argv[optind + 1], &u.cmd) < 0)

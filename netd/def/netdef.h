@@ -297,6 +297,9 @@ enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_
 int netdef_update_command(const char *text, enum netdef_update_cmd *cmd);
 int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
 		  const char *xml, struct netdef_error *err);
+/* The same with virsh's --parent-index: the DHCP sections change <ip> number `parent` (from 0; -1: the first with <dhcp>). */
+int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		     int parent, const char *xml, struct netdef_error *err);
 
 /* Helpers shared by CLI output. */
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode);

@@ -355,13 +355,13 @@ static int check_section(const struct netdef *def, const char *section, struct n
 	return 0;
 }
 
-static int apply_fragment(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
-			  struct netdef *frag, struct netdef_error *err)
+static int apply_fragment(struct netdef *def, struct netdef_ip *ip, enum netdef_update_cmd cmd,
+			  const char *section, struct netdef *frag, struct netdef_error *err)
 {
 	if (!strcmp(section, "ip-dhcp-host"))
-		return update_dhcp_host(def, dhcp_ip(def), cmd, &frag->ips[0].hosts[0], err);
+		return update_dhcp_host(def, ip, cmd, &frag->ips[0].hosts[0], err);
 	if (!strcmp(section, "ip-dhcp-range"))
-		return update_range(def, dhcp_ip(def), cmd, &frag->ips[0].ranges[0], err);
+		return update_range(def, ip, cmd, &frag->ips[0].ranges[0], err);
 	if (!strcmp(section, "dns-host"))
 		return update_dns_host(def, cmd, &frag->dns.hosts[0], err);
 	if (!strcmp(section, "dns-srv"))
@@ -372,8 +372,15 @@ static int apply_fragment(struct netdef *def, enum netdef_update_cmd cmd, const 
 int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
 		  const char *xml, struct netdef_error *err)
 {
+	return netdef_update_at(def, cmd, section, -1, xml, err);
+}
+
+int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		     int parent, const char *xml, struct netdef_error *err)
+{
 	static const char *const element[] = { "host", "range", "host", "srv", "txt" };
 	struct netdef *frag = NULL;
+	struct netdef_ip *ip;
 	size_t i;
 	int r;
 
@@ -381,14 +388,19 @@ int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *se
 	snprintf(err->file, sizeof(err->file), "update");
 	if ((r = check_section(def, section, err)) < 0)
 		return r;
+	if (parent >= 0 && (size_t)parent >= def->n_ips)
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "", "network '%s' has no <ip> number "
+				   "%d (--parent-index counts its <ip> elements from 0)", def->name,
+				   parent);
+	ip = parent >= 0 ? &def->ips[parent] : dhcp_ip(def);
 	for (i = 0; strcmp(supported[i], section); i++)
 		;
-	r = netdef_fragment_parse(i < 2 ? dhcp_ip(def) : NULL, i < 2, cmd == NETDEF_UPDATE_DELETE,
+	r = netdef_fragment_parse(i < 2 ? ip : NULL, i < 2, cmd == NETDEF_UPDATE_DELETE,
 				  element[i], xml, &frag, err);
 	if (r < 0)
 		return r;
 	snprintf(err->file, sizeof(err->file), "update");
-	r = apply_fragment(def, cmd, section, frag, err);
+	r = apply_fragment(def, ip, cmd, section, frag, err);
 	netdef_free(frag);
 	if (r == 0 && (r = netdef_validate(def, err)) < 0)
 		snprintf(err->file, sizeof(err->file), "the updated definition");

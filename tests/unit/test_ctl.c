@@ -315,6 +315,15 @@ static void test_update_edits(void **state)
 				       &err), 0);
 	assert_int_equal(def->ips[0].n_hosts, 1);
 	assert_int_equal(def->ips[0].hosts[0].mac[5], 9);
+	/* virsh's --parent-index picks the <ip> */
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-range", 0,
+					  "<range start='10.1.0.50' end='10.1.0.60'/>", &err), 0);
+	assert_int_equal(def->ips[0].n_ranges, 2);
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-range", 1,
+					  "<range start='10.1.0.70' end='10.1.0.80'/>", &err),
+			 NETDEF_E_INVALID);
+	assert_string_equal(err.message, "network 'n' has no <ip> number 1 (--parent-index counts "
+			    "its <ip> elements from 0)");
 	netdef_free(def);
 	netdef_free(before);
 }
