@@ -90,9 +90,9 @@ int serve_apply(struct daemon *d, const char *xml, size_t len, char *msg, size_t
 		return r;
 	}
 	ch = netdef_diff(d->def, def);
-	if (ch & ~(SERVE_LIVE_CHANGES | NETDEF_CH_FORWARD)) {
+	if (ch & ~(SERVE_LIVE_CHANGES | SERVE_HOST_PARTS)) {
 		netdef_free(def);
-		return refuse_changes(ch & ~(SERVE_LIVE_CHANGES | NETDEF_CH_FORWARD), msg, size);
+		return refuse_changes(ch & ~(SERVE_LIVE_CHANGES | SERVE_HOST_PARTS), msg, size);
 	}
 	gethostname(host, sizeof(host) - 1);
 	/* the host's upstreams as they are now: the DNS routes are rebuilt with them */

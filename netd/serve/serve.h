@@ -28,6 +28,15 @@
 			    NETDEF_CH_DNS_SRV | NETDEF_CH_DNS_TXT | NETDEF_CH_DNS_FORWARDERS | \
 			    NETDEF_CH_DOMAIN)
 
+/*
+ * What the daemon takes from a new definition without looking: the host's
+ * parts (the bridge, its link settings, the firewall). The CLI never sends
+ * a change of them (it names them as needing a restart); they can differ
+ * only from a definition the daemon took on SIGHUP.
+ */
+#define SERVE_HOST_PARTS (NETDEF_CH_IDENTITY | NETDEF_CH_FORWARD | NETDEF_CH_BRIDGE | \
+			  NETDEF_CH_STP | NETDEF_CH_MAC)
+
 struct daemon_opts {
 	bool foreground;                /* log to stderr too */
 	bool probe;                     /* ARP-probe addresses no lease has held before */
