@@ -30,7 +30,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CTL_MSG_MAX (128 * 1024)        /* one message; a definition fits easily */
+/* one message: a whole definition (at most 1 MiB as a file) fits, formatted anew */
+#define CTL_MSG_MAX (2 * 1024 * 1024)
 #define CTL_MAX_ARGS 4
 #define CTL_KEY_MAX 16
 #define CTL_VALUE_MAX 128

@@ -88,6 +88,10 @@ int ctl_connect(const struct vnetd_paths *paths, const char *name, char *msg, si
 		snprintf(msg, msg_size, "cannot make a socket: %s", strerror(-r));
 		return r;
 	}
+	/* a message must fit the sender's buffer whole: room for the largest (root may force it) */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &(int){ CTL_MSG_MAX + 65536 },
+		       sizeof(int)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ CTL_MSG_MAX + 65536 }, sizeof(int));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		r = -errno;
 		if (r == -ENOENT || r == -ECONNREFUSED)

@@ -48,6 +48,14 @@ int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial
 int netdef_parse_checked(const char *buf, size_t len, const char *origin, bool validate,
 			 struct netdef **ret, struct netdef_error *err);
 
+/*
+ * dupes.c: for each DHCP host of `ip`, the index of the first earlier host
+ * with the same key into first[n_hosts] (UINT32_MAX: none). 0, or -1 when
+ * out of memory.
+ */
+enum netdef_host_key { NETDEF_KEY_MAC, NETDEF_KEY_ID, NETDEF_KEY_NAME, NETDEF_KEY_IP };
+int netdef_host_dupes(const struct netdef_ip *ip, enum netdef_host_key key, uint32_t *first);
+
 /* A fresh random (version 4) uuid. */
 void netdef_uuid_generate(uint8_t out[16]);
 

@@ -103,7 +103,7 @@ static void test_request_size_bound(void **state)
 	memset(big, 'x', len);
 	memcpy(big, "apply\n\n", 7);
 	assert_int_equal(ctl_request_parse(big, len, &req, msg, sizeof(msg)), -EMSGSIZE);
-	assert_string_equal(msg, "a request is at most 131072 bytes");
+	assert_string_equal(msg, "a request is at most 2097152 bytes");
 	assert_int_equal(ctl_request_parse(big, len - 1, &req, msg, sizeof(msg)), 0);
 	free(big);
 }
@@ -345,6 +345,25 @@ static void test_diff_parts(void **state)
 	netdef_free(b);
 }
 
+/* A host clashing with two earlier ones is reported against the earliest, as pair by pair. */
+static void test_duplicate_order(void **state)
+{
+	static const char xml[] =
+		"<network><name>n</name><ip address='10.1.0.1' prefix='24'><dhcp>\n"
+		"<host mac='52:54:00:00:00:01' name='a' ip='10.1.0.5'/>\n"
+		"<host mac='52:54:00:00:00:02' name='b' ip='10.1.0.6'/>\n"
+		"<host mac='52:54:00:00:00:02' name='A' ip='10.1.0.7'/>\n"
+		"</dhcp></ip></network>\n";
+	struct netdef *def = NULL;
+	struct netdef_error err;
+	char buf[300];
+
+	assert_int_equal(netdef_parse(xml, strlen(xml), "t", &def, &err), NETDEF_E_INVALID);
+	netdef_error_format(&err, buf, sizeof(buf));
+	assert_string_equal(buf, "t:4: <host name>: 'A' is already used on line 2");
+	assert_null(def);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_update_refusals),
 		cmocka_unit_test(test_update_edits),
 		cmocka_unit_test(test_diff_parts),
+		cmocka_unit_test(test_duplicate_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
