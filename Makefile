@@ -12,6 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
+# firewalld reads zones of packages from here only (not from /usr/local)
+FIREWALLD_ZONEDIR ?= /usr/lib/firewalld/zones
 DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
@@ -43,7 +45,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns bridge nat base def adapt ctl serve host cli
+MODULES := wire lease dhcpv4 dns tftp bridge nat base def adapt ctl serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -56,6 +58,9 @@ dhcpv4.uses := wire lease
 dns.dir    := dhcp/dns
 dns.pub    := dhcp/dns/dns.h
 dns.uses   := wire
+tftp.dir   := dhcp/tftp
+tftp.pub   := dhcp/tftp/tftp.h
+tftp.uses  := wire
 bridge.dir := bridge
 bridge.pub := bridge/bridge.h
 bridge.pkg := libnl-3.0 libnl-route-3.0
@@ -77,13 +82,16 @@ ctl.pub    := netd/ctl/ctl.h
 ctl.uses   := base
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt ctl wire lease dhcpv4 dns nat bridge
+serve.uses := base def adapt ctl wire lease dhcpv4 dns tftp nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
 host.uses  := base def adapt ctl serve wire lease dhcpv4 dns nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
 cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dns nat bridge
+nss.dir    := netd/nss
+nss.pub    := netd/nss/nss-vnetd.h
+nss.uses   := lease wire
 
 # $(call module,NAME): its objects, include directory and archive.
 define module
@@ -123,14 +131,20 @@ FUZZ_RUNS ?= 20000
 DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
-             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils
+             clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
+             tftp-hpa curl qemu-system-x86 ipxe-qemu
+# what the tests call that a minimal Debian lacks: sysctl (procps), ping, and the
+# util-linux/mount/passwd tools (nsenter, setpriv, mount, useradd) named so they stay
+DEB_TEST  += procps iputils-ping util-linux mount passwd
+# the private bus the resolved/firewalld tests run their fakes on (C and Python)
+DEB_TEST  += dbus-daemon python3-dbus python3-gi
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
-all: $(BUILD)/vnetd
+all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -138,6 +152,22 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/vnetd: $(MODULE_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(LINK_LIBS) $(LDLIBS)
+
+# The NSS module (netd/nss/nss-vnetd.h): its own files and the lease-line
+# parser it shares with the daemon, compiled again as position-independent
+# code, linked with nothing but libc; only glibc's entry points are exported.
+NSS_SRCS := $(nss.srcs) dhcp/lease/lease_file.c dhcp/wire/hex.c
+NSS_OBJS := $(NSS_SRCS:%.c=$(BUILD)/pic/%.o)
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+NSS_LIBDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)
+
+$(BUILD)/pic/%.o: %.c $(nss.inc)/.made
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -I$(nss.inc) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libnss_vnetd.so.2: $(NSS_OBJS) netd/nss/nss_vnetd.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libnss_vnetd.so.2 -Wl,-z,defs \
+	    -Wl,--version-script=netd/nss/nss_vnetd.map -o $@ $(NSS_OBJS)
 
 # The test build: the same program with its test hooks compiled in
 # (VNETD_FAULT, see netd/host/ops_default.c: the host's operations table
@@ -205,7 +235,7 @@ fuzz: $(FUZZ_BINS)
 	  tail -n 1 $$b.log; \
 	done
 
-system: $(BUILD)/vnetd $(BUILD)/vnetd-test users
+system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd VNETD_TEST=$(CURDIR)/$(BUILD)/vnetd-test \
 	    $(PYTHON) -m pytest -q tests/system
 
@@ -234,9 +264,13 @@ run: deps-build
 	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
-install: $(BUILD)/vnetd
+install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
+	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
+	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
+	install -D -m 0644 conf/vnetd.bash-completion \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/vnetd/networks/default.xml"; \
 	else \
@@ -244,6 +278,7 @@ install: $(BUILD)/vnetd
 	fi
 	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
 	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
+	install -D -m 0644 conf/firewalld/vnetd.xml $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 	@# the service accounts, when installing onto this very system
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory users; fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -255,7 +290,11 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
+	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2 \
+	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

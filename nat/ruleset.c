@@ -144,16 +144,17 @@ static void postrouting_subnet(const struct build *c, const struct nat_subnet *s
 	}
 }
 
-/* DHCP and DNS from the guests to the host, DHCP replies back. */
+/* DHCP, DNS and TFTP from the guests to the host, DHCP replies back. */
 static void host_rules(const struct build *c)
 {
 	static const struct { uint8_t proto; uint16_t port; } in[] = {
-		{ IPPROTO_UDP, 67 }, { IPPROTO_UDP, 53 }, { IPPROTO_TCP, 53 },
+		{ IPPROTO_UDP, 67 }, { IPPROTO_UDP, 53 }, { IPPROTO_TCP, 53 }, { IPPROTO_UDP, 69 },
 	};
+	size_t n = sizeof(in) / sizeof(in[0]) - (c->cfg->tftp ? 0 : 1);
 	struct nat_rule nr;
 
 	nat_batch_chain(c->b, c->table, &chain_input);
-	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		nat_rule_start(&nr, c->table, chain_input.name);
 		nat_match_ifname(&nr, NFT_META_IIFNAME, c->cfg->bridge);
 		nat_match_dport(&nr, in[i].proto, in[i].port);

@@ -132,6 +132,19 @@ int lease_status_begin(struct lease_buf *out);
 int lease_status_append(struct lease_buf *out, const struct lease_info *l, bool first);
 int lease_status_end(struct lease_buf *out, bool empty);
 
+/*
+ * Read a BRIDGE.status held in memory (libvirt's, or ours): every usable
+ * object goes to `on_lease` (pointers valid during the call only), every
+ * unusable one (IPv6, no address, bad MAC or client id, no expiry) to
+ * `on_problem` with the line its '{' is on, then it is skipped. Unknown keys
+ * are ignored. Returns the number of leases passed on, the non-zero value
+ * `on_lease` returned to stop, or -EBADMSG when the text is not a status
+ * array (reported through `on_problem` with the line it broke on; leases
+ * before that point were passed on already). An empty text holds no leases.
+ */
+int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
+		       lease_problem_fn on_problem, void *userdata);
+
 /* CRC-32C (Castagnoli), as the journal frames its records. */
 uint32_t lease_crc32c(const uint8_t *data, size_t len);
 

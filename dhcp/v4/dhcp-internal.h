@@ -21,6 +21,7 @@
 #define DHCP_IPUDP_LEN 28
 
 enum {
+	DHCP_BOOTREPLY = 0,     /* a BOOTP reply: no message type at all */
 	DHCPDISCOVER = 1, DHCPOFFER, DHCPREQUEST, DHCPDECLINE, DHCPACK, DHCPNAK,
 	DHCPRELEASE, DHCPINFORM,
 };
@@ -30,8 +31,18 @@ enum {
 	OPT_DOMAIN = 15, OPT_MTU = 26, OPT_BROADCAST = 28, OPT_REQUESTED_IP = 50,
 	OPT_LEASE_TIME = 51, OPT_OVERLOAD = 52, OPT_MSG_TYPE = 53, OPT_SERVER_ID = 54,
 	OPT_PRL = 55, OPT_MESSAGE = 56, OPT_MAX_SIZE = 57, OPT_T1 = 58, OPT_T2 = 59,
-	OPT_CLIENT_ID = 61, OPT_TFTP_SERVER = 66, OPT_BOOTFILE = 67, OPT_FQDN = 81,
+	OPT_CLIENT_ID = 61, OPT_TFTP_SERVER = 66, OPT_BOOTFILE = 67, OPT_USER_CLASS = 77,
+	OPT_FQDN = 81, OPT_CLIENT_ARCH = 93,
 	OPT_RELAY_AGENT = 82, OPT_CLASSLESS_ROUTES = 121, OPT_END = 255,
+};
+
+/* A boot file for clients of one architecture or user class (copied from the config). */
+struct dhcp_boot_choice {
+	bool by_arch;
+	uint16_t arch;
+	uint8_t user_class[64];
+	uint8_t user_class_len;
+	char file[128];
 };
 
 /* A parsed request. Pointers borrow the packet bytes. */
@@ -60,10 +71,22 @@ struct dhcp_msg {
 	uint8_t overload;               /* option 52 */
 	const uint8_t *fqdn;            /* option 81 (RFC 4702): flags, rcode1, rcode2, name */
 	uint8_t fqdn_len;
+	const uint8_t *user_class;      /* option 77 */
+	uint8_t user_class_len;
+	const uint8_t *arch;            /* option 93 (RFC 4578): 16-bit types, the first one used */
+	uint8_t arch_len;
+	bool bootp;                     /* no option 53: a BOOTP client (RFC 951) */
+	bool has_cookie;                /* its vendor area starts with the magic cookie */
 };
 
-/* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP request). */
+/* 0, -EBADMSG (truncated / inconsistent) or -EPROTO (not a DHCP or BOOTP request). */
 int dhcp_msg_parse(const uint8_t *data, size_t len, struct dhcp_msg *m);
+
+/* boot.c: the boot file for this client ("" for none): the first rule that matches, or <bootp file>. */
+const char *dhcp_boot_file_for(const struct dhcp_server *srv, const struct dhcp_msg *m);
+int dhcp_boot_setup(struct dhcp_server *srv, const struct dhcp_config *cfg,
+		    struct wire_error *err);
+void dhcp_boot_free(struct dhcp_server *srv);
 
 /* ---- options (options.c) ---- */
 
@@ -235,9 +258,11 @@ struct dhcp_server {
 	uint8_t *opt_val[256];          /* pre-encoded option values, NULL = not sent */
 	uint8_t opt_len[256];
 	bool opt_raw[256];              /* came from <option> */
-	uint8_t boot_file[128];
-	bool has_boot;
-	uint32_t boot_server;
+	uint8_t boot_file[128];         /* <bootp file>; "" when none */
+	bool has_boot;                  /* a boot file for some client */
+	uint32_t boot_server;           /* siaddr and option 66; 0 when none */
+	struct dhcp_boot_choice *boot_rules;
+	size_t n_boot_rules;
 	char domain[DHCP_DOMAIN_MAX + 1];       /* for option 81 replies; "" when none */
 
 	bool authoritative, probe;

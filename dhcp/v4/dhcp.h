@@ -104,6 +104,7 @@ enum dhcp_event_type {
 	DHCP_EV_POOL_EXHAUSTED, /* no address left for this client */
 	DHCP_EV_CONFLICT,       /* a probe found the address in use: quarantined */
 	DHCP_EV_NAME_REFUSED,   /* the client's host name is not given (reason says why); once per client */
+	DHCP_EV_BOOTP,          /* a BOOTP client (no option 53) was given its <host> address */
 };
 
 struct dhcp_event {
@@ -135,6 +136,14 @@ typedef void (*dhcp_name_fn)(void *userdata, struct in_addr addr, const char *na
 /* new_client_rate: no limit at all. */
 #define DHCP_RATE_UNLIMITED UINT32_MAX
 
+/* A boot file for PXE clients of one architecture (option 93) or user class (77). */
+struct dhcp_boot_rule {
+	bool by_arch;
+	uint16_t arch;                  /* RFC 4578: 0 BIOS, 7 and 9 x86-64 UEFI, ... */
+	const char *user_class;         /* e.g. "iPXE", when !by_arch (1..63 bytes) */
+	const char *file;               /* 1..127 bytes */
+};
+
 struct dhcp_config {
 	const char *ifname;             /* the bridge, for messages only */
 	struct in_addr server_addr;     /* the bridge address: server id, router, DNS */
@@ -157,7 +166,10 @@ struct dhcp_config {
 
 	/* PXE: <bootp file server> / <tftp root>. file NULL: no boot. */
 	const char *boot_file;          /* file field (and option 67 when asked) */
-	struct in_addr boot_server;     /* siaddr / option 66; 0 = server_addr */
+	struct in_addr boot_server;     /* siaddr / option 66; 0: none */
+	/* Boot files by architecture or user class, before boot_file; the first match wins. */
+	const struct dhcp_boot_rule *boot_rules;
+	size_t n_boot_rules;
 
 	/*
 	 * Conflict detection: when set, before offering an address no lease

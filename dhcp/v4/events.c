@@ -91,6 +91,7 @@ const char *dhcp_event_name(enum dhcp_event_type type)
 		[DHCP_EV_DECLINE] = "DHCPDECLINE", [DHCP_EV_INFORM] = "DHCPINFORM",
 		[DHCP_EV_EXPIRED] = "DHCPEXPIRED", [DHCP_EV_POOL_EXHAUSTED] = "DHCPEXHAUSTED",
 		[DHCP_EV_CONFLICT] = "DHCPCONFLICT", [DHCP_EV_NAME_REFUSED] = "DHCPNAMEREFUSED",
+		[DHCP_EV_BOOTP] = "BOOTP",
 	};
 
 	if ((unsigned)type < sizeof(names) / sizeof(names[0]) && names[type])

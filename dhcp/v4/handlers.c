@@ -403,6 +403,30 @@ static int on_inform(struct ctx *c)
 	return reply(c, DHCPACK, 0, 0, NULL);
 }
 
+/*
+ * RFC 951: a BOOTP client (no option 53) has no lease to renew, so, as
+ * dnsmasq does, only a <host> with an address is answered, with that
+ * address for good; everyone else is left to a DHCP client.
+ */
+static int on_bootp(struct ctx *c)
+{
+	uint32_t addr;
+
+	if (!c->host || !c->host->has_ip || c->m->giaddr)
+		return DHCP_IGNORE;
+	addr = c->host->ip;
+	dhcp_emit(c->srv, DHCP_EV_BOOTP, c->m, addr, c->host->name[0] ? c->host->name : NULL,
+		  NULL);
+	dhcp_reply_start(c->srv, c->m, c->b, DHCP_BOOTREPLY, addr);
+	if (c->m->has_cookie)
+		dhcp_reply_options(c->srv, c->m, c->b, 0, c->host->name);
+	dhcp_reply_finish(c->m, c->b);
+	if (c->b->full)
+		return DHCP_IGNORE;
+	dhcp_reply_dest(c->m, DHCPACK, addr, c->rx, c->tx);
+	return DHCP_REPLY;
+}
+
 int dhcp_handle_msg(struct dhcp_server *srv, const struct dhcp_msg *m,
 		    const struct dhcp_rx *rx, int64_t now, struct wire_builder *b,
 		    struct dhcp_tx *tx)
@@ -422,6 +446,8 @@ int dhcp_handle_msg(struct dhcp_server *srv, const struct dhcp_msg *m,
 		return DHCP_IGNORE;
 	c.host = dhcp_find_host(srv, &c.id);
 	c.lease = dhcp_store_by_ident(&srv->store, &c.id);
+	if (m->bootp)
+		return on_bootp(&c);
 	switch (m->type) {
 	case DHCPDISCOVER:
 		return on_discover(&c);

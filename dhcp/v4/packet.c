@@ -79,6 +79,10 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v, uint
 		keep(&m->prl, &m->prl_len, v, len, 1);
 	else if (code == OPT_FQDN)
 		keep(&m->fqdn, &m->fqdn_len, v, len, 3);       /* RFC 4702 §2: flags, 2 rcodes */
+	else if (code == OPT_USER_CLASS)
+		keep(&m->user_class, &m->user_class_len, v, len, 1);
+	else if (code == OPT_CLIENT_ARCH)
+		keep(&m->arch, &m->arch_len, v, len, 2);
 	else if (code == OPT_RELAY_AGENT && !m->has_relay) {
 		m->has_relay = true;
 		m->relay = v;
@@ -129,10 +133,14 @@ int dhcp_msg_parse(const uint8_t *data, size_t len, struct dhcp_msg *m)
 		return -EBADMSG;
 	if (m->op != 1)                 /* RFC 2131 §2: BOOTREQUEST */
 		return -EPROTO;
-	if (cookie != DHCP_COOKIE)      /* RFC 2131 §3: BOOTP without DHCP is not served */
-		return -EPROTO;
 	if (m->hlen > LEASE_CHADDR_MAX)
 		return -EBADMSG;
+	if (cookie != DHCP_COOKIE) {
+		/* RFC 951: a plain BOOTP request, its vendor area not ours to read */
+		m->bootp = true;
+		return 0;
+	}
+	m->has_cookie = true;
 
 	rc = walk_area(m, &r, AREA_OPTIONS);
 	if (rc < 0)
@@ -147,6 +155,10 @@ int dhcp_msg_parse(const uint8_t *data, size_t len, struct dhcp_msg *m)
 		rc = walk_area(m, &sname, AREA_SNAME);
 		if (rc < 0)
 			return rc;
+	}
+	if (m->type == 0) {
+		m->bootp = true;        /* RFC 1497 vendor extensions, but no DHCP */
+		return 0;
 	}
 	if (m->type < DHCPDISCOVER || m->type > DHCPINFORM)
 		return -EPROTO;

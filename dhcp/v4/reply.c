@@ -20,9 +20,11 @@
 void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 		      struct wire_builder *b, uint8_t type, uint32_t yiaddr)
 {
-	bool lease = type == DHCPOFFER || (type == DHCPACK && m->type != DHCPINFORM);
+	bool bootp = type == DHCP_BOOTREPLY;
+	bool lease = bootp || type == DHCPOFFER || (type == DHCPACK && m->type != DHCPINFORM);
 	uint16_t flags = m->flags & 0x8000;
 	uint8_t file[128] = { 0 };
+	const char *boot;
 
 	/* RFC 2131 §4.3.2: a relayed NAK goes with the broadcast bit set. */
 	if (type == DHCPNAK && m->giaddr)
@@ -35,18 +37,22 @@ void dhcp_reply_start(const struct dhcp_server *srv, const struct dhcp_msg *m,
 	wire_wr_u16(b, 0);                      /* secs */
 	wire_wr_u16(b, flags);
 	/* ciaddr: only an ACK to a client that has its address (renew, inform). */
-	wire_wr_u32(b, type == DHCPACK ? m->ciaddr : 0);
+	wire_wr_u32(b, type == DHCPACK || bootp ? m->ciaddr : 0);
 	wire_wr_u32(b, type == DHCPNAK || !lease ? 0 : yiaddr);
-	wire_wr_u32(b, type != DHCPNAK && srv->has_boot ? srv->boot_server : 0);
+	boot = type != DHCPNAK && srv->has_boot ? dhcp_boot_file_for(srv, m) : "";
+	wire_wr_u32(b, *boot ? srv->boot_server : 0);
 	wire_wr_u32(b, m->giaddr);
 	wire_wr_bytes(b, m->chaddr, sizeof(m->chaddr));
 	wire_wr_zero(b, 64);                    /* sname */
-	if (type != DHCPNAK && srv->has_boot)
-		memcpy(file, srv->boot_file, sizeof(file) - 1);
+	memcpy(file, boot, strnlen(boot, sizeof(file) - 1));
 	wire_wr_bytes(b, file, sizeof(file));
+	if (bootp && !m->has_cookie)
+		return;         /* the vendor area stays zeros (dhcp_reply_finish) */
 	wire_wr_u32(b, DHCP_COOKIE);
 	/* From here on the tail is reserved: 82 echoed and the End option. */
 	b->reserve = 1 + (m->has_relay ? 2u + m->relay_len : 0);
+	if (bootp)
+		return;         /* no message type, server id or client id for BOOTP */
 	wire_wr_tlv(b, OPT_MSG_TYPE, &type, 1);
 	{
 		uint8_t sid[4] = { (uint8_t)(srv->server_addr >> 24), (uint8_t)(srv->server_addr >> 16),
@@ -76,7 +82,7 @@ static bool was_sent(const struct sent *s, uint8_t code)
 }
 
 static void put_configured(const struct dhcp_server *srv, struct wire_builder *b,
-			   struct sent *s, uint8_t code, const char *hostname)
+			   struct sent *s, uint8_t code, const char *hostname, const char *boot_file)
 {
 	if (was_sent(s, code))
 		return;
@@ -86,6 +92,11 @@ static void put_configured(const struct dhcp_server *srv, struct wire_builder *b
 		return;
 	}
 	/* PXE: 66/67 only on request; the file field carries the name anyway. */
+	if (code == OPT_BOOTFILE && srv->has_boot) {
+		if (*boot_file)
+			wire_wr_tlv(b, code, boot_file, strlen(boot_file));
+		return;
+	}
 	if (srv->opt_val[code])
 		wire_wr_tlv(b, code, srv->opt_val[code], srv->opt_len[code]);
 }
@@ -98,6 +109,7 @@ void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 			struct wire_builder *b, uint32_t lease_time, const char *hostname)
 {
 	static const uint8_t unasked[] = { OPT_SUBNET_MASK, OPT_ROUTER, OPT_DNS };
+	const char *boot_file = srv->has_boot ? dhcp_boot_file_for(srv, m) : "";
 	struct sent s = { { 0 } };
 	unsigned i;
 
@@ -108,7 +120,7 @@ void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 			put_u32_opt(b, OPT_T2, (uint32_t)((uint64_t)lease_time * 7 / 8));
 		}
 	}
-	put_configured(srv, b, &s, OPT_SUBNET_MASK, hostname);
+	put_configured(srv, b, &s, OPT_SUBNET_MASK, hostname, boot_file);
 	/* Never echo what only the protocol may set. */
 	s.bits[0] |= 1ull << OPT_PAD;
 	s.bits[OPT_LEASE_TIME / 64] |= 1ull << (OPT_LEASE_TIME % 64) |
@@ -118,15 +130,15 @@ void dhcp_reply_options(const struct dhcp_server *srv, const struct dhcp_msg *m,
 	s.bits[OPT_RELAY_AGENT / 64] |= 1ull << (OPT_RELAY_AGENT % 64) | 1ull << (OPT_FQDN % 64);
 	s.bits[3] |= 1ull << (OPT_END % 64);
 	for (i = 0; m->prl && i < m->prl_len; i++)
-		put_configured(srv, b, &s, m->prl[i], hostname);
+		put_configured(srv, b, &s, m->prl[i], hostname, boot_file);
 	for (i = 0; i < sizeof(unasked); i++)
-		put_configured(srv, b, &s, unasked[i], hostname);
+		put_configured(srv, b, &s, unasked[i], hostname, boot_file);
 	if (m->prl)
 		return;
 	/* No parameter request list at all: send everything configured. */
 	for (i = 1; i < 255; i++)
 		if (i != OPT_TFTP_SERVER && i != OPT_BOOTFILE)
-			put_configured(srv, b, &s, (uint8_t)i, hostname);
+			put_configured(srv, b, &s, (uint8_t)i, hostname, boot_file);
 }
 
 /* Text labels ("a.b") as DNS wire labels; false when one does not fit. */
@@ -180,6 +192,10 @@ void dhcp_reply_fqdn(const struct dhcp_server *srv, const struct dhcp_msg *m,
 void dhcp_reply_finish(const struct dhcp_msg *m, struct wire_builder *b)
 {
 	b->reserve = 0;
+	if (m->bootp && !m->has_cookie) {
+		wire_wr_zero(b, BOOTP_MIN_LEN - b->len);        /* a 64-byte vendor area */
+		return;
+	}
 	if (m->has_relay)
 		wire_wr_tlv(b, OPT_RELAY_AGENT, m->relay, m->relay_len);
 	wire_wr_u8(b, OPT_END);

@@ -103,13 +103,15 @@ static int encode_options(struct dhcp_server *srv, const struct dhcp_config *cfg
 	}
 	if (cfg->n_routes)
 		rc |= encode_routes(srv, cfg);
-	if (srv->has_boot) {
+	if (srv->has_boot && srv->boot_server) {
 		struct in_addr a = { htonl(srv->boot_server) };
 
 		inet_ntop(AF_INET, &a, text, sizeof(text));
 		rc |= set_opt(srv, OPT_TFTP_SERVER, text, strlen(text));
-		rc |= set_opt(srv, OPT_BOOTFILE, srv->boot_file, strlen((char *)srv->boot_file));
 	}
+	/* the value stands for "some file": each reply puts in the client's own */
+	if (srv->has_boot)
+		rc |= set_opt(srv, OPT_BOOTFILE, "-", 1);
 	if (rc)
 		return wire_fail(err, -EINVAL, "cannot encode the configured options");
 	for (i = 0; i < cfg->n_options; i++) {
@@ -177,12 +179,9 @@ int dhcp_server_new(const struct dhcp_config *cfg, struct dhcp_server **ret,
 	srv->userdata = cfg->userdata;
 	if (cfg->domain)
 		snprintf(srv->domain, sizeof(srv->domain), "%s", cfg->domain);
-	if (cfg->boot_file && *cfg->boot_file) {
-		srv->has_boot = true;
-		memcpy(srv->boot_file, cfg->boot_file, strlen(cfg->boot_file) + 1);
-		srv->boot_server = cfg->boot_server.s_addr ? ntohl(cfg->boot_server.s_addr)
-							   : srv->server_addr;
-	}
+	rc = dhcp_boot_setup(srv, cfg, err);
+	if (rc < 0)
+		goto out;
 	rc = dhcp_pool_init(&srv->pool, cfg->ranges, cfg->n_ranges);
 	if (rc < 0) {
 		wire_fail(err, rc, "cannot set up the address pool");
@@ -226,6 +225,7 @@ void dhcp_server_free(struct dhcp_server *srv)
 	dhcp_store_free(&srv->store);
 	lease_buf_free(&srv->journal);
 	dhcp_batch_free(&srv->batch);
+	dhcp_boot_free(srv);
 	free(srv);
 }
 

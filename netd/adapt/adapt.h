@@ -26,6 +26,7 @@ struct dhcp_setup {
 	struct dhcp_route *routes;
 	struct dhcp_raw_option *options;
 	const char **reserved;          /* cfg.reserved_names: into def and `host` */
+	struct dhcp_boot_rule *boot_rules;
 	char host[65];                  /* this host's own name (first label) */
 };
 
@@ -43,6 +44,10 @@ int dhcp_setup_build(const struct netdef *def, struct dhcp_setup *out, char *msg
  * network's domain. Static DHCP hosts' names the server reserves itself.
  */
 int dhcp_setup_reserved(const struct netdef *def, const char *hostname, struct dhcp_setup *out);
+
+/* boot.c: network boot (bootp file and server, boot rules); 0 or negative errno with msg. */
+int dhcp_setup_boot(const struct netdef *def, const struct netdef_ip *ip,
+		    struct dhcp_setup *out, char *msg, size_t msg_size);
 
 /* Just the static hosts, for SIGHUP (out->hosts/client_ids replaced). */
 int dhcp_setup_hosts(const struct netdef_ip *ip, struct dhcp_setup *out, char *msg,

@@ -146,19 +146,19 @@ static int build_lists(const struct netdef *def, const struct netdef_ip *ip,
 		out->ranges[i].end = ip->ranges[i].end;
 		out->ranges[i].lease_time = lease_time(&ip->ranges[i].lease);
 	}
-	for (i = 0; i < def->n_routes; i++) {
-		out->routes[i].dest = def->routes[i].address;
-		out->routes[i].prefix = def->routes[i].prefix;
-		out->routes[i].gateway = def->routes[i].gateway;
-	}
 	for (i = 0; i < ip->n_options; i++) {
 		out->options[i].number = ip->options[i].number;
 		out->options[i].value = ip->options[i].value;
 	}
 	out->cfg.ranges = out->ranges;
 	out->cfg.n_ranges = ip->n_ranges;
+	/*
+	 * <route> is a route of the host's (netd/host/hostview.c), as in libvirt,
+	 * whose dnsmasq config sends guests no option 121 for it: a guest gets
+	 * option 121 only from an explicit <option number='121' .../>.
+	 */
 	out->cfg.routes = out->routes;
-	out->cfg.n_routes = def->n_routes;
+	out->cfg.n_routes = 0;
 	out->cfg.options = out->options;
 	out->cfg.n_options = ip->n_options;
 	return 0;
@@ -182,12 +182,6 @@ int dhcp_setup_build(const struct netdef *def, struct dhcp_setup *out, char *msg
 	/* libvirt gives guests of an isolated network no default route */
 	cfg->no_router = !def->forward.given;
 	cfg->no_dns = def->dns.enable == NETDEF_NO;
-	if (ip->has_bootp) {
-		cfg->boot_file = ip->bootp_file;
-		/* a server given by name cannot go in siaddr; the guest asks us then */
-		if (ip->bootp_server)
-			inet_pton(AF_INET, ip->bootp_server, &cfg->boot_server);
-	}
 	if (getrandom(&cfg->hash_seed, sizeof(cfg->hash_seed), 0) != sizeof(cfg->hash_seed))
 		cfg->hash_seed = 0x9e3779b97f4a7c15ull;
 	if ((r = build_lists(def, ip, out)) < 0) {
@@ -212,6 +206,7 @@ void dhcp_setup_free(struct dhcp_setup *s)
 	free(s->routes);
 	free(s->options);
 	free(s->reserved);
+	free(s->boot_rules);
 	memset(s, 0, sizeof(*s));
 }
 

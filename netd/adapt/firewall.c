@@ -28,6 +28,8 @@ void firewall_config(const struct netdef *def, struct nat_config *cfg)
 						   netdef_mask(ip->prefix));
 		cfg->subnets[i].prefix = ip->prefix;
 		cfg->n_subnets++;
+		if (ip->tftp_root)
+			cfg->tftp = true;
 	}
 	if (fw->has_nat_addr) {
 		cfg->has_addr_range = true;

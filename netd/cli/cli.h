@@ -4,6 +4,9 @@
 #define VNETD_CLI_H
 
 #include "netd/base/base.h"
+#include "netd/def/netdef.h"
+
+#include <stdint.h>
 
 struct vnetd_cmd {
 	const char *name;
@@ -28,5 +31,27 @@ int cmd_update(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_reload(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_events(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_import(const struct vnetd_paths *paths, int argc, char **argv);
+
+/*
+ * define.c: refuse what libvirt refuses (the same name with another uuid, a
+ * uuid or bridge another definition uses); says why, returns 1, else 0.
+ */
+int define_check_conflicts(const struct vnetd_paths *paths, struct netdef *def);
+
+/* The verb table (main.c); an entry with no help text is hidden from --help. */
+extern const struct vnetd_cmd vnetd_commands[];
+
+/* leases_wait.c: wake `leases --wait` when a network's lease files change. */
+struct lease_watch {
+	int fd;                 /* inotify */
+	char netdir[4096];      /* STATEDIR/NAME */
+};
+
+int lease_watch_open(struct lease_watch *w, const char *statedir, const char *name);
+int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms);
+void lease_watch_close(struct lease_watch *w);
+int64_t lease_watch_now_ms(void);
 
 #endif

@@ -12,7 +12,7 @@
  * Refuse what libvirt refuses: the same name with another uuid, the same uuid
  * under another name, a bridge name another definition already uses.
  */
-static int check_against(const struct vnetd_paths *paths, struct netdef *def)
+int define_check_conflicts(const struct vnetd_paths *paths, struct netdef *def)
 {
 	char **names, uuid[37];
 	size_t n, i;
@@ -66,7 +66,7 @@ int cmd_define(const struct vnetd_paths *paths, int argc, char **argv)
 		netdef_error_format(&err, buf, sizeof(buf));
 		return vnetd_error("%s", buf);
 	}
-	if (check_against(paths, def))
+	if (define_check_conflicts(paths, def))
 		goto out;
 	if ((r = store_complete(paths, def, &changed, buf, sizeof(buf))) < 0) {
 		vnetd_error("%s", buf);

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct vnetd_cmd commands[] = {
+const struct vnetd_cmd vnetd_commands[] = {
 	{ "define", cmd_define, "FILE", "store a network definition (libvirt network XML)" },
 	{ "undefine", cmd_undefine, "NAME", "remove a definition (a running network keeps running)" },
-	{ "list", cmd_list, "[--all]", "list active networks (--all: defined ones too)" },
+	{ "list", cmd_list, "[--all] [--json]", "list active networks (--all: defined ones too)" },
 	{ "info", cmd_info, "NAME", "show a network's state, bridge and addresses" },
 	{ "dumpxml", cmd_dumpxml, "NAME", "print a network's definition" },
 	{ "autostart", cmd_autostart, "NAME [--disable]", "start a network at boot (or not)" },
@@ -20,7 +20,8 @@ static const struct vnetd_cmd commands[] = {
 	  "[--foreground] [--no-probe] [--new-client-rate N|unlimited] NAME | --autostart",
 	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
-	{ "leases", cmd_leases, "NAME [--json]", "the network's live DHCP leases" },
+	{ "leases", cmd_leases, "NAME [--mac MAC] [--wait SECONDS] [--json]",
+	  "the network's live DHCP leases (--wait: until MAC has one)" },
 	{ "update", cmd_update,
 	  "NAME add|delete|modify SECTION XML [--live] [--config] [--parent-index N]",
 	  "change a host, range or DNS record (virsh net-update's sections)" },
@@ -28,6 +29,9 @@ static const struct vnetd_cmd commands[] = {
 	{ "stats", cmd_stats, "NAME [--json|--prometheus]", "the running daemon's counters" },
 	{ "events", cmd_events, "[NAME] [--json] [--timeout SECONDS]",
 	  "follow network and lease events (--json: one object per line)" },
+	{ "import", cmd_import, "NAME [--from DIR] [--leases FILE] [--force]",
+	  "define a libvirt network and keep its guests' addresses" },
+	{ "__complete", cmd_complete, NULL, NULL },     /* for bash completion */
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -40,9 +44,11 @@ static void usage(FILE *out)
 		"       vnetd --help | --version\n\n"
 		"Virtual networks for KVM hosts: bridge, addresses, NAT, DHCP and DNS from\n"
 		"libvirt network XML definitions.\n\nVerbs:\n");
-	for (c = commands; c->name; c++)
-		fprintf(out, "  %-10s %-20s%s%s\n", c->name, c->args,
-			strlen(c->args) > 20 ? "\n                                  " : " ", c->help);
+	for (c = vnetd_commands; c->name; c++)
+		if (c->help)
+			fprintf(out, "  %-10s %-20s%s%s\n", c->name, c->args,
+				strlen(c->args) > 20 ? "\n                                  " : " ",
+				c->help);
 	fprintf(out,
 		"\nOptions (also set by the environment):\n"
 		"  --confdir DIR   definitions (VNETD_CONFDIR, default /etc/vnetd)\n"
@@ -121,7 +127,7 @@ int main(int argc, char **argv)
 	paths.confdir = absolute(paths.confdir, dirs[0], sizeof(dirs[0]));
 	paths.rundir = absolute(paths.rundir, dirs[1], sizeof(dirs[1]));
 	paths.statedir = absolute(paths.statedir, dirs[2], sizeof(dirs[2]));
-	for (c = commands; c->name; c++)
+	for (c = vnetd_commands; c->name; c++)
 		if (!strcmp(c->name, argv[optind]))
 			break;
 	if (!c->name) {

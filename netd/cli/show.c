@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vnetd list [--all], vnetd info NAME, vnetd dumpxml NAME */
+/* vnetd info NAME, vnetd dumpxml NAME (list is in list.c) */
 #include "netd/host/host.h"
 #include "nat/nat.h"
 #include "netd/base/base.h"
@@ -11,83 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *status_name(enum lifecycle_status s)
-{
-	return s == NET_ACTIVE ? "active" : s == NET_STALE ? "failed" : "inactive";
-}
-
-/* Defined networks plus running ones whose definition was removed since. */
-static int all_names(const struct vnetd_paths *paths, char ***names, size_t *count)
-{
-	char **defined, **running, **merged;
-	size_t nd, nr, i, j, n = 0;
-	int r;
-
-	if ((r = store_list(paths, false, &defined, &nd)) < 0)
-		return r;
-	if ((r = state_list(paths, &running, &nr)) < 0) {
-		vnetd_free_names(defined, nd);
-		return r;
-	}
-	merged = calloc(nd + nr + 1, sizeof(*merged));
-	if (!merged) {
-		vnetd_free_names(defined, nd);
-		vnetd_free_names(running, nr);
-		return -ENOMEM;
-	}
-	/* both lists are sorted: merge them, dropping duplicates */
-	for (i = 0, j = 0; i < nd || j < nr;) {
-		int c = i >= nd ? 1 : j >= nr ? -1 : strcmp(defined[i], running[j]);
-
-		if (c <= 0) {
-			merged[n++] = defined[i++];
-			if (c == 0)
-				free(running[j++]);
-		} else {
-			merged[n++] = running[j++];
-		}
-	}
-	free(defined);
-	free(running);
-	*names = merged;
-	*count = n;
-	return 0;
-}
-
-int cmd_list(const struct vnetd_paths *paths, int argc, char **argv)
-{
-	bool all = argc == 2 && !strcmp(argv[1], "--all");
-	char **names;
-	size_t n, i;
-	int r;
-
-	if (argc != 1 && !all)
-		return vnetd_error("usage: vnetd list [--all]");
-	if ((r = all_names(paths, &names, &n)) < 0)
-		return vnetd_error("cannot list networks: %s", strerror(-r));
-	printf(" %-20s %-10s %-10s %s\n", "Name", "State", "Autostart", "Bridge");
-	printf("-----------------------------------------------------\n");
-	for (i = 0; i < n; i++) {
-		struct run_state st;
-		struct netdef *def = NULL;
-		enum lifecycle_status s = lifecycle_status(paths, names[i], &st);
-		const char *bridge = "-";
-
-		if (!all && s != NET_ACTIVE)
-			continue;
-		if (s != NET_INACTIVE)
-			bridge = run_state_bridge(&st);
-		else if (store_load(paths, names[i], &def, NULL) == 0 && def->bridge_name[0])
-			bridge = def->bridge_name;
-		printf(" %-20s %-10s %-10s %s\n", names[i], status_name(s),
-		       store_get_autostart(paths, names[i]) ? "yes" : "no", bridge);
-		netdef_free(def);
-	}
-	printf("\n");
-	vnetd_free_names(names, n);
-	return 0;
-}
 
 static void print_definition_facts(const struct netdef *def)
 {
@@ -167,6 +90,7 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
 		print_process("Daemon:", run_state_find(&st, UNDO_DAEMON));
 		print_process("Keeper:", run_state_find(&st, UNDO_KEEPER));
+		host_print_coexistence(stdout, true, run_state_bridge(&st), st.mode);
 	}
 	netdef_free(def);
 	return 0;

@@ -52,6 +52,7 @@ static int start_one(const struct vnetd_paths *paths, const char *name,
 	}
 	printf("Network %s started\n", name);
 	fflush(stdout);
+	host_print_coexistence(stderr, false, run_state_bridge(&st), st.mode);
 	return opts->foreground ? supervise(paths, &st) : 0;
 }
 

@@ -47,6 +47,13 @@ static unsigned diff_dhcp(const struct netdef_ip *a, const struct netdef_ip *b)
 		if (a->options[i].number != b->options[i].number ||
 		    !netdef_str_eq(a->options[i].value, b->options[i].value))
 			ch |= NETDEF_CH_DHCP_OTHER;
+	if (a->n_boots != b->n_boots)
+		ch |= NETDEF_CH_DHCP_OTHER;
+	for (i = 0; !(ch & NETDEF_CH_DHCP_OTHER) && i < a->n_boots; i++)
+		if (a->boots[i].match != b->boots[i].match || a->boots[i].arch != b->boots[i].arch ||
+		    !netdef_str_eq(a->boots[i].userclass, b->boots[i].userclass) ||
+		    !netdef_str_eq(a->boots[i].file, b->boots[i].file))
+			ch |= NETDEF_CH_DHCP_OTHER;
 	return ch;
 }
 
@@ -134,7 +141,7 @@ const char *netdef_change_name(unsigned bit)
 		"bridge MAC address", "MTU", "domain", "DNS on/off and forwardPlainNames",
 		"DNS forwarders", "DNS host records", "DNS SRV records", "DNS TXT records",
 		"addresses and subnets", "DHCP on/off", "DHCP ranges and lease times",
-		"DHCP static hosts", "DHCP options, bootp, tftp and localPtr", "routes",
+		"DHCP static hosts", "DHCP options, boot files, tftp and localPtr", "routes",
 	};
 	size_t i;
 

@@ -28,6 +28,38 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
+/* Element text: whitespace and quotes need no escaping there. */
+static void put_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&')
+			fputs("&amp;", f);
+		else if (*s == '<')
+			fputs("&lt;", f);
+		else if (*s == '>')
+			fputs("&gt;", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* <title>, <description>, <metadata>: kept for dumpxml, in libvirt's order. */
+static void put_meta(FILE *f, const struct netdef *def)
+{
+	if (def->title) {
+		fputs("  <title>", f);
+		put_text(f, def->title);
+		fputs("</title>\n", f);
+	}
+	if (def->description) {
+		fputs("  <description>", f);
+		put_text(f, def->description);
+		fputs("</description>\n", f);
+	}
+	if (def->metadata)
+		fprintf(f, "  %s\n", def->metadata);
+}
+
 static void put_attr(FILE *f, const char *name, const char *value)
 {
 	if (!value)
@@ -189,6 +221,23 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	fputs("  </dns>\n", f);
 }
 
+static void put_boots(FILE *f, const struct netdef_ip *ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip->n_boots; i++) {
+		const struct netdef_boot *bt = &ip->boots[i];
+
+		fputs("      <vnetd:boot", f);
+		if (bt->match == NETDEF_BOOT_ARCH)
+			fprintf(f, " arch='%u'", bt->arch);
+		else
+			put_attr(f, "userclass", bt->userclass);
+		put_attr(f, "file", bt->file);
+		fputs("/>\n", f);
+	}
+}
+
 static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 {
 	size_t i;
@@ -235,6 +284,7 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 		put_attr(f, "server", ip->bootp_server);
 		fputs("/>\n", f);
 	}
+	put_boots(f, ip);
 	for (i = 0; i < ip->n_options; i++) {
 		fprintf(f, "      <option number='%u'", ip->options[i].number);
 		put_attr(f, "value", ip->options[i].value);
@@ -279,6 +329,17 @@ static void put_route(FILE *f, const struct netdef_route *rt)
 	fputs("/>\n", f);
 }
 
+/* The namespace is declared only where an element of it is written. */
+static bool uses_namespace(const struct netdef *def)
+{
+	size_t i;
+
+	for (i = 0; i < def->n_ips; i++)
+		if (def->ips[i].n_boots)
+			return true;
+	return false;
+}
+
 char *netdef_format(const struct netdef *def)
 {
 	char uuid[37], *out = NULL;
@@ -290,10 +351,12 @@ char *netdef_format(const struct netdef *def)
 	f = open_memstream(&out, &size);
 	if (!f)
 		return NULL;
-	fputs("<network>\n  <name>", f);
+	fputs(uses_namespace(def) ? "<network xmlns:vnetd='" NETDEF_XMLNS "'>\n  <name>"
+				  : "<network>\n  <name>", f);
 	put_escaped(f, def->name);
 	netdef_uuid_format(def->uuid, uuid);
 	fprintf(f, "</name>\n  <uuid>%s</uuid>\n", uuid);
+	put_meta(f, def);
 	put_forward(f, &def->forward);
 	put_bridge(f, def);
 	if (def->dns_given)

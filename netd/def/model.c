@@ -51,9 +51,17 @@ void netdef_free(struct netdef *def)
 		free(ip->options);
 		free(ip->bootp_file);
 		free(ip->bootp_server);
+		for (j = 0; j < ip->n_boots; j++) {
+			free(ip->boots[j].userclass);
+			free(ip->boots[j].file);
+		}
+		free(ip->boots);
 	}
 	free(def->ips);
 	free(def->routes);
+	free(def->title);
+	free(def->description);
+	free(def->metadata);
 	free(def);
 }
 
@@ -93,8 +101,14 @@ static bool ip_eq(const struct netdef_ip *a, const struct netdef_ip *b)
 	    !netdef_str_eq(a->tftp_root, b->tftp_root) || a->has_dhcp != b->has_dhcp ||
 	    a->n_ranges != b->n_ranges || a->n_hosts != b->n_hosts ||
 	    a->n_options != b->n_options || a->has_bootp != b->has_bootp ||
-	    !netdef_str_eq(a->bootp_file, b->bootp_file) || !netdef_str_eq(a->bootp_server, b->bootp_server))
+	    !netdef_str_eq(a->bootp_file, b->bootp_file) || !netdef_str_eq(a->bootp_server, b->bootp_server) ||
+	    a->n_boots != b->n_boots)
 		return false;
+	for (i = 0; i < a->n_boots; i++)
+		if (a->boots[i].match != b->boots[i].match || a->boots[i].arch != b->boots[i].arch ||
+		    !netdef_str_eq(a->boots[i].userclass, b->boots[i].userclass) ||
+		    !netdef_str_eq(a->boots[i].file, b->boots[i].file))
+			return false;
 	for (i = 0; i < a->n_ranges; i++)
 		if (!netdef_range_eq(&a->ranges[i], &b->ranges[i]))
 			return false;
@@ -193,7 +207,9 @@ bool netdef_equal(const struct netdef *a, const struct netdef *b)
 	    a->has_mac != b->has_mac || (a->has_mac && memcmp(a->mac, b->mac, 6)) ||
 	    a->has_mtu != b->has_mtu || a->mtu != b->mtu || !netdef_str_eq(a->domain, b->domain) ||
 	    a->domain_local_only != b->domain_local_only || a->dns_given != b->dns_given ||
-	    !dns_eq(&a->dns, &b->dns) || a->n_ips != b->n_ips || a->n_routes != b->n_routes)
+	    !dns_eq(&a->dns, &b->dns) || a->n_ips != b->n_ips || a->n_routes != b->n_routes ||
+	    !netdef_str_eq(a->title, b->title) || !netdef_str_eq(a->description, b->description) ||
+	    !netdef_str_eq(a->metadata, b->metadata))
 		return false;
 	for (i = 0; i < a->n_ips; i++)
 		if (!ip_eq(&a->ips[i], &b->ips[i]))

@@ -30,6 +30,7 @@ struct element_handler {
 enum {
 	SEEN_NAME = 1 << 0, SEEN_UUID = 1 << 1, SEEN_FORWARD = 1 << 2, SEEN_BRIDGE = 1 << 3,
 	SEEN_MAC = 1 << 4, SEEN_MTU = 1 << 5, SEEN_DOMAIN = 1 << 6, SEEN_DNS = 1 << 7,
+	SEEN_TITLE = 1 << 8, SEEN_DESCRIPTION = 1 << 9, SEEN_METADATA = 1 << 10,
 };
 
 unsigned np_line(const xmlNode *node);
@@ -43,7 +44,10 @@ const char *np_text(struct parser *p, xmlNode *node);
 char *np_dup(const char *s);
 /* Refuse any attribute not in `allowed` (NULL-terminated) as unsupported. */
 int np_check_attrs(struct parser *p, xmlNode *node, const char *const *allowed);
-/* Dispatch element children by name; unknown ones are refused. */
+/*
+ * Dispatch element children by name; unknown ones are refused. An element in
+ * vnetd's namespace (NETDEF_XMLNS) goes to the entry named "vnetd:NAME".
+ */
 int np_walk(struct parser *p, xmlNode *node, const struct element_handler *table, void *ctx);
 int np_once(struct parser *p, xmlNode *node, unsigned bit);
 int np_want_ipv4(struct parser *p, xmlNode *node, const char *name, const char *v,
@@ -58,6 +62,10 @@ int np_want_dns_name(struct parser *p, xmlNode *node, const char *name, const ch
 /* Element handlers that live in their own files. */
 int netdef_parse_ip(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_route(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_boot(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_dns(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_title(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_description(struct parser *p, xmlNode *node, void *ctx);
+int netdef_parse_metadata(struct parser *p, xmlNode *node, void *ctx);
 
 #endif

@@ -88,6 +88,23 @@ struct netdef_dhcp_option {
 	unsigned line;
 };
 
+/* vnetd's own XML namespace, for what libvirt has no element for */
+#define NETDEF_XMLNS "http://vnetd.org/schemas/network/1.0"
+
+enum netdef_boot_match {
+	NETDEF_BOOT_ARCH,               /* DHCP option 93 (RFC 4578) */
+	NETDEF_BOOT_USERCLASS,          /* DHCP option 77 (RFC 3004), e.g. "iPXE" */
+};
+
+/* <vnetd:boot arch='...'|userclass='...' file='...'/> in <dhcp> */
+struct netdef_boot {
+	enum netdef_boot_match match;
+	unsigned arch;
+	char *userclass;
+	char *file;
+	unsigned line;
+};
+
 struct netdef_ip {
 	bool family_given;      /* family='ipv4' written out */
 	struct in_addr address;
@@ -108,6 +125,8 @@ struct netdef_ip {
 	bool has_bootp;
 	char *bootp_file;
 	char *bootp_server;     /* host name or address, or NULL */
+	struct netdef_boot *boots;      /* in the order given: the first match wins */
+	size_t n_boots;
 	unsigned line;
 };
 
@@ -208,6 +227,11 @@ struct netdef {
 	size_t n_ips;
 	struct netdef_route *routes;
 	size_t n_routes;
+
+	/* what virsh net-dumpxml adds, kept for dumpxml (parse_meta.c) */
+	char *title;                    /* <title>: one line, or NULL */
+	char *description;              /* <description>: free text, or NULL */
+	char *metadata;                 /* the whole <metadata> element, verbatim, or NULL */
 };
 
 /*

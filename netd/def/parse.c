@@ -224,9 +224,11 @@ static int parse_mac(struct parser *p, xmlNode *node, void *ctx)
 
 	if ((e = np_once(p, node, SEEN_MAC)) < 0 || (e = np_check_attrs(p, node, attrs)) < 0)
 		return e;
+	if (!addr)
+		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>", "missing");
 	if (!netdef_parse_mac(addr, p->def->mac))
 		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>",
-			    "not a MAC address: '%s'", addr ? addr : "");
+			    "not a MAC address: '%s'", addr);
 	if (p->def->mac[0] & 1)
 		return np_fail(p, node, NETDEF_E_INVALID, "<mac address>",
 			    "'%s' is a multicast address", addr);
@@ -307,20 +309,29 @@ static const struct element_handler network_children[] = {
 	{ "dns", netdef_parse_dns },
 	{ "ip", netdef_parse_ip },
 	{ "route", netdef_parse_route },
+	{ "title", netdef_parse_title },
+	{ "description", netdef_parse_description },
+	{ "metadata", netdef_parse_metadata },
 	{ NULL, NULL },
 };
 
 static int parse_network(struct parser *p, xmlNode *root)
 {
-	static const char *const attrs[] = { NULL };
+	/* connections='N': how many guests libvirt counts at run time; not a setting */
+	static const char *const attrs[] = { "connections", NULL };
 	int e;
 
 	if (!root || root->type != XML_ELEMENT_NODE ||
 	    strcmp((const char *)root->name, "network") || root->ns)
 		return np_fail(p, root, NETDEF_E_INVALID, "<network>",
 			    "the root element must be <network>");
-	if ((e = np_check_attrs(p, root, attrs)) < 0 ||
-	    (e = np_walk(p, root, network_children, NULL)) < 0)
+	if ((e = np_check_attrs(p, root, attrs)) < 0)
+		return e;
+	if (np_attr(p, root, "connections") &&
+	    (e = np_want_uint(p, root, "connections", np_attr(p, root, "connections"), 0,
+			      0xffffffffu, &(unsigned long long){ 0 })) < 0)
+		return e;
+	if ((e = np_walk(p, root, network_children, NULL)) < 0)
 		return e;
 	if (!p->def->name)
 		return np_fail(p, root, NETDEF_E_INVALID, "<name>", "a network needs a <name>");

@@ -165,6 +165,7 @@ static const struct element_handler dhcp_children[] = {
 	{ "host", parse_dhcp_host },
 	{ "bootp", parse_bootp },
 	{ "option", parse_dhcp_option },
+	{ "vnetd:boot", netdef_parse_boot },
 	{ NULL, NULL },
 };
 

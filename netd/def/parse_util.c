@@ -65,6 +65,13 @@ char *np_dup(const char *s)
 }
 
 /* Refuse any attribute not in `allowed` (a NULL-terminated list). */
+/* An element's name as the definition writes it: "vnetd:boot" for ours. */
+static const char *np_prefix(const xmlNode *node)
+{
+	return node->ns && node->ns->href && !strcmp((const char *)node->ns->href, NETDEF_XMLNS)
+		       ? "vnetd:" : "";
+}
+
 int np_check_attrs(struct parser *p, xmlNode *node, const char *const *allowed)
 {
 	const xmlAttr *a;
@@ -78,7 +85,7 @@ int np_check_attrs(struct parser *p, xmlNode *node, const char *const *allowed)
 				break;
 		if (*ok)
 			continue;
-		snprintf(field, sizeof(field), "<%s %s>", node->name, a->name);
+		snprintf(field, sizeof(field), "<%s%s %s>", np_prefix(node), node->name, a->name);
 		return np_fail(p, node, NETDEF_E_UNSUPPORTED, field,
 			    "attribute not supported by vnetd");
 	}
@@ -105,7 +112,8 @@ int np_walk(struct parser *p, xmlNode *node, const struct element_handler *table
 
 	for (c = node->children; c; c = c->next) {
 		const struct element_handler *h;
-		char field[64];
+		char field[80];
+		bool ours;
 
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			if (np_is_blank(c->content))
@@ -115,16 +123,18 @@ int np_walk(struct parser *p, xmlNode *node, const struct element_handler *table
 		}
 		if (c->type != XML_ELEMENT_NODE)
 			continue;       /* comments, processing instructions */
-		if (c->ns && c->ns->prefix) {
+		ours = c->ns && c->ns->href && !strcmp((const char *)c->ns->href, NETDEF_XMLNS);
+		if (c->ns && c->ns->prefix && !ours) {
 			snprintf(field, sizeof(field), "<%s:%s>", c->ns->prefix, c->name);
 			return np_fail(p, c, NETDEF_E_UNSUPPORTED, field,
 				    "element not supported by vnetd");
 		}
+		snprintf(field, sizeof(field), "%s%s", ours ? "vnetd:" : "", c->name);
 		for (h = table; h && h->name; h++)
-			if (!strcmp(h->name, (const char *)c->name))
+			if (!strcmp(h->name, field))
 				break;
 		if (!h || !h->name) {
-			snprintf(field, sizeof(field), "<%s>", c->name);
+			snprintf(field, sizeof(field), "<%s%s>", ours ? "vnetd:" : "", c->name);
 			return np_fail(p, c, NETDEF_E_UNSUPPORTED, field,
 				    "element not supported by vnetd");
 		}
@@ -155,7 +165,7 @@ int np_want_ipv4(struct parser *p, xmlNode *node, const char *name, const char *
 {
 	char field[64];
 
-	snprintf(field, sizeof(field), "<%s %s>", node->name, name);
+	snprintf(field, sizeof(field), "<%s%s %s>", np_prefix(node), node->name, name);
 	if (!v)
 		return np_fail(p, node, NETDEF_E_INVALID, field, "missing");
 	if (netdef_parse_ipv4(v, out))
@@ -171,7 +181,7 @@ int np_want_uint(struct parser *p, xmlNode *node, const char *name, const char *
 {
 	char field[64];
 
-	snprintf(field, sizeof(field), "<%s %s>", node->name, name);
+	snprintf(field, sizeof(field), "<%s%s %s>", np_prefix(node), node->name, name);
 	if (!v)
 		return np_fail(p, node, NETDEF_E_INVALID, field, "missing");
 	if (!netdef_parse_uint(v, max, out) || *out < min)
@@ -195,7 +205,7 @@ int np_want_bool(struct parser *p, xmlNode *node, const char *name, const char *
 		*out = NETDEF_NO;
 		return 0;
 	}
-	snprintf(field, sizeof(field), "<%s %s>", node->name, name);
+	snprintf(field, sizeof(field), "<%s%s %s>", np_prefix(node), node->name, name);
 	return np_fail(p, node, NETDEF_E_INVALID, field, "must be '%s' or '%s', not '%s'", yes,
 		    no, v);
 }
@@ -205,7 +215,7 @@ int np_want_dns_name(struct parser *p, xmlNode *node, const char *name, const ch
 {
 	char field[64];
 
-	snprintf(field, sizeof(field), "<%s %s>", node->name, name);
+	snprintf(field, sizeof(field), "<%s%s %s>", np_prefix(node), node->name, name);
 	if (!v)
 		return np_fail(p, node, NETDEF_E_INVALID, field, "missing");
 	if (!netdef_valid_dns_name(v))

@@ -34,7 +34,8 @@ static bool is_edge(struct in_addr a, const struct netdef_ip *ip)
 
 static int check_ranges(const struct netdef_ip *ip, struct netdef_error *err)
 {
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	/* one buffer per address printed: a printf sees every argument at once */
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN];
 	size_t i, j;
 
 	for (i = 0; i < ip->n_ranges; i++) {
@@ -44,7 +45,7 @@ static int check_ranges(const struct netdef_ip *ip, struct netdef_error *err)
 		    !netdef_in_subnet(r->end, ip->address, ip->prefix))
 			return netdef_fail(err, NETDEF_E_INVALID, r->line, "<range>",
 					   "%s-%s is not inside %s/%u", ntoa(r->start, a),
-					   ntoa(r->end, b), ntoa(ip->address, c), ip->prefix);
+					   ntoa(r->end, b), ntoa(ip->address, n), ip->prefix);
 		if (h(r->start) > h(r->end))
 			return netdef_fail(err, NETDEF_E_INVALID, r->line, "<range>",
 					   "start %s is after end %s", ntoa(r->start, a),
@@ -213,25 +214,28 @@ static int check_values(const struct netdef *def, struct netdef_error *err)
 	size_t i, j;
 
 	if (!vnetd_valid_name(def->name))
-		return netdef_fail(err, NETDEF_E_INVALID, 0, "<name>", "invalid network name");
+		return netdef_fail(err, NETDEF_E_INVALID, 0, "<name>",
+				   "must be 1 to %d letters, digits or ._+:- and not start with "
+				   ". or -", NETDEF_NAME_MAX);
 	if (def->has_mtu && (def->mtu < 68 || def->mtu > 65535))
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "<mtu size>",
 				   "%u is not from 68 to 65535", def->mtu);
 	if (def->has_mac && ((def->mac[0] & 1) || !memcmp(def->mac, "\0\0\0\0\0\0", 6)))
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "<mac address>",
-				   "not a unicast address");
+				   "not a unicast, non-zero address");
 	for (i = 0; i < def->dns.n_hosts; i++)
 		for (j = 0; j < def->dns.hosts[i].n_hostnames; j++)
 			if (!netdef_valid_dns_name(def->dns.hosts[i].hostnames[j]))
 				return netdef_fail(err, NETDEF_E_INVALID, def->dns.hosts[i].line,
-						   "<hostname>", "not a valid DNS name");
+						   "<hostname>", "not a valid DNS name: '%s'",
+						   def->dns.hosts[i].hostnames[j]);
 	for (i = 0; i < def->n_ips; i++)
 		for (j = 0; j < def->ips[i].n_hosts; j++) {
 			const struct netdef_dhcp_host *h = &def->ips[i].hosts[j];
 
 			if (h->name && !netdef_valid_dns_name(h->name))
 				return netdef_fail(err, NETDEF_E_INVALID, h->line, "<host name>",
-						   "not a valid DNS name");
+						   "not a valid DNS name: '%s'", h->name);
 		}
 	return 0;
 }

@@ -64,6 +64,26 @@ struct host_ops {
 	int (*terminate)(struct host_sys *sys, pid_t pid, uint64_t start);
 	bool (*alive)(struct host_sys *sys, pid_t pid, uint64_t start);
 
+	/* a host route out of the bridge (<route>); delete: -ESRCH when gone */
+	int (*route_add)(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+			 struct bridge_error *err);
+	int (*route_delete)(struct host_sys *sys, const char *ifname,
+			    const struct bridge_route *rt, struct bridge_error *err);
+
+	/*
+	 * Best effort, over the system bus (netd/host/resolved.c, firewalld.c):
+	 * 1 done, 0 when that service does not run (nothing changed, nothing
+	 * to say), negative errno with msg when a call failed.
+	 */
+	int (*dns_register)(struct host_sys *sys, int ifindex, struct in_addr server,
+			    const char *domain, char *msg, size_t msg_size);
+	int (*dns_revert)(struct host_sys *sys, int ifindex, char *msg, size_t msg_size);
+	/* zone: the zone the bridge went into (RUN_STATE_ZONE_MAX bytes) */
+	int (*zone_add)(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			size_t msg_size);
+	int (*zone_remove)(struct host_sys *sys, const char *zone, const char *ifname, char *msg,
+			   size_t msg_size);
+
 	/* the run state and pid file, as state_write */
 	int (*save)(struct host_sys *sys, const struct vnetd_paths *paths,
 		    const struct run_state *st, char *msg, size_t msg_size);
@@ -73,6 +93,19 @@ struct host_sys {
 	const struct host_ops *ops;
 	void *data;             /* the implementation's: a netlink session, a fake's log */
 };
+
+/* A warning line on stderr ("vnetd: warning: ..."): what start and stop say but go on. */
+void host_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * netd/host/hostview.c, steps of start once the bridge is up: the host
+ * routes of <route> (each an undo record; negative errno with msg), then
+ * the bridge's firewalld zone and resolved registration (best effort:
+ * recorded when made, a warning line when refused, never a failure).
+ */
+int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_state *st,
+		    char *msg, size_t msg_size);
+void host_join_services(struct host_sys *sys, const struct netdef *def, struct run_state *st);
 
 /* How long a process has between SIGTERM and SIGKILL. */
 #define HOST_STOP_TIMEOUT_MS 5000
@@ -114,6 +147,8 @@ enum field_type {
 	FIELD_PID,
 	FIELD_TICKS,    /* a start time, from 1 */
 	FIELD_TABLE,    /* an nftables table name */
+	FIELD_IPV4,     /* "a.b.c.d" into a struct in_addr */
+	FIELD_UINT,     /* 0 .. UINT32_MAX into an unsigned */
 };
 
 struct record_field {

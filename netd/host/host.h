@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* ---- the run state ---- */
@@ -27,7 +28,10 @@
  */
 
 #define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
-#define RUN_STATE_MAX_STEPS 24          /* bridge, sysctls, addresses, table, processes */
+#define HOST_MAX_ROUTES 16              /* <route>s: host routes via guests */
+/* bridge, sysctls, addresses, table, routes, zone, resolved, processes */
+#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ROUTES + 2)
+#define RUN_STATE_ZONE_MAX 32            /* a firewalld zone's name */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
 
@@ -37,6 +41,9 @@ enum undo_kind {
 	UNDO_SYSCTL,    /* set a sysctl of the bridge: goes with the bridge */
 	UNDO_ADDRESS,   /* put an address on the bridge: goes with the bridge */
 	UNDO_FIREWALL,  /* installed the network's nftables table: deleted */
+	UNDO_ROUTE,     /* a host route via a guest (<route>): deleted, that very route */
+	UNDO_ZONE,      /* put the bridge in a firewalld zone: taken out again */
+	UNDO_RESOLVED,  /* told systemd-resolved the bridge's DNS: RevertLink */
 	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
 	UNDO_KEEPER,    /* started the firewall keeper: the same */
 	UNDO_KINDS
@@ -56,6 +63,9 @@ struct undo_rec {
 	char value[16];                 /* sysctl: what start wrote */
 	struct run_addr address;        /* address */
 	char table[RUN_STATE_TABLE_MAX + 1];    /* firewall: "vnetd-NAME" */
+	struct in_addr gateway;         /* route: the guest it goes through */
+	unsigned metric;                /* route */
+	char zone[RUN_STATE_ZONE_MAX];  /* zone: the firewalld zone the bridge joined */
 	pid_t pid;                      /* daemon, keeper */
 	uint64_t start;                 /* its start time (see proc_start_time) */
 };
@@ -199,6 +209,17 @@ int live_update(const struct vnetd_paths *paths, const char *name, live_edit_fn 
  */
 int lifecycle_reload(const struct vnetd_paths *paths, const char *name, char *out,
 		     size_t out_size, char *msg, size_t msg_size);
+
+/* ---- other firewalls ---- */
+
+/*
+ * coexist: other nftables (and iptables-nft) chains on the hooks the
+ * network needs that will drop its DHCP, DNS or forwarded traffic, one
+ * line each with its fix: "vnetd: warning: ..." lines (start, on stderr)
+ * or aligned "Warning:" lines (info). mode NETDEF_FWD_NONE: isolated.
+ */
+void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
+			    enum netdef_forward_mode mode);
 
 /* ---- under systemd ---- */
 

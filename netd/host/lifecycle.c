@@ -183,6 +183,19 @@ static int install_firewall(struct start_ctx *c)
 	return 0;
 }
 
+/* libvirt adds the routes of <route> once the bridge's addresses are up. */
+static int add_routes(struct start_ctx *c)
+{
+	return host_add_routes(c->sys, c->def, &c->st, c->msg, c->msg_size);
+}
+
+/* firewalld's zone and resolved's DNS for the bridge: best effort, never a failure */
+static int join_services(struct start_ctx *c)
+{
+	host_join_services(c->sys, c->def, &c->st);
+	return 0;
+}
+
 /* Up goes with the bridge: no step of its own to undo. */
 static int bring_up(struct start_ctx *c)
 {
@@ -299,6 +312,9 @@ static int prepare(struct start_ctx *c, const char *name)
 	if (c->def->n_ips > HOST_MAX_ADDRS)
 		return failf(c, -E2BIG, "network '%s' has %zu addresses; vnetd puts at most %d "
 			     "on a bridge", name, c->def->n_ips, HOST_MAX_ADDRS);
+	if (c->def->n_routes > HOST_MAX_ROUTES)
+		return failf(c, -E2BIG, "network '%s' has %zu routes; vnetd adds at most %d",
+			     name, c->def->n_routes, HOST_MAX_ROUTES);
 	if ((r = net_setup_build(c->def, NULL, 0, NULL, &c->setup, c->msg, c->msg_size)) < 0)
 		return r;
 	c->have_setup = true;
@@ -331,6 +347,7 @@ static int start_steps(struct start_ctx *c)
 	int r;
 
 	if ((r = claim(c)) < 0 || (r = install_firewall(c)) < 0 || (r = bring_up(c)) < 0 ||
+	    (r = add_routes(c)) < 0 || (r = join_services(c)) < 0 ||
 	    (r = enable_forwarding(c)) < 0 || (r = start_daemon(c)) < 0 ||
 	    (r = start_keeper(c)) < 0 || (r = record_state(c)) < 0)
 		return rollback(c, r);

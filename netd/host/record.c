@@ -135,6 +135,16 @@ static bool parse_number(enum field_type type, const char *v, void *dst)
 	return true;
 }
 
+static bool parse_uint32(const char *v, unsigned *dst)
+{
+	unsigned long long n;
+
+	if (!netdef_parse_uint(v, UINT32_MAX, &n))
+		return false;
+	*dst = (unsigned)n;
+	return true;
+}
+
 static bool parse_value(enum field_type type, const char *v, void *dst, size_t size)
 {
 	switch (type) {
@@ -156,6 +166,10 @@ static bool parse_value(enum field_type type, const char *v, void *dst, size_t s
 		return copy_checked(dst, size, v, ALNUM "._+:-");
 	case FIELD_TIME: case FIELD_INDEX: case FIELD_PID: case FIELD_TICKS:
 		return parse_number(type, v, dst);
+	case FIELD_IPV4:
+		return inet_pton(AF_INET, v, dst) == 1;
+	case FIELD_UINT:
+		return parse_uint32(v, dst);
 	}
 	return false;
 }
@@ -187,6 +201,12 @@ static void format_value(FILE *f, enum field_type type, const void *src)
 		break;
 	case FIELD_TICKS:
 		fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)src);
+		break;
+	case FIELD_IPV4:
+		fputs(inet_ntop(AF_INET, src, text, sizeof(text)), f);
+		break;
+	case FIELD_UINT:
+		fprintf(f, "%u", *(const unsigned *)src);
 		break;
 	}
 }
@@ -335,7 +355,8 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 		const struct undo_rec *u = &st->undo[i];
 		bool ok = true;
 
-		if (u->kind == UNDO_ADDRESS)
+		if (u->kind == UNDO_ADDRESS || u->kind == UNDO_ROUTE || u->kind == UNDO_ZONE ||
+		    u->kind == UNDO_RESOLVED)
 			ok = !strcmp(u->ifname, br);
 		else if (u->kind == UNDO_SYSCTL)
 			ok = sysctl_of(u->path, br);

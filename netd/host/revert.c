@@ -52,6 +52,8 @@ static void revert_dhcp_other(struct netdef *next, struct netdef *run)
 		SWAP(a->tftp_root, b->tftp_root);
 		SWAP(a->bootp_file, b->bootp_file);
 		SWAP(a->bootp_server, b->bootp_server);
+		SWAP(a->boots, b->boots);
+		SWAP(a->n_boots, b->n_boots);
 		a->has_bootp = b->has_bootp;
 		a->local_ptr = b->local_ptr;
 	}

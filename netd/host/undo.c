@@ -47,6 +47,26 @@ static const struct record_field firewall_fields[] = {
 	{ NULL, 0, 0, 0 },
 };
 
+static const struct record_field route_fields[] = {
+	STEP_FIELD("ifname", FIELD_IFNAME, ifname),
+	STEP_FIELD("address", FIELD_ADDRESS, address),
+	STEP_FIELD("gateway", FIELD_IPV4, gateway),
+	STEP_FIELD("metric", FIELD_UINT, metric),
+	{ NULL, 0, 0, 0 },
+};
+
+static const struct record_field zone_fields[] = {
+	STEP_FIELD("ifname", FIELD_IFNAME, ifname),
+	STEP_FIELD("zone", FIELD_WORD, zone),
+	{ NULL, 0, 0, 0 },
+};
+
+static const struct record_field resolved_fields[] = {
+	STEP_FIELD("ifname", FIELD_IFNAME, ifname),
+	STEP_FIELD("ifindex", FIELD_INDEX, ifindex),
+	{ NULL, 0, 0, 0 },
+};
+
 static const struct record_field process_fields[] = {
 	STEP_FIELD("pid", FIELD_PID, pid),
 	STEP_FIELD("start", FIELD_TICKS, start),
@@ -95,6 +115,47 @@ static int undo_firewall(struct host_sys *sys, const struct run_state *st,
 	return 0;
 }
 
+/* That very route; gone already (the bridge went, or the admin) is fine. */
+static int undo_route(struct host_sys *sys, const struct run_state *st,
+		      const struct undo_rec *u, char *msg, size_t msg_size)
+{
+	struct bridge_route rt = { u->address.addr, u->address.prefix, u->gateway, u->metric };
+	struct bridge_error be = { 0 };
+	int r;
+
+	r = sys->ops->route_delete(sys, u->ifname, &rt, &be);
+	if (r < 0 && r != -ESRCH && r != -ENODEV && r != -ENOENT) {
+		snprintf(msg, msg_size, "%s", be.message);
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * Best effort as the registration was: a service gone since, or refusing,
+ * is one warning and never keeps the network from stopping (the bridge's
+ * removal ends both anyway).
+ */
+static int undo_zone(struct host_sys *sys, const struct run_state *st,
+		     const struct undo_rec *u, char *msg, size_t msg_size)
+{
+	char why[300] = "";
+
+	if (sys->ops->zone_remove(sys, u->zone, u->ifname, why, sizeof(why)) < 0)
+		host_warn("%s", why);
+	return 0;
+}
+
+static int undo_resolved(struct host_sys *sys, const struct run_state *st,
+			 const struct undo_rec *u, char *msg, size_t msg_size)
+{
+	char why[300] = "";
+
+	if (sys->ops->dns_revert(sys, u->ifindex, why, sizeof(why)) < 0)
+		host_warn("%s", why);
+	return 0;
+}
+
 /*
  * Through a pidfd opened while pid and start time matched, so a pid reused
  * since is never signalled. The keeper goes before the daemon (the replay's
@@ -118,6 +179,9 @@ const struct undo_kind_info undo_kinds[UNDO_KINDS] = {
 	[UNDO_SYSCTL] = { "sysctl", sysctl_fields, 4, undo_with_bridge },
 	[UNDO_ADDRESS] = { "address", address_fields, HOST_MAX_ADDRS, undo_with_bridge },
 	[UNDO_FIREWALL] = { "firewall", firewall_fields, 1, undo_firewall },
+	[UNDO_ROUTE] = { "route", route_fields, HOST_MAX_ROUTES, undo_route },
+	[UNDO_ZONE] = { "zone", zone_fields, 1, undo_zone },
+	[UNDO_RESOLVED] = { "resolved", resolved_fields, 1, undo_resolved },
 	[UNDO_DAEMON] = { "daemon", process_fields, 1, undo_process },
 	[UNDO_KEEPER] = { "keeper", process_fields, 1, undo_process },
 };

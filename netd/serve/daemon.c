@@ -10,6 +10,7 @@
 #include "netd/serve/daemon.h"
 #include "netd/serve/resolv_watch.h"
 #include "netd/serve/sandbox.h"
+#include "netd/serve/tftp_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,8 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 					    .run_due = log_run_due };
 	loop_add_timer(d->loop, &d->log_timer);
 	if ((r = serve_dhcp_start(&d->dhcp, d->loop)) < 0 ||
-	    (r = serve_dns_start(&d->dns, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0)
+	    (r = serve_dns_start(&d->dns, d->loop)) < 0 ||
+	    (r = tftp_service_start(d->tftp, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -84,7 +86,7 @@ static int confine(struct daemon *d, char *msg, size_t size)
 		return fd;
 	r = sandbox_enter(d->paths->statedir, d->def->name, fd, msg, size);
 	close(fd);
-	if (r < 0)
+	if (r < 0 || (r = tftp_service_open_root(d->tftp, msg, size)) < 0)
 		return r;
 	/* opened now: the unprivileged daemon may not be able to walk the path to it */
 	d->state_fd = open(d->paths->statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -111,6 +113,7 @@ static void teardown(struct daemon *d)
 		close(d->state_fd);
 	serve_dns_close(&d->dns);
 	serve_ctl_close(&d->ctl);
+	tftp_service_close(d->tftp);
 	net_setup_free(&d->setup);
 	loop_free(d->loop);
 	if (d->signals.fd >= 0)
@@ -129,7 +132,9 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 
 	log_open(def->name, opts->foreground);
 	if (setup(&d, msg, sizeof(msg)) < 0 || serve_dns_open(&d, msg, sizeof(msg)) < 0 ||
-	    serve_dhcp_open(&d, msg, sizeof(msg)) < 0 || serve_ctl_open(&d, msg, sizeof(msg)) < 0 ||
+	    serve_dhcp_open(&d, msg, sizeof(msg)) < 0 ||
+	    tftp_service_open(def, &d.tftp, msg, sizeof(msg)) < 0 ||
+	    serve_ctl_open(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0 ||
 	    open_leases(&d, msg, sizeof(msg)) < 0) {

@@ -32,6 +32,7 @@ struct arp_prober;
 struct leasedb;
 struct dns_io;
 struct resolv_watch;
+struct tftp_service;
 
 /* The DHCP side: the server and everything around it. All NULL without DHCP. */
 struct serve_dhcp {
@@ -71,6 +72,7 @@ struct daemon {
 	struct serve_dns dns;
 	struct serve_ctl ctl;           /* the control socket and its connections */
 	struct serve_counters counters;
+	struct tftp_service *tftp;      /* NULL without <tftp root> */
 	int state_fd;                   /* the state directory, until the lease files own it */
 };
 

@@ -68,8 +68,13 @@ int sandbox_enter(const char *statedir, const char *name, int netdir_fd, char *m
 			 strerror(-r));
 		return r;
 	}
-	/* everything read-only, then the state directory writable again */
-	if (set_attr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0) < 0) {
+	/*
+	 * everything read-only and without device nodes (the daemon opens none;
+	 * a node slipped under a TFTP root stays closed), then the state
+	 * directory writable again
+	 */
+	if (set_attr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		     0) < 0) {
 		if (errno == ENOSYS)
 			return 0;
 		r = -errno;

@@ -34,6 +34,7 @@ from pathlib import Path
 from cpustat import TASKSET, busy_pct, cpu_times, pct, pinned, proc_cpu_s, wait_quiet
 
 import dns_bench
+import tftp_bench
 import live_bench
 
 HERE = Path(__file__).resolve().parent
@@ -736,6 +737,7 @@ SECTIONS = [
     ("start-stop", section_start_stop),
     ("dhcp", section_dhcp),
     ("dns", dns_bench.section_dns),
+    ("tftp", tftp_bench.section_tftp),
     ("live", live_bench.section_live),
 ]
 

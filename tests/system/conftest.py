@@ -164,6 +164,8 @@ class Host(Netns):
         full_env.pop("VNETD_FAULT", None)
         for k in ("VNETD_CONFDIR", "VNETD_RUNDIR", "VNETD_STATEDIR"):
             full_env.pop(k, None)
+        # never the host's resolved or firewalld: a test that wants them runs fakes
+        full_env["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/vnetd-tests-bus"
         if env:
             full_env.update(env)
         return full_env

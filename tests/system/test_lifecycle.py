@@ -40,11 +40,11 @@ def bridge_info(link):
 
 
 def parse_list(text):
-    """`vnetd list` table rows as {name: [state, autostart, bridge]}."""
+    """`vnetd list` table rows as {name: [state, autostart, bridge, subnet]}."""
     lines = [l for l in text.splitlines() if l.strip()]
     assert lines, "empty list output"
     head = lines[0].split()
-    assert head[:4] == ["Name", "State", "Autostart", "Bridge"], text
+    assert head == ["Name", "State", "Autostart", "Bridge", "Subnet"], text
     rows = {}
     for l in lines[1:]:
         if set(l.strip()) <= set("-"):
@@ -368,13 +368,13 @@ def test_list_info_dumpxml(host):
     rows = parse_list(host.run("list").stdout)
     assert rows == {}
     rows = parse_list(host.run("list", "--all").stdout)
-    assert rows["vta"] == ["inactive", "no", "vtbra"]
-    assert rows["vtb"] == ["inactive", "no", "vtbrb"]
+    assert rows["vta"] == ["inactive", "no", "vtbra", "10.81.0.0/24"]
+    assert rows["vtb"] == ["inactive", "no", "vtbrb", "10.82.0.0/24"]
 
     host.run("start", "vta")
     rows = parse_list(host.run("list").stdout)
     assert list(rows) == ["vta"]
-    assert rows["vta"] == ["active", "no", "vtbra"]
+    assert rows["vta"] == ["active", "no", "vtbra", "10.81.0.0/24"]
     rows = parse_list(host.run("list", "--all").stdout)
     assert rows["vta"][0] == "active" and rows["vtb"][0] == "inactive"
 

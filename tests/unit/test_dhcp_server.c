@@ -332,6 +332,42 @@ static void test_static_host(void **state)
 	fx_free(f);
 }
 
+/* RFC 951 clients: a <host> with an address is answered for good; nobody else. */
+static void test_bootp_only_clients(void **state)
+{
+	struct fixture *f = fx_new(tweak_static);
+	struct pkt p;
+	struct reply r;
+	uint8_t len;
+	size_t i;
+
+	/* RFC 1497 vendor extensions: the cookie, then no option 53 at all */
+	pkt_make(&p, (const uint8_t[]){ 255 }, 1);
+	pkt_mac_last(&p, 0x60);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(r.b[0], 2);                                    /* BOOTREPLY */
+	assert_int_equal(rep_u32(&r, 16), ip4("192.168.122.3"));        /* yiaddr */
+	assert_null(rep_opt(&r, 53, &len));
+	assert_null(rep_opt(&r, 51, &len));                             /* no lease time */
+	assert_non_null(rep_opt(&r, 1, &len));                          /* subnet mask */
+	assert_int_equal(f->ev.count[DHCP_EV_BOOTP], 1);
+	assert_int_equal(dhcp_server_lease_count(f->srv), 0);
+	/* no cookie: a plain 300-byte reply, its vendor area zero */
+	pkt_make(&p, (const uint8_t[]){ 0 }, 1);
+	memset(p.b + 236, 0, 64);
+	p.len = 300;
+	pkt_mac_last(&p, 0x60);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(r.tx.len, 300);
+	assert_int_equal(rep_u32(&r, 16), ip4("192.168.122.3"));
+	for (i = 236; i < 300; i++)
+		assert_int_equal(r.b[i], 0);
+	/* a client without a <host>: nothing */
+	pkt_mac_last(&p, 0x61);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	fx_free(f);
+}
+
 static void test_static_host_update(void **state)
 {
 	struct fixture *f = fx_new(NULL);
@@ -544,6 +580,7 @@ static void tweak_pxe_routes(struct fixture *f)
 	f->cfg.routes = rt;
 	f->cfg.n_routes = 1;
 	f->cfg.boot_file = "pxelinux.0";
+	inet_pton(AF_INET, "192.168.122.1", &f->cfg.boot_server);      /* the TFTP server */
 	f->cfg.mtu = 9000;
 	f->cfg.options = o;
 	f->cfg.n_options = 2;
@@ -581,6 +618,63 @@ static void test_pxe_routes_options(void **state)
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
 	assert_null(rep_opt(&r, 67, &len));
 	assert_string_equal((const char *)r.b + 108, "pxelinux.0");
+	fx_free(f);
+}
+
+static const struct dhcp_boot_rule boot_rules[] = {
+	{ .by_arch = false, .user_class = "iPXE", .file = "http://192.168.122.1/boot.ipxe" },
+	{ .by_arch = true, .arch = 7, .file = "ipxe.efi" },
+	{ .by_arch = true, .arch = 9, .file = "ipxe.efi" },
+};
+
+static void tweak_boot_rules(struct fixture *f)
+{
+	f->cfg.boot_file = "undionly.kpxe";
+	f->cfg.boot_rules = boot_rules;
+	f->cfg.n_boot_rules = 3;
+	/* no boot server: siaddr stays 0 and there is no option 66 */
+}
+
+/* DISCOVER asking for 66/67, with the options given appended. */
+static const char *boot_file_of(struct fixture *f, const uint8_t *extra, size_t n,
+				struct reply *r)
+{
+	uint8_t opts[64] = { 53, 1, 1, 55, 2, 66, 67 };
+	struct pkt p;
+
+	memcpy(opts + 7, extra, n);
+	opts[7 + n] = 255;
+	pkt_make(&p, opts, 8 + n);
+	assert_int_equal(handle(f->srv, &p, NOW0, r), DHCP_REPLY);
+	return (const char *)r->b + 108;
+}
+
+static void test_boot_file_by_arch_and_user_class(void **state)
+{
+	struct fixture *f = fx_new(tweak_boot_rules);
+	static const uint8_t bios[] = { 93, 2, 0, 0 }, efi64[] = { 93, 2, 0, 7 };
+	static const uint8_t ipxe_bare[] = { 77, 4, 'i', 'P', 'X', 'E', 93, 2, 0, 7 };
+	static const uint8_t ipxe_3004[] = { 77, 5, 4, 'i', 'P', 'X', 'E' };
+	static const uint8_t other_class[] = { 77, 5, 4, 'i', 'P', 'X', 'F' };
+	struct reply r;
+	const uint8_t *v;
+	uint8_t len;
+
+	(void)state;
+	assert_string_equal(boot_file_of(f, bios, sizeof(bios), &r), "undionly.kpxe");
+	assert_int_equal(rep_u32(&r, 20), 0);                           /* siaddr */
+	assert_null(rep_opt(&r, 66, &len));
+	assert_string_equal(boot_file_of(f, efi64, sizeof(efi64), &r), "ipxe.efi");
+	v = rep_opt(&r, 67, &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(v, "ipxe.efi", 8);
+	/* iPXE on UEFI says both: the user class rule comes first */
+	assert_string_equal(boot_file_of(f, ipxe_bare, sizeof(ipxe_bare), &r),
+			    "http://192.168.122.1/boot.ipxe");
+	assert_string_equal(boot_file_of(f, ipxe_3004, sizeof(ipxe_3004), &r),
+			    "http://192.168.122.1/boot.ipxe");
+	assert_string_equal(boot_file_of(f, other_class, sizeof(other_class), &r),
+			    "undionly.kpxe");
 	fx_free(f);
 }
 
@@ -650,21 +744,24 @@ static void test_malformed(void **state)
 	/* A length octet missing at the very end. */
 	pkt_make(&p, (const uint8_t[]){ 53, 1, 1, 12 }, 4);
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EBADMSG);
-	/* Wrong op, wrong cookie, hlen > 16, no message type. */
+	/* Wrong op, hlen > 16; no cookie or no message type: BOOTP, and this
+	 * client has no <host>, so nothing. */
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[0] = 2;
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[239] = 98;
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	pkt_make(&p, udhcpc_discover_opts, sizeof(udhcpc_discover_opts));
 	p.b[2] = 17;
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EBADMSG);
 	pkt_make(&p, (const uint8_t[]){ 12, 1, 'x', 255 }, 4);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	pkt_make(&p, (const uint8_t[]){ 53, 1, 9, 255 }, 4);   /* no such type */
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
 	/* Wrong lengths are skipped: 53 of length 2 is no type at all ... */
 	pkt_make(&p, (const uint8_t[]){ 53, 2, 1, 1, 255 }, 5);
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	/* ... and a bad 50/54/57/61 does not stop the DISCOVER being served. */
 	pkt_make(&p, (const uint8_t[]){ 53, 1, 1, 50, 3, 1, 2, 3, 54, 5, 1, 2, 3, 4, 5,
 					57, 1, 9, 61, 1, 7, 255 }, 22);
@@ -688,7 +785,7 @@ static void test_overload(void **state)
 	/* Overload 2: sname read, file not. */
 	pkt_make(&p, (const uint8_t[]){ 52, 1, 2, 255 }, 4);
 	memcpy(p.b + 108, (const uint8_t[]){ 53, 1, 1, 255 }, 4);
-	assert_int_equal(handle(f->srv, &p, NOW0, &r), -EPROTO);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
 	memcpy(p.b + 44, (const uint8_t[]){ 53, 1, 1, 255 }, 4);
 	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
 	/* A 'file' area whose last option overruns it: rejected. */
@@ -858,12 +955,14 @@ int main(void)
 		cmocka_unit_test(test_client_id_over_chaddr),
 		cmocka_unit_test(test_static_host),
 		cmocka_unit_test(test_static_host_update),
+		cmocka_unit_test(test_bootp_only_clients),
 		cmocka_unit_test(test_same_address_after_expiry_and_release),
 		cmocka_unit_test(test_pool_exhaustion),
 		cmocka_unit_test(test_decline_quarantine),
 		cmocka_unit_test(test_max_message_size),
 		cmocka_unit_test(test_inform),
 		cmocka_unit_test(test_pxe_routes_options),
+		cmocka_unit_test(test_boot_file_by_arch_and_user_class),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_probe_hook),
 		cmocka_unit_test(test_malformed),

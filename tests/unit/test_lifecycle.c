@@ -65,6 +65,8 @@ struct fake {
 	bool table;
 	pid_t next_pid;
 	bool alive[4];          /* pids 1000.. */
+	int services;           /* what resolved and firewalld answer: 0 absent, 1, -EACCES */
+	unsigned routes;        /* host routes in place */
 };
 
 struct env {
@@ -262,12 +264,91 @@ static int fake_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return host_ops_linux.save(sys, paths, st, msg, msg_size);
 }
 
+static int fake_route(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+		      bool add, struct bridge_error *err)
+{
+	char what[96], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	int r;
+
+	snprintf(what, sizeof(what), "route%s %s/%u via %s metric %u", add ? "" : "_delete",
+		 inet_ntop(AF_INET, &rt->dest, d, sizeof(d)), rt->prefix,
+		 inet_ntop(AF_INET, &rt->gateway, g, sizeof(g)), rt->metric);
+	r = add ? change(FAKE(sys), err->message, sizeof(err->message), what)
+		: undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+	if (r == 0)
+		FAKE(sys)->routes += add ? 1 : -1;
+	return r;
+}
+
+static int fake_route_add(struct host_sys *sys, const char *ifname,
+			  const struct bridge_route *rt, struct bridge_error *err)
+{
+	return fake_route(sys, ifname, rt, true, err);
+}
+
+static int fake_route_delete(struct host_sys *sys, const char *ifname,
+			     const struct bridge_route *rt, struct bridge_error *err)
+{
+	return fake_route(sys, ifname, rt, false, err);
+}
+
+/* resolved and firewalld: absent unless the test says otherwise */
+static int fake_service(struct host_sys *sys, const char *what, char *msg, size_t size)
+{
+	if (FAKE(sys)->services == 0)
+		return 0;
+	logf_(FAKE(sys), "%s", what);
+	if (FAKE(sys)->services < 0)
+		snprintf(msg, size, "fake refusal of '%s'", what);
+	return FAKE(sys)->services;
+}
+
+static int fake_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			     const char *domain, char *msg, size_t msg_size)
+{
+	char what[96], a[INET_ADDRSTRLEN];
+
+	snprintf(what, sizeof(what), "dns %d %s ~%s", ifindex,
+		 inet_ntop(AF_INET, &server, a, sizeof(a)), domain);
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "dns_revert %d", ifindex);
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			 size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "zone %s", ifname);
+	snprintf(zone, RUN_STATE_ZONE_MAX, "libvirt");
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			    char *msg, size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "zone_remove %s %s", zone, ifname);
+	return fake_service(sys, what, msg, msg_size);
+}
+
 static const struct host_ops fake_ops = {
 	.open = fake_open, .close = fake_close, .link_query = fake_query,
 	.subnet_conflict = fake_conflict, .bridge_create = fake_create,
 	.bridge_delete = fake_delete, .addr_add = fake_addr, .set_up = fake_up,
 	.sysctl_set = fake_sysctl, .nat_install = fake_install, .nat_remove = fake_remove,
 	.spawn = fake_spawn, .terminate = fake_terminate, .alive = fake_alive,
+	.route_add = fake_route_add, .route_delete = fake_route_delete,
+	.dns_register = fake_dns_register, .dns_revert = fake_dns_revert,
+	.zone_add = fake_zone_add, .zone_remove = fake_zone_remove,
 	.save = fake_save,
 };
 
@@ -594,7 +675,7 @@ static void check_seed(const char *name, const char *text)
 {
 	static const char *const good[] = {
 		"nat-running", "isolated-three-addresses", "open-no-table",
-		"remainder-after-failed-stop", "odd-bridge-name",
+		"remainder-after-failed-stop", "odd-bridge-name", "hostview-routes",
 	};
 	struct run_state st, again;
 	char msg[256] = "", *first, *second;
@@ -645,6 +726,89 @@ static void test_state_seeds(void **state)
 	assert_true(n >= 20);
 }
 
+/* ---- the host's view: <route>, firewalld's zone, resolved ---- */
+
+static const char VIEW_XML[] =
+	"<network>\n"
+	"  <name>vt</name>\n"
+	"  <forward mode='nat'/>\n"
+	"  <bridge name='vtbr9' stp='off'/>\n"
+	"  <domain name='vt.test'/>\n"
+	"  <ip address='10.9.0.1' prefix='24'/>\n"
+	"  <route address='10.99.0.0' prefix='16' gateway='10.9.0.2'/>\n"
+	"  <route address='10.98.0.0' prefix='24' gateway='10.9.0.3' metric='5'/>\n"
+	"</network>\n";
+
+static void use_view_xml(struct env *e)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/networks/vt.xml", e->confdir);
+	write_file(path, VIEW_XML);
+}
+
+/* Routes after up, then zone and resolved; stop undoes them last first. */
+static void test_routes_zone_and_dns_are_undo_records(void **state)
+{
+	static const char *const started[] = {
+		"up vtbr9", "route 10.99.0.0/16 via 10.9.0.2 metric 1",
+		"route 10.98.0.0/24 via 10.9.0.3 metric 5", "zone vtbr9",
+		"dns 40 10.9.0.1 ~vt.test", "sysctl ipv4/ip_forward",
+	};
+	static const char *const stopped[] = {
+		"terminate 1001", "terminate 1000", "dns_revert 40", "zone_remove libvirt vtbr9",
+		"route_delete 10.98.0.0/24 via 10.9.0.3 metric 5",
+		"route_delete 10.99.0.0/16 via 10.9.0.2 metric 1", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+	size_t i;
+
+	use_view_xml(e);
+	e->fake.services = 1;
+	assert_int_equal(start(e), 0);
+	assert_int_equal(e->fake.routes, 2);
+	for (i = 0; i < 6; i++)
+		assert_string_equal(e->fake.calls[4 + i], started[i]);
+	assert_string_equal(e->fake.calls[10], "spawn daemon");
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, stopped, 8);
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
+/* A failing route fails the start and undoes the route before it. */
+static void test_failed_route_undoes_the_first(void **state)
+{
+	struct env *e = *state;
+
+	use_view_xml(e);
+	e->fake.fail_at = 7;    /* create, sysctl, addr, nat, up, route, route */
+	assert_int_equal(start(e), -EIO);
+	assert_string_equal(e->msg, "fake failure at 'route 10.98.0.0/24 via 10.9.0.3 metric 5'");
+	assert_string_equal(e->fake.calls[7], "route_delete 10.99.0.0/16 via 10.9.0.2 metric 1");
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
+/* resolved and firewalld refusing: the start goes on, and nothing of theirs is recorded. */
+static void test_refusing_services_are_not_recorded(void **state)
+{
+	struct env *e = *state;
+	struct run_state st;
+
+	use_view_xml(e);
+	e->fake.services = -EACCES;
+	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
+					    sizeof(e->msg)), 0);
+	assert_null(run_state_find(&st, UNDO_ZONE));
+	assert_null(run_state_find(&st, UNDO_RESOLVED));
+	assert_non_null(run_state_find(&st, UNDO_ROUTE));
+	e->fake.services = 0;
+	assert_int_equal(stop(e), 0);
+	assert_host_clean(e);
+}
+
 /* build/vnetd's default is the kernel's table: the fault table is not in the library. */
 static void test_default_table_is_the_kernel(void **state)
 {
@@ -669,6 +833,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_undo_keeps_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_rollback_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_state_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes_zone_and_dns_are_undo_records, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_route_undoes_the_first, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refusing_services_are_not_recorded, setup,
+						teardown),
 		cmocka_unit_test(test_state_seeds),
 		cmocka_unit_test(test_default_table_is_the_kernel),
 	};

@@ -122,9 +122,12 @@ static const struct err_case err_cases[] = {
 	UNS("unsup_vlan", H "  <vlan>\n    <tag id='5'/>\n  </vlan>\n" T, 3, "<vlan>"),
 	UNS("unsup_virtualport", H "  <virtualport type='openvswitch'/>\n" T, 3, "<virtualport>"),
 	UNS("unsup_port", H "  <port isolated='yes'/>\n" T, 3, "<port>"),
-	UNS("unsup_metadata",
-	    H "  <metadata>\n    <a:b xmlns:a='http://a.example/'>x</a:b>\n  </metadata>\n" T,
-	    3, "<metadata>"),
+	INV("metadata_without_namespace", H "  <metadata><b>x</b></metadata>\n" T, 3,
+	    "<metadata>"),
+	INV("title_two_lines", H "  <title>a\nb</title>\n" T, 3, "<title>"),
+	INV("dup_title", H "  <title>a</title>\n  <title>b</title>\n" T, 4, "<title>"),
+	INV("network_connections_text", "<network connections='many'>\n  <name>t</name>\n" T,
+	    1, "<network connections>"),
 	UNS("unsup_dnsmasq_options",
 	    "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>\n"
 	    "  <name>t</name>\n"
@@ -1298,6 +1301,38 @@ static void test_round_trip_escapes(void **state)
 }
 
 /* Not given stays not given: no default is written back as a fact. */
+/* What virsh net-dumpxml prints for a running network defines, and comes back. */
+static void test_dumpxml_extras(void **state)
+{
+	static const char xml[] =
+		"<network connections='3' xmlns:a='http://a.example/ns'>\n"
+		"  <name>t</name>\n"
+		"  <title>Lab &amp; test</title>\n"
+		"  <description>two\nlines</description>\n"
+		"  <metadata>\n    <a:app v='1'><a:x>y</a:x></a:app>\n  </metadata>\n"
+		T;
+	struct netdef *def = must_parse(xml), *again;
+	char *out;
+
+	assert_string_equal(def->title, "Lab & test");
+	assert_string_equal(def->description, "two\nlines");
+	assert_string_equal(def->metadata,
+			    "<metadata xmlns:a=\"http://a.example/ns\">\n"
+			    "    <a:app v=\"1\"><a:x>y</a:x></a:app>\n  </metadata>");
+	out = netdef_format(def);
+	assert_non_null(out);
+	/* connections is run-time state: not kept */
+	assert_null(strstr(out, "connections"));
+	assert_non_null(strstr(out, "  <title>Lab &amp; test</title>\n"
+				    "  <description>two\nlines</description>\n"
+				    "  <metadata xmlns:a="));
+	again = must_parse(out);
+	assert_true(netdef_equal(def, again));
+	netdef_free(again);
+	free(out);
+	netdef_free(def);
+}
+
 static void test_format_keeps_unset(void **state)
 {
 	struct netdef *def = must_parse(H "  <forward/>\n  <bridge name='virbr0'/>\n"
@@ -1358,6 +1393,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_escapes),
 		cmocka_unit_test(test_format_keeps_unset),
+		cmocka_unit_test(test_dumpxml_extras),
 	};
 	size_t n = sizeof(err_cases) / sizeof(err_cases[0]);
 	struct CMUnitTest *errs = calloc(n, sizeof(*errs));
