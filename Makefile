@@ -117,6 +117,13 @@ $$($(1).lib): $$($(1).objs)
 endef
 $(foreach m,$(MODULES),$(eval $(call module,$(m))))
 
+# The qemu bridge helper (build/vnetd-bridge-helper): a module of its own, not
+# one of the program's archives (it has its own main).
+helper.dir  := netd/helper
+helper.uses := base def adapt host serve wire lease dhcpv4 dns nat bridge
+$(eval $(call module,helper))
+$(helper.objs): CFLAGS += -DVNETD_HELPER_CONFDIR='"$(SYSCONFDIR)/vnetd"'
+
 MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
 LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group
 LIB_SRCS    := $(foreach m,$(MODULES),$($(m).srcs))
@@ -144,7 +151,7 @@ DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
-all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
+all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -179,6 +186,9 @@ HOOK_OBJ := $(BUILD)/hooks/netd/host/ops_default.o
 $(HOOK_OBJ): netd/host/ops_default.c $(host.inc)/.made
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(host.inc) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
+
+$(BUILD)/vnetd-bridge-helper: $(helper.objs) $(MODULE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(helper.objs) $(LINK_LIBS) $(LDLIBS)
 
 $(BUILD)/vnetd-test: $(HOOK_OBJ) $(MODULE_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(HOOK_OBJ) $(LINK_LIBS) $(LDLIBS)
@@ -235,8 +245,10 @@ fuzz: $(FUZZ_BINS)
 	  tail -n 1 $$b.log; \
 	done
 
-system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 users
+system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 \
+	    $(BUILD)/vnetd-bridge-helper users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd VNETD_TEST=$(CURDIR)/$(BUILD)/vnetd-test \
+	    VNETD_BRIDGE_HELPER=$(CURDIR)/$(BUILD)/vnetd-bridge-helper \
 	    $(PYTHON) -m pytest -q tests/system
 
 # Dependencies are installed first, then a sub-make builds: pkg-config flags are
@@ -264,8 +276,15 @@ run: deps-build
 	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
-install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
+install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
+	@# setuid root as qemu-bridge-helper is, so an unprivileged qemu can use it;
+	@# only the group kvm may run it where that group exists
+	install -D -m 4755 $(BUILD)/vnetd-bridge-helper \
+	    $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper
+	@if getent group kvm >/dev/null; then \
+	  chgrp kvm $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper && \
+	  chmod 4750 $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper; fi
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
 	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
@@ -288,6 +307,7 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
+	    $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \

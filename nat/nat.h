@@ -75,6 +75,29 @@ int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32
 		    struct nat_error *err);
 
 /*
+ * Is the table intact (nat/intact.c)? The rules it holds now (*have) and
+ * those cfg builds (*want); 0 or negative errno. Only that table is read.
+ */
+int nat_rule_counts(const struct nat_config *cfg, unsigned *have, unsigned *want,
+		    struct nat_error *err);
+
+/*
+ * Port security (nat/portsec.c): the table "bridge vnetd-NAME", whose one
+ * chain drops what enters the bridge from a listed port with another
+ * source MAC, ARP claiming another MAC, and DHCP requests with another
+ * chaddr. install replaces the whole table in one batch (n == 0 removes
+ * it); remove: 0, -ENOENT when there was none, or an error.
+ */
+struct nat_port {
+	const char *ifname;
+	uint8_t mac[6];
+};
+
+int nat_portsec_install(const char *network, const struct nat_port *ports, size_t n,
+			struct nat_error *err);
+int nat_portsec_remove(const char *network, struct nat_error *err);
+
+/*
  * Watching nftables for someone deleting a network's table (what the
  * firewall keeper does). The watch is a netlink socket subscribed to
  * nftables' change notifications; poll its fd, then call nat_watch_read().

@@ -53,5 +53,7 @@ int lease_watch_open(struct lease_watch *w, const char *statedir, const char *na
 int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms);
 void lease_watch_close(struct lease_watch *w);
 int64_t lease_watch_now_ms(void);
+int cmd_attach(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_detach(const struct vnetd_paths *paths, int argc, char **argv);
 
 #endif

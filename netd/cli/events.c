@@ -56,6 +56,8 @@ static void print_human(const struct ctl_event *ev)
 		printf(" %-15s %-17s %s%s", ev->ip, ev->mac,
 		       strcmp(ev->hostname, "null") && ev->hostname[0] ? ev->hostname : "-",
 		       !strcmp(ev->renewed, "true") ? " (renewed)" : "");
+	else if (ev->port[0])
+		printf(" %-15s %s", ev->port, ev->mac[0] ? ev->mac : "-");
 	putchar('\n');
 }
 

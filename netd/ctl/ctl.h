@@ -105,7 +105,7 @@ int ctl_kv_parse(const char *text, size_t len,
  */
 struct ctl_event {
 	char time[24], network[VNETD_NAME_MAX + 1], event[32];
-	char ip[48], mac[64], hostname[256], renewed[8], expires[24];
+	char ip[48], mac[64], hostname[256], renewed[8], expires[24], port[32];
 };
 int ctl_event_parse(const char *text, size_t len, struct ctl_event *ev);
 

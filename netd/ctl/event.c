@@ -75,7 +75,7 @@ static char *field(struct ctl_event *ev, const char *key, size_t *size)
 {
 	static const struct { const char *key; size_t off, size; } fields[] = {
 #define F(k) { #k, offsetof(struct ctl_event, k), sizeof(((struct ctl_event *)0)->k) }
-		F(time), F(network), F(event), F(ip), F(mac), F(hostname), F(renewed),
+		F(time), F(network), F(event), F(ip), F(mac), F(hostname), F(renewed), F(port),
 		F(expires),
 #undef F
 	};

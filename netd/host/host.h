@@ -29,8 +29,12 @@
 
 #define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
 #define HOST_MAX_ROUTES 16              /* <route>s: host routes via guests */
-/* bridge, sysctls, addresses, table, routes, zone, resolved, processes */
-#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ROUTES + 2)
+#define HOST_MAX_PORTS 32               /* ports `attach` added (taps of guests) */
+/*
+ * bridge, sysctls, addresses, table, routes, zone, resolved, processes,
+ * the port filter and the ports
+ */
+#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS)
 #define RUN_STATE_ZONE_MAX 32            /* a firewalld zone's name */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
@@ -46,12 +50,21 @@ enum undo_kind {
 	UNDO_RESOLVED,  /* told systemd-resolved the bridge's DNS: RevertLink */
 	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
 	UNDO_KEEPER,    /* started the firewall keeper: the same */
+	UNDO_SUPERVISOR,        /* the process that restarts the daemon: stopped first */
+	UNDO_PORTSEC,   /* the bridge-family table of port security: deleted */
+	UNDO_PORT,      /* a tap `attach` enslaved: released (if still that link) */
 	UNDO_KINDS
 };
 
 struct run_addr {
 	struct in_addr addr;
 	unsigned prefix;
+};
+
+/* A port's MAC for port security; !set: the port is not filtered. */
+struct run_mac {
+	bool set;
+	uint8_t b[6];
 };
 
 /* One step. Only the fields of its kind are used. */
@@ -66,8 +79,14 @@ struct undo_rec {
 	struct in_addr gateway;         /* route: the guest it goes through */
 	unsigned metric;                /* route */
 	char zone[RUN_STATE_ZONE_MAX];  /* zone: the firewalld zone the bridge joined */
-	pid_t pid;                      /* daemon, keeper */
+	pid_t pid;                      /* daemon, keeper, supervisor */
 	uint64_t start;                 /* its start time (see proc_start_time) */
+	/* supervisor: "foreground" (the process systemd runs) or "background" */
+	char mode[12];
+	unsigned restarts;              /* supervisor: daemon restarts so far */
+	char reason[32];                /* supervisor: why the daemon last ended */
+	long long since;                /* supervisor: unix time the daemon (re)started */
+	struct run_mac mac;             /* port: the only source MAC it may use */
 };
 
 struct run_state {
@@ -155,6 +174,7 @@ enum lifecycle_status {
 	NET_INACTIVE = 0,
 	NET_ACTIVE,
 	NET_STALE,      /* a state whose bridge or daemon is gone (e.g. removed by hand) */
+	NET_RESTARTING, /* bridge there, daemon not (yet) back: its supervisor restarts it */
 };
 
 struct lifecycle_opts {
@@ -164,8 +184,10 @@ struct lifecycle_opts {
 };
 
 /*
- * 0 started, 1 already active, negative errno with `msg` filled on failure.
- * On 0, *st (may be NULL) receives what was started.
+ * 0 started, 1 already active, 2 taken over (a network whose bridge ran on
+ * while its daemon or supervisor had gone: they run again, the bridge,
+ * addresses, ports and firewall are kept), negative errno with `msg`
+ * filled on failure. On 0 and 2, *st (may be NULL) receives what runs.
  */
 int lifecycle_start(const struct vnetd_paths *paths, const char *name,
 		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
@@ -221,17 +243,57 @@ int lifecycle_reload(const struct vnetd_paths *paths, const char *name, char *ou
 void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
 			    enum netdef_forward_mode mode);
 
+/* ---- ports: the guests' taps ---- */
+
+/*
+ * ports: `vnetd attach NAME TAP [--mac MAC]` enslaves the tap to the
+ * network's bridge and records it in the run state (undone at stop and
+ * detach) and in STATEDIR/NAME.ports (kept across stop and reboots, so the
+ * next start attaches it again while it exists). With a MAC, the port is
+ * filtered (the network's bridge-family table, see nat_portsec_install).
+ * 0, 1 when it was attached already (the MAC updated), or negative errno
+ * with msg.
+ */
+int host_attach(const struct vnetd_paths *paths, const char *name, const char *port,
+		const struct run_mac *mac, char *msg, size_t msg_size);
+/* 0, or negative errno with msg (-ENOENT: not attached). */
+int host_detach(const struct vnetd_paths *paths, const char *name, const char *port,
+		char *msg, size_t msg_size);
+
+/* The stored list (STATEDIR/NAME.ports). */
+struct saved_port {
+	char ifname[NETDEF_IFNAME_MAX + 1];
+	struct run_mac mac;
+};
+
+struct saved_ports {
+	size_t n;
+	struct saved_port ports[HOST_MAX_PORTS];
+};
+
+/* 0 (no file: an empty list), or negative errno with msg. */
+int ports_load(const struct vnetd_paths *paths, const char *name, struct saved_ports *out,
+	       char *msg, size_t msg_size);
+/* Replaced atomically; an empty list removes the file. */
+int ports_store(const struct vnetd_paths *paths, const char *name, const struct saved_ports *sp);
+/* The text, for the fuzz target: what ports_format writes, ports_parse reads back. */
+int ports_parse(const char *text, struct saved_ports *out, char *msg, size_t msg_size);
+int ports_format(const struct saved_ports *sp, char **text, size_t *size);
+
 /* ---- under systemd ---- */
 
 /*
  * supervise: `start --foreground`, for systemd (Type=notify). The started
  * network's daemons run as usual, unprivileged, in their own processes; this
  * process stays as root beside them, never reads guest traffic, tells
- * systemd READY=1, and on SIGTERM (or if the serving daemon dies) undoes
- * everything exactly as `stop` does.
+ * systemd READY=1, restarts the serving daemon (with a back-off) when it
+ * dies, keeping the bridge, and on SIGTERM undoes everything exactly as
+ * `stop` does. Without --foreground a small process of its own does the
+ * same (netd/host/supervise.c), and `stop` ends it first.
  */
 
-/* Returns the exit status: 0 after a requested stop, 1 if the daemon died. */
-int supervise(const struct vnetd_paths *paths, const struct run_state *st);
+/* Returns the exit status: 0 after a stop. */
+int supervise(const struct vnetd_paths *paths, const struct run_state *st,
+	      const struct lifecycle_opts *opts);
 
 #endif

@@ -172,6 +172,36 @@ static int linux_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return r;
 }
 
+static int linux_port_attach(struct host_sys *sys, const char *bridge, const char *port,
+			     int *ifindex, struct bridge_error *err)
+{
+	return bridge_port_attach(sys->data, bridge, port, ifindex, err);
+}
+
+static int linux_port_release(struct host_sys *sys, const char *port, int ifindex,
+			      struct bridge_error *err)
+{
+	return bridge_port_release(sys->data, port, ifindex, err);
+}
+
+static int linux_port_master(struct host_sys *sys, const char *port, int *ifindex,
+			     int *master, struct bridge_error *err)
+{
+	return bridge_port_master(sys->data, port, ifindex, master, err);
+}
+
+static int linux_portsec_install(struct host_sys *sys, const char *network,
+				 const struct nat_port *ports, size_t n, struct nat_error *err)
+{
+	return nat_portsec_install(network, ports, n, err);
+}
+
+static int linux_portsec_remove(struct host_sys *sys, const char *network,
+				struct nat_error *err)
+{
+	return nat_portsec_remove(network, err);
+}
+
 const struct host_ops host_ops_linux = {
 	.open = linux_open,
 	.close = linux_close,
@@ -194,4 +224,9 @@ const struct host_ops host_ops_linux = {
 	.zone_add = linux_zone_add,
 	.zone_remove = linux_zone_remove,
 	.save = linux_save,
+	.port_attach = linux_port_attach,
+	.port_release = linux_port_release,
+	.port_master = linux_port_master,
+	.portsec_install = linux_portsec_install,
+	.portsec_remove = linux_portsec_remove,
 };

@@ -12,7 +12,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define STATE_FILE_MAX 8192
+#define STATE_FILE_MAX 16384
 
 const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind)
 {

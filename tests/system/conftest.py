@@ -194,7 +194,8 @@ class Host(Netns):
         return self.rundir / ("%s.state" % name)
 
     def rundir_leftovers(self, name):
-        """NAME.* in the rundir but the lock file (flock; it may stay)."""
+        """NAME.* in the rundir but the lock file (flock; it may stay) and
+        the events (a log of what happened, kept on purpose)."""
         return [f for f in os.listdir(self.rundir)
                 if f.startswith(name + ".") and f != name + ".lock"]
 
