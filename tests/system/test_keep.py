@@ -259,7 +259,7 @@ def tap_guest(host):
 
 def subscribers(host):
     out = host.run("stats", NAME, "--json").stdout
-    return json.loads(out).get("ctl_subscribers", 0)
+    return json.loads(out)["counters"]["ctl_subscribers"]
 
 
 def test_attach_detach_and_reattach_at_start(net, tap_guest):
