@@ -209,12 +209,21 @@ static void on_listen(struct loop_handler *h, uint32_t events)
 			c->h.fd = -1;
 		}
 	}
+	/*
+	 * Out of descriptors (or memory): the connection stays queued and the
+	 * listener readable, so stop watching it for a while rather than spin.
+	 */
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+		log_msg(LOG_WARNING, "control socket: cannot accept: %s", strerror(errno));
+		if (loop_modify(s->loop, h, 0) == 0)
+			s->resume_ms = loop_now_ms() + CTL_SERVER_RESUME_MS;
+	}
 }
 
 static int64_t next_deadline(struct loop_timer *t)
 {
 	struct serve_ctl *s = loop_owner(t, struct serve_ctl, timer);
-	int64_t due = -1;
+	int64_t due = s->resume_ms ? s->resume_ms : -1;
 	size_t i;
 
 	for (i = 0; i < CTL_SERVER_CONNS; i++) {
@@ -231,6 +240,9 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 	struct serve_ctl *s = loop_owner(t, struct serve_ctl, timer);
 	size_t i;
 
+	if (s->resume_ms && s->resume_ms <= now_ms &&
+	    loop_modify(s->loop, &s->listen, EPOLLIN) == 0)
+		s->resume_ms = 0;
 	for (i = 0; i < CTL_SERVER_CONNS; i++)
 		if (s->conns[i].h.fd >= 0 && s->conns[i].deadline_ms >= 0 &&
 		    s->conns[i].deadline_ms <= now_ms)
@@ -269,6 +281,7 @@ int serve_ctl_open(struct daemon *d, char *msg, size_t size)
 	size_t i;
 
 	s->listen.fd = -1;
+	s->resume_ms = 0;
 	for (i = 0; i < CTL_SERVER_CONNS; i++)
 		s->conns[i] = (struct ctl_conn){ .h = { .fd = -1, .on_ready = on_conn }, .owner = s };
 	if (!ctl_path(d->paths, d->def->name, path, sizeof(path))) {

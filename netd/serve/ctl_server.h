@@ -21,6 +21,7 @@
 
 #define CTL_SERVER_CONNS 8
 #define CTL_SERVER_IDLE_MS 5000
+#define CTL_SERVER_RESUME_MS 1000        /* accepting again after running out of descriptors */
 #define CTL_SERVER_REFUSED_MS 1000    /* a refused peer's time to read why */
 /* a subscriber's unread events, at most (SO_SNDBUF; the kernel doubles it): ~100 events */
 #define CTL_SERVER_EVENT_BUF (32 * 1024)
@@ -44,6 +45,7 @@ struct serve_ctl {
 	struct loop *loop;
 	char *buf;                      /* one message, CTL_MSG_MAX + 1 */
 	uint64_t refused, dropped;      /* non-root peers; slow subscribers */
+	int64_t resume_ms;              /* out of descriptors: accepting again then; 0: none */
 };
 
 /* What the daemon counts itself (DHCP messages come to it as events). */
