@@ -3,7 +3,7 @@
 #   make check        install test dependencies, build, run unit + fuzz + system tests
 #   make check SANITIZE=1   the same with -fsanitize=address,undefined
 #   make soak         DHCP + DNS load for ~8 minutes, then checks for leaks and lost leases
-#   make bench        start/stop timings (and, later, DHCP/DNS side by side with dnsmasq)
+#   make bench        start/stop timings, DHCP/DNS side by side with dnsmasq, live update/reload
 #   make demo         the default network in a throwaway namespace, then removed
 #   make run          install dependencies, build, install, start the default network
 #   make install      honours PREFIX and DESTDIR
@@ -45,7 +45,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns tftp ra bridge nat base def adapt serve host cli nss
+MODULES := wire lease dhcpv4 dns tftp ra bridge nat base def adapt ctl serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -80,15 +80,18 @@ def.pkg    := libxml-2.0
 adapt.dir  := netd/adapt
 adapt.pub  := netd/adapt/adapt.h
 adapt.uses := base def wire lease dhcpv4 dns nat bridge
+ctl.dir    := netd/ctl
+ctl.pub    := netd/ctl/ctl.h
+ctl.uses   := base
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt wire lease dhcpv4 dns tftp nat bridge
+serve.uses := base def adapt ctl wire lease dhcpv4 dns tftp nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
-host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
+host.uses  := base def adapt ctl serve wire lease dhcpv4 dns nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
-cli.uses   := base def adapt host serve wire lease dhcpv4 dns nat bridge
+cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dns nat bridge
 nss.dir    := netd/nss
 nss.pub    := netd/nss/nss-vnetd.h
 nss.uses   := lease wire
@@ -223,7 +226,7 @@ FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 FUZZ_LIB    := $(BUILD)/fuzz/libfuzzcode.a
 

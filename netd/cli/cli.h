@@ -27,6 +27,10 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_update(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_reload(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_events(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_import(const struct vnetd_paths *paths, int argc, char **argv);
 

@@ -26,6 +26,13 @@ const struct vnetd_cmd vnetd_commands[] = {
 	{ "attach", cmd_attach, "NAME TAP [--mac MAC]",
 	  "put a guest's tap on the bridge (--mac: only that MAC may send)" },
 	{ "detach", cmd_detach, "NAME TAP", "take a tap off the bridge" },
+	{ "update", cmd_update,
+	  "NAME add|delete|modify SECTION XML [--live] [--config] [--parent-index N]",
+	  "change a host, range or DNS record (virsh net-update's sections)" },
+	{ "reload", cmd_reload, "NAME", "apply the stored definition to the running network" },
+	{ "stats", cmd_stats, "NAME [--json|--prometheus]", "the running daemon's counters" },
+	{ "events", cmd_events, "[NAME] [--json] [--timeout SECONDS]",
+	  "follow network and lease events (--json: one object per line)" },
 	{ "import", cmd_import, "NAME [--from DIR] [--leases FILE] [--force]",
 	  "define a libvirt network and keep its guests' addresses" },
 	{ "__complete", cmd_complete, NULL, NULL },     /* for bash completion */

@@ -328,6 +328,51 @@ void netdef_free(struct netdef *def);
 /* Deep equality of two models (used by the round-trip tests). */
 bool netdef_equal(const struct netdef *a, const struct netdef *b);
 
+/*
+ * What differs between two definitions, as a set of these bits (what
+ * `reload` and a live `update` decide by). With different addresses the
+ * per-<ip> DHCP parts are not compared (NETDEF_CH_ADDRESSES says enough).
+ */
+enum netdef_change {
+	NETDEF_CH_IDENTITY = 1u << 0,
+	NETDEF_CH_FORWARD = 1u << 1,
+	NETDEF_CH_BRIDGE = 1u << 2,
+	NETDEF_CH_STP = 1u << 3,
+	NETDEF_CH_MAC = 1u << 4,
+	NETDEF_CH_MTU = 1u << 5,
+	NETDEF_CH_DOMAIN = 1u << 6,
+	NETDEF_CH_DNS_MODE = 1u << 7,
+	NETDEF_CH_DNS_FORWARDERS = 1u << 8,
+	NETDEF_CH_DNS_HOSTS = 1u << 9,
+	NETDEF_CH_DNS_SRV = 1u << 10,
+	NETDEF_CH_DNS_TXT = 1u << 11,
+	NETDEF_CH_ADDRESSES = 1u << 12,
+	NETDEF_CH_DHCP_ON = 1u << 13,
+	NETDEF_CH_DHCP_RANGES = 1u << 14,
+	NETDEF_CH_DHCP_HOSTS = 1u << 15,
+	NETDEF_CH_DHCP_OTHER = 1u << 16,
+	NETDEF_CH_ROUTES = 1u << 17,
+};
+unsigned netdef_diff(const struct netdef *a, const struct netdef *b);
+/* "DHCP static hosts" etc. for one bit. */
+const char *netdef_change_name(unsigned bit);
+
+/*
+ * `update` (virsh net-update's sections and rules): change `def` in memory by
+ * one fragment of XML. Sections: ip-dhcp-host (add, delete, modify),
+ * ip-dhcp-range, dns-host, dns-srv, dns-txt (add, delete); libvirt's other
+ * sections are refused by name. On failure err says which field and why
+ * and `def` may be part-changed only if validation of the result failed:
+ * callers edit a copy. 0 or negative code.
+ */
+enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_MODIFY };
+int netdef_update_command(const char *text, enum netdef_update_cmd *cmd);
+int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		  const char *xml, struct netdef_error *err);
+/* The same with virsh's --parent-index: the DHCP sections change <ip> number `parent` (from 0; -1: the first with <dhcp>). */
+int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		     int parent, const char *xml, struct netdef_error *err);
+
 /* Helpers shared by CLI output. */
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode);
 void netdef_uuid_format(const uint8_t uuid[16], char out[37]);

@@ -382,6 +382,12 @@ static int syntax_error(const struct first_error *fe, struct netdef_error *err)
 int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef **ret,
 		 struct netdef_error *err)
 {
+	return netdef_parse_checked(buf, len, origin, true, ret, err);
+}
+
+int netdef_parse_checked(const char *buf, size_t len, const char *origin, bool validate,
+			 struct netdef **ret, struct netdef_error *err)
+{
 	struct netdef_error local;
 	struct parser p = { 0 };
 	struct first_error first = { 0 };
@@ -421,7 +427,7 @@ int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef 
 		goto out;
 	}
 	r = parse_network(&p, xmlDocGetRootElement(doc));
-	if (r == 0)
+	if (r == 0 && validate)
 		r = netdef_validate(p.def, err);
 	if (r == 0) {
 		*ret = p.def;

@@ -10,11 +10,13 @@
  *   network NAME port-deleted begin -     a port was detached
  *
  * with the network's XML on its standard input and VNETD_PORT (and
- * VNETD_PORT_MAC) in its environment for the port events. Every event is
- * also appended as one JSON line to RUNDIR/NAME.events (what `vnetd events`
- * can follow).
+ * VNETD_PORT_MAC) in its environment for the port events. Port events also
+ * go to `vnetd events` subscribers, published through the network's control
+ * socket (started and stopped they see for themselves, from the run
+ * directory).
  */
 #include "netd/host/host-internal.h"
+#include "netd/ctl/ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,11 +87,9 @@ int host_hook(const struct vnetd_paths *paths, const char *name, const char *op,
 void host_event(const struct vnetd_paths *paths, const char *name, const char *event,
 		const char *port, const char *mac)
 {
-	char path[PATH_MAX], line[512];
-	int fd, n;
+	char line[512], msg[256], *reply = NULL;
+	int n;
 
-	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".events"))
-		return;
 	/* the names are checked (network, interface) and a MAC is hex: no escaping needed */
 	n = snprintf(line, sizeof(line), "{\"time\":%lld,\"network\":\"%s\",\"event\":\"%s\"",
 		     (long long)time(NULL), name, event);
@@ -97,14 +97,13 @@ void host_event(const struct vnetd_paths *paths, const char *name, const char *e
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"port\":\"%s\"", port);
 	if (mac)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"mac\":\"%s\"", mac);
-	n += snprintf(line + n, sizeof(line) - (size_t)n, "}\n");
+	n += snprintf(line + n, sizeof(line) - (size_t)n, "}");
 	if (n >= (int)sizeof(line))
 		return;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return;
-	write_full(fd, line, (size_t)n);
-	close(fd);
+	/* best effort: without a daemon there is nobody subscribed to tell */
+	if (ctl_request(paths, name, CTL_PUBLISH, NULL, 0, line, (size_t)n, &reply, msg,
+			sizeof(msg)) == 0)
+		free(reply);
 }
 
 /* The network's XML as stored, for a hook's input ("" when it is gone). */
@@ -145,7 +144,7 @@ void host_network_event(const struct vnetd_paths *paths, const char *name, const
 {
 	char *xml = network_xml(paths, name);
 
-	host_event(paths, name, event, NULL, NULL);
+	(void)event;    /* `vnetd events` sees starts and stops in the run directory */
 	host_hook(paths, name, op, subop, xml, NULL, NULL);
 	free(xml);
 }

@@ -242,6 +242,9 @@ int undo_replay(struct host_sys *sys, struct run_state *st, char *msg, size_t ms
 int undo_all(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
 	     char *msg, size_t msg_size);
 
+/* revert.c: the parts of `next` named by netdef_change bits taken back from `run` (swapped). */
+void host_revert(struct netdef *next, struct netdef *run, unsigned bits);
+
 /* ---- ports, hooks and events (netd/host/ports.c, hooks.c) ---- */
 
 /* The port-security table as st's ports say (a step added or dropped with it). */
@@ -257,7 +260,7 @@ int ports_reattach(struct host_sys *sys, const struct vnetd_paths *paths, struct
  */
 int host_hook(const struct vnetd_paths *paths, const char *name, const char *op,
 	      const char *subop, const char *xml, const char *port, const char *mac);
-/* One JSON line appended to RUNDIR/NAME.events. */
+/* One event (a JSON object) published to the network's `vnetd events` subscribers. */
 void host_event(const struct vnetd_paths *paths, const char *name, const char *event,
 		const char *port, const char *mac);
 /* A port came or went: its event and hook. */
@@ -277,8 +280,9 @@ int host_load_definition(const struct vnetd_paths *paths, const char *name,
 int host_spawn_daemon(struct host_sys *sys, const struct vnetd_paths *paths, struct netdef *def,
 		      const struct lifecycle_opts *opts, struct undo_rec *u, char *msg,
 		      size_t msg_size);
-int host_spawn_keeper(struct host_sys *sys, struct netdef *def, const struct lifecycle_opts *opts,
-		      const struct undo_rec *daemon, struct undo_rec *u, char *msg,
+int host_spawn_keeper(struct host_sys *sys, const struct vnetd_paths *paths, struct netdef *def,
+		      const struct lifecycle_opts *opts, const struct undo_rec *daemon,
+		      struct undo_rec *u, char *msg,
 		      size_t msg_size);
 /* foreground: this process (systemd's) is the supervisor; else a process of its own */
 int host_spawn_supervisor(struct host_sys *sys, const struct vnetd_paths *paths,

@@ -128,7 +128,17 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st);
 int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
 int state_format(const struct run_state *st, char **text, size_t *size);
 
-/* Removes NAME.state and NAME.pid. */
+/*
+ * RUNDIR/NAME.xml: the definition the network runs (what start started,
+ * then what `reload` and `update --live` changed), so that a reload can
+ * tell what changed since. Written atomically, mode 0644 (the keeper reads
+ * it). read: 0, or negative errno with msg (-ENOENT: no record).
+ */
+int state_write_def(const struct vnetd_paths *paths, const struct netdef *def);
+int state_read_def(const struct vnetd_paths *paths, const char *name, struct netdef **def,
+		   char *msg, size_t msg_size);
+
+/* Removes NAME.state, NAME.pid, NAME.xml and the control socket NAME.ctl. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
 
 /*
@@ -193,6 +203,34 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
  */
 enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
 				       struct run_state *st);
+
+/* ---- changing a running network ---- */
+
+/*
+ * An edit of a definition in memory (e.g. `update`'s): 0, or negative
+ * errno with err saying which field and why (nothing of it may be kept).
+ */
+typedef int (*live_edit_fn)(struct netdef *def, void *arg, struct netdef_error *err);
+
+/*
+ * `update --live`: edit what NAME runs and run the result, without a
+ * restart; only what can change live may change. What changed goes to out
+ * (lines); 0, or negative errno with msg (nothing changed: a refused edit,
+ * a bad result, the daemon's refusal).
+ */
+int live_update(const struct vnetd_paths *paths, const char *name, live_edit_fn edit, void *arg,
+		char *out, size_t out_size, char *msg, size_t msg_size);
+
+/*
+ * `reload`: the stored definition against what runs. Live: DHCP hosts,
+ * ranges and lease times, the domain, DNS records and forwarders (through
+ * the daemon, keeping every lease; SERVE_LIVE_CHANGES), the firewall (the new table replaces the old one in one atomic batch; the
+ * keeper learns it). Every other difference is left as it runs and named
+ * in out as "needs a restart: ...", one line each. 0, or negative errno
+ * with msg.
+ */
+int lifecycle_reload(const struct vnetd_paths *paths, const char *name, char *out,
+		     size_t out_size, char *msg, size_t msg_size);
 
 /* ---- other firewalls ---- */
 

@@ -244,7 +244,7 @@ static int start_keeper(struct start_ctx *c)
 	if (!run_state_find(&c->st, UNDO_FIREWALL))
 		return 0;
 	u = step(c, UNDO_KEEPER);
-	if ((r = host_spawn_keeper(c->sys, c->def, c->opts, d, u, c->msg, c->msg_size)) == 0)
+	if ((r = host_spawn_keeper(c->sys, c->paths, c->def, c->opts, d, u, c->msg, c->msg_size)) == 0)
 		undo_commit(&c->st);
 	return r;
 }
@@ -285,9 +285,15 @@ static int run_start_hook(struct start_ctx *c)
 	return 0;
 }
 
+/* The undo list, and the definition that runs (what `reload` compares with). */
 static int record_state(struct start_ctx *c)
 {
-	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+	int r = c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+
+	if (r == 0 && (r = state_write_def(c->paths, c->def)) < 0)
+		return failf(c, r, "cannot record the running definition of %s: %s", c->def->name,
+			     strerror(-r));
+	return r;
 }
 
 /* Load the definition and give it what libvirt would have saved into it. */

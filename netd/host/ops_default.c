@@ -119,6 +119,8 @@ static int fault_route(struct host_sys *sys, const char *ifname, const struct br
 	if (faulty("route"))
 		return fault_bridge("route", err);
 	return host_ops_linux.route_add(sys, ifname, rt, err);
+}
+
 static int fault_port_attach(struct host_sys *sys, const char *bridge, const char *port,
 			     int *ifindex, struct bridge_error *err)
 {

@@ -44,11 +44,11 @@ int host_spawn_daemon(struct host_sys *sys, const struct vnetd_paths *paths, str
 			       &u->start, msg, msg_size);
 }
 
-int host_spawn_keeper(struct host_sys *sys, struct netdef *def, const struct lifecycle_opts *opts,
-		      const struct undo_rec *daemon, struct undo_rec *u, char *msg,
-		      size_t msg_size)
+int host_spawn_keeper(struct host_sys *sys, const struct vnetd_paths *paths, struct netdef *def,
+		      const struct lifecycle_opts *opts, const struct undo_rec *daemon,
+		      struct undo_rec *u, char *msg, size_t msg_size)
 {
-	struct keeper_target t = { def, daemon->pid, daemon->start, opts->foreground };
+	struct keeper_target t = { def, daemon->pid, daemon->start, opts->foreground, paths };
 
 	return sys->ops->spawn(sys, HOST_PROC_KEEPER, keeper_run, &t, opts->foreground, &u->pid,
 			       &u->start, msg, msg_size);
@@ -119,7 +119,14 @@ int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		snprintf(msg, msg_size, "the record of network '%s' has no daemon", st->name);
 		return -EINVAL;
 	}
-	r = host_load_definition(paths, st->name, &def, msg, msg_size);
+	/*
+	 * What runs (RUNDIR/NAME.xml, with every live change since), else the
+	 * stored definition (a network started before that record existed)
+	 */
+	if (state_read_def(paths, st->name, &def, msg, msg_size) < 0 || !def)
+		r = host_load_definition(paths, st->name, &def, msg, msg_size);
+	else
+		r = 0;
 	/* undefined while it runs: it runs on as it was defined when watched first */
 	if (r == -ENOENT && fallback)
 		r = 0;
@@ -145,7 +152,8 @@ int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 	count_restart(st, reason);
 	if (k) {
 		nk = *k;
-		kr = host_spawn_keeper(sys, def ? def : fallback, opts, d, &nk, kmsg, sizeof(kmsg));
+		kr = host_spawn_keeper(sys, paths, def ? def : fallback, opts, d, &nk, kmsg,
+				       sizeof(kmsg));
 		if (kr == 0)
 			*k = nk;
 	}

@@ -10,8 +10,8 @@
  *
  * Under systemd it is `start --foreground` itself (SIGTERM stops the
  * network); otherwise `start` leaves one in the background (SIGTERM, sent
- * by `stop` before it stops the daemon, just ends it). SIGHUP is passed on
- * to the daemon (it reloads its static hosts).
+ * by `stop` before it stops the daemon, just ends it). SIGHUP (`systemctl
+ * reload`) is `vnetd reload`: the stored definition applied to what runs.
  */
 #include "netd/host/host-internal.h"
 
@@ -86,8 +86,21 @@ static void reap(struct sup *s)
 			describe(s, status);
 }
 
-/* SIGTERM/SIGINT: SUP_STOP; SIGHUP is passed on to the daemon. */
-static int read_signal(struct sup *s, int pidfd)
+/* SIGHUP: `vnetd reload`, its report on standard output (the journal). */
+static void reload(const struct sup *s)
+{
+	char out[4096] = "", msg[1024];
+
+	sd_notify(0, "RELOADING=1");
+	if (lifecycle_reload(s->paths, s->name, out, sizeof(out), msg, sizeof(msg)) < 0)
+		fprintf(stderr, "vnetd: cannot reload network '%s': %s\n", s->name, msg);
+	fputs(out, stdout);
+	fflush(stdout);
+	sd_notify(0, "READY=1");
+}
+
+/* SIGTERM/SIGINT: SUP_STOP; SIGHUP reloads, and the watch goes on. */
+static int read_signal(struct sup *s)
 {
 	struct signalfd_siginfo si;
 
@@ -95,8 +108,7 @@ static int read_signal(struct sup *s, int pidfd)
 		return -1;
 	if (si.ssi_signo != SIGHUP)
 		return SUP_STOP;
-	if (pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, pidfd, SIGHUP, NULL, 0);
+	reload(s);
 	return -1;
 }
 
@@ -118,7 +130,7 @@ static int watch(struct sup *s)
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
-			r = read_signal(s, pidfd);
+			r = read_signal(s);
 		else if (fds[1].revents)
 			r = SUP_DIED;
 	}
@@ -127,14 +139,14 @@ static int watch(struct sup *s)
 	return r < 0 ? SUP_DIED : r;
 }
 
-/* Sleep ms, unless told to stop (SUP_STOP); SIGHUP has no daemon to go to now. */
+/* Sleep ms, unless told to stop (SUP_STOP). */
 static int pause_ms(struct sup *s, int64_t ms)
 {
 	struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
 	int64_t until = now_ms() + ms, left;
 
 	while ((left = until - now_ms()) > 0) {
-		if (poll(&pfd, 1, (int)left) > 0 && read_signal(s, -1) == SUP_STOP)
+		if (poll(&pfd, 1, (int)left) > 0 && read_signal(s) == SUP_STOP)
 			return SUP_STOP;
 	}
 	return SUP_DIED;

@@ -197,7 +197,7 @@ class Host(Netns):
         """NAME.* in the rundir but the lock file (flock; it may stay) and
         the events (a log of what happened, kept on purpose)."""
         return [f for f in os.listdir(self.rundir)
-                if f.startswith(name + ".") and f not in (name + ".lock", name + ".events")]
+                if f.startswith(name + ".") and f != name + ".lock"]
 
     def info(self, name):
         """`vnetd info NAME` as a dict."""
