@@ -343,7 +343,4 @@ void backoff_init(struct backoff *b);
 /* The daemon ended after lived_ms (0: it did not start): the wait before the next try, or -1. */
 int64_t backoff_next(struct backoff *b, int64_t lived_ms);
 
-/* The first step of that kind, to change it in place (a restart's new pid); or NULL. */
-struct undo_rec *run_state_step(struct run_state *st, enum undo_kind kind);
-
 #endif
