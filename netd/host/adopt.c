@@ -14,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct undo_rec *find_rec(struct run_state *st, enum undo_kind kind)
-{
-	size_t i;
-
-	for (i = 0; i < st->n_undo; i++)
-		if (st->undo[i].kind == kind)
-			return &st->undo[i];
-	return NULL;
-}
-
 static bool alive(struct host_sys *sys, const struct undo_rec *u)
 {
 	return u && sys->ops->alive(sys, u->pid, u->start);
@@ -38,7 +28,7 @@ static int take_supervision(struct host_sys *sys, const struct vnetd_paths *path
 			    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
 			    size_t msg_size)
 {
-	struct undo_rec *s = find_rec(st, UNDO_SUPERVISOR), next;
+	struct undo_rec *s = run_state_step(st, UNDO_SUPERVISOR), next;
 	int r;
 
 	if (!s && !(s = undo_insert(st, UNDO_SUPERVISOR))) {
@@ -56,7 +46,7 @@ static int take_supervision(struct host_sys *sys, const struct vnetd_paths *path
 		}
 	}
 	next = *s;
-	r = host_spawn_supervisor(sys, paths, st->name, opts, find_rec(st, UNDO_DAEMON), &next,
+	r = host_spawn_supervisor(sys, paths, st->name, opts, run_state_step(st, UNDO_DAEMON), &next,
 				  msg, msg_size);
 	if (r < 0)
 		return r;
@@ -75,7 +65,7 @@ int host_adopt(struct host_sys *sys, const struct vnetd_paths *paths,
 	       const struct lifecycle_opts *opts, struct run_state *st, char *msg,
 	       size_t msg_size)
 {
-	struct undo_rec *d = find_rec(st, UNDO_DAEMON), *s = find_rec(st, UNDO_SUPERVISOR);
+	struct undo_rec *d = run_state_step(st, UNDO_DAEMON), *s = run_state_step(st, UNDO_SUPERVISOR);
 	bool daemon_ok = alive(sys, d), sup_ok = alive(sys, s);
 	int r;
 

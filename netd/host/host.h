@@ -100,6 +100,8 @@ struct run_state {
 
 /* The record's first step of that kind, or NULL. */
 const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind);
+/* The same, to change the step in place (a restarted daemon's pid). */
+struct undo_rec *run_state_step(struct run_state *st, enum undo_kind kind);
 
 /* The bridge start created ("" when the record has none). */
 const char *run_state_bridge(const struct run_state *st);

@@ -95,21 +95,11 @@ static void count_restart(struct run_state *st, const char *reason)
 	s->since = (long long)time(NULL);
 }
 
-static struct undo_rec *find_rec(struct run_state *st, enum undo_kind kind)
-{
-	size_t i;
-
-	for (i = 0; i < st->n_undo; i++)
-		if (st->undo[i].kind == kind)
-			return &st->undo[i];
-	return NULL;
-}
-
 int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
 		 const struct lifecycle_opts *opts, struct run_state *st, const char *reason,
 		 struct netdef *fallback, char *msg, size_t msg_size)
 {
-	struct undo_rec *d = find_rec(st, UNDO_DAEMON), *k = find_rec(st, UNDO_KEEPER);
+	struct undo_rec *d = run_state_step(st, UNDO_DAEMON), *k = run_state_step(st, UNDO_KEEPER);
 	struct undo_rec nd, nk;
 	struct netdef *def = NULL;
 	char kmsg[300];

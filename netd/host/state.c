@@ -24,6 +24,11 @@ const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind
 	return NULL;
 }
 
+struct undo_rec *run_state_step(struct run_state *st, enum undo_kind kind)
+{
+	return (struct undo_rec *)run_state_find(st, kind);
+}
+
 const char *run_state_bridge(const struct run_state *st)
 {
 	const struct undo_rec *u = run_state_find(st, UNDO_BRIDGE);
