@@ -211,6 +211,14 @@ bool record_parse_fields(char *rest, const struct record_field *fields, void *ba
 void record_format_line(FILE *f, const char *word, const struct record_field *fields,
 			const void *base);
 int record_next_line(const char **p, char *buf, size_t size);
+/*
+ * A record file's lines: blank and '#' lines skipped, `magic` first (else
+ * "line N: not_magic"), then fn for each; 0, or -EINVAL with msg naming
+ * the line ("empty" without the magic line).
+ */
+typedef bool (*record_line_fn)(void *ctx, char *line, char *why, size_t why_size);
+int record_parse_lines(const char *text, const char *magic, const char *not_magic,
+		       record_line_fn fn, void *ctx, char *msg, size_t msg_size);
 
 /*
  * The next free step of st, cleared and of that kind but not yet counted:

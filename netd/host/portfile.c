@@ -57,38 +57,20 @@ static bool parse_port(struct saved_ports *out, char *line, char *why, size_t wh
 	return true;
 }
 
+static bool port_line(void *ctx, char *line, char *why, size_t why_size)
+{
+	return parse_port(ctx, line, why, why_size);
+}
+
 int ports_parse(const char *text, struct saved_ports *out, char *msg, size_t msg_size)
 {
 	struct saved_ports sp = { 0 };
-	char line[256], why[160];
-	unsigned lineno = 0;
-	bool magic = false;
-	int r;
+	int r = record_parse_lines(text, PORTS_MAGIC, "not '" PORTS_MAGIC "'", port_line, &sp, msg,
+				   msg_size);
 
-	while ((r = record_next_line(&text, line, sizeof(line))) != 0) {
-		lineno++;
-		if (r < 0) {
-			snprintf(msg, msg_size, "line %u is too long", lineno);
-			return -EINVAL;
-		}
-		if (!line[0] || line[0] == '#')
-			continue;
-		if (!magic && strcmp(line, PORTS_MAGIC)) {
-			snprintf(msg, msg_size, "line %u: not '%s'", lineno, PORTS_MAGIC);
-			return -EINVAL;
-		}
-		if (magic && !parse_port(&sp, line, why, sizeof(why))) {
-			snprintf(msg, msg_size, "line %u: %s", lineno, why);
-			return -EINVAL;
-		}
-		magic = true;
-	}
-	if (!magic) {
-		snprintf(msg, msg_size, "empty");
-		return -EINVAL;
-	}
-	*out = sp;
-	return 0;
+	if (r == 0)
+		*out = sp;
+	return r;
 }
 
 int ports_format(const struct saved_ports *sp, char **text, size_t *size)

@@ -205,12 +205,12 @@ int record_next_line(const char **p, char *buf, size_t size)
 	return 1;
 }
 
-int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+int record_parse_lines(const char *text, const char *magic, const char *not_magic,
+		       record_line_fn fn, void *ctx, char *msg, size_t msg_size)
 {
-	struct run_state st = { 0 };
 	char line[LINE_MAX_LEN], why[160];
 	unsigned lineno = 0;
-	bool magic = false;
+	bool seen = false;
 	int r;
 
 	while ((r = record_next_line(&text, line, sizeof(line))) != 0) {
@@ -221,20 +221,41 @@ int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_s
 		}
 		if (!line[0] || line[0] == '#')
 			continue;
-		if (!magic && strcmp(line, STATE_MAGIC)) {
-			snprintf(msg, msg_size, "line %u: not a run state this vnetd writes ('%s' "
-				 "first); an older vnetd's network must be stopped by that vnetd",
-				 lineno, STATE_MAGIC);
+		if (!seen && strcmp(line, magic)) {
+			snprintf(msg, msg_size, "line %u: %s", lineno, not_magic);
 			return -EINVAL;
 		}
-		if (magic && !parse_line(&st, line, why, sizeof(why))) {
+		if (seen && !fn(ctx, line, why, sizeof(why))) {
 			snprintf(msg, msg_size, "line %u: %s", lineno, why);
 			return -EINVAL;
 		}
-		magic = true;
+		seen = true;
 	}
-	if (!magic || !check_steps(&st, why, sizeof(why))) {
-		snprintf(msg, msg_size, "%s", magic ? why : "empty");
+	if (!seen) {
+		snprintf(msg, msg_size, "empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool state_line(void *ctx, char *line, char *why, size_t why_size)
+{
+	return parse_line(ctx, line, why, why_size);
+}
+
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+{
+	struct run_state st = { 0 };
+	char why[160];
+	int r;
+
+	r = record_parse_lines(text, STATE_MAGIC, "not a run state this vnetd writes ('"
+			       STATE_MAGIC "' first); an older vnetd's network must be stopped "
+			       "by that vnetd", state_line, &st, msg, msg_size);
+	if (r < 0)
+		return r;
+	if (!check_steps(&st, why, sizeof(why))) {
+		snprintf(msg, msg_size, "%s", why);
 		return -EINVAL;
 	}
 	*out = st;
