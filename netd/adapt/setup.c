@@ -2,6 +2,8 @@
 /* One definition, every library's configuration. */
 #include "netd/adapt/adapt.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,16 +14,22 @@
  */
 static int refuse_ipv6(const struct netdef *def, char *msg, size_t msg_size)
 {
-	unsigned line = def->n_ip6s ? def->ip6s[0].line : def->n_routes6 ? def->routes6[0].line : 0;
 	const char *what = "IPv6 is not served by vnetd yet: the definition is kept, but the "
 			   "network cannot start with it";
+	char a[INET6_ADDRSTRLEN];
 
-	if (!line && def->ipv6 != NETDEF_YES && def->forward.nat_ipv6 != NETDEF_YES)
-		return 0;
-	if (line)
-		snprintf(msg, msg_size, "line %u: %s", line, what);
+	if (def->n_ip6s)
+		snprintf(msg, msg_size, "<ip family='ipv6' address='%s'>: %s",
+			 inet_ntop(AF_INET6, &def->ip6s[0].address, a, sizeof(a)), what);
+	else if (def->n_routes6)
+		snprintf(msg, msg_size, "<route family='ipv6' address='%s'>: %s",
+			 inet_ntop(AF_INET6, &def->routes6[0].address, a, sizeof(a)), what);
+	else if (def->ipv6 == NETDEF_YES)
+		snprintf(msg, msg_size, "<network ipv6='yes'>: %s", what);
+	else if (def->forward.nat_ipv6 == NETDEF_YES)
+		snprintf(msg, msg_size, "<nat ipv6='yes'>: %s", what);
 	else
-		snprintf(msg, msg_size, "%s", what);
+		return 0;
 	return -EOPNOTSUPP;
 }
 

@@ -28,8 +28,10 @@ def test_ipv6_network_defines_and_start_refuses_cleanly(host):
     assert "<range start='2001:db8:ac10:fd01::1:10' end='2001:db8:ac10:fd01::1:ff'/>" in out
     cp = host.run("start", "dual", check=False)
     assert cp.returncode == 1
-    assert cp.stderr.strip() == ("vnetd: line 6: IPv6 is not served by vnetd yet: the "
-                                 "definition is kept, but the network cannot start with it")
+    assert cp.stderr.strip() == (
+        "vnetd: cannot start network 'dual': <ip family='ipv6' address='2001:db8:ac10:fd01::1'>: "
+        "IPv6 is not served by vnetd yet: the definition is kept, but the network cannot start "
+        "with it")
     assert host.link_json("vdual0") is None
     assert not host.state_file("dual").exists()
     nft = subprocess.run([IP, "netns", "exec", host.ns, "nft", "list", "tables"],

@@ -102,8 +102,9 @@ static void test_start_refuses(void **state)
 
 	(void)state;
 	assert_int_equal(net_setup_build(def, NULL, 0, "h", &ns, msg, sizeof(msg)), -EOPNOTSUPP);
-	assert_string_equal(msg, "line 6: IPv6 is not served by vnetd yet: the definition is "
-				 "kept, but the network cannot start with it");
+	assert_string_equal(msg, "<ip family='ipv6' address='2001:db8:ac10:fd01::1'>: IPv6 is "
+				 "not served by vnetd yet: the definition is kept, but the network "
+				 "cannot start with it");
 	net_setup_free(&ns);
 	netdef_free(def);
 	def = parse_ok(v4_only_nat_no);
