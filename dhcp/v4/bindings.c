@@ -161,6 +161,15 @@ static void problem(struct load *ld, const struct lease_info *l, const char *why
 	ld->on_problem(ld->userdata, &e);
 }
 
+/* The file readers' problems, passed on with the caller's own userdata. */
+static void forward_problem(void *userdata, const struct lease_error *e)
+{
+	struct load *ld = userdata;
+
+	if (ld->on_problem)
+		ld->on_problem(ld->userdata, e);
+}
+
 static const char *restore_check(struct dhcp_server *srv, const struct dhcp_ident *id,
 				 uint32_t addr)
 {
@@ -256,9 +265,9 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
 	/* names go out once, for what the files add up to, not record by record */
 	srv->on_name = NULL;
 	if (lease_text && text_len)
-		lease_file_parse(lease_text, text_len, on_line, on_problem, &ld);
+		lease_file_parse(lease_text, text_len, on_line, forward_problem, &ld);
 	if (!ld.error && journal && journal_len)
-		good = lease_journal_replay(journal, journal_len, on_record, on_problem, &ld);
+		good = lease_journal_replay(journal, journal_len, on_record, forward_problem, &ld);
 	srv->on_name = on_name;
 	if (journal_good)
 		*journal_good = good > 0 ? (size_t)good : 0;

@@ -452,10 +452,47 @@ static void test_load_tells_names(void **state)
 	fx_free(f);
 }
 
+struct problems {
+	int count;
+	char last[256];
+};
+
+static void note_problem(void *userdata, const struct lease_error *e)
+{
+	struct problems *p = userdata;
+
+	p->count++;
+	snprintf(p->last, sizeof(p->last), "%s", e->message);
+}
+
+/* A bad line or a torn journal reaches the caller's callback with the caller's userdata. */
+static void test_load_problems_reach_the_caller(void **state)
+{
+	struct fixture *f = fx_new(NULL);
+	struct problems pr = { 0 };
+	const char *text = "1700009999 52:54:00:00:00:01 192.168.122.11 alpha *\n"
+			   "not a lease line\n";
+	static const uint8_t torn[] = { 'V', 'J', 'L', '1', 0, 0, 0, 40, 1, 2, 3 };
+
+	(void)state;
+	assert_int_equal(dhcp_server_load(f->srv, text, strlen(text), NULL, 0, NOW0, note_problem,
+					  &pr, NULL), 0);
+	assert_int_equal(pr.count, 1);
+	assert_non_null(strstr(pr.last, "line 2"));
+	fx_free(f);
+	f = fx_new(NULL);
+	memset(&pr, 0, sizeof(pr));
+	assert_int_equal(dhcp_server_load(f->srv, NULL, 0, torn, sizeof(torn), NOW0, note_problem,
+					  &pr, NULL), 0);
+	assert_int_equal(pr.count, 1);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_renaming_keeps_one_name),
+		cmocka_unit_test(test_load_problems_reach_the_caller),
 		cmocka_unit_test(test_name_taken_or_reserved),
 		cmocka_unit_test(test_static_names_are_reserved),
 		cmocka_unit_test(test_reload_drops_newly_reserved_name),
