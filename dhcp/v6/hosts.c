@@ -91,7 +91,8 @@ static int copy_host(const struct dhcp6_static_host *in, size_t i, struct d6_hos
 				 DHCP6_DUID_MAX);
 	if (!in->duid_len && !(in->name && *in->name))
 		return wire_fail(err, -EINVAL, "host %zu: neither a DUID nor a name", i + 1);
-	memcpy(out->duid, in->duid, in->duid_len);
+	if (in->duid_len)
+		memcpy(out->duid, in->duid, in->duid_len);
 	out->duid_len = in->duid_len;
 	if (in->name && !lease_hostname_sanitize((const uint8_t *)in->name, strlen(in->name),
 						 out->name))

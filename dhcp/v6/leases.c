@@ -175,6 +175,15 @@ static int restore(struct load *ld, const struct lease6_info *l)
 	return 0;
 }
 
+/* Line and record problems go to the caller's callback with the caller's userdata. */
+static void load_problem(void *userdata, const struct lease_error *e)
+{
+	struct load *ld = userdata;
+
+	if (ld->on_problem)
+		ld->on_problem(ld->userdata, e);
+}
+
 static int on_line(void *userdata, const struct lease6_info *l)
 {
 	return restore(userdata, l);
@@ -203,9 +212,9 @@ int dhcp6_server_load(struct dhcp6_server *srv, const char *lease_text, size_t t
 
 	srv->on_name = NULL;    /* names go out once, for what the files add up to */
 	if (lease_text && text_len)
-		lease_file6_parse(lease_text, text_len, on_line, on_problem, &ld);
+		lease_file6_parse(lease_text, text_len, on_line, load_problem, &ld);
 	if (!ld.error && journal && journal_len)
-		good = lease_journal6_replay(journal, journal_len, on_record, on_problem, &ld);
+		good = lease_journal6_replay(journal, journal_len, on_record, load_problem, &ld);
 	srv->on_name = on_name;
 	if (journal_good)
 		*journal_good = good > 0 ? (size_t)good : 0;

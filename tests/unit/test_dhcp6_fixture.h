@@ -66,7 +66,8 @@ static inline void p6_opt(struct pkt6 *p, uint16_t code, const void *v, size_t n
 {
 	p6_u16(p, code);
 	p6_u16(p, (uint16_t)n);
-	memcpy(p->b + p->len, v, n);
+	if (n)
+		memcpy(p->b + p->len, v, n);
 	p->len += n;
 }
 
