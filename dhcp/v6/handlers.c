@@ -252,7 +252,8 @@ static int extend_ia(struct d6_ctx *c, const struct d6_ia *ia, bool rebind)
 		    (!c->host || !c->host->has_ip || !memcmp(&c->host->ip, &ia->addr[i], 16)))
 			return grant_ia(c, ia, self, &ia->addr[i]);
 	}
-	if (rebind && off_link)
+	/* off the link, or a binding whose address is no longer this client's: lifetimes 0 */
+	if ((rebind && off_link) || (l && l->state == S6_BOUND && l->expires > c->now))
 		d6_reply_ia(c->b, ia, NULL, 0, -1, NULL);
 	else
 		d6_reply_ia(c->b, ia, NULL, 0, ST_NO_BINDING, "no binding");

@@ -130,6 +130,31 @@ static void test_renew_keeps_address(void **state)
 	fx6_free(f);
 }
 
+static void test_renew_address_now_static(void **state)
+{
+	struct fixture6 *f = fx6_new(NULL);
+	struct dhcp6_static_host h = { .duid = duid_uuid, .duid_len = sizeof(duid_uuid),
+				       .has_ip = true };
+	struct wire_error err = { 0 };
+	struct pkt6 p;
+	struct reply6 r;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	uint32_t valid = 1;
+
+	h6_lease(f->srv, duid_llt, sizeof(duid_llt), 9, NULL, a);
+	h.ip = a6(a);
+	assert_int_equal(dhcp6_server_set_hosts(f->srv, &h, 1, &err), 0);
+	p6_client(&p, 5, duid_llt, sizeof(duid_llt), 9, a, true, NULL);
+	assert_int_equal(h6(f->srv, &p, NOW0 + 1800, &r), DHCP6_REPLY);
+	assert_string_equal(r6_addr(&r, b, NULL, &valid), a);
+	assert_int_equal(valid, 0);             /* the address is the host's now */
+	assert_int_equal(r6_ia_status(&r), -1);
+	h.ip = a6("2001:db8:1::5");
+	assert_int_equal(dhcp6_server_set_hosts(f->srv, &h, 1, &err), -EINVAL);
+	assert_string_equal(err.message, "host 1: its address is not inside the prefix");
+	fx6_free(f);
+}
+
 static void test_rebind(void **state)
 {
 	struct fixture6 *f = fx6_new(NULL);
@@ -495,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_full_exchange_dhclient),
 		cmocka_unit_test(test_rapid_commit),
 		cmocka_unit_test(test_renew_keeps_address),
+		cmocka_unit_test(test_renew_address_now_static),
 		cmocka_unit_test(test_rebind),
 		cmocka_unit_test(test_release_frees),
 		cmocka_unit_test(test_decline_quarantines),
