@@ -178,6 +178,8 @@ int lease_file6_append(struct lease_buf *out, const struct lease6_info *l);
 int lease_file6_parse(const char *text, size_t len,
 		      int (*on_lease)(void *userdata, const struct lease6_info *l),
 		      lease_problem_fn on_problem, void *userdata);
+/* The length of the file's v4 part: the bytes before its "duid" line (all when none). */
+size_t lease_file6_v4_len(const char *text, size_t len);
 /* The server DUID of the file's "duid" line into out[cap]: its length, or -ENOENT. */
 int lease_file6_server_duid(const char *text, size_t len, uint8_t *out, size_t cap);
 

@@ -24,10 +24,6 @@
 #include "dhcp/lease/lease.h"
 #include "dhcp/wire/wire.h"
 
-#define JOURNAL_MAGIC 0x564a4c31u      /* "VJL1", as journal.c */
-#define PAYLOAD6_MAX (1 + 16 + 8 + 4 + 1 + 6 + 1 + LEASE_DUID_MAX + 1 + LEASE_HOSTNAME_MAX)
-#define PAYLOAD_ANY_MAX 1024            /* a v4 record is shorter: stepped over whole */
-
 int lease_file6_duid_line(struct lease_buf *out, const uint8_t *duid, size_t len)
 {
 	char hex[3 * LEASE_DUID_MAX + 1];
@@ -223,4 +219,21 @@ int lease_file6_server_duid(const char *text, size_t len, uint8_t *out, size_t c
 	}
 	free(w);
 	return n;
+}
+
+size_t lease_file6_v4_len(const char *text, size_t len)
+{
+	size_t pos = 0;
+
+	/* a line starting "duid" followed by a blank, as dnsmasq writes it */
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+
+		if (end - pos > 5 && !memcmp(text + pos, "duid", 4) &&
+		    (text[pos + 4] == ' ' || text[pos + 4] == '\t'))
+			return pos;
+		pos = end + 1;
+	}
+	return len;
 }

@@ -29,7 +29,8 @@
  * dhcp6_server_write_leases(); the status JSON array takes
  * dhcp6_server_write_status()'s objects after the v4 ones. At start, pass
  * the whole NAME.leases text to dhcp6_server_load(): it reads only the part
- * after the "duid" line (lease_file6_server_duid() gives the DUID to keep).
+ * after the "duid" line (lease_file6_server_duid() gives the DUID to keep),
+ * and only the part before it (lease_file6_v4_len()) to dhcp_server_load().
  *
  * Time: `now` is wall-clock unix seconds; expiry times are absolute.
  * Ownership: dhcp6_server_new() copies the whole config. Pointers in events
@@ -154,6 +155,10 @@ void dhcp6_server_free(struct dhcp6_server *srv);  /* NULL is fine */
 /* Replace the static hosts (reload); leases stay. On failure the old hosts stay. */
 int dhcp6_server_set_hosts(struct dhcp6_server *srv, const struct dhcp6_static_host *hosts,
 			   size_t n, struct wire_error *err);
+
+/* Replace the reserved host names (reload). 0 or -ENOMEM (the old list stays). */
+int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const *names,
+				    size_t n, struct wire_error *err);
 
 /* libvirt's DUID text "0:4:7e:7d:.." (one or two hex digits a byte): length or -EINVAL. */
 int dhcp6_duid_parse(const char *text, uint8_t *out, size_t cap);

@@ -37,18 +37,21 @@ static int encode_domain(struct dhcp6_server *srv, const char *domain, struct wi
 	return 0;
 }
 
-static int copy_reserved(struct dhcp6_server *srv, const struct dhcp6_config *cfg,
-			 struct wire_error *err)
+int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const *names,
+				    size_t n, struct wire_error *err)
 {
-	srv->reserved = calloc(cfg->n_reserved ? cfg->n_reserved : 1, sizeof(*srv->reserved));
-	if (!srv->reserved)
+	char (*list)[LEASE_HOSTNAME_MAX + 1] = calloc(n ? n : 1, sizeof(*list));
+	size_t k = 0;
+
+	if (!list)
 		return wire_fail(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < cfg->n_reserved; i++)
-		if (cfg->reserved_names[i] &&
-		    lease_hostname_sanitize((const uint8_t *)cfg->reserved_names[i],
-					    strlen(cfg->reserved_names[i]),
-					    srv->reserved[srv->n_reserved]))
-			srv->n_reserved++;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && lease_hostname_sanitize((const uint8_t *)names[i], strlen(names[i]),
+							list[k]))
+			k++;
+	free(srv->reserved);
+	srv->reserved = list;
+	srv->n_reserved = k;
 	return 0;
 }
 
@@ -102,7 +105,8 @@ int dhcp6_server_new(const struct dhcp6_config *cfg, struct dhcp6_server **ret,
 	srv->on_name = cfg->on_name;
 	srv->userdata = cfg->userdata;
 	if ((rc = check_config(srv, cfg, err)) < 0 ||
-	    (rc = copy_reserved(srv, cfg, err)) < 0 ||
+	    (rc = dhcp6_server_set_reserved_names(srv, cfg->reserved_names, cfg->n_reserved,
+						     err)) < 0 ||
 	    (rc = d6_pool_init(&srv->pool, cfg->ranges, cfg->n_ranges, err)) < 0 ||
 	    (rc = d6_hosts_build(cfg->hosts, cfg->n_hosts, srv->seed, &srv->hosts, err)) < 0)
 		goto out;

@@ -258,6 +258,10 @@ static void test_reload_file_and_journal(void **state)
 						 sizeof(sduid)), sizeof(server_duid));
 	assert_memory_equal(sduid, server_duid, sizeof(server_duid));
 	assert_int_equal(lease_file6_server_duid("1 2 3 4 5\n", 10, sduid, sizeof(sduid)), -ENOENT);
+	/* what the v4 loader is given: the lines before "duid" */
+	assert_int_equal(lease_file6_v4_len((char *)text.data, text.len), 52);
+	assert_int_equal(lease_file6_v4_len("duidx 1\nduid\n", 13), 13);
+	assert_int_equal(lease_file6_v4_len("duid 00:01\n", 11), 0);
 	lease_buf_free(&text);
 	lease_buf_free(&jr);
 	fx6_free(f);
@@ -364,6 +368,13 @@ static void test_names_refused(void **state)
 	/* the same client's second IA may carry its name */
 	h6_lease(f->srv, duid_ll, sizeof(duid_ll), 2, "taken", a);
 	assert_int_equal(f->ev.count[DHCP6_EV_NAME_REFUSED], 2);
+	/* a reload frees "localhost" and reserves "spare" */
+	assert_int_equal(dhcp6_server_set_reserved_names(f->srv, (const char *const[]){ "spare" },
+							 1, NULL), 0);
+	h6_lease(f->srv, duid_llt, sizeof(duid_llt), 1, "localhost", a);
+	assert_string_equal(f->ev.name, "localhost");
+	h6_lease(f->srv, duid_llt, sizeof(duid_llt), 7, "Spare", a);
+	assert_int_equal(f->ev.count[DHCP6_EV_NAME_REFUSED], 3);
 	fx6_free(f);
 }
 
