@@ -196,6 +196,18 @@ struct d6_batch {
 	size_t n, cap;
 };
 
+/* The new-client rate limit (admit.c): a token bucket in thousandths of a token. */
+struct d6_bucket {
+	bool unlimited;
+	uint64_t milli, burst_milli;
+	uint32_t rate;
+	int64_t last;
+};
+
+void d6_admit_init(struct d6_bucket *b, uint32_t rate, uint32_t burst, uint64_t pool_size);
+/* Take one token; false (and counted) when there is none. */
+bool d6_admit_take(struct dhcp6_server *srv, int64_t now);
+
 struct dhcp6_server {
 	char ifname[16];
 	uint8_t duid[DHCP6_DUID_MAX];
@@ -213,6 +225,7 @@ struct dhcp6_server {
 	struct d6_pool pool;
 	struct d6_hosts hosts;
 	struct d6_store store;
+	struct d6_bucket bucket;
 	uint64_t seed;
 	dhcp6_event_fn on_event;
 	dhcp6_name_fn on_name;
@@ -254,6 +267,7 @@ struct d6_ctx {
 	char name_buf[LEASE_HOSTNAME_MAX + 1];
 	const char *asked_name;         /* from the Client FQDN option, or NULL */
 	const char *granted_name;       /* the name the reply's FQDN option carries */
+	bool throttled;                 /* a new IA was refused by the rate limit: no reply */
 };
 
 int d6_handle_msg(struct d6_ctx *c);

@@ -53,6 +53,7 @@
 #define DHCP6_LEASE_INFINITE 0xffffffffu        /* RFC 8415 §7.7 */
 #define DHCP6_LEASE_DEFAULT 3600u
 #define DHCP6_DUID_MAX 130                      /* RFC 8415 §11.1: 2 + 128 */
+#define DHCP6_RATE_UNLIMITED UINT32_MAX
 
 /* A reply buffer of this size holds any reply for a 1500-byte link MTU. */
 #define DHCP6_REPLY_BUF 1452
@@ -139,6 +140,14 @@ struct dhcp6_config {
 	size_t n_reserved;
 
 	uint64_t hash_seed;             /* for the lookup tables; address choice ignores it */
+
+	/*
+	 * New IAs (nothing live here, no static host) may take addresses at
+	 * most this fast: a bucket of new_client_burst tokens refilled at
+	 * new_client_rate a second, as dhcp_config's. 0 = from the pool size;
+	 * DHCP6_RATE_UNLIMITED = no limit.
+	 */
+	uint32_t new_client_rate, new_client_burst;
 
 	dhcp6_event_fn on_event;        /* may be NULL */
 	dhcp6_name_fn on_name;          /* may be NULL */
@@ -231,6 +240,7 @@ int dhcp6_server_write_status(const struct dhcp6_server *srv, struct lease_sink 
 
 struct dhcp6_stats {
 	uint64_t malformed;             /* datagrams refused as malformed */
+	uint64_t throttled;             /* new IAs dropped by the rate limit */
 	uint64_t names_refused;
 	uint64_t rolled_back;
 };

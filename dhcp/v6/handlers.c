@@ -27,6 +27,15 @@ static bool live(const struct d6_lease *l, int64_t now)
 	return l && (l->state == S6_BOUND || l->state == S6_OFFERED) && l->expires > now;
 }
 
+/* An IA with nothing live here and no static host pays a token to get in. */
+static bool refused_newcomer(struct d6_ctx *c, uint32_t self)
+{
+	if (c->host || live(rec(c, self), c->now) || d6_admit_take(c->srv, c->now))
+		return false;
+	c->throttled = true;
+	return true;
+}
+
 bool d6_held_by_other(const struct d6_ctx *c, uint32_t self, const struct in6_addr *a)
 {
 	uint32_t holder = d6_store_by_addr(&c->srv->store, a);
@@ -141,6 +150,8 @@ static int advertise_ia(struct d6_ctx *c, const struct d6_ia *ia)
 	struct in6_addr a;
 	struct d6_lease *l;
 
+	if (refused_newcomer(c, self))
+		return 0;
 	if (!choose(c, ia, self, &a) || (self = take(c, self, ia->iaid, &a)) == HTAB_NONE) {
 		d6_emit(c->srv, DHCP6_EV_NO_ADDRS, c->m, NULL, ia->iaid, c->asked_name,
 			"no address available");
@@ -192,6 +203,8 @@ static int grant_ia(struct d6_ctx *c, const struct d6_ia *ia, uint32_t self,
 	bool created = self == HTAB_NONE;
 	const char *name;
 
+	if (refused_newcomer(c, self))
+		return 0;
 	if ((!created && !d6_batch_note(srv, self, false)) ||
 	    (self = take(c, self, ia->iaid, a)) == HTAB_NONE ||
 	    (created && !d6_batch_note(srv, self, true))) {
@@ -279,7 +292,7 @@ static int on_assign(struct d6_ctx *c, enum dhcp6_event_type ev, bool commit)
 	}
 	d6_reply_other_ias(c);
 	d6_reply_options(c);
-	return c->b->full ? DHCP6_IGNORE : DHCP6_REPLY;
+	return c->b->full || c->throttled ? DHCP6_IGNORE : DHCP6_REPLY;
 }
 
 /* RFC 8415 §16: which messages carry which identifiers, and unicast (§18.4). */

@@ -110,6 +110,7 @@ int dhcp6_server_new(const struct dhcp6_config *cfg, struct dhcp6_server **ret,
 	    (rc = d6_pool_init(&srv->pool, cfg->ranges, cfg->n_ranges, err)) < 0 ||
 	    (rc = d6_hosts_build(cfg->hosts, cfg->n_hosts, srv->seed, &srv->hosts, err)) < 0)
 		goto out;
+	d6_admit_init(&srv->bucket, cfg->new_client_rate, cfg->new_client_burst, srv->pool.size);
 	if (d6_store_init(&srv->store, srv->seed) < 0) {
 		rc = wire_fail(err, -ENOMEM, "out of memory");
 		goto out;

@@ -378,6 +378,38 @@ static void test_names_refused(void **state)
 	fx6_free(f);
 }
 
+static void slow(struct fixture6 *f)
+{
+	f->cfg.new_client_rate = 1;
+	f->cfg.new_client_burst = 2;
+}
+
+static void test_rate_limit(void **state)
+{
+	struct fixture6 *f = fx6_new(slow);
+	struct pkt6 p;
+	struct reply6 r;
+	struct dhcp6_stats st;
+	char a[INET6_ADDRSTRLEN];
+
+	/* two new clients get in; the REQUEST after our ADVERTISE costs nothing */
+	h6_lease(f->srv, duid_llt, sizeof(duid_llt), 1, NULL, a);
+	h6_lease(f->srv, duid_ll, sizeof(duid_ll), 1, NULL, a);
+	p6_client(&p, 1, duid_uuid, sizeof(duid_uuid), 1, NULL, false, NULL);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
+	dhcp6_server_stats(f->srv, &st);
+	assert_int_equal(st.throttled, 1);
+	assert_int_equal(dhcp6_server_lease_count(f->srv), 2);
+	/* a renewal never waits */
+	p6_client(&p, 5, duid_ll, sizeof(duid_ll), 1, a, true, NULL);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_REPLY);
+	assert_int_equal(r6_ia_status(&r), -1);
+	/* a second later there is a token again */
+	p6_client(&p, 1, duid_uuid, sizeof(duid_uuid), 1, NULL, false, NULL);
+	assert_int_equal(h6(f->srv, &p, NOW0 + 1, &r), DHCP6_REPLY);
+	fx6_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_duid_text),
 		cmocka_unit_test(test_config_refused),
 		cmocka_unit_test(test_names_refused),
+		cmocka_unit_test(test_rate_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
