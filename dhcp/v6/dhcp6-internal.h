@@ -248,6 +248,8 @@ void d6_bind(struct dhcp6_server *srv, uint32_t idx, int64_t expires);
 void d6_journal(struct dhcp6_server *srv, const struct d6_lease *l, int op);
 void d6_name_publish(const struct dhcp6_server *srv, const struct d6_lease *l);
 void d6_name_withdraw(const struct dhcp6_server *srv, const struct in6_addr *a);
+/* After a reload: bound leases whose name is now reserved or a static host's lose it. */
+void d6_names_recheck(struct dhcp6_server *srv);
 bool d6_batch_note(struct dhcp6_server *srv, uint32_t idx, bool created);
 void d6_batch_granted(struct dhcp6_server *srv, bool renewed);
 void d6_emit(const struct dhcp6_server *srv, enum dhcp6_event_type type,

@@ -161,11 +161,16 @@ int dhcp6_server_new(const struct dhcp6_config *cfg, struct dhcp6_server **ret,
 		     struct wire_error *err);
 void dhcp6_server_free(struct dhcp6_server *srv);  /* NULL is fine */
 
-/* Replace the static hosts (reload); leases stay. On failure the old hosts stay. */
+/*
+ * Replace the static hosts (reload); leases stay (a renewal of an address
+ * now another's gets lifetimes 0), names now a host's are withdrawn. On
+ * failure the old hosts stay.
+ */
 int dhcp6_server_set_hosts(struct dhcp6_server *srv, const struct dhcp6_static_host *hosts,
 			   size_t n, struct wire_error *err);
 
-/* Replace the reserved host names (reload). 0 or -ENOMEM (the old list stays). */
+/* Replace the reserved host names (reload); bound leases carrying one lose it
+ * at once (on_name with NULL). 0 or -ENOMEM (the old list stays). */
 int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const *names,
 				    size_t n, struct wire_error *err);
 

@@ -60,6 +60,22 @@ void d6_journal(struct dhcp6_server *srv, const struct d6_lease *l, int op)
 	lease_journal6_append(&srv->journal, op, &info);
 }
 
+void d6_names_recheck(struct dhcp6_server *srv)
+{
+	for (uint32_t i = 0; i < srv->store.n_rec; i++) {
+		struct d6_lease *l = &srv->store.rec[i];
+		struct d6_ident id = { l->extra, l->duid_len, l->iaid };
+		const char *name = d6_lease_name(l);
+
+		if (l->state != S6_BOUND || !name ||
+		    !d6_name_refusal(srv, i, &id, d6_host_by_duid(&srv->hosts, id.duid, id.duid_len),
+				     name))
+			continue;
+		if (d6_store_set_name(&srv->store, i, NULL) == 0)
+			d6_name_withdraw(srv, &l->addr);
+	}
+}
+
 int64_t dhcp6_server_tick(struct dhcp6_server *srv, int64_t now)
 {
 	int64_t next = LEASE_EXPIRES_NEVER;

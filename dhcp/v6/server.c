@@ -52,6 +52,7 @@ int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const 
 	free(srv->reserved);
 	srv->reserved = list;
 	srv->n_reserved = k;
+	d6_names_recheck(srv);
 	return 0;
 }
 
@@ -153,6 +154,7 @@ int dhcp6_server_set_hosts(struct dhcp6_server *srv, const struct dhcp6_static_h
 	}
 	d6_hosts_free(&srv->hosts);
 	srv->hosts = h;
+	d6_names_recheck(srv);
 	return 0;
 }
 

@@ -375,6 +375,12 @@ static void test_names_refused(void **state)
 	assert_string_equal(f->ev.name, "localhost");
 	h6_lease(f->srv, duid_llt, sizeof(duid_llt), 7, "Spare", a);
 	assert_int_equal(f->ev.count[DHCP6_EV_NAME_REFUSED], 3);
+	/* a name reserved later is taken from the lease holding it, at once */
+	f->ev.names_told = 0;
+	assert_int_equal(dhcp6_server_set_reserved_names(f->srv, (const char *const[]){ "TAKEN" },
+							 1, NULL), 0);
+	assert_int_equal(f->ev.names_told, 2);          /* both IAs of that client carried it */
+	assert_string_equal(f->ev.name, "");
 	fx6_free(f);
 }
 
