@@ -232,6 +232,12 @@ static int request_ia(struct d6_ctx *c, const struct d6_ia *ia)
 	uint32_t self = d6_store_by_ident(&c->srv->store, &id);
 	struct in6_addr a;
 
+	/* §18.3.2: a REQUEST for an address of another link is answered NotOnLink */
+	for (size_t i = 0; c->m->type == D6_REQUEST && i < ia->n_addr; i++)
+		if (!d6_on_link(c->srv, &ia->addr[i])) {
+			d6_reply_ia(c->b, ia, NULL, 0, ST_NOT_ON_LINK, "not on link");
+			return 0;
+		}
 	if (!choose(c, ia, self, &a)) {
 		d6_emit(c->srv, DHCP6_EV_NO_ADDRS, c->m, NULL, ia->iaid, c->asked_name,
 			"no address available");

@@ -123,6 +123,11 @@ static void test_renew_keeps_address(void **state)
 	assert_int_equal(f->ev.last.expires, NOW0 + 1800 + 3600);
 	assert_int_equal(dhcp6_server_lease_count(f->srv), 1);
 
+	/* a REQUEST for an address of another link: NotOnLink in its IA */
+	p6_client(&p, 3, duid_ll, sizeof(duid_ll), 4, "2001:db8:77::5", true, NULL);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_REPLY);
+	assert_int_equal(r6_ia_status(&r), ST_NOT_ON_LINK);
+	assert_int_equal(dhcp6_server_lease_count(f->srv), 1);
 	/* a RENEW for an IA with no binding and no usable address: NoBinding */
 	p6_client(&p, 5, duid_llt, sizeof(duid_llt), 10, NULL, true, NULL);
 	assert_int_equal(h6(f->srv, &p, NOW0 + 1800, &r), DHCP6_REPLY);
