@@ -279,6 +279,12 @@ static int extend_ia(struct d6_ctx *c, const struct d6_ia *ia, bool rebind)
 	return 0;
 }
 
+static int ignore(const struct d6_ctx *c, const char *why)
+{
+	d6_emit(c->srv, DHCP6_EV_IGNORED, c->m, NULL, 0, NULL, why);
+	return DHCP6_IGNORE;
+}
+
 static int on_assign(struct d6_ctx *c, enum dhcp6_event_type ev, bool commit)
 {
 	const struct d6_msg *m = c->m;
@@ -298,7 +304,9 @@ static int on_assign(struct d6_ctx *c, enum dhcp6_event_type ev, bool commit)
 	}
 	d6_reply_other_ias(c);
 	d6_reply_options(c);
-	return c->b->full || c->throttled ? DHCP6_IGNORE : DHCP6_REPLY;
+	if (c->throttled)
+		return ignore(c, "new clients arrive too fast");
+	return c->b->full ? DHCP6_IGNORE : DHCP6_REPLY;
 }
 
 /* RFC 8415 §16: which messages carry which identifiers, and unicast (§18.4). */
@@ -312,18 +320,20 @@ static int check_ids(struct d6_ctx *c)
 
 	if (!m->client_id && m->type != D6_INFORMATION_REQUEST)
 		return -EBADMSG;
-	if (need_sid ? !ours : (m->has_server_id && (m->type != D6_INFORMATION_REQUEST || !ours)))
-		return DHCP6_IGNORE;    /* for another server, or a server id where none belongs */
+	if (need_sid && !ours)
+		return ignore(c, m->has_server_id ? "for another server" : "no server id");
+	if (!need_sid && m->has_server_id && (m->type != D6_INFORMATION_REQUEST || !ours))
+		return ignore(c, ours ? "a server id where none belongs" : "for another server");
 	if (c->rx->unicast && (m->type == D6_SOLICIT || m->type == D6_CONFIRM ||
 			       m->type == D6_REBIND))
-		return DHCP6_IGNORE;
+		return ignore(c, "sent by unicast");
 	if (c->rx->unicast && need_sid) {
 		d6_reply_start(c, D6_REPLY);
 		d6_reply_status(c->b, ST_USE_MULTICAST, "use multicast");
 		return c->b->full ? DHCP6_IGNORE : DHCP6_REPLY;
 	}
 	if (m->type == D6_INFORMATION_REQUEST && m->n_ia)
-		return DHCP6_IGNORE;    /* §16.12: an IA has no place here */
+		return ignore(c, "an IA in an information-request");   /* §16.12 */
 	return -1;
 }
 

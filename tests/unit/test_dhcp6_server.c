@@ -290,11 +290,14 @@ static void test_server_id_rules(void **state)
 		assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
 	}
 	assert_int_equal(dhcp6_server_lease_count(f->srv), 1);
+	assert_int_equal(f->ev.count[DHCP6_EV_IGNORED], 8);
+	assert_string_equal(f->ev.last_reason, "no server id");
 	/* SOLICIT, REBIND, CONFIRM must not carry one */
 	p6_client(&p, 1, duid_llt, sizeof(duid_llt), 2, NULL, true, NULL);
 	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
 	p6_client(&p, 6, duid_llt, sizeof(duid_llt), 1, a, true, NULL);
 	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
+	assert_string_equal(f->ev.last_reason, "a server id where none belongs");
 	/* no client id: refused */
 	p6_begin(&p, 1, 7);
 	p6_ia_na(&p, 1, 0, 0, NULL);
