@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The server object: the config checked and copied (option values encoded
- * once), and the dispatcher from a datagram to a handler, through one
- * Relay-forward level (RFC 8415 §19: the reply goes back to the relay in a
- * Relay-reply carrying its Interface-Id). Deeper relay chains are refused.
+ * once), and the dispatcher from a datagram to a handler, through a
+ * chain of Relay-forward messages (RFC 8415 §19: the reply goes back to the
+ * relay in Relay-replies carrying each level's Interface-Id).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -168,9 +168,13 @@ static int handle_client(struct dhcp6_server *srv, const uint8_t *data, size_t l
 	return rc < 0 ? rc : d6_handle_msg(&c);
 }
 
-/* §19.2: the inner message answered inside a Relay-reply that mirrors the forward. */
+/*
+ * §19.2: the inner message answered inside a Relay-reply that mirrors the
+ * forward, level by level through a chain of at most HOP_COUNT_LIMIT relays.
+ * Only the relay next to the client says which link it is on.
+ */
 static int handle_relayed(struct dhcp6_server *srv, const struct dhcp6_rx *rx, int64_t now,
-			  struct wire_builder *b)
+			  struct wire_builder *b, unsigned depth)
 {
 	struct d6_relay rl;
 	struct dhcp6_rx inner;
@@ -180,9 +184,10 @@ static int handle_relayed(struct dhcp6_server *srv, const struct dhcp6_rx *rx, i
 
 	if (rc < 0)
 		return rc;
-	if (rl.inner[0] == D6_RELAY_FORW)
-		return -EPROTO;         /* relay chains are not served */
-	if (!IN6_IS_ADDR_UNSPECIFIED(&rl.link) && !d6_on_link(srv, &rl.link))
+	if (depth >= D6_HOP_LIMIT)
+		return -EPROTO;         /* a longer chain than any relay may build */
+	if (rl.inner[0] != D6_RELAY_FORW && !IN6_IS_ADDR_UNSPECIFIED(&rl.link) &&
+	    !d6_on_link(srv, &rl.link))
 		return DHCP6_IGNORE;    /* a relay on a link that is not ours */
 	wire_wr_u8(b, D6_RELAY_REPL);
 	wire_wr_u8(b, rl.hops);
@@ -202,9 +207,12 @@ static int handle_relayed(struct dhcp6_server *srv, const struct dhcp6_rx *rx, i
 	inner = *rx;
 	inner.data = rl.inner;
 	inner.len = rl.inner_len;
-	inner.unicast = false;          /* the client multicast it to the relay */
+	inner.unicast = false;          /* the client multicast it to the first relay */
 	inner.src = rl.peer;
-	rc = handle_client(srv, rl.inner, rl.inner_len, &inner, now, &ib);
+	if (rl.inner[0] == D6_RELAY_FORW)
+		rc = handle_relayed(srv, &inner, now, &ib, depth + 1);
+	else
+		rc = handle_client(srv, rl.inner, rl.inner_len, &inner, now, &ib);
 	if (rc != DHCP6_REPLY || ib.len > 0xffff)
 		return rc == DHCP6_REPLY ? DHCP6_IGNORE : rc;
 	b->data[head - 2] = (uint8_t)(ib.len >> 8);
@@ -223,7 +231,7 @@ int dhcp6_server_handle(struct dhcp6_server *srv, const struct dhcp6_rx *rx, int
 	memset(tx, 0, sizeof(*tx));
 	wire_wr_init(&b, buf, cap);
 	if (relayed)
-		rc = handle_relayed(srv, rx, now, &b);
+		rc = handle_relayed(srv, rx, now, &b, 0);
 	else
 		rc = handle_client(srv, rx->data, rx->len, rx, now, &b);
 	if (rc == -EBADMSG)

@@ -463,15 +463,36 @@ static void test_relay_forward(void **state)
 	o = r6_find(r.b, 34, r.tx.len, 9, &len);
 	assert_int_equal(r.b[o], 2);                    /* the ADVERTISE inside */
 	assert_int_equal(o + len, r.tx.len);
-	/* a relay on another link is not ours; a chain of relays is refused */
-	link = a6("2001:db8:9::1");
-	memcpy(p.b + 2, &link, 16);
-	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
+	/* through a second relay (its link unspecified): two Relay-replies around it */
 	memcpy(in.b, p.b, p.len);
 	in.len = p.len;
 	p.len = 34;
+	memset(p.b + 1, 0, 33);
+	p.b[1] = 1;
 	p6_opt(&p, 9, in.b, in.len);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_REPLY);
+	assert_int_equal(r.b[0], 13);
+	assert_int_equal(r.b[1], 1);
+	o = r6_find(r.b, 34, r.tx.len, 9, &len);
+	assert_int_equal(r.b[o], 13);
+	assert_memory_equal(r.b + o + 2, &link, 16);
+	o = r6_find(r.b, o + 34, o + len, 9, &len);
+	assert_int_equal(r.b[o], 2);
+	/* a chain longer than HOP_COUNT_LIMIT is refused */
+	for (int k = 0; k < 8; k++) {
+		memcpy(in.b, p.b, p.len);
+		in.len = p.len;
+		p.len = 34;
+		p6_opt(&p, 9, in.b, in.len);
+	}
 	assert_int_equal(h6(f->srv, &p, NOW0, &r), -EPROTO);
+	/* a relay on another link is not ours */
+	p6_client(&in, 1, duid_ll, sizeof(duid_ll), 1, NULL, false, NULL);
+	link = a6("2001:db8:9::1");
+	memcpy(p.b + 2, &link, 16);
+	p.len = 34;
+	p6_opt(&p, 9, in.b, in.len);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_IGNORE);
 	fx6_free(f);
 }
 
