@@ -32,6 +32,13 @@
  * after the "duid" line (lease_file6_server_duid() gives the DUID to keep),
  * and only the part before it (lease_file6_v4_len()) to dhcp_server_load().
  *
+ * Served: IA_NA only, one address per IA; at most 8 IA_NAs a message are
+ * answered (4 listed addresses read in each). IA_TA and IA_PD are answered
+ * with their own status (NoAddrsAvail, NoPrefixAvail) inside the IA, as
+ * RFC 8415 §18.3.1 says, never served. Relay-forward chains of up to 8
+ * levels are unwrapped and answered (§19). No Reconfigure, no unicast
+ * option: a REQUEST/RENEW/RELEASE/DECLINE sent by unicast gets UseMulticast.
+ *
  * Time: `now` is wall-clock unix seconds; expiry times are absolute.
  * Ownership: dhcp6_server_new() copies the whole config. Pointers in events
  * and lease views are borrowed and valid only during the callback.
