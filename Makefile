@@ -3,7 +3,7 @@
 #   make check        install test dependencies, build, run unit + fuzz + system tests
 #   make check SANITIZE=1   the same with -fsanitize=address,undefined
 #   make soak         DHCP + DNS load for ~8 minutes, then checks for leaks and lost leases
-#   make bench        start/stop timings (and, later, DHCP/DNS side by side with dnsmasq)
+#   make bench        start/stop timings, DHCP/DNS side by side with dnsmasq, live update/reload
 #   make demo         the default network in a throwaway namespace, then removed
 #   make run          install dependencies, build, install, start the default network
 #   make install      honours PREFIX and DESTDIR
@@ -12,6 +12,8 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
+# firewalld reads zones of packages from here only (not from /usr/local)
+FIREWALLD_ZONEDIR ?= /usr/lib/firewalld/zones
 DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
@@ -43,7 +45,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dhcpv6 dns tftp bridge nat base def adapt serve host cli nss
+MODULES := wire lease dhcpv4 dhcpv6 dns tftp ra bridge nat base def adapt ctl serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -62,6 +64,9 @@ dns.uses   := wire
 tftp.dir   := dhcp/tftp
 tftp.pub   := dhcp/tftp/tftp.h
 tftp.uses  := wire
+ra.dir     := dhcp/ra
+ra.pub     := dhcp/ra/ra.h
+ra.uses    := wire
 bridge.dir := bridge
 bridge.pub := bridge/bridge.h
 bridge.pkg := libnl-3.0 libnl-route-3.0
@@ -78,15 +83,18 @@ def.pkg    := libxml-2.0
 adapt.dir  := netd/adapt
 adapt.pub  := netd/adapt/adapt.h
 adapt.uses := base def wire lease dhcpv4 dns nat bridge
+ctl.dir    := netd/ctl
+ctl.pub    := netd/ctl/ctl.h
+ctl.uses   := base
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt wire lease dhcpv4 dns tftp nat bridge
+serve.uses := base def adapt ctl wire lease dhcpv4 dns tftp nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
-host.uses  := base def adapt serve wire lease dhcpv4 dns nat bridge
+host.uses  := base def adapt ctl serve wire lease dhcpv4 dns nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
-cli.uses   := base def adapt host serve wire lease dhcpv4 dns nat bridge
+cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dns nat bridge
 nss.dir    := netd/nss
 nss.pub    := netd/nss/nss-vnetd.h
 nss.uses   := lease wire
@@ -115,6 +123,13 @@ $$($(1).lib): $$($(1).objs)
 endef
 $(foreach m,$(MODULES),$(eval $(call module,$(m))))
 
+# The qemu bridge helper (build/vnetd-bridge-helper): a module of its own, not
+# one of the program's archives (it has its own main).
+helper.dir  := netd/helper
+helper.uses := base def adapt host serve wire lease dhcpv4 dns nat bridge
+$(eval $(call module,helper))
+$(helper.objs): CFLAGS += -DVNETD_HELPER_CONFDIR='"$(SYSCONFDIR)/vnetd"'
+
 MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
 LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group
 LIB_SRCS    := $(foreach m,$(MODULES),$($(m).srcs))
@@ -131,13 +146,18 @@ DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libca
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
              tftp-hpa curl qemu-system-x86 ipxe-qemu
+# what the tests call that a minimal Debian lacks: sysctl (procps), ping, and the
+# util-linux/mount/passwd tools (nsenter, setpriv, mount, useradd) named so they stay
+DEB_TEST  += procps iputils-ping util-linux mount passwd
+# the private bus the resolved/firewalld tests run their fakes on (C and Python)
+DEB_TEST  += dbus-daemon python3-dbus python3-gi
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
-all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
+all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -154,12 +174,18 @@ NSS_OBJS := $(NSS_SRCS:%.c=$(BUILD)/pic/%.o)
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 NSS_LIBDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)
 
+# It loads into programs built without sanitizers (getent, every resolver),
+# which an ASan runtime refuses to join: so it is built without them even
+# with SANITIZE=1; its code runs under both in test_nss and fuzz_nss.
+NSS_CFLAGS  := $(filter-out -fsanitize=%,$(CFLAGS))
+NSS_LDFLAGS := $(filter-out -fsanitize=%,$(LDFLAGS))
+
 $(BUILD)/pic/%.o: %.c $(nss.inc)/.made
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -I$(nss.inc) -MMD -MP -c -o $@ $<
+	$(CC) $(NSS_CFLAGS) -fPIC -fvisibility=hidden -I$(nss.inc) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libnss_vnetd.so.2: $(NSS_OBJS) netd/nss/nss_vnetd.map
-	$(CC) $(LDFLAGS) -shared -Wl,-soname,libnss_vnetd.so.2 -Wl,-z,defs \
+	$(CC) $(NSS_LDFLAGS) -shared -Wl,-soname,libnss_vnetd.so.2 -Wl,-z,defs \
 	    -Wl,--version-script=netd/nss/nss_vnetd.map -o $@ $(NSS_OBJS)
 
 # The test build: the same program with its test hooks compiled in
@@ -172,6 +198,9 @@ HOOK_OBJ := $(BUILD)/hooks/netd/host/ops_default.o
 $(HOOK_OBJ): netd/host/ops_default.c $(host.inc)/.made
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I$(host.inc) -DVNETD_TEST_HOOKS -MMD -MP -c -o $@ $<
+
+$(BUILD)/vnetd-bridge-helper: $(helper.objs) $(MODULE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(helper.objs) $(LINK_LIBS) $(LDLIBS)
 
 $(BUILD)/vnetd-test: $(HOOK_OBJ) $(MODULE_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/netd/cli/main.o $(HOOK_OBJ) $(LINK_LIBS) $(LDLIBS)
@@ -228,8 +257,10 @@ fuzz: $(FUZZ_BINS)
 	  tail -n 1 $$b.log; \
 	done
 
-system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 users
+system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 \
+	    $(BUILD)/vnetd-bridge-helper users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd VNETD_TEST=$(CURDIR)/$(BUILD)/vnetd-test \
+	    VNETD_BRIDGE_HELPER=$(CURDIR)/$(BUILD)/vnetd-bridge-helper \
 	    $(PYTHON) -m pytest -q tests/system
 
 # Dependencies are installed first, then a sub-make builds: pkg-config flags are
@@ -257,8 +288,15 @@ run: deps-build
 	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
-install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
+install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
+	@# setuid root as qemu-bridge-helper is, so an unprivileged qemu can use it;
+	@# only the group kvm may run it where that group exists
+	install -D -m 4755 $(BUILD)/vnetd-bridge-helper \
+	    $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper
+	@if getent group kvm >/dev/null; then \
+	  chgrp kvm $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper && \
+	  chmod 4750 $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper; fi
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
 	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
@@ -271,6 +309,7 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 	fi
 	install -D -m 0644 conf/vnetd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf
 	install -D -m 0644 conf/vnetd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf
+	install -D -m 0644 conf/firewalld/vnetd.xml $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 	@# the service accounts, when installing onto this very system
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory users; fi
 	@mkdir -p $(DESTDIR)$(PREFIX)/lib/systemd/system
@@ -280,12 +319,14 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vnetd $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8 \
+	    $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/vnetd.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/vnetd.conf \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd@.service \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/vnetd-autostart.service \
 	    $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5 \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
-	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
+	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2 \
+	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

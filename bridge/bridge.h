@@ -78,6 +78,38 @@ int bridge_subnet_conflict(struct bridge_ctx *ctx, struct in_addr net,
 			   unsigned prefix, const char *ignore_ifname,
 			   char *ifname_out, struct bridge_error *err);
 
+/* A route to dest/prefix via gateway out of a link, at that metric (libvirt's <route>). */
+struct bridge_route {
+	struct in_addr dest;
+	unsigned prefix;
+	struct in_addr gateway;
+	unsigned metric;
+};
+
+/*
+ * Add the route out of link `name` (main table, protocol static); -EEXIST
+ * when that route is already there. Delete removes exactly that route
+ * (dest, gateway, link and metric must match); -ESRCH when it is gone.
+ */
+int bridge_route_add(struct bridge_ctx *ctx, const char *name, const struct bridge_route *rt,
+		     struct bridge_error *err);
+int bridge_route_delete(struct bridge_ctx *ctx, const char *name,
+			const struct bridge_route *rt, struct bridge_error *err);
+
+/*
+ * Ports. attach: enslave `port` to `bridge` and set it up (its ifindex into
+ * *port_ifindex, may be NULL); -ENODEV when either is missing. release:
+ * take it off its bridge; with ifindex != 0 only if it is still that link
+ * (-ENODEV otherwise). master: the port's ifindex and its master's (0:
+ * none); -ENODEV when there is no such link.
+ */
+int bridge_port_attach(struct bridge_ctx *ctx, const char *bridge, const char *port,
+		       int *port_ifindex, struct bridge_error *err);
+int bridge_port_release(struct bridge_ctx *ctx, const char *port, int ifindex,
+			struct bridge_error *err);
+int bridge_port_master(struct bridge_ctx *ctx, const char *port, int *ifindex,
+		       int *master, struct bridge_error *err);
+
 /*
  * Write a sysctl under /proc/sys/net (e.g. "ipv4/ip_forward",
  * "ipv6/conf/virbr0/disable_ipv6"). The previous value is stored in

@@ -75,6 +75,29 @@ int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32
 		    struct nat_error *err);
 
 /*
+ * Is the table intact (nat/intact.c)? The rules it holds now (*have) and
+ * those cfg builds (*want); 0 or negative errno. Only that table is read.
+ */
+int nat_rule_counts(const struct nat_config *cfg, unsigned *have, unsigned *want,
+		    struct nat_error *err);
+
+/*
+ * Port security (nat/portsec.c): the table "bridge vnetd-NAME", whose one
+ * chain drops what enters the bridge from a listed port with another
+ * source MAC, ARP claiming another MAC, and DHCP requests with another
+ * chaddr. install replaces the whole table in one batch (n == 0 removes
+ * it); remove: 0, -ENOENT when there was none, or an error.
+ */
+struct nat_port {
+	const char *ifname;
+	uint8_t mac[6];
+};
+
+int nat_portsec_install(const char *network, const struct nat_port *ports, size_t n,
+			struct nat_error *err);
+int nat_portsec_remove(const char *network, struct nat_error *err);
+
+/*
  * Watching nftables for someone deleting a network's table (what the
  * firewall keeper does). The watch is a netlink socket subscribed to
  * nftables' change notifications; poll its fd, then call nat_watch_read().
@@ -91,5 +114,47 @@ int nat_watch_fd(const struct nat_watch *w);
  */
 int nat_watch_read(struct nat_watch *w, struct nat_error *err);
 void nat_watch_close(struct nat_watch *w);     /* NULL is fine */
+
+/* ---- foreign.c: other firewalls on the hooks a network needs ---- */
+
+/*
+ * Coexistence: base chains of other nftables tables (iptables-nft's too:
+ * they are chains of tables "filter"/"nat" of family ip/ip6) on the
+ * input, forward and postrouting hooks that will drop a bridge's traffic:
+ * a drop policy that no rule accepting the bridge (iifname/oifname)
+ * answers first, or a rule that drops the bridge's traffic (or all
+ * traffic) first. Jumps and gotos are followed. vnetd's own tables
+ * ("vnetd-*") are skipped; iptables-legacy's tables cannot be read over
+ * netlink, so only their presence is reported. Read-only, no logging.
+ */
+enum nat_hook_kind { NAT_HOOK_INPUT, NAT_HOOK_FORWARD, NAT_HOOK_POSTROUTING };
+
+enum nat_foreign_kind {
+	NAT_FOREIGN_POLICY_DROP,        /* the base chain's policy drops it */
+	NAT_FOREIGN_RULE_DROP,          /* a rule drops (or rejects) it first */
+	NAT_FOREIGN_LEGACY,             /* iptables-legacy tables exist: unread */
+};
+
+#define NAT_NAME_MAX 64
+
+struct nat_finding {
+	enum nat_foreign_kind kind;
+	enum nat_hook_kind hook;
+	const char *family;             /* "ip", "ip6", "inet" (a static string) */
+	char table[NAT_NAME_MAX];
+	char chain[NAT_NAME_MAX];       /* the base chain */
+	char rule_chain[NAT_NAME_MAX];  /* RULE_DROP: the chain of the dropping rule */
+	bool docker;                    /* the table has a DOCKER-USER chain */
+};
+
+/* Which hooks to look at (1 << NAT_HOOK_*). */
+#define NAT_HOOKS_ALL 7u
+
+/*
+ * Up to `max` findings into out; *count says how many (findings past max
+ * are dropped). 0, or negative errno with err filled.
+ */
+int nat_foreign_scan(const char *bridge, unsigned hooks, struct nat_finding *out, size_t max,
+		     size_t *count, struct nat_error *err);
 
 #endif

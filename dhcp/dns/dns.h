@@ -206,6 +206,19 @@ int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const 
 int dns_server_set_hosts(struct dns_server *srv, const struct dns_host *hosts, size_t n,
 			 struct wire_error *err);
 
+/*
+ * A new definition for a running server (reload): the domain and its
+ * localOnly, forwardPlainNames, the forwarders, the local TTL and every
+ * static record (hosts, SRV, TXT) are replaced from cfg, and so are the
+ * host's upstreams (pass the current ones); lease names, queries under way
+ * (they keep their upstream; a failover starts again in the new lists) and
+ * loop marks stay.
+ * cfg is checked as dns_server_new() checks it; on failure nothing
+ * changes. The network addresses (cfg->nets) must be the server's own.
+ */
+int dns_server_reconfigure(struct dns_server *srv, const struct dns_config *cfg,
+			   struct wire_error *err);
+
 size_t dns_table_count(const struct dns_server *srv);
 
 enum dns_transport { DNS_UDP = 0, DNS_TCP = 1 };
@@ -296,6 +309,8 @@ struct dns_stats {
 	uint64_t replies_accepted, replies_dropped, timeouts;
 	uint64_t loops;                 /* our own queries that came back to us */
 	struct dns_peer last_loop;      /* the upstream that sent the last of them */
+	/* accepted replies: ms from the try's send to its reply, summed and the largest */
+	uint64_t forward_latency_ms_total, forward_latency_ms_max;
 	uint32_t pending;
 };
 void dns_server_stats(const struct dns_server *srv, struct dns_stats *out);

@@ -377,6 +377,18 @@ bool dns_forward_loop(struct dns_server *srv, const struct dns_msg *m,
 	return true;
 }
 
+/* The time since this try was sent (its deadline less the timeout), in ms. */
+static void note_latency(struct dns_server *srv, const struct dns_pending *p, int64_t now)
+{
+	int64_t ms = now - (p->deadline - (int64_t)srv->timeout_ms);
+
+	if (ms < 0)
+		ms = 0;
+	srv->st.forward_latency_ms_total += (uint64_t)ms;
+	if ((uint64_t)ms > srv->st.forward_latency_ms_max)
+		srv->st.forward_latency_ms_max = (uint64_t)ms;
+}
+
 int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg, size_t len,
 				     const struct dns_peer *from, uint16_t local_port,
 				     int64_t now, uint8_t *out, size_t cap,
@@ -404,6 +416,7 @@ int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg,
 		return 0;
 	}
 	srv->st.replies_accepted++;
+	note_latency(srv, p, now);
 	limit = p->client_limit < cap ? p->client_limit : cap;
 	if (len <= limit) {
 		memcpy(out, msg, len);

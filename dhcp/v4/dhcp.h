@@ -226,6 +226,18 @@ int dhcp_server_set_hosts(struct dhcp_server *srv, const struct dhcp_static_host
 			  size_t n, struct wire_error *err);
 
 /*
+ * Replace the ranges (with their lease times) of a running server. Every
+ * address a lease, offer or quarantine holds stays held; leases outside the
+ * new ranges last until they end (a renewal there is NAKed). The new-client
+ * limit keeps its rate. 0 or negative errno; on failure the old pool stays.
+ */
+int dhcp_server_set_ranges(struct dhcp_server *srv, const struct dhcp_range *ranges, size_t n,
+			   struct wire_error *err);
+
+/* Replace the domain (option 15 unless an <option> gives it; NULL: none). 0 or negative errno. */
+int dhcp_server_set_domain(struct dhcp_server *srv, const char *domain, struct wire_error *err);
+
+/*
  * Replace the reserved host names (see dhcp_config). Bound leases whose
  * name is now reserved, here or by set_hosts(), lose it at once (on_name
  * with NULL). 0 or negative errno; on failure the old list stays.
@@ -342,6 +354,8 @@ struct dhcp_stats {
 	uint64_t throttled;             /* requests of new clients dropped by the rate limit */
 	uint64_t names_refused;         /* host names not given (reserved or taken) */
 	uint64_t rolled_back;           /* grants undone because the journal failed */
+	uint32_t leases_bound;          /* granted and not yet ended */
+	uint32_t pool_size, pool_free;  /* dynamic addresses: all, and neither held nor reserved */
 };
 void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *out);
 

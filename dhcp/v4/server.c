@@ -262,4 +262,7 @@ void dhcp_server_journal_pending(const struct dhcp_server *srv, const uint8_t **
 void dhcp_server_stats(const struct dhcp_server *srv, struct dhcp_stats *out)
 {
 	*out = srv->st;
+	out->leases_bound = srv->store.n_bound;
+	out->pool_size = srv->pool.size;
+	out->pool_free = srv->pool.n_free;
 }

@@ -146,19 +146,19 @@ static int build_lists(const struct netdef *def, const struct netdef_ip *ip,
 		out->ranges[i].end = ip->ranges[i].end;
 		out->ranges[i].lease_time = lease_time(&ip->ranges[i].lease);
 	}
-	for (i = 0; i < def->n_routes; i++) {
-		out->routes[i].dest = def->routes[i].address;
-		out->routes[i].prefix = def->routes[i].prefix;
-		out->routes[i].gateway = def->routes[i].gateway;
-	}
 	for (i = 0; i < ip->n_options; i++) {
 		out->options[i].number = ip->options[i].number;
 		out->options[i].value = ip->options[i].value;
 	}
 	out->cfg.ranges = out->ranges;
 	out->cfg.n_ranges = ip->n_ranges;
+	/*
+	 * <route> is a route of the host's (netd/host/hostview.c), as in libvirt,
+	 * whose dnsmasq config sends guests no option 121 for it: a guest gets
+	 * option 121 only from an explicit <option number='121' .../>.
+	 */
 	out->cfg.routes = out->routes;
-	out->cfg.n_routes = def->n_routes;
+	out->cfg.n_routes = 0;
 	out->cfg.options = out->options;
 	out->cfg.n_options = ip->n_options;
 	return 0;

@@ -6,12 +6,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * IPv6 definitions are parsed, validated and stored, but nothing serves
+ * them yet: a start says so rather than run a network without them.
+ */
+static int refuse_ipv6(const struct netdef *def, char *msg, size_t msg_size)
+{
+	unsigned line = def->n_ip6s ? def->ip6s[0].line : def->n_routes6 ? def->routes6[0].line : 0;
+	const char *what = "IPv6 is not served by vnetd yet: the definition is kept, but the "
+			   "network cannot start with it";
+
+	if (!line && def->ipv6 != NETDEF_YES && def->forward.nat_ipv6 != NETDEF_YES)
+		return 0;
+	if (line)
+		snprintf(msg, msg_size, "line %u: %s", line, what);
+	else
+		snprintf(msg, msg_size, "%s", what);
+	return -EOPNOTSUPP;
+}
+
 int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
 		    const char *hostname, struct net_setup *out, char *msg, size_t msg_size)
 {
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	if ((r = refuse_ipv6(def, msg, msg_size)) < 0)
+		return r;
 	bridge_setup(def, &out->bridge);
 	firewall_config(def, &out->firewall);
 	r = dns_setup_build(def, resolv, resolv_len, &out->dns, msg, msg_size);

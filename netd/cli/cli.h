@@ -27,6 +27,10 @@ int cmd_autostart(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_start(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_stop(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_update(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_reload(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_events(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_import(const struct vnetd_paths *paths, int argc, char **argv);
 
@@ -49,5 +53,7 @@ int lease_watch_open(struct lease_watch *w, const char *statedir, const char *na
 int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms);
 void lease_watch_close(struct lease_watch *w);
 int64_t lease_watch_now_ms(void);
+int cmd_attach(const struct vnetd_paths *paths, int argc, char **argv);
+int cmd_detach(const struct vnetd_paths *paths, int argc, char **argv);
 
 #endif

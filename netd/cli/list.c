@@ -31,7 +31,8 @@ struct list_row {
 
 static const char *status_name(enum lifecycle_status s)
 {
-	return s == NET_ACTIVE ? "active" : s == NET_STALE ? "failed" : "inactive";
+	return s == NET_ACTIVE ? "active" : s == NET_RESTARTING ? "restarting" :
+	       s == NET_STALE ? "failed" : "inactive";
 }
 
 /* Defined networks plus running ones whose definition was removed since. */
@@ -215,7 +216,7 @@ int cmd_list(const struct vnetd_paths *paths, int argc, char **argv)
 		struct run_state st;
 		enum lifecycle_status s = lifecycle_status(paths, names[i], &st);
 
-		if (all || s == NET_ACTIVE)
+		if (all || s == NET_ACTIVE || s == NET_RESTARTING)
 			fill_row(paths, names[i], s, &st, &rows[shown++]);
 	}
 	if (json)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vnetd info NAME, vnetd dumpxml NAME (list is in list.c) */
+/* vnetd info NAME [--json], vnetd dumpxml NAME */
 #include "netd/host/host.h"
 #include "nat/nat.h"
 #include "netd/base/base.h"
 #include "netd/def/netdef.h"
 #include "netd/cli/cli.h"
+#include "netd/cli/info.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,45 +13,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_definition_facts(const struct netdef *def)
+static void definition_rows(struct info_table *t, const struct netdef *def)
 {
-	char a[INET_ADDRSTRLEN];
-	size_t i;
+	char a[INET_ADDRSTRLEN], v[INFO_VALUE_MAX], all[INFO_VALUE_MAX] = "";
+	size_t i, len = 0;
 
 	if (!def->forward.given)
-		printf("%-16s%s\n", "Forward:", "none (isolated)");
+		snprintf(v, sizeof(v), "none (isolated)");
 	else if (def->forward.dev)
-		printf("%-16s%s (dev %s)\n", "Forward:",
-		       netdef_forward_mode_name(def->forward.mode), def->forward.dev);
+		snprintf(v, sizeof(v), "%s (dev %s)", netdef_forward_mode_name(def->forward.mode),
+			 def->forward.dev);
 	else
-		printf("%-16s%s\n", "Forward:", netdef_forward_mode_name(def->forward.mode));
-	for (i = 0; i < def->n_ips; i++)
-		printf("%-16s%s/%u\n", i ? "" : "Addresses:",
-		       inet_ntop(AF_INET, &def->ips[i].address, a, sizeof(a)),
-		       def->ips[i].prefix);
+		snprintf(v, sizeof(v), "%s", netdef_forward_mode_name(def->forward.mode));
+	info_add(t, "forward", "Forward:", v, -1);
+	for (i = 0; i < def->n_ips; i++) {
+		snprintf(v, sizeof(v), "%s/%u", inet_ntop(AF_INET, &def->ips[i].address, a,
+							  sizeof(a)), def->ips[i].prefix);
+		info_add(t, NULL, i ? "" : "Addresses:", v, -1);
+		if (len + strlen(v) + 2 < sizeof(all))
+			len += (size_t)snprintf(all + len, sizeof(all) - len, "%s%s",
+						len ? " " : "", v);
+	}
+	info_add(t, "addresses", NULL, all, -1);
 }
 
-/* What the network's nftables table looks like now, for `info`. */
-static const char *firewall_state(const char *name, const struct run_state *st)
+static const char *active_text(enum lifecycle_status s)
 {
-	int r;
-
-	if (!run_state_find(st, UNDO_FIREWALL))
-		return "none (open network)";
-	r = nat_present(name, NULL);
-	if (r < 0)
-		return "unknown (cannot ask nftables)";
-	return r ? "installed" : "missing";
+	return s == NET_ACTIVE ? "yes" : s == NET_RESTARTING ? "yes (daemon restarting)" :
+	       s == NET_STALE ? "no (bridge or daemon gone; 'stop' cleans up)" : "no";
 }
 
-static void print_process(const char *label, const struct undo_rec *p)
+static void info_rows(struct info_table *t, const struct vnetd_paths *paths, const char *name,
+		      const struct netdef *def, const struct run_state *st, enum lifecycle_status s)
 {
-	if (!p)
-		printf("%-16s%s\n", label, "none");
-	else if (proc_alive(p->pid, p->start))
-		printf("%-16srunning (pid %d)\n", label, (int)p->pid);
-	else
-		printf("%-16sdead (was pid %d; 'stop' cleans up)\n", label, (int)p->pid);
+	char uuid[37];
+
+	if (def)
+		netdef_uuid_format(def->uuid, uuid);
+	info_add(t, "name", "Name:", name, -1);
+	info_add(t, "uuid", "UUID:", def ? uuid : st->uuid, -1);
+	if (def && def->title)
+		info_add(t, "title", "Title:", def->title, -1);
+	if (def && def->description)
+		info_add(t, "description", NULL, def->description, -1);     /* JSON only */
+	info_add(t, "active", "Active:", active_text(s), -1);
+	info_add(t, "persistent", "Persistent:", def ? "yes" : "no", -1);
+	info_add(t, "autostart", "Autostart:", store_get_autostart(paths, name) ? "yes" : "no",
+		 -1);
+	info_add(t, "bridge", "Bridge:", s != NET_INACTIVE ? run_state_bridge(st) :
+		 def && def->bridge_name[0] ? def->bridge_name : "-", -1);
+	if (def)
+		definition_rows(t, def);
+	if (s != NET_INACTIVE)
+		info_running(t, paths, name, st, def);
 }
 
 int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
@@ -58,12 +73,14 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 	struct netdef *def = NULL;
 	struct netdef_error err;
 	struct run_state st;
+	struct info_table *t;
 	enum lifecycle_status s;
-	char uuid[37], buf[600];
+	bool json = argc == 3 && !strcmp(argv[2], "--json");
+	char buf[600];
 	int r;
 
-	if (argc != 2)
-		return vnetd_error("usage: vnetd info NAME");
+	if (argc != 2 && !json)
+		return vnetd_error("usage: vnetd info NAME [--json]");
 	if (!vnetd_valid_name(argv[1]))
 		return vnetd_error("'%s' is not a valid network name", argv[1]);
 	r = store_load(paths, argv[1], &def, &err);
@@ -74,23 +91,16 @@ int cmd_info(const struct vnetd_paths *paths, int argc, char **argv)
 	}
 	if (r == -ENOENT && s == NET_INACTIVE)
 		return vnetd_error("network '%s' is not defined", argv[1]);
-	if (def)
-		netdef_uuid_format(def->uuid, uuid);
-	printf("%-16s%s\n", "Name:", argv[1]);
-	printf("%-16s%s\n", "UUID:", def ? uuid : st.uuid);
-	printf("%-16s%s\n", "Active:", s == NET_ACTIVE ? "yes" : s == NET_STALE ?
-	       "no (bridge gone; 'stop' cleans up)" : "no");
-	printf("%-16s%s\n", "Persistent:", def ? "yes" : "no");
-	printf("%-16s%s\n", "Autostart:", store_get_autostart(paths, argv[1]) ? "yes" : "no");
-	printf("%-16s%s\n", "Bridge:", s != NET_INACTIVE ? run_state_bridge(&st) :
-	       def && def->bridge_name[0] ? def->bridge_name : "-");
-	if (def)
-		print_definition_facts(def);
-	if (s != NET_INACTIVE) {
-		printf("%-16s%s\n", "Firewall:", firewall_state(argv[1], &st));
-		print_process("Daemon:", run_state_find(&st, UNDO_DAEMON));
-		print_process("Keeper:", run_state_find(&st, UNDO_KEEPER));
+	if (!(t = calloc(1, sizeof(*t)))) {
+		netdef_free(def);
+		return vnetd_error("out of memory");
 	}
+	info_rows(t, paths, argv[1], def, &st, s);
+	info_print(t, json);
+	/* other firewalls that will drop this network's traffic, after the facts */
+	if (!json && s != NET_INACTIVE)
+		host_print_coexistence(stdout, true, run_state_bridge(&st), st.mode);
+	free(t);
 	netdef_free(def);
 	return 0;
 }

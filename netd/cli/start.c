@@ -50,9 +50,13 @@ static int start_one(const struct vnetd_paths *paths, const char *name,
 		/* under systemd a second instance must not pretend to run it */
 		return opts->foreground ? 1 : 0;
 	}
-	printf("Network %s started\n", name);
+	if (r == 2)
+		printf("Network %s is running on; its bridge was kept\n", name);
+	else
+		printf("Network %s started\n", name);
 	fflush(stdout);
-	return opts->foreground ? supervise(paths, &st) : 0;
+	host_print_coexistence(stderr, false, run_state_bridge(&st), st.mode);
+	return opts->foreground ? supervise(paths, &st, opts) : 0;
 }
 
 /* At boot: start every autostart network; one failure does not stop the rest. */

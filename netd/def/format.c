@@ -60,7 +60,7 @@ static void put_meta(FILE *f, const struct netdef *def)
 		fprintf(f, "  %s\n", def->metadata);
 }
 
-static void put_attr(FILE *f, const char *name, const char *value)
+void netdef_put_attr(FILE *f, const char *name, const char *value)
 {
 	if (!value)
 		return;
@@ -73,7 +73,7 @@ static void put_ip_attr(FILE *f, const char *name, struct in_addr a)
 {
 	char buf[INET_ADDRSTRLEN];
 
-	put_attr(f, name, inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+	netdef_put_attr(f, name, inet_ntop(AF_INET, &a, buf, sizeof(buf)));
 }
 
 static void put_uint_attr(FILE *f, const char *name, unsigned long long v)
@@ -81,13 +81,13 @@ static void put_uint_attr(FILE *f, const char *name, unsigned long long v)
 	fprintf(f, " %s='%llu'", name, v);
 }
 
-static void put_lease(FILE *f, const struct netdef_lease *l, const char *indent)
+void netdef_put_lease(FILE *f, const struct netdef_lease *l, const char *indent)
 {
 	static const char *const units[] = { NULL, "seconds", "minutes", "hours" };
 
 	fprintf(f, "%s<lease", indent);
 	put_uint_attr(f, "expiry", l->expiry);
-	put_attr(f, "unit", units[l->unit]);
+	netdef_put_attr(f, "unit", units[l->unit]);
 	fputs("/>\n", f);
 }
 
@@ -101,19 +101,25 @@ static void put_prefix(FILE *f, unsigned prefix, bool netmask_given, bool prefix
 		put_uint_attr(f, "prefix", prefix);
 }
 
+static const char *yesno(enum netdef_tristate t)
+{
+	return t == NETDEF_UNSET ? NULL : t == NETDEF_YES ? "yes" : "no";
+}
+
 static void put_forward(FILE *f, const struct netdef_forward *fw)
 {
 	if (!fw->given)
 		return;
 	fputs("  <forward", f);
-	put_attr(f, "dev", fw->dev);
+	netdef_put_attr(f, "dev", fw->dev);
 	if (fw->mode_given)
-		put_attr(f, "mode", netdef_forward_mode_name(fw->mode));
+		netdef_put_attr(f, "mode", netdef_forward_mode_name(fw->mode));
 	if (!fw->has_nat) {
 		fputs("/>\n", f);
 		return;
 	}
 	fputs(">\n    <nat", f);
+	netdef_put_attr(f, "ipv6", yesno(fw->nat_ipv6));
 	if (!fw->has_nat_addr && !fw->has_nat_port) {
 		fputs("/>\n  </forward>\n", f);
 		return;
@@ -136,9 +142,9 @@ static void put_bridge(FILE *f, const struct netdef *def)
 	if (def->bridge_given) {
 		fputs("  <bridge", f);
 		if (def->bridge_name[0])
-			put_attr(f, "name", def->bridge_name);
+			netdef_put_attr(f, "name", def->bridge_name);
 		if (def->stp != NETDEF_UNSET)
-			put_attr(f, "stp", def->stp == NETDEF_YES ? "on" : "off");
+			netdef_put_attr(f, "stp", def->stp == NETDEF_YES ? "on" : "off");
 		if (def->delay_given)
 			put_uint_attr(f, "delay", def->delay);
 		fputs("/>\n", f);
@@ -153,17 +159,12 @@ static void put_bridge(FILE *f, const struct netdef *def)
 	}
 	if (def->domain) {
 		fputs("  <domain", f);
-		put_attr(f, "name", def->domain);
+		netdef_put_attr(f, "name", def->domain);
 		if (def->domain_local_only != NETDEF_UNSET)
-			put_attr(f, "localOnly",
+			netdef_put_attr(f, "localOnly",
 				 def->domain_local_only == NETDEF_YES ? "yes" : "no");
 		fputs("/>\n", f);
 	}
-}
-
-static const char *yesno(enum netdef_tristate t)
-{
-	return t == NETDEF_UNSET ? NULL : t == NETDEF_YES ? "yes" : "no";
 }
 
 static void put_dns(FILE *f, const struct netdef_dns *d)
@@ -171,8 +172,8 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	size_t i, j;
 
 	fputs("  <dns", f);
-	put_attr(f, "enable", yesno(d->enable));
-	put_attr(f, "forwardPlainNames", yesno(d->forward_plain_names));
+	netdef_put_attr(f, "enable", yesno(d->enable));
+	netdef_put_attr(f, "forwardPlainNames", yesno(d->forward_plain_names));
 	if (!d->n_forwarders && !d->n_txts && !d->n_hosts && !d->n_srvs) {
 		fputs("/>\n", f);
 		return;
@@ -180,25 +181,25 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	fputs(">\n", f);
 	for (i = 0; i < d->n_forwarders; i++) {
 		fputs("    <forwarder", f);
-		put_attr(f, "domain", d->forwarders[i].domain);
+		netdef_put_attr(f, "domain", d->forwarders[i].domain);
 		if (d->forwarders[i].has_addr)
 			put_ip_attr(f, "addr", d->forwarders[i].addr);
 		fputs("/>\n", f);
 	}
 	for (i = 0; i < d->n_txts; i++) {
 		fputs("    <txt", f);
-		put_attr(f, "name", d->txts[i].name);
-		put_attr(f, "value", d->txts[i].value);
+		netdef_put_attr(f, "name", d->txts[i].name);
+		netdef_put_attr(f, "value", d->txts[i].value);
 		fputs("/>\n", f);
 	}
 	for (i = 0; i < d->n_srvs; i++) {
 		const struct netdef_dns_srv *s = &d->srvs[i];
 
 		fputs("    <srv", f);
-		put_attr(f, "service", s->service);
-		put_attr(f, "protocol", s->protocol);
-		put_attr(f, "domain", s->domain);
-		put_attr(f, "target", s->target);
+		netdef_put_attr(f, "service", s->service);
+		netdef_put_attr(f, "protocol", s->protocol);
+		netdef_put_attr(f, "domain", s->domain);
+		netdef_put_attr(f, "target", s->target);
 		if (s->port_given)
 			put_uint_attr(f, "port", s->port);
 		if (s->priority_given)
@@ -232,8 +233,8 @@ static void put_boots(FILE *f, const struct netdef_ip *ip)
 		if (bt->match == NETDEF_BOOT_ARCH)
 			fprintf(f, " arch='%u'", bt->arch);
 		else
-			put_attr(f, "userclass", bt->userclass);
-		put_attr(f, "file", bt->file);
+			netdef_put_attr(f, "userclass", bt->userclass);
+		netdef_put_attr(f, "file", bt->file);
 		fputs("/>\n", f);
 	}
 }
@@ -254,7 +255,7 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 			continue;
 		}
 		fputs(">\n", f);
-		put_lease(f, &r->lease, "        ");
+		netdef_put_lease(f, &r->lease, "        ");
 		fputs("      </range>\n", f);
 	}
 	for (i = 0; i < ip->n_hosts; i++) {
@@ -264,10 +265,10 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 		fputs("      <host", f);
 		if (hst->has_mac) {
 			netdef_mac_format(hst->mac, mac);
-			put_attr(f, "mac", mac);
+			netdef_put_attr(f, "mac", mac);
 		}
-		put_attr(f, "id", hst->id);
-		put_attr(f, "name", hst->name);
+		netdef_put_attr(f, "id", hst->id);
+		netdef_put_attr(f, "name", hst->name);
 		if (hst->has_ip)
 			put_ip_attr(f, "ip", hst->ip);
 		if (!hst->lease.given) {
@@ -275,19 +276,19 @@ static void put_dhcp(FILE *f, const struct netdef_ip *ip)
 			continue;
 		}
 		fputs(">\n", f);
-		put_lease(f, &hst->lease, "        ");
+		netdef_put_lease(f, &hst->lease, "        ");
 		fputs("      </host>\n", f);
 	}
 	if (ip->has_bootp) {
 		fputs("      <bootp", f);
-		put_attr(f, "file", ip->bootp_file);
-		put_attr(f, "server", ip->bootp_server);
+		netdef_put_attr(f, "file", ip->bootp_file);
+		netdef_put_attr(f, "server", ip->bootp_server);
 		fputs("/>\n", f);
 	}
 	put_boots(f, ip);
 	for (i = 0; i < ip->n_options; i++) {
 		fprintf(f, "      <option number='%u'", ip->options[i].number);
-		put_attr(f, "value", ip->options[i].value);
+		netdef_put_attr(f, "value", ip->options[i].value);
 		fputs("/>\n", f);
 	}
 	fputs("    </dhcp>\n", f);
@@ -297,10 +298,10 @@ static void put_ip(FILE *f, const struct netdef_ip *ip)
 {
 	fputs("  <ip", f);
 	if (ip->family_given)
-		put_attr(f, "family", "ipv4");
+		netdef_put_attr(f, "family", "ipv4");
 	put_ip_attr(f, "address", ip->address);
 	put_prefix(f, ip->prefix, ip->netmask_given, ip->prefix_given);
-	put_attr(f, "localPtr", yesno(ip->local_ptr));
+	netdef_put_attr(f, "localPtr", yesno(ip->local_ptr));
 	if (!ip->tftp_root && !ip->has_dhcp) {
 		fputs("/>\n", f);
 		return;
@@ -308,7 +309,7 @@ static void put_ip(FILE *f, const struct netdef_ip *ip)
 	fputs(">\n", f);
 	if (ip->tftp_root) {
 		fputs("    <tftp", f);
-		put_attr(f, "root", ip->tftp_root);
+		netdef_put_attr(f, "root", ip->tftp_root);
 		fputs("/>\n", f);
 	}
 	if (ip->has_dhcp)
@@ -320,7 +321,7 @@ static void put_route(FILE *f, const struct netdef_route *rt)
 {
 	fputs("  <route", f);
 	if (rt->family_given)
-		put_attr(f, "family", "ipv4");
+		netdef_put_attr(f, "family", "ipv4");
 	put_ip_attr(f, "address", rt->address);
 	put_prefix(f, rt->prefix, rt->netmask_given, rt->prefix_given);
 	put_ip_attr(f, "gateway", rt->gateway);
@@ -351,8 +352,9 @@ char *netdef_format(const struct netdef *def)
 	f = open_memstream(&out, &size);
 	if (!f)
 		return NULL;
-	fputs(uses_namespace(def) ? "<network xmlns:vnetd='" NETDEF_XMLNS "'>\n  <name>"
-				  : "<network>\n  <name>", f);
+	fputs(uses_namespace(def) ? "<network xmlns:vnetd='" NETDEF_XMLNS "'" : "<network", f);
+	netdef_put_attr(f, "ipv6", yesno(def->ipv6));
+	fputs(">\n  <name>", f);
 	put_escaped(f, def->name);
 	netdef_uuid_format(def->uuid, uuid);
 	fprintf(f, "</name>\n  <uuid>%s</uuid>\n", uuid);
@@ -363,8 +365,10 @@ char *netdef_format(const struct netdef *def)
 		put_dns(f, &def->dns);
 	for (i = 0; i < def->n_ips; i++)
 		put_ip(f, &def->ips[i]);
+	netdef_put_ip6s(f, def);
 	for (i = 0; i < def->n_routes; i++)
 		put_route(f, &def->routes[i]);
+	netdef_put_routes6(f, def);
 	fputs("</network>\n", f);
 	if (ferror(f)) {
 		fclose(f);

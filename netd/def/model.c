@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netdef: model lifetime, comparison and small shared helpers. */
-#include "netd/def/netdef.h"
+#include "netd/def/netdef-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +59,7 @@ void netdef_free(struct netdef *def)
 	}
 	free(def->ips);
 	free(def->routes);
+	netdef_free_ip6(def);
 	free(def->title);
 	free(def->description);
 	free(def->metadata);
@@ -66,29 +67,29 @@ void netdef_free(struct netdef *def)
 }
 
 /* NULL-safe string equality: "not given" equals only "not given". */
-static bool str_eq(const char *a, const char *b)
+bool netdef_str_eq(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
 	return strcmp(a, b) == 0;
 }
 
-static bool lease_eq(const struct netdef_lease *a, const struct netdef_lease *b)
+bool netdef_lease_eq(const struct netdef_lease *a, const struct netdef_lease *b)
 {
 	return a->given == b->given && a->expiry == b->expiry && a->unit == b->unit;
 }
 
-static bool range_eq(const struct netdef_range *a, const struct netdef_range *b)
+bool netdef_range_eq(const struct netdef_range *a, const struct netdef_range *b)
 {
 	return a->start.s_addr == b->start.s_addr && a->end.s_addr == b->end.s_addr &&
-	       lease_eq(&a->lease, &b->lease);
+	       netdef_lease_eq(&a->lease, &b->lease);
 }
 
-static bool dhcp_host_eq(const struct netdef_dhcp_host *a, const struct netdef_dhcp_host *b)
+bool netdef_dhcp_host_eq(const struct netdef_dhcp_host *a, const struct netdef_dhcp_host *b)
 {
 	return a->has_mac == b->has_mac && (!a->has_mac || !memcmp(a->mac, b->mac, 6)) &&
-	       str_eq(a->id, b->id) && str_eq(a->name, b->name) && a->has_ip == b->has_ip &&
-	       a->ip.s_addr == b->ip.s_addr && lease_eq(&a->lease, &b->lease);
+	       netdef_str_eq(a->id, b->id) && netdef_str_eq(a->name, b->name) && a->has_ip == b->has_ip &&
+	       a->ip.s_addr == b->ip.s_addr && netdef_lease_eq(&a->lease, &b->lease);
 }
 
 static bool ip_eq(const struct netdef_ip *a, const struct netdef_ip *b)
@@ -98,26 +99,26 @@ static bool ip_eq(const struct netdef_ip *a, const struct netdef_ip *b)
 	if (a->family_given != b->family_given || a->address.s_addr != b->address.s_addr ||
 	    a->prefix != b->prefix || a->netmask_given != b->netmask_given ||
 	    a->prefix_given != b->prefix_given || a->local_ptr != b->local_ptr ||
-	    !str_eq(a->tftp_root, b->tftp_root) || a->has_dhcp != b->has_dhcp ||
+	    !netdef_str_eq(a->tftp_root, b->tftp_root) || a->has_dhcp != b->has_dhcp ||
 	    a->n_ranges != b->n_ranges || a->n_hosts != b->n_hosts ||
 	    a->n_options != b->n_options || a->has_bootp != b->has_bootp ||
-	    !str_eq(a->bootp_file, b->bootp_file) || !str_eq(a->bootp_server, b->bootp_server) ||
+	    !netdef_str_eq(a->bootp_file, b->bootp_file) || !netdef_str_eq(a->bootp_server, b->bootp_server) ||
 	    a->n_boots != b->n_boots)
 		return false;
 	for (i = 0; i < a->n_boots; i++)
 		if (a->boots[i].match != b->boots[i].match || a->boots[i].arch != b->boots[i].arch ||
-		    !str_eq(a->boots[i].userclass, b->boots[i].userclass) ||
-		    !str_eq(a->boots[i].file, b->boots[i].file))
+		    !netdef_str_eq(a->boots[i].userclass, b->boots[i].userclass) ||
+		    !netdef_str_eq(a->boots[i].file, b->boots[i].file))
 			return false;
 	for (i = 0; i < a->n_ranges; i++)
-		if (!range_eq(&a->ranges[i], &b->ranges[i]))
+		if (!netdef_range_eq(&a->ranges[i], &b->ranges[i]))
 			return false;
 	for (i = 0; i < a->n_hosts; i++)
-		if (!dhcp_host_eq(&a->hosts[i], &b->hosts[i]))
+		if (!netdef_dhcp_host_eq(&a->hosts[i], &b->hosts[i]))
 			return false;
 	for (i = 0; i < a->n_options; i++)
 		if (a->options[i].number != b->options[i].number ||
-		    !str_eq(a->options[i].value, b->options[i].value))
+		    !netdef_str_eq(a->options[i].value, b->options[i].value))
 			return false;
 	return true;
 }
@@ -130,22 +131,22 @@ static bool route_eq(const struct netdef_route *a, const struct netdef_route *b)
 	       a->metric_given == b->metric_given && a->metric == b->metric;
 }
 
-static bool dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns_host *b)
+bool netdef_dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns_host *b)
 {
 	size_t i;
 
 	if (a->ip.s_addr != b->ip.s_addr || a->n_hostnames != b->n_hostnames)
 		return false;
 	for (i = 0; i < a->n_hostnames; i++)
-		if (!str_eq(a->hostnames[i], b->hostnames[i]))
+		if (!netdef_str_eq(a->hostnames[i], b->hostnames[i]))
 			return false;
 	return true;
 }
 
-static bool srv_eq(const struct netdef_dns_srv *a, const struct netdef_dns_srv *b)
+bool netdef_srv_eq(const struct netdef_dns_srv *a, const struct netdef_dns_srv *b)
 {
-	return str_eq(a->service, b->service) && str_eq(a->protocol, b->protocol) &&
-	       str_eq(a->domain, b->domain) && str_eq(a->target, b->target) &&
+	return netdef_str_eq(a->service, b->service) && netdef_str_eq(a->protocol, b->protocol) &&
+	       netdef_str_eq(a->domain, b->domain) && netdef_str_eq(a->target, b->target) &&
 	       a->port_given == b->port_given && a->priority_given == b->priority_given &&
 	       a->weight_given == b->weight_given && a->port == b->port &&
 	       a->priority == b->priority && a->weight == b->weight;
@@ -163,26 +164,26 @@ static bool dns_eq(const struct netdef_dns *a, const struct netdef_dns *b)
 		const struct netdef_dns_forwarder *x = &a->forwarders[i], *y = &b->forwarders[i];
 
 		if (x->has_addr != y->has_addr || x->addr.s_addr != y->addr.s_addr ||
-		    !str_eq(x->domain, y->domain))
+		    !netdef_str_eq(x->domain, y->domain))
 			return false;
 	}
 	for (i = 0; i < a->n_hosts; i++)
-		if (!dns_host_eq(&a->hosts[i], &b->hosts[i]))
+		if (!netdef_dns_host_eq(&a->hosts[i], &b->hosts[i]))
 			return false;
 	for (i = 0; i < a->n_srvs; i++)
-		if (!srv_eq(&a->srvs[i], &b->srvs[i]))
+		if (!netdef_srv_eq(&a->srvs[i], &b->srvs[i]))
 			return false;
 	for (i = 0; i < a->n_txts; i++)
-		if (!str_eq(a->txts[i].name, b->txts[i].name) ||
-		    !str_eq(a->txts[i].value, b->txts[i].value))
+		if (!netdef_str_eq(a->txts[i].name, b->txts[i].name) ||
+		    !netdef_str_eq(a->txts[i].value, b->txts[i].value))
 			return false;
 	return true;
 }
 
-static bool forward_eq(const struct netdef_forward *a, const struct netdef_forward *b)
+bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forward *b)
 {
 	return a->given == b->given && a->mode_given == b->mode_given && a->mode == b->mode &&
-	       str_eq(a->dev, b->dev) && a->has_nat == b->has_nat &&
+	       netdef_str_eq(a->dev, b->dev) && a->has_nat == b->has_nat &&
 	       a->has_nat_addr == b->has_nat_addr &&
 	       a->nat_addr_start.s_addr == b->nat_addr_start.s_addr &&
 	       a->nat_addr_end.s_addr == b->nat_addr_end.s_addr &&
@@ -200,16 +201,16 @@ bool netdef_equal(const struct netdef *a, const struct netdef *b)
 
 	if (!a || !b)
 		return a == b;
-	if (!str_eq(a->name, b->name) || memcmp(a->uuid, b->uuid, 16) ||
-	    !forward_eq(&a->forward, &b->forward) ||
+	if (!netdef_str_eq(a->name, b->name) || memcmp(a->uuid, b->uuid, 16) ||
+	    !netdef_forward_eq(&a->forward, &b->forward) ||
 	    strcmp(a->bridge_name, b->bridge_name) || a->bridge_given != b->bridge_given ||
 	    a->stp != b->stp || a->delay_given != b->delay_given || a->delay != b->delay ||
 	    a->has_mac != b->has_mac || (a->has_mac && memcmp(a->mac, b->mac, 6)) ||
-	    a->has_mtu != b->has_mtu || a->mtu != b->mtu || !str_eq(a->domain, b->domain) ||
+	    a->has_mtu != b->has_mtu || a->mtu != b->mtu || !netdef_str_eq(a->domain, b->domain) ||
 	    a->domain_local_only != b->domain_local_only || a->dns_given != b->dns_given ||
 	    !dns_eq(&a->dns, &b->dns) || a->n_ips != b->n_ips || a->n_routes != b->n_routes ||
-	    !str_eq(a->title, b->title) || !str_eq(a->description, b->description) ||
-	    !str_eq(a->metadata, b->metadata))
+	    !netdef_str_eq(a->title, b->title) || !netdef_str_eq(a->description, b->description) ||
+	    !netdef_str_eq(a->metadata, b->metadata))
 		return false;
 	for (i = 0; i < a->n_ips; i++)
 		if (!ip_eq(&a->ips[i], &b->ips[i]))
@@ -217,7 +218,7 @@ bool netdef_equal(const struct netdef *a, const struct netdef *b)
 	for (i = 0; i < a->n_routes; i++)
 		if (!route_eq(&a->routes[i], &b->routes[i]))
 			return false;
-	return true;
+	return netdef_ip6_equal(a, b);
 }
 
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode)

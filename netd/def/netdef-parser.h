@@ -63,6 +63,14 @@ int np_want_dns_name(struct parser *p, xmlNode *node, const char *name, const ch
 int netdef_parse_ip(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_route(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_boot(struct parser *p, xmlNode *node, void *ctx);
+
+/* parse_ip6.c: <ip family='ipv6'> and <route family='ipv6'> */
+bool netdef_is_ip6_element(struct parser *p, xmlNode *node);
+int netdef_parse_ip6(struct parser *p, xmlNode *node);
+int netdef_parse_route6(struct parser *p, xmlNode *node);
+int np_want_ipv6(struct parser *p, xmlNode *node, const char *name, const char *v,
+		 struct in6_addr *out);
+extern const struct element_handler netdef_lease_children[];
 int netdef_parse_dns(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_title(struct parser *p, xmlNode *node, void *ctx);
 int netdef_parse_description(struct parser *p, xmlNode *node, void *ctx);

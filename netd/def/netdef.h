@@ -130,6 +130,48 @@ struct netdef_ip {
 	unsigned line;
 };
 
+/* IPv6 (libvirt's <ip family='ipv6'>): a separate list, so IPv4 code never sees one. */
+struct netdef_range6 {
+	struct in6_addr start, end;
+	struct netdef_lease lease;
+	unsigned line;
+};
+
+/* <host id='DUID' name ip>: libvirt writes the client's DUID as hex bytes with ':' */
+struct netdef_dhcp6_host {
+	uint8_t duid[130];              /* RFC 8415 section 11.1: at most 128 bytes + type */
+	size_t duid_len;                /* 0: none (a host by name) */
+	char *id;                       /* the DUID as written */
+	char *name;                     /* or NULL */
+	bool has_ip;
+	struct in6_addr ip;
+	struct netdef_lease lease;
+	unsigned line;
+};
+
+struct netdef_ip6 {
+	struct in6_addr address;
+	unsigned prefix;                /* 1..128; libvirt's default 64 */
+	bool prefix_given;
+	enum netdef_tristate local_ptr;
+	bool has_dhcp;
+	unsigned dhcp_line;
+	struct netdef_range6 *ranges;
+	size_t n_ranges;
+	struct netdef_dhcp6_host *hosts;
+	size_t n_hosts;
+	unsigned line;
+};
+
+struct netdef_route6 {
+	struct in6_addr address;
+	unsigned prefix;
+	struct in6_addr gateway;
+	bool metric_given;
+	unsigned metric;
+	unsigned line;
+};
+
 struct netdef_route {
 	bool family_given;
 	struct in_addr address;
@@ -196,6 +238,7 @@ struct netdef_forward {
 	struct in_addr nat_addr_start, nat_addr_end;
 	bool has_nat_port;
 	unsigned nat_port_start, nat_port_end;
+	enum netdef_tristate nat_ipv6;  /* <nat ipv6='yes'>: masquerade IPv6 too */
 };
 
 struct netdef {
@@ -227,6 +270,11 @@ struct netdef {
 	size_t n_ips;
 	struct netdef_route *routes;
 	size_t n_routes;
+	struct netdef_ip6 *ip6s;        /* <ip family='ipv6'>, in the order given */
+	size_t n_ip6s;
+	struct netdef_route6 *routes6;
+	size_t n_routes6;
+	enum netdef_tristate ipv6;      /* <network ipv6='yes'>: guest<->guest IPv6 without an address */
 
 	/* what virsh net-dumpxml adds, kept for dumpxml (parse_meta.c) */
 	char *title;                    /* <title>: one line, or NULL */
@@ -279,6 +327,51 @@ void netdef_free(struct netdef *def);
 
 /* Deep equality of two models (used by the round-trip tests). */
 bool netdef_equal(const struct netdef *a, const struct netdef *b);
+
+/*
+ * What differs between two definitions, as a set of these bits (what
+ * `reload` and a live `update` decide by). With different addresses the
+ * per-<ip> DHCP parts are not compared (NETDEF_CH_ADDRESSES says enough).
+ */
+enum netdef_change {
+	NETDEF_CH_IDENTITY = 1u << 0,
+	NETDEF_CH_FORWARD = 1u << 1,
+	NETDEF_CH_BRIDGE = 1u << 2,
+	NETDEF_CH_STP = 1u << 3,
+	NETDEF_CH_MAC = 1u << 4,
+	NETDEF_CH_MTU = 1u << 5,
+	NETDEF_CH_DOMAIN = 1u << 6,
+	NETDEF_CH_DNS_MODE = 1u << 7,
+	NETDEF_CH_DNS_FORWARDERS = 1u << 8,
+	NETDEF_CH_DNS_HOSTS = 1u << 9,
+	NETDEF_CH_DNS_SRV = 1u << 10,
+	NETDEF_CH_DNS_TXT = 1u << 11,
+	NETDEF_CH_ADDRESSES = 1u << 12,
+	NETDEF_CH_DHCP_ON = 1u << 13,
+	NETDEF_CH_DHCP_RANGES = 1u << 14,
+	NETDEF_CH_DHCP_HOSTS = 1u << 15,
+	NETDEF_CH_DHCP_OTHER = 1u << 16,
+	NETDEF_CH_ROUTES = 1u << 17,
+};
+unsigned netdef_diff(const struct netdef *a, const struct netdef *b);
+/* "DHCP static hosts" etc. for one bit. */
+const char *netdef_change_name(unsigned bit);
+
+/*
+ * `update` (virsh net-update's sections and rules): change `def` in memory by
+ * one fragment of XML. Sections: ip-dhcp-host (add, delete, modify),
+ * ip-dhcp-range, dns-host, dns-srv, dns-txt (add, delete); libvirt's other
+ * sections are refused by name. On failure err says which field and why
+ * and `def` may be part-changed only if validation of the result failed:
+ * callers edit a copy. 0 or negative code.
+ */
+enum netdef_update_cmd { NETDEF_UPDATE_ADD, NETDEF_UPDATE_DELETE, NETDEF_UPDATE_MODIFY };
+int netdef_update_command(const char *text, enum netdef_update_cmd *cmd);
+int netdef_update(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		  const char *xml, struct netdef_error *err);
+/* The same with virsh's --parent-index: the DHCP sections change <ip> number `parent` (from 0; -1: the first with <dhcp>). */
+int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char *section,
+		     int parent, const char *xml, struct netdef_error *err);
 
 /* Helpers shared by CLI output. */
 const char *netdef_forward_mode_name(enum netdef_forward_mode mode);

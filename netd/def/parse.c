@@ -70,7 +70,7 @@ static const struct element_handler nat_children[] = {
 
 static int parse_nat(struct parser *p, xmlNode *node, void *ctx)
 {
-	static const char *const attrs[] = { NULL };
+	static const char *const attrs[] = { "ipv6", NULL };
 	struct netdef_forward *fw = &p->def->forward;
 	int e;
 
@@ -79,7 +79,9 @@ static int parse_nat(struct parser *p, xmlNode *node, void *ctx)
 			    "only allowed with forward mode 'nat'");
 	if (fw->has_nat)
 		return np_fail(p, node, NETDEF_E_INVALID, "<nat>", "given more than once");
-	if ((e = np_check_attrs(p, node, attrs)) < 0)
+	if ((e = np_check_attrs(p, node, attrs)) < 0 ||
+	    (e = np_want_bool(p, node, "ipv6", np_attr(p, node, "ipv6"), "yes", "no",
+			      &fw->nat_ipv6)) < 0)
 		return e;
 	fw->has_nat = true;
 	return np_walk(p, node, nat_children, fw);
@@ -318,7 +320,7 @@ static const struct element_handler network_children[] = {
 static int parse_network(struct parser *p, xmlNode *root)
 {
 	/* connections='N': how many guests libvirt counts at run time; not a setting */
-	static const char *const attrs[] = { "connections", NULL };
+	static const char *const attrs[] = { "connections", "ipv6", NULL };
 	int e;
 
 	if (!root || root->type != XML_ELEMENT_NODE ||
@@ -331,7 +333,9 @@ static int parse_network(struct parser *p, xmlNode *root)
 	    (e = np_want_uint(p, root, "connections", np_attr(p, root, "connections"), 0,
 			      0xffffffffu, &(unsigned long long){ 0 })) < 0)
 		return e;
-	if ((e = np_walk(p, root, network_children, NULL)) < 0)
+	if ((e = np_want_bool(p, root, "ipv6", np_attr(p, root, "ipv6"), "yes", "no",
+			      &p->def->ipv6)) < 0 ||
+	    (e = np_walk(p, root, network_children, NULL)) < 0)
 		return e;
 	if (!p->def->name)
 		return np_fail(p, root, NETDEF_E_INVALID, "<name>", "a network needs a <name>");
@@ -378,6 +382,12 @@ static int syntax_error(const struct first_error *fe, struct netdef_error *err)
 int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef **ret,
 		 struct netdef_error *err)
 {
+	return netdef_parse_checked(buf, len, origin, true, ret, err);
+}
+
+int netdef_parse_checked(const char *buf, size_t len, const char *origin, bool validate,
+			 struct netdef **ret, struct netdef_error *err)
+{
 	struct netdef_error local;
 	struct parser p = { 0 };
 	struct first_error first = { 0 };
@@ -417,7 +427,7 @@ int netdef_parse(const char *buf, size_t len, const char *origin, struct netdef 
 		goto out;
 	}
 	r = parse_network(&p, xmlDocGetRootElement(doc));
-	if (r == 0)
+	if (r == 0 && validate)
 		r = netdef_validate(p.def, err);
 	if (r == 0) {
 		*ret = p.def;

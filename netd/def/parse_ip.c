@@ -39,7 +39,7 @@ static int parse_lease(struct parser *p, xmlNode *node, void *ctx)
 	return np_walk(p, node, NULL, NULL);
 }
 
-static const struct element_handler lease_children[] = {
+const struct element_handler netdef_lease_children[] = {
 	{ "lease", parse_lease },
 	{ NULL, NULL },
 };
@@ -62,7 +62,7 @@ static int parse_range(struct parser *p, xmlNode *node, void *ctx)
 	if ((e = np_want_ipv4(p, node, "start", np_attr(p, node, "start"), &r->start)) < 0 ||
 	    (e = np_want_ipv4(p, node, "end", np_attr(p, node, "end"), &r->end)) < 0)
 		return e;
-	return np_walk(p, node, lease_children, &r->lease);
+	return np_walk(p, node, netdef_lease_children, &r->lease);
 }
 
 static int parse_dhcp_host(struct parser *p, xmlNode *node, void *ctx)
@@ -103,7 +103,7 @@ static int parse_dhcp_host(struct parser *p, xmlNode *node, void *ctx)
 			return e;
 		h->has_ip = true;
 	}
-	return np_walk(p, node, lease_children, &h->lease);
+	return np_walk(p, node, netdef_lease_children, &h->lease);
 }
 
 static int parse_bootp(struct parser *p, xmlNode *node, void *ctx)
@@ -254,9 +254,6 @@ static int parse_family(struct parser *p, xmlNode *node, bool *given)
 	if (!family)
 		return 0;
 	snprintf(field, sizeof(field), "<%s family>", node->name);
-	if (!strcmp(family, "ipv6"))
-		return np_fail(p, node, NETDEF_E_UNSUPPORTED, field,
-			    "IPv6 is not supported by vnetd yet");
 	if (strcmp(family, "ipv4"))
 		return np_fail(p, node, NETDEF_E_INVALID, field, "must be ipv4 or ipv6, not '%s'",
 			    family);
@@ -272,6 +269,8 @@ int netdef_parse_ip(struct parser *p, xmlNode *node, void *ctx)
 	struct netdef_ip *ip;
 	int e;
 
+	if (netdef_is_ip6_element(p, node))
+		return netdef_parse_ip6(p, node);
 	if ((e = np_check_attrs(p, node, attrs)) < 0)
 		return e;
 	ip = netdef_array_push(&p->def->ips, &p->def->n_ips, sizeof(*ip));
@@ -297,6 +296,8 @@ int netdef_parse_route(struct parser *p, xmlNode *node, void *ctx)
 	const char *metric;
 	int e;
 
+	if (netdef_is_ip6_element(p, node))
+		return netdef_parse_route6(p, node);
 	if ((e = np_check_attrs(p, node, attrs)) < 0)
 		return e;
 	rt = netdef_array_push(&p->def->routes, &p->def->n_routes, sizeof(*rt));

@@ -6,7 +6,9 @@
 #include "netd/def/netdef-internal.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -84,35 +86,57 @@ static int check_host_pair(const struct netdef_dhcp_host *x, const struct netdef
 	return 0;
 }
 
+static int check_host_alone(const struct netdef_dhcp_host *x, const struct netdef_ip *ip,
+			    struct netdef_error *err)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	if (!x->has_mac && !x->id && !x->name)
+		return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host>",
+				   "needs a mac, id or name");
+	/* without an address the entry can only name a known client */
+	if (!x->has_ip && (!x->name || (!x->has_mac && !x->id)))
+		return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host>",
+				   "needs an ip, or a name with a mac or id");
+	if (x->has_ip && (!netdef_in_subnet(x->ip, ip->address, ip->prefix) ||
+			  is_edge(x->ip, ip) || x->ip.s_addr == ip->address.s_addr))
+		return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host ip>",
+				   "%s is not a usable address of %s/%u",
+				   ntoa(x->ip, a), ntoa(ip->address, b), ip->prefix);
+	if (x->has_mac && (x->mac[0] & 1))
+		return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host mac>",
+				   "a multicast address cannot be a client");
+	return 0;
+}
+
+/*
+ * Each host alone, then against the earliest earlier host sharing any key
+ * (dupes.c finds it without comparing every pair).
+ */
 static int check_hosts(const struct netdef_ip *ip, struct netdef_error *err)
 {
-	char a[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN];
-	size_t i, j;
-	int r;
+	size_t n = ip->n_hosts, i, k;
+	uint32_t *first, j;
+	int r = 0;
 
-	for (i = 0; i < ip->n_hosts; i++) {
-		const struct netdef_dhcp_host *x = &ip->hosts[i];
-
-		if (!x->has_mac && !x->id && !x->name)
-			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host>",
-					   "needs a mac, id or name");
-		/* without an address the entry can only name a known client */
-		if (!x->has_ip && (!x->name || (!x->has_mac && !x->id)))
-			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host>",
-					   "needs an ip, or a name with a mac or id");
-		if (x->has_ip && (!netdef_in_subnet(x->ip, ip->address, ip->prefix) ||
-				  is_edge(x->ip, ip) || x->ip.s_addr == ip->address.s_addr))
-			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host ip>",
-					   "%s is not a usable address of %s/%u",
-					   ntoa(x->ip, a), ntoa(ip->address, n), ip->prefix);
-		if (x->has_mac && (x->mac[0] & 1))
-			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host mac>",
-					   "a multicast address cannot be a client");
-		for (j = 0; j < i; j++)
-			if ((r = check_host_pair(x, &ip->hosts[j], err)) < 0)
-				return r;
+	if (!n)
+		return 0;
+	if (!(first = malloc(4 * n * sizeof(*first))))
+		return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
+	for (k = 0; k < 4 && r == 0; k++)
+		if (netdef_host_dupes(ip, (enum netdef_host_key)k, first + k * n) < 0)
+			r = netdef_fail(err, -ENOMEM, 0, "", "out of memory");
+	for (i = 0; i < n && r == 0; i++) {
+		if ((r = check_host_alone(&ip->hosts[i], ip, err)) < 0)
+			break;
+		for (j = UINT32_MAX, k = 0; k < 4; k++)
+			if (first[k * n + i] < j)
+				j = first[k * n + i];
+		if (j != UINT32_MAX)
+			r = check_host_pair(&ip->hosts[i], &ip->hosts[j], err);
 	}
-	return 0;
+	free(first);
+	return r;
 }
 
 static int check_ips(const struct netdef *def, struct netdef_error *err)
@@ -221,7 +245,8 @@ int netdef_validate(const struct netdef *def, struct netdef_error *err)
 	int r;
 
 	if ((r = check_values(def, err)) < 0 || (r = check_ips(def, err)) < 0 ||
-	    (r = check_routes(def, err)) < 0 || (r = check_dns(def, err)) < 0)
+	    (r = check_routes(def, err)) < 0 || (r = check_dns(def, err)) < 0 ||
+	    (r = netdef_validate_ip6(def, err)) < 0)
 		return r;
 	return 0;
 }

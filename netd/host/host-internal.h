@@ -31,6 +31,7 @@ struct host_sys;
 enum host_proc {
 	HOST_PROC_DAEMON,
 	HOST_PROC_KEEPER,
+	HOST_PROC_SUPERVISOR,
 };
 
 struct host_ops {
@@ -64,15 +65,60 @@ struct host_ops {
 	int (*terminate)(struct host_sys *sys, pid_t pid, uint64_t start);
 	bool (*alive)(struct host_sys *sys, pid_t pid, uint64_t start);
 
+	/* a host route out of the bridge (<route>); delete: -ESRCH when gone */
+	int (*route_add)(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+			 struct bridge_error *err);
+	int (*route_delete)(struct host_sys *sys, const char *ifname,
+			    const struct bridge_route *rt, struct bridge_error *err);
+
+	/*
+	 * Best effort, over the system bus (netd/host/resolved.c, firewalld.c):
+	 * 1 done, 0 when that service does not run (nothing changed, nothing
+	 * to say), negative errno with msg when a call failed.
+	 */
+	int (*dns_register)(struct host_sys *sys, int ifindex, struct in_addr server,
+			    const char *domain, char *msg, size_t msg_size);
+	int (*dns_revert)(struct host_sys *sys, int ifindex, char *msg, size_t msg_size);
+	/* zone: the zone the bridge went into (RUN_STATE_ZONE_MAX bytes) */
+	int (*zone_add)(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			size_t msg_size);
+	int (*zone_remove)(struct host_sys *sys, const char *zone, const char *ifname, char *msg,
+			   size_t msg_size);
+
 	/* the run state and pid file, as state_write */
 	int (*save)(struct host_sys *sys, const struct vnetd_paths *paths,
 		    const struct run_state *st, char *msg, size_t msg_size);
+
+	/* ports (bridge_port_*): enslave and set up, take off again, ask */
+	int (*port_attach)(struct host_sys *sys, const char *bridge, const char *port,
+			   int *ifindex, struct bridge_error *err);
+	int (*port_release)(struct host_sys *sys, const char *port, int ifindex,
+			    struct bridge_error *err);
+	int (*port_master)(struct host_sys *sys, const char *port, int *ifindex, int *master,
+			   struct bridge_error *err);
+	/* the port-security table (nat_portsec_*); n == 0 removes it */
+	int (*portsec_install)(struct host_sys *sys, const char *network,
+			       const struct nat_port *ports, size_t n, struct nat_error *err);
+	int (*portsec_remove)(struct host_sys *sys, const char *network, struct nat_error *err);
 };
 
 struct host_sys {
 	const struct host_ops *ops;
 	void *data;             /* the implementation's: a netlink session, a fake's log */
 };
+
+/* A warning line on stderr ("vnetd: warning: ..."): what start and stop say but go on. */
+void host_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * netd/host/hostview.c, steps of start once the bridge is up: the host
+ * routes of <route> (each an undo record; negative errno with msg), then
+ * the bridge's firewalld zone and resolved registration (best effort:
+ * recorded when made, a warning line when refused, never a failure).
+ */
+int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_state *st,
+		    char *msg, size_t msg_size);
+void host_join_services(struct host_sys *sys, const struct netdef *def, struct run_state *st);
 
 /* How long a process has between SIGTERM and SIGKILL. */
 #define HOST_STOP_TIMEOUT_MS 5000
@@ -100,6 +146,10 @@ enum lifecycle_status run_status(struct host_sys *sys, const struct run_state *s
 
 /* ---- the kinds of step ---- */
 
+/* The supervisor record's mode: the process systemd runs, or one of our own. */
+#define SUPERVISOR_FOREGROUND "foreground"
+#define SUPERVISOR_BACKGROUND "background"
+
 /* How a field's value is written in a state line (netd/host/record.c). */
 enum field_type {
 	FIELD_NAME,     /* a network name */
@@ -114,6 +164,10 @@ enum field_type {
 	FIELD_PID,
 	FIELD_TICKS,    /* a start time, from 1 */
 	FIELD_TABLE,    /* an nftables table name */
+	FIELD_IPV4,     /* "a.b.c.d" into a struct in_addr */
+	FIELD_UINT,     /* 0 .. UINT32_MAX into an unsigned */
+	FIELD_COUNT,    /* an unsigned count, from 0 */
+	FIELD_MAC,      /* "none" or aa:bb:cc:dd:ee:ff, into a struct run_mac */
 };
 
 struct record_field {
@@ -121,6 +175,11 @@ struct record_field {
 	enum field_type type;
 	size_t off, size;       /* in the struct the line fills */
 };
+
+/* record_value.c: one field's value by its type; false when it is not one. */
+bool record_parse_value(enum field_type type, const char *v, void *dst, size_t size);
+void record_format_value(FILE *f, enum field_type type, const void *src);
+
 
 /*
  * One row per kind of step: its line in the state file (the first word,
@@ -142,12 +201,40 @@ extern const struct undo_kind_info undo_kinds[UNDO_KINDS];
 extern const struct record_field network_fields[];
 
 /*
+ * The pieces of the state file's reader and writer that the ports file
+ * (netd/host/ports.c) shares: the "field=value" words after a line's first
+ * (every field exactly once), one line written, the next line of a text
+ * (1, 0 at the end, -1 when it does not fit).
+ */
+bool record_parse_fields(char *rest, const struct record_field *fields, void *base,
+			 char *why, size_t why_size);
+void record_format_line(FILE *f, const char *word, const struct record_field *fields,
+			const void *base);
+int record_next_line(const char **p, char *buf, size_t size);
+/*
+ * A record file's lines: blank and '#' lines skipped, `magic` first (else
+ * "line N: not_magic"), then fn for each; 0, or -EINVAL with msg naming
+ * the line ("empty" without the magic line).
+ */
+typedef bool (*record_line_fn)(void *ctx, char *line, char *why, size_t why_size);
+int record_parse_lines(const char *text, const char *magic, const char *not_magic,
+		       record_line_fn fn, void *ctx, char *msg, size_t msg_size);
+
+/*
  * The next free step of st, cleared and of that kind but not yet counted:
  * fill it once the change is made, then undo_commit(). NULL when the list
  * is full (start checks its size first, so that is a bug).
  */
 struct undo_rec *undo_slot(struct run_state *st, enum undo_kind kind);
 void undo_commit(struct run_state *st);
+
+/*
+ * A step made after start (a port, the port filter, a supervisor for an
+ * older record): a cleared slot of that kind at its place in start's order,
+ * already counted; NULL when the list is full. undo_drop takes one out.
+ */
+struct undo_rec *undo_insert(struct run_state *st, enum undo_kind kind);
+void undo_drop(struct run_state *st, struct undo_rec *u);
 
 /*
  * Undo st's steps from the last to the first, dropping each one done, so
@@ -162,5 +249,106 @@ int undo_replay(struct host_sys *sys, struct run_state *st, char *msg, size_t ms
  */
 int undo_all(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
 	     char *msg, size_t msg_size);
+
+/* revert.c: the parts of `next` named by netdef_change bits taken back from `run` (swapped). */
+void host_revert(struct netdef *next, struct netdef *run, unsigned bits);
+
+/* ---- ports, hooks and events (netd/host/ports.c, hooks.c) ---- */
+
+/* The port-security table as st's ports say (a step added or dropped with it). */
+int ports_filter(struct host_sys *sys, struct run_state *st, char *msg, size_t msg_size);
+/* At start: the stored ports that exist join again; 0, or the filter's error. */
+int ports_reattach(struct host_sys *sys, const struct vnetd_paths *paths, struct run_state *st,
+		   char *msg, size_t msg_size);
+
+/*
+ * Run CONFDIR/hooks/network NAME OP SUBOP - (the XML on stdin; port and
+ * mac, when not NULL, in VNETD_PORT and VNETD_PORT_MAC). Its exit status
+ * (0 when there is no hook), or negative errno when it could not run.
+ */
+int host_hook(const struct vnetd_paths *paths, const char *name, const char *op,
+	      const char *subop, const char *xml, const char *port, const char *mac);
+/* One event (a JSON object) published to the network's `vnetd events` subscribers. */
+void host_event(const struct vnetd_paths *paths, const char *name, const char *event,
+		const char *port, const char *mac);
+/* A port came or went: its event and hook. */
+void host_port_event(const struct vnetd_paths *paths, const struct run_state *st,
+		     const char *port, bool attached);
+/* started/stopped: the event and the hook (its status is not asked). */
+void host_network_event(const struct vnetd_paths *paths, const char *name, const char *op,
+			const char *subop, const char *event);
+
+/* ---- the network's processes (netd/host/respawn.c, adopt.c, supervise.c) ---- */
+
+/* The stored definition, completed as start completes it. 0 or negative errno with msg. */
+int host_load_definition(const struct vnetd_paths *paths, const char *name,
+			 struct netdef **def, char *msg, size_t msg_size);
+
+/* Start one process into the step u (pid, start time); 0 or negative errno with msg. */
+int host_spawn_daemon(struct host_sys *sys, const struct vnetd_paths *paths, struct netdef *def,
+		      const struct lifecycle_opts *opts, struct undo_rec *u, char *msg,
+		      size_t msg_size);
+int host_spawn_keeper(struct host_sys *sys, const struct vnetd_paths *paths, struct netdef *def,
+		      const struct lifecycle_opts *opts, const struct undo_rec *daemon,
+		      struct undo_rec *u, char *msg,
+		      size_t msg_size);
+/* foreground: this process (systemd's) is the supervisor; else a process of its own */
+int host_spawn_supervisor(struct host_sys *sys, const struct vnetd_paths *paths,
+			  const char *name, const struct lifecycle_opts *opts,
+			  const struct undo_rec *daemon, struct undo_rec *u, char *msg,
+			  size_t msg_size);
+
+/*
+ * With the network's lock held and st read from disk: start the daemon
+ * (and its keeper) again from the stored definition, count the restart
+ * with its reason on the supervisor's step, and save st. The bridge,
+ * addresses, ports and firewall are not touched. fallback (may be NULL):
+ * the definition to use if the stored one was undefined since.
+ */
+int host_respawn(struct host_sys *sys, const struct vnetd_paths *paths,
+		 const struct lifecycle_opts *opts, struct run_state *st, const char *reason,
+		 struct netdef *fallback, char *msg, size_t msg_size);
+
+/*
+ * `start` on a record whose bridge is still the very link it made: take
+ * the running network over instead of rebuilding it (what systemd's
+ * Restart= and a second `start` need). 1 when everything runs already,
+ * 2 when the daemon, keeper or supervisor was started again (st saved).
+ */
+int host_adopt(struct host_sys *sys, const struct vnetd_paths *paths,
+	       const struct lifecycle_opts *opts, struct run_state *st, char *msg,
+	       size_t msg_size);
+
+/* What a supervisor of our own is given (a spawn_fn's arg). */
+struct supervisor_args {
+	const struct vnetd_paths *paths;
+	char name[NETDEF_NAME_MAX + 1];
+	struct lifecycle_opts opts;
+	pid_t daemon_pid;               /* the daemon to watch first */
+	uint64_t daemon_start;
+};
+
+/* The background supervisor's process (spawn_fn). */
+int supervisor_run(void *arg, int ready_fd);
+
+/*
+ * The back-off between restarts: 100 ms, doubling up to 30 s; a daemon
+ * that lived a minute resets it; more than ten failures in a row (a daemon
+ * that does not start, or dies before it is healthy) and the supervisor
+ * gives up (-1) and keeps the bridge.
+ */
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 30000
+#define BACKOFF_HEALTHY_MS 60000
+#define BACKOFF_GIVE_UP 10
+
+struct backoff {
+	int64_t delay_ms;       /* the next wait */
+	unsigned failures;      /* in a row */
+};
+
+void backoff_init(struct backoff *b);
+/* The daemon ended after lived_ms (0: it did not start): the wait before the next try, or -1. */
+int64_t backoff_next(struct backoff *b, int64_t lived_ms);
 
 #endif

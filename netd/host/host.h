@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* ---- the run state ---- */
@@ -27,7 +28,14 @@
  */
 
 #define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
-#define RUN_STATE_MAX_STEPS 24          /* bridge, sysctls, addresses, table, processes */
+#define HOST_MAX_ROUTES 16              /* <route>s: host routes via guests */
+#define HOST_MAX_PORTS 32               /* ports `attach` added (taps of guests) */
+/*
+ * bridge, sysctls, addresses, table, routes, zone, resolved, processes,
+ * the port filter and the ports
+ */
+#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS)
+#define RUN_STATE_ZONE_MAX 32            /* a firewalld zone's name */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
 
@@ -37,14 +45,26 @@ enum undo_kind {
 	UNDO_SYSCTL,    /* set a sysctl of the bridge: goes with the bridge */
 	UNDO_ADDRESS,   /* put an address on the bridge: goes with the bridge */
 	UNDO_FIREWALL,  /* installed the network's nftables table: deleted */
+	UNDO_ROUTE,     /* a host route via a guest (<route>): deleted, that very route */
+	UNDO_ZONE,      /* put the bridge in a firewalld zone: taken out again */
+	UNDO_RESOLVED,  /* told systemd-resolved the bridge's DNS: RevertLink */
 	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
 	UNDO_KEEPER,    /* started the firewall keeper: the same */
+	UNDO_SUPERVISOR,        /* the process that restarts the daemon: stopped first */
+	UNDO_PORTSEC,   /* the bridge-family table of port security: deleted */
+	UNDO_PORT,      /* a tap `attach` enslaved: released (if still that link) */
 	UNDO_KINDS
 };
 
 struct run_addr {
 	struct in_addr addr;
 	unsigned prefix;
+};
+
+/* A port's MAC for port security; !set: the port is not filtered. */
+struct run_mac {
+	bool set;
+	uint8_t b[6];
 };
 
 /* One step. Only the fields of its kind are used. */
@@ -56,8 +76,17 @@ struct undo_rec {
 	char value[16];                 /* sysctl: what start wrote */
 	struct run_addr address;        /* address */
 	char table[RUN_STATE_TABLE_MAX + 1];    /* firewall: "vnetd-NAME" */
-	pid_t pid;                      /* daemon, keeper */
+	struct in_addr gateway;         /* route: the guest it goes through */
+	unsigned metric;                /* route */
+	char zone[RUN_STATE_ZONE_MAX];  /* zone: the firewalld zone the bridge joined */
+	pid_t pid;                      /* daemon, keeper, supervisor */
 	uint64_t start;                 /* its start time (see proc_start_time) */
+	/* supervisor: "foreground" (the process systemd runs) or "background" */
+	char mode[12];
+	unsigned restarts;              /* supervisor: daemon restarts so far */
+	char reason[32];                /* supervisor: why the daemon last ended */
+	long long since;                /* supervisor: unix time the daemon (re)started */
+	struct run_mac mac;             /* port: the only source MAC it may use */
 };
 
 struct run_state {
@@ -71,6 +100,8 @@ struct run_state {
 
 /* The record's first step of that kind, or NULL. */
 const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind);
+/* The same, to change the step in place (a restarted daemon's pid). */
+struct undo_rec *run_state_step(struct run_state *st, enum undo_kind kind);
 
 /* The bridge start created ("" when the record has none). */
 const char *run_state_bridge(const struct run_state *st);
@@ -99,7 +130,17 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st);
 int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size);
 int state_format(const struct run_state *st, char **text, size_t *size);
 
-/* Removes NAME.state and NAME.pid. */
+/*
+ * RUNDIR/NAME.xml: the definition the network runs (what start started,
+ * then what `reload` and `update --live` changed), so that a reload can
+ * tell what changed since. Written atomically, mode 0644 (the keeper reads
+ * it). read: 0, or negative errno with msg (-ENOENT: no record).
+ */
+int state_write_def(const struct vnetd_paths *paths, const struct netdef *def);
+int state_read_def(const struct vnetd_paths *paths, const char *name, struct netdef **def,
+		   char *msg, size_t msg_size);
+
+/* Removes NAME.state, NAME.pid, NAME.xml and the control socket NAME.ctl. */
 int state_remove(const struct vnetd_paths *paths, const char *name);
 
 /*
@@ -135,6 +176,7 @@ enum lifecycle_status {
 	NET_INACTIVE = 0,
 	NET_ACTIVE,
 	NET_STALE,      /* a state whose bridge or daemon is gone (e.g. removed by hand) */
+	NET_RESTARTING, /* bridge there, daemon not (yet) back: its supervisor restarts it */
 };
 
 struct lifecycle_opts {
@@ -144,8 +186,10 @@ struct lifecycle_opts {
 };
 
 /*
- * 0 started, 1 already active, negative errno with `msg` filled on failure.
- * On 0, *st (may be NULL) receives what was started.
+ * 0 started, 1 already active, 2 taken over (a network whose bridge ran on
+ * while its daemon or supervisor had gone: they run again, the bridge,
+ * addresses, ports and firewall are kept), negative errno with `msg`
+ * filled on failure. On 0 and 2, *st (may be NULL) receives what runs.
  */
 int lifecycle_start(const struct vnetd_paths *paths, const char *name,
 		    const struct lifecycle_opts *opts, struct run_state *st, char *msg,
@@ -162,17 +206,96 @@ int lifecycle_stop(const struct vnetd_paths *paths, const char *name, char *msg,
 enum lifecycle_status lifecycle_status(const struct vnetd_paths *paths, const char *name,
 				       struct run_state *st);
 
+/* ---- changing a running network ---- */
+
+/*
+ * An edit of a definition in memory (e.g. `update`'s): 0, or negative
+ * errno with err saying which field and why (nothing of it may be kept).
+ */
+typedef int (*live_edit_fn)(struct netdef *def, void *arg, struct netdef_error *err);
+
+/*
+ * `update --live`: edit what NAME runs and run the result, without a
+ * restart; only what can change live may change. What changed goes to out
+ * (lines); 0, or negative errno with msg (nothing changed: a refused edit,
+ * a bad result, the daemon's refusal).
+ */
+int live_update(const struct vnetd_paths *paths, const char *name, live_edit_fn edit, void *arg,
+		char *out, size_t out_size, char *msg, size_t msg_size);
+
+/*
+ * `reload`: the stored definition against what runs. Live: DHCP hosts,
+ * ranges and lease times, the domain, DNS records and forwarders (through
+ * the daemon, keeping every lease; SERVE_LIVE_CHANGES), the firewall (the new table replaces the old one in one atomic batch; the
+ * keeper learns it). Every other difference is left as it runs and named
+ * in out as "needs a restart: ...", one line each. 0, or negative errno
+ * with msg.
+ */
+int lifecycle_reload(const struct vnetd_paths *paths, const char *name, char *out,
+		     size_t out_size, char *msg, size_t msg_size);
+
+/* ---- other firewalls ---- */
+
+/*
+ * coexist: other nftables (and iptables-nft) chains on the hooks the
+ * network needs that will drop its DHCP, DNS or forwarded traffic, one
+ * line each with its fix: "vnetd: warning: ..." lines (start, on stderr)
+ * or aligned "Warning:" lines (info). mode NETDEF_FWD_NONE: isolated.
+ */
+void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
+			    enum netdef_forward_mode mode);
+
+/* ---- ports: the guests' taps ---- */
+
+/*
+ * ports: `vnetd attach NAME TAP [--mac MAC]` enslaves the tap to the
+ * network's bridge and records it in the run state (undone at stop and
+ * detach) and in STATEDIR/NAME.ports (kept across stop and reboots, so the
+ * next start attaches it again while it exists). With a MAC, the port is
+ * filtered (the network's bridge-family table, see nat_portsec_install).
+ * 0, 1 when it was attached already (the MAC updated), or negative errno
+ * with msg.
+ */
+int host_attach(const struct vnetd_paths *paths, const char *name, const char *port,
+		const struct run_mac *mac, char *msg, size_t msg_size);
+/* 0, or negative errno with msg (-ENOENT: not attached). */
+int host_detach(const struct vnetd_paths *paths, const char *name, const char *port,
+		char *msg, size_t msg_size);
+
+/* The stored list (STATEDIR/NAME.ports). */
+struct saved_port {
+	char ifname[NETDEF_IFNAME_MAX + 1];
+	struct run_mac mac;
+};
+
+struct saved_ports {
+	size_t n;
+	struct saved_port ports[HOST_MAX_PORTS];
+};
+
+/* 0 (no file: an empty list), or negative errno with msg. */
+int ports_load(const struct vnetd_paths *paths, const char *name, struct saved_ports *out,
+	       char *msg, size_t msg_size);
+/* Replaced atomically; an empty list removes the file. */
+int ports_store(const struct vnetd_paths *paths, const char *name, const struct saved_ports *sp);
+/* The text, for the fuzz target: what ports_format writes, ports_parse reads back. */
+int ports_parse(const char *text, struct saved_ports *out, char *msg, size_t msg_size);
+int ports_format(const struct saved_ports *sp, char **text, size_t *size);
+
 /* ---- under systemd ---- */
 
 /*
  * supervise: `start --foreground`, for systemd (Type=notify). The started
  * network's daemons run as usual, unprivileged, in their own processes; this
  * process stays as root beside them, never reads guest traffic, tells
- * systemd READY=1, and on SIGTERM (or if the serving daemon dies) undoes
- * everything exactly as `stop` does.
+ * systemd READY=1, restarts the serving daemon (with a back-off) when it
+ * dies, keeping the bridge, and on SIGTERM undoes everything exactly as
+ * `stop` does. Without --foreground a small process of its own does the
+ * same (netd/host/supervise.c), and `stop` ends it first.
  */
 
-/* Returns the exit status: 0 after a requested stop, 1 if the daemon died. */
-int supervise(const struct vnetd_paths *paths, const struct run_state *st);
+/* Returns the exit status: 0 after a stop. */
+int supervise(const struct vnetd_paths *paths, const struct run_state *st,
+	      const struct lifecycle_opts *opts);
 
 #endif

@@ -7,8 +7,6 @@
  */
 #include "netd/host/host-internal.h"
 #include "netd/adapt/adapt.h"
-#include "netd/host/keeper.h"
-#include "netd/serve/serve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,6 +181,19 @@ static int install_firewall(struct start_ctx *c)
 	return 0;
 }
 
+/* libvirt adds the routes of <route> once the bridge's addresses are up. */
+static int add_routes(struct start_ctx *c)
+{
+	return host_add_routes(c->sys, c->def, &c->st, c->msg, c->msg_size);
+}
+
+/* firewalld's zone and resolved's DNS for the bridge: best effort, never a failure */
+static int join_services(struct start_ctx *c)
+{
+	host_join_services(c->sys, c->def, &c->st);
+	return 0;
+}
+
 /* Up goes with the bridge: no step of its own to undo. */
 static int bring_up(struct start_ctx *c)
 {
@@ -212,75 +223,105 @@ static int enable_forwarding(struct start_ctx *c)
 	return 0;
 }
 
-/* Fork one of the network's processes; it is recorded once it reported ready. */
-static int spawn_step(struct start_ctx *c, enum undo_kind kind, spawn_fn fn, void *arg)
-{
-	struct undo_rec *u = step(c, kind);
-	enum host_proc which = kind == UNDO_KEEPER ? HOST_PROC_KEEPER : HOST_PROC_DAEMON;
-	int r;
-
-	r = c->sys->ops->spawn(c->sys, which, fn, arg, c->opts->foreground, &u->pid, &u->start,
-			       c->msg, c->msg_size);
-	if (r < 0)
-		return r;
-	undo_commit(&c->st);
-	return 0;
-}
-
-static int daemon_child(void *arg, int ready_fd)
-{
-	struct start_ctx *c = arg;
-	struct daemon_opts d = {
-		.foreground = c->opts->foreground, .probe = !c->opts->no_probe,
-		.new_client_rate = c->opts->new_client_rate,
-	};
-
-	return daemon_run(c->paths, c->def, ready_fd, &d);
-}
-
 /* The serving daemon (DHCP and DNS). start returns once it is ready. */
 static int start_daemon(struct start_ctx *c)
 {
-	return spawn_step(c, UNDO_DAEMON, daemon_child, c);
+	struct undo_rec *u = step(c, UNDO_DAEMON);
+	int r = host_spawn_daemon(c->sys, c->paths, c->def, c->opts, u, c->msg, c->msg_size);
+
+	if (r == 0)
+		undo_commit(&c->st);
+	return r;
 }
 
 /* The keeper puts the firewall back if someone deletes it (none for open). */
 static int start_keeper(struct start_ctx *c)
 {
 	const struct undo_rec *d = run_state_find(&c->st, UNDO_DAEMON);
-	struct keeper_target t = { c->def, d->pid, d->start, c->opts->foreground };
+	struct undo_rec *u;
+	int r;
 
 	if (!run_state_find(&c->st, UNDO_FIREWALL))
 		return 0;
-	return spawn_step(c, UNDO_KEEPER, keeper_run, &t);
+	u = step(c, UNDO_KEEPER);
+	if ((r = host_spawn_keeper(c->sys, c->paths, c->def, c->opts, d, u, c->msg, c->msg_size)) == 0)
+		undo_commit(&c->st);
+	return r;
 }
 
+/* Who restarts the daemon if it dies: a process of its own, or systemd's. */
+static int start_supervisor(struct start_ctx *c)
+{
+	const struct undo_rec *d = run_state_find(&c->st, UNDO_DAEMON);
+	struct undo_rec *u = step(c, UNDO_SUPERVISOR);
+	int r;
+
+	r = host_spawn_supervisor(c->sys, c->paths, c->st.name, c->opts, d, u, c->msg,
+				  c->msg_size);
+	if (r == 0)
+		undo_commit(&c->st);
+	return r;
+}
+
+/* The ports attached before (and still there) join again; see netd/host/ports.c. */
+static int reattach_ports(struct start_ctx *c)
+{
+	return ports_reattach(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+}
+
+/* The hook's `start begin`: a non-zero exit refuses the start before anything changed. */
+static int run_start_hook(struct start_ctx *c)
+{
+	char *xml = netdef_format(c->def);
+	int r = host_hook(c->paths, c->def->name, "start", "begin", xml, NULL, NULL);
+
+	free(xml);
+	if (r > 0)
+		return failf(c, -ECANCELED, "the hook %s/hooks/network refused the start (exit "
+			     "status %d)", c->paths->confdir, r);
+	if (r < 0)
+		return failf(c, r, "cannot run the hook %s/hooks/network: %s", c->paths->confdir,
+			     strerror(-r));
+	return 0;
+}
+
+/* The undo list, and the definition that runs (what `reload` compares with). */
 static int record_state(struct start_ctx *c)
 {
-	return c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+	int r = c->sys->ops->save(c->sys, c->paths, &c->st, c->msg, c->msg_size);
+
+	if (r == 0 && (r = state_write_def(c->paths, c->def)) < 0)
+		return failf(c, r, "cannot record the running definition of %s: %s", c->def->name,
+			     strerror(-r));
+	return r;
 }
 
 /* Load the definition and give it what libvirt would have saved into it. */
-static int load_definition(struct start_ctx *c, const char *name)
+int host_load_definition(const struct vnetd_paths *paths, const char *name,
+			 struct netdef **def, char *msg, size_t msg_size)
 {
 	struct netdef_error err;
 	char buf[600];
 	bool changed;
 	int r;
 
-	r = store_load(c->paths, name, &c->def, &err);
+	*def = NULL;
+	r = store_load(paths, name, def, &err);
 	if (r == -ENOENT)
-		return failf(c, r, "network '%s' is not defined (see vnetd define)", name);
-	if (r < 0) {
+		snprintf(msg, msg_size, "network '%s' is not defined (see vnetd define)", name);
+	if (r < 0 && r != -ENOENT) {
 		netdef_error_format(&err, buf, sizeof(buf));
-		return failf(c, r, "%s", buf);
+		snprintf(msg, msg_size, "%s", buf);
 	}
-	if ((r = store_complete(c->paths, c->def, &changed, c->msg, c->msg_size)) < 0)
-		return r;
-	if (changed && (r = store_save(c->paths, c->def)) < 0)
-		return failf(c, r, "cannot save the completed definition of '%s': %s", name,
-			     strerror(-r));
-	return 0;
+	if (r == 0 && (r = store_complete(paths, *def, &changed, msg, msg_size)) == 0 &&
+	    changed && (r = store_save(paths, *def)) < 0)
+		snprintf(msg, msg_size, "cannot save the completed definition of '%s': %s", name,
+			 strerror(-r));
+	if (r < 0) {
+		netdef_free(*def);
+		*def = NULL;
+	}
+	return r;
 }
 
 /* Everything start needs before it changes anything, and the record's header. */
@@ -288,11 +329,14 @@ static int prepare(struct start_ctx *c, const char *name)
 {
 	int r;
 
-	if ((r = load_definition(c, name)) < 0)
+	if ((r = host_load_definition(c->paths, name, &c->def, c->msg, c->msg_size)) < 0)
 		return r;
 	if (c->def->n_ips > HOST_MAX_ADDRS)
 		return failf(c, -E2BIG, "network '%s' has %zu addresses; vnetd puts at most %d "
 			     "on a bridge", name, c->def->n_ips, HOST_MAX_ADDRS);
+	if (c->def->n_routes > HOST_MAX_ROUTES)
+		return failf(c, -E2BIG, "network '%s' has %zu routes; vnetd adds at most %d",
+			     name, c->def->n_routes, HOST_MAX_ROUTES);
 	if ((r = net_setup_build(c->def, NULL, 0, NULL, &c->setup, c->msg, c->msg_size)) < 0)
 		return r;
 	c->have_setup = true;
@@ -319,19 +363,48 @@ static int rollback(struct start_ctx *c, int r)
 	return r;
 }
 
+/* started, then each port attached again: their events and hooks. */
+static void announce(struct start_ctx *c)
+{
+	size_t i;
+
+	host_network_event(c->paths, c->st.name, "started", "begin", "started");
+	for (i = 0; i < c->st.n_undo; i++)
+		if (c->st.undo[i].kind == UNDO_PORT)
+			host_port_event(c->paths, &c->st, c->st.undo[i].ifname, true);
+}
+
 /* The steps of start, in order. */
 static int start_steps(struct start_ctx *c)
 {
 	int r;
 
 	if ((r = claim(c)) < 0 || (r = install_firewall(c)) < 0 || (r = bring_up(c)) < 0 ||
+	    (r = add_routes(c)) < 0 || (r = join_services(c)) < 0 ||
 	    (r = enable_forwarding(c)) < 0 || (r = start_daemon(c)) < 0 ||
-	    (r = start_keeper(c)) < 0 || (r = record_state(c)) < 0)
+	    (r = start_keeper(c)) < 0 || (r = start_supervisor(c)) < 0 ||
+	    (r = reattach_ports(c)) < 0 || (r = record_state(c)) < 0)
 		return rollback(c, r);
+	announce(c);
 	return 0;
 }
 
-/* What an earlier run left: 1 if it is running, 0 when nothing (more) is left. */
+/* Is the record's bridge still the very link start made? */
+static bool bridge_intact(struct start_ctx *c, const struct run_state *st)
+{
+	const struct undo_rec *br = run_state_find(st, UNDO_BRIDGE);
+	struct bridge_link_info li;
+	struct bridge_error be = { 0 };
+
+	return br && c->sys->ops->link_query(c->sys, br->ifname, &li, &be) == 0 && li.exists &&
+	       li.ifindex == br->ifindex;
+}
+
+/*
+ * What an earlier run left: 1 if it runs, 2 if it was taken over (its
+ * bridge stayed: the processes that were missing run again), 0 when
+ * nothing (more) is left.
+ */
 static int check_earlier(struct start_ctx *c, const char *name)
 {
 	struct run_state old;
@@ -343,8 +416,12 @@ static int check_earlier(struct start_ctx *c, const char *name)
 		return 0;
 	if (r < 0)
 		return failf(c, r, "cannot read the run state of the last start: %s", why);
-	if (run_status(c->sys, &old) == NET_ACTIVE)
-		return 1;
+	if (bridge_intact(c, &old)) {
+		r = host_adopt(c->sys, c->paths, c->opts, &old, c->msg, c->msg_size);
+		if (r > 0)
+			c->st = old;
+		return r;
+	}
 	/* stale: clean it away so that this start begins afresh */
 	if ((r = undo_all(c->sys, c->paths, &old, why, sizeof(why))) < 0)
 		return failf(c, r, "cannot clean up what the last start left: %s", why);
@@ -358,7 +435,8 @@ static int start_locked(struct start_ctx *c, const char *name)
 
 	if ((r = c->sys->ops->open(c->sys, &be)) < 0)
 		return failf(c, r, "%s", be.message);
-	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0)
+	if ((r = check_earlier(c, name)) == 0 && (r = prepare(c, name)) == 0 &&
+	    (r = run_start_hook(c)) == 0)
 		r = start_steps(c);
 	c->sys->ops->close(c->sys);
 	return r;
@@ -379,7 +457,7 @@ int lifecycle_start_on(struct host_sys *sys, const struct vnetd_paths *paths, co
 	if (lock < 0)
 		return lock;
 	r = start_locked(&c, name);
-	if (r == 0 && st)
+	if ((r == 0 || r == 2) && st)
 		*st = c.st;
 	if (c.have_setup)
 		net_setup_free(&c.setup);

@@ -6,8 +6,9 @@
  * which is never installed. There, VNETD_FAULT=step[,step...] makes the
  * named steps fail as if the kernel had refused them, so the rollback is
  * tested against the real kernel: bridge, sysctl, address, firewall, up,
- * daemon, keeper, state. The binary root runs is never steered by its
- * environment: it holds no trace of VNETD_FAULT.
+ * route, daemon, keeper, supervisor, state; and `attach`'s attach and
+ * portsec. The binary root runs is never steered by its environment: it
+ * holds no trace of VNETD_FAULT.
  */
 #include "netd/host/host-internal.h"
 
@@ -20,6 +21,8 @@ void host_sys_default(struct host_sys *sys)
 }
 
 #else
+
+#include "netd/host/sysbus.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -90,7 +93,8 @@ static int fault_nat(struct host_sys *sys, const struct nat_config *cfg, struct 
 static int fault_spawn(struct host_sys *sys, enum host_proc which, spawn_fn fn, void *arg,
 		       bool keep_stderr, pid_t *pid, uint64_t *start, char *msg, size_t msg_size)
 {
-	const char *step = which == HOST_PROC_KEEPER ? "keeper" : "daemon";
+	const char *step = which == HOST_PROC_KEEPER ? "keeper" :
+			   which == HOST_PROC_SUPERVISOR ? "supervisor" : "daemon";
 
 	if (faulty(step)) {
 		snprintf(msg, msg_size, INJECTED, step);
@@ -109,7 +113,52 @@ static int fault_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return host_ops_linux.save(sys, paths, st, msg, msg_size);
 }
 
+static int fault_route(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+		       struct bridge_error *err)
+{
+	if (faulty("route"))
+		return fault_bridge("route", err);
+	return host_ops_linux.route_add(sys, ifname, rt, err);
+}
+
+static int fault_port_attach(struct host_sys *sys, const char *bridge, const char *port,
+			     int *ifindex, struct bridge_error *err)
+{
+	if (faulty("attach"))
+		return fault_bridge("attach", err);
+	return host_ops_linux.port_attach(sys, bridge, port, ifindex, err);
+}
+
+static int fault_portsec(struct host_sys *sys, const char *network,
+			 const struct nat_port *ports, size_t n, struct nat_error *err)
+{
+	if (faulty("portsec")) {
+		err->code = -EIO;
+		snprintf(err->message, sizeof(err->message), INJECTED, "portsec");
+		return -EIO;
+	}
+	return host_ops_linux.portsec_install(sys, network, ports, n, err);
+}
+
 /* What is not a step of start, or only undoes one, is the kernel's as it is. */
+
+static int pass_release(struct host_sys *sys, const char *port, int ifindex,
+			struct bridge_error *err)
+{
+	return host_ops_linux.port_release(sys, port, ifindex, err);
+}
+
+static int pass_master(struct host_sys *sys, const char *port, int *ifindex, int *master,
+		       struct bridge_error *err)
+{
+	return host_ops_linux.port_master(sys, port, ifindex, master, err);
+}
+
+static int pass_portsec_remove(struct host_sys *sys, const char *network,
+			       struct nat_error *err)
+{
+	return host_ops_linux.portsec_remove(sys, network, err);
+}
 
 static int pass_open(struct host_sys *sys, struct bridge_error *err)
 {
@@ -153,6 +202,58 @@ static bool pass_alive(struct host_sys *sys, pid_t pid, uint64_t start)
 	return host_ops_linux.alive(sys, pid, start);
 }
 
+static int pass_route_delete(struct host_sys *sys, const char *ifname,
+			     const struct bridge_route *rt, struct bridge_error *err)
+{
+	return host_ops_linux.route_delete(sys, ifname, rt, err);
+}
+
+/*
+ * resolved and firewalld: the same calls, but on the bus whatever the
+ * network namespace, so that the system tests (always in a namespace) can
+ * put fakes on a private bus (DBUS_SYSTEM_BUS_ADDRESS; the tests point it
+ * at a dead address unless they run fakes). Nothing to inject: a refusal
+ * is a warning.
+ */
+static int bus_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			    const char *domain, char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(true);
+	int r = resolved_register(&sb, ifindex, server, domain, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int bus_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(true);
+	int r = resolved_revert(&sb, ifindex, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int bus_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(true);
+	int r = firewalld_add(&sb, ifname, zone, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int bus_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			   char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(true);
+	int r = firewalld_remove(&sb, zone, ifname, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
 static const struct host_ops fault_ops = {
 	.open = pass_open,
 	.close = pass_close,
@@ -168,7 +269,18 @@ static const struct host_ops fault_ops = {
 	.spawn = fault_spawn,
 	.terminate = pass_terminate,
 	.alive = pass_alive,
+	.route_add = fault_route,
+	.route_delete = pass_route_delete,
+	.dns_register = bus_dns_register,
+	.dns_revert = bus_dns_revert,
+	.zone_add = bus_zone_add,
+	.zone_remove = bus_zone_remove,
 	.save = fault_save,
+	.port_attach = fault_port_attach,
+	.port_release = pass_release,
+	.port_master = pass_master,
+	.portsec_install = fault_portsec,
+	.portsec_remove = pass_portsec_remove,
 };
 
 void host_sys_default(struct host_sys *sys)

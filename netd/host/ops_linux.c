@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* host_ops_linux: the host itself — bridge/, nat/, base's processes, the run-state file. */
 #include "netd/host/host-internal.h"
+#include "netd/host/sysbus.h"
 
 #include <errno.h>
 #include <string.h>
@@ -108,6 +109,58 @@ static bool linux_alive(struct host_sys *sys, pid_t pid, uint64_t start)
 	return proc_alive(pid, start);
 }
 
+static int linux_route_add(struct host_sys *sys, const char *ifname,
+			   const struct bridge_route *rt, struct bridge_error *err)
+{
+	return bridge_route_add(sys->data, ifname, rt, err);
+}
+
+static int linux_route_delete(struct host_sys *sys, const char *ifname,
+			      const struct bridge_route *rt, struct bridge_error *err)
+{
+	return bridge_route_delete(sys->data, ifname, rt, err);
+}
+
+/* A bus per call: start and stop talk to each service once or twice. */
+static int linux_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			      const char *domain, char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(false);
+	int r = resolved_register(&sb, ifindex, server, domain, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int linux_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(false);
+	int r = resolved_revert(&sb, ifindex, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int linux_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			  size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(false);
+	int r = firewalld_add(&sb, ifname, zone, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
+static int linux_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			     char *msg, size_t msg_size)
+{
+	struct sysbus sb = sysbus_open(false);
+	int r = firewalld_remove(&sb, zone, ifname, msg, msg_size);
+
+	sysbus_close(&sb);
+	return r;
+}
+
 static int linux_save(struct host_sys *sys, const struct vnetd_paths *paths,
 		      const struct run_state *st, char *msg, size_t msg_size)
 {
@@ -117,6 +170,36 @@ static int linux_save(struct host_sys *sys, const struct vnetd_paths *paths,
 		snprintf(msg, msg_size, "cannot write the run state in %s: %s", paths->rundir,
 			 strerror(-r));
 	return r;
+}
+
+static int linux_port_attach(struct host_sys *sys, const char *bridge, const char *port,
+			     int *ifindex, struct bridge_error *err)
+{
+	return bridge_port_attach(sys->data, bridge, port, ifindex, err);
+}
+
+static int linux_port_release(struct host_sys *sys, const char *port, int ifindex,
+			      struct bridge_error *err)
+{
+	return bridge_port_release(sys->data, port, ifindex, err);
+}
+
+static int linux_port_master(struct host_sys *sys, const char *port, int *ifindex,
+			     int *master, struct bridge_error *err)
+{
+	return bridge_port_master(sys->data, port, ifindex, master, err);
+}
+
+static int linux_portsec_install(struct host_sys *sys, const char *network,
+				 const struct nat_port *ports, size_t n, struct nat_error *err)
+{
+	return nat_portsec_install(network, ports, n, err);
+}
+
+static int linux_portsec_remove(struct host_sys *sys, const char *network,
+				struct nat_error *err)
+{
+	return nat_portsec_remove(network, err);
 }
 
 const struct host_ops host_ops_linux = {
@@ -134,5 +217,16 @@ const struct host_ops host_ops_linux = {
 	.spawn = linux_spawn,
 	.terminate = linux_terminate,
 	.alive = linux_alive,
+	.route_add = linux_route_add,
+	.route_delete = linux_route_delete,
+	.dns_register = linux_dns_register,
+	.dns_revert = linux_dns_revert,
+	.zone_add = linux_zone_add,
+	.zone_remove = linux_zone_remove,
 	.save = linux_save,
+	.port_attach = linux_port_attach,
+	.port_release = linux_port_release,
+	.port_master = linux_port_master,
+	.portsec_install = linux_portsec_install,
+	.portsec_remove = linux_portsec_remove,
 };

@@ -28,170 +28,6 @@
 #define STATE_MAGIC "vnetd-run-state 2"
 #define LINE_MAX_LEN 512
 
-static bool copy_checked(void *dst, size_t size, const char *v, const char *allowed)
-{
-	size_t len = strlen(v);
-
-	if (!len || len >= size || (allowed && strspn(v, allowed) != len))
-		return false;
-	memcpy(dst, v, len + 1);
-	return true;
-}
-
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-/* What the kernel takes (dev_valid_name) and a state line can hold. */
-static bool valid_ifname(const char *v)
-{
-	const unsigned char *p;
-
-	if (!strcmp(v, ".") || !strcmp(v, ".."))
-		return false;
-	for (p = (const unsigned char *)v; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == ':')
-			return false;
-	return true;
-}
-
-/* Relative, and no empty, "." or ".." component that could leave /proc/sys/net. */
-static bool valid_path(const char *v)
-{
-	const char *p = v;
-
-	for (;;) {
-		size_t n = strcspn(p, "/");
-
-		if (!n || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
-			return false;
-		if (!p[n])
-			return true;
-		p += n + 1;
-	}
-}
-
-static bool valid_uuid(const char *v)
-{
-	size_t i;
-
-	if (strlen(v) != 36)
-		return false;
-	for (i = 0; i < 36; i++)
-		if (i == 8 || i == 13 || i == 18 || i == 23 ? v[i] != '-' :
-		    !isxdigit((unsigned char)v[i]))
-			return false;
-	return true;
-}
-
-static bool parse_mode(const char *v, enum netdef_forward_mode *mode)
-{
-	static const enum netdef_forward_mode all[] = {
-		NETDEF_FWD_NONE, NETDEF_FWD_NAT, NETDEF_FWD_ROUTE, NETDEF_FWD_OPEN
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(v, netdef_forward_mode_name(all[i]))) {
-			*mode = all[i];
-			return true;
-		}
-	return false;
-}
-
-static bool parse_address(const char *v, struct run_addr *out)
-{
-	const char *slash = strchr(v, '/');
-	unsigned long long prefix;
-	char a[INET_ADDRSTRLEN];
-
-	if (!slash || (size_t)(slash - v) >= sizeof(a))
-		return false;
-	memcpy(a, v, (size_t)(slash - v));
-	a[slash - v] = '\0';
-	if (inet_pton(AF_INET, a, &out->addr) != 1 || !netdef_parse_uint(slash + 1, 32, &prefix))
-		return false;
-	out->prefix = (unsigned)prefix;
-	return true;
-}
-
-/* Times from 0; ifindexes, pids and start times from 1 (0 would mean none). */
-static bool parse_number(enum field_type type, const char *v, void *dst)
-{
-	unsigned long long n;
-
-	if (type == FIELD_TIME) {
-		if (!netdef_parse_uint(v, LLONG_MAX, &n))
-			return false;
-		*(long long *)dst = (long long)n;
-		return true;
-	}
-	if (!netdef_parse_uint(v, type == FIELD_TICKS ? UINT64_MAX : INT_MAX, &n) || !n)
-		return false;
-	if (type == FIELD_TICKS)
-		*(uint64_t *)dst = n;
-	else if (type == FIELD_PID)
-		*(pid_t *)dst = (pid_t)n;
-	else
-		*(int *)dst = (int)n;
-	return true;
-}
-
-static bool parse_value(enum field_type type, const char *v, void *dst, size_t size)
-{
-	switch (type) {
-	case FIELD_NAME:
-		return vnetd_valid_name(v) && copy_checked(dst, size, v, NULL);
-	case FIELD_UUID:
-		return valid_uuid(v) && copy_checked(dst, size, v, NULL);
-	case FIELD_MODE:
-		return parse_mode(v, dst);
-	case FIELD_IFNAME:
-		return valid_ifname(v) && copy_checked(dst, size, v, NULL);
-	case FIELD_PATH:
-		return valid_path(v) && copy_checked(dst, size, v, ALNUM "_./-");
-	case FIELD_WORD:
-		return copy_checked(dst, size, v, ALNUM "_.-");
-	case FIELD_ADDRESS:
-		return parse_address(v, dst);
-	case FIELD_TABLE:
-		return copy_checked(dst, size, v, ALNUM "._+:-");
-	case FIELD_TIME: case FIELD_INDEX: case FIELD_PID: case FIELD_TICKS:
-		return parse_number(type, v, dst);
-	}
-	return false;
-}
-
-static void format_value(FILE *f, enum field_type type, const void *src)
-{
-	const struct run_addr *a = src;
-	char text[INET_ADDRSTRLEN];
-
-	switch (type) {
-	case FIELD_NAME: case FIELD_UUID: case FIELD_IFNAME: case FIELD_PATH:
-	case FIELD_WORD: case FIELD_TABLE:
-		fputs(src, f);
-		break;
-	case FIELD_MODE:
-		fputs(netdef_forward_mode_name(*(const enum netdef_forward_mode *)src), f);
-		break;
-	case FIELD_TIME:
-		fprintf(f, "%lld", *(const long long *)src);
-		break;
-	case FIELD_INDEX:
-		fprintf(f, "%d", *(const int *)src);
-		break;
-	case FIELD_ADDRESS:
-		fprintf(f, "%s/%u", inet_ntop(AF_INET, &a->addr, text, sizeof(text)), a->prefix);
-		break;
-	case FIELD_PID:
-		fprintf(f, "%d", (int)*(const pid_t *)src);
-		break;
-	case FIELD_TICKS:
-		fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)src);
-		break;
-	}
-}
-
-/* A word from the file, fit to be shown in a message (it may be anything). */
 static const char *shown(const char *word, char *buf, size_t size)
 {
 	size_t i;
@@ -203,7 +39,7 @@ static const char *shown(const char *word, char *buf, size_t size)
 }
 
 /* The "field=value" words after a line's first: every field exactly once. */
-static bool parse_fields(char *rest, const struct record_field *fields, void *base,
+bool record_parse_fields(char *rest, const struct record_field *fields, void *base,
 			 char *why, size_t why_size)
 {
 	unsigned seen = 0, i;
@@ -222,7 +58,7 @@ static bool parse_fields(char *rest, const struct record_field *fields, void *ba
 			return false;
 		}
 		if (seen & (1u << i) ||
-		    !parse_value(fields[i].type, eq + 1, (char *)base + fields[i].off,
+		    !record_parse_value(fields[i].type, eq + 1, (char *)base + fields[i].off,
 				 fields[i].size)) {
 			snprintf(why, why_size, "bad or repeated '%s'", fields[i].key);
 			return false;
@@ -284,7 +120,7 @@ static bool parse_step(struct run_state *st, const char *word, char *rest, char 
 		return false;
 	}
 	u = undo_slot(st, k);
-	if (!parse_fields(rest, undo_kinds[k].fields, u, why, why_size))
+	if (!record_parse_fields(rest, undo_kinds[k].fields, u, why, why_size))
 		return false;
 	undo_commit(st);
 	return true;
@@ -305,7 +141,7 @@ static bool parse_line(struct run_state *st, char *line, char *why, size_t why_s
 		snprintf(why, why_size, "a second network line");
 		return false;
 	}
-	return parse_fields(rest, network_fields, st, why, why_size);
+	return record_parse_fields(rest, network_fields, st, why, why_size);
 }
 
 /* A sysctl of the interface `ifname` (ipv4/conf/IFNAME/... or ipv6/conf/IFNAME/...). */
@@ -335,11 +171,14 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 		const struct undo_rec *u = &st->undo[i];
 		bool ok = true;
 
-		if (u->kind == UNDO_ADDRESS)
+		if (u->kind == UNDO_ADDRESS || u->kind == UNDO_ROUTE || u->kind == UNDO_ZONE ||
+		    u->kind == UNDO_RESOLVED)
 			ok = !strcmp(u->ifname, br);
 		else if (u->kind == UNDO_SYSCTL)
 			ok = sysctl_of(u->path, br);
-		else if (u->kind == UNDO_FIREWALL)
+		else if (u->kind == UNDO_PORT)
+			ok = strcmp(u->ifname, br) != 0;
+		else if (u->kind == UNDO_FIREWALL || u->kind == UNDO_PORTSEC)
 			ok = nat_table_name(st->name, table, sizeof(table)) &&
 			     !strcmp(u->table, table);
 		if (!ok) {
@@ -352,7 +191,7 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 }
 
 /* The next line into buf: 1, 0 at the end, -1 when it does not fit. */
-static int next_line(const char **p, char *buf, size_t size)
+int record_next_line(const char **p, char *buf, size_t size)
 {
 	size_t len = strcspn(*p, "\n");
 
@@ -366,15 +205,15 @@ static int next_line(const char **p, char *buf, size_t size)
 	return 1;
 }
 
-int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+int record_parse_lines(const char *text, const char *magic, const char *not_magic,
+		       record_line_fn fn, void *ctx, char *msg, size_t msg_size)
 {
-	struct run_state st = { 0 };
 	char line[LINE_MAX_LEN], why[160];
 	unsigned lineno = 0;
-	bool magic = false;
+	bool seen = false;
 	int r;
 
-	while ((r = next_line(&text, line, sizeof(line))) != 0) {
+	while ((r = record_next_line(&text, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r < 0) {
 			snprintf(msg, msg_size, "line %u is too long", lineno);
@@ -382,27 +221,48 @@ int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_s
 		}
 		if (!line[0] || line[0] == '#')
 			continue;
-		if (!magic && strcmp(line, STATE_MAGIC)) {
-			snprintf(msg, msg_size, "line %u: not a run state this vnetd writes ('%s' "
-				 "first); an older vnetd's network must be stopped by that vnetd",
-				 lineno, STATE_MAGIC);
+		if (!seen && strcmp(line, magic)) {
+			snprintf(msg, msg_size, "line %u: %s", lineno, not_magic);
 			return -EINVAL;
 		}
-		if (magic && !parse_line(&st, line, why, sizeof(why))) {
+		if (seen && !fn(ctx, line, why, sizeof(why))) {
 			snprintf(msg, msg_size, "line %u: %s", lineno, why);
 			return -EINVAL;
 		}
-		magic = true;
+		seen = true;
 	}
-	if (!magic || !check_steps(&st, why, sizeof(why))) {
-		snprintf(msg, msg_size, "%s", magic ? why : "empty");
+	if (!seen) {
+		snprintf(msg, msg_size, "empty");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool state_line(void *ctx, char *line, char *why, size_t why_size)
+{
+	return parse_line(ctx, line, why, why_size);
+}
+
+int state_parse(const char *text, struct run_state *out, char *msg, size_t msg_size)
+{
+	struct run_state st = { 0 };
+	char why[160];
+	int r;
+
+	r = record_parse_lines(text, STATE_MAGIC, "not a run state this vnetd writes ('"
+			       STATE_MAGIC "' first); an older vnetd's network must be stopped "
+			       "by that vnetd", state_line, &st, msg, msg_size);
+	if (r < 0)
+		return r;
+	if (!check_steps(&st, why, sizeof(why))) {
+		snprintf(msg, msg_size, "%s", why);
 		return -EINVAL;
 	}
 	*out = st;
 	return 0;
 }
 
-static void format_line(FILE *f, const char *word, const struct record_field *fields,
+void record_format_line(FILE *f, const char *word, const struct record_field *fields,
 			const void *base)
 {
 	const struct record_field *fl;
@@ -410,7 +270,7 @@ static void format_line(FILE *f, const char *word, const struct record_field *fi
 	fputs(word, f);
 	for (fl = fields; fl->key; fl++) {
 		fprintf(f, " %s=", fl->key);
-		format_value(f, fl->type, (const char *)base + fl->off);
+		record_format_value(f, fl->type, (const char *)base + fl->off);
 	}
 	fputc('\n', f);
 }
@@ -428,11 +288,11 @@ int state_format(const struct run_state *st, char **text, size_t *size)
 	fputs("# vnetd: what 'start' did, one step a line, in order; 'stop' undoes\n"
 	      "# them from the last line up. Written by vnetd: do not edit.\n"
 	      STATE_MAGIC "\n", f);
-	format_line(f, "network", network_fields, st);
+	record_format_line(f, "network", network_fields, st);
 	for (i = 0; i < st->n_undo; i++) {
 		const struct undo_kind_info *k = &undo_kinds[st->undo[i].kind];
 
-		format_line(f, k->key, k->fields, &st->undo[i]);
+		record_format_line(f, k->key, k->fields, &st->undo[i]);
 	}
 	if (fclose(f) != 0) {
 		free(*text);

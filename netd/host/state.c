@@ -12,7 +12,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define STATE_FILE_MAX 8192
+#define STATE_FILE_MAX 16384
 
 const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind kind)
 {
@@ -22,6 +22,11 @@ const struct undo_rec *run_state_find(const struct run_state *st, enum undo_kind
 		if (st->undo[i].kind == kind)
 			return &st->undo[i];
 	return NULL;
+}
+
+struct undo_rec *run_state_step(struct run_state *st, enum undo_kind kind)
+{
+	return (struct undo_rec *)run_state_find(st, kind);
 }
 
 const char *run_state_bridge(const struct run_state *st)
@@ -95,11 +100,53 @@ int state_write(const struct vnetd_paths *paths, const struct run_state *st)
 	return r < 0 ? r : write_pidfile(paths, st);
 }
 
+int state_write_def(const struct vnetd_paths *paths, const struct netdef *def)
+{
+	char path[PATH_MAX], *text;
+	int r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, def->name, ".xml"))
+		return -EINVAL;
+	if ((r = mkdir_parents(paths->rundir, 0755)) < 0)
+		return r;
+	if (!(text = netdef_format(def)))
+		return -ENOMEM;
+	/* readable: the keeper (unprivileged) reads the firewall it keeps from it */
+	r = atomic_file_write(path, text, strlen(text), 0644);
+	free(text);
+	return r;
+}
+
+int state_read_def(const struct vnetd_paths *paths, const char *name, struct netdef **def,
+		   char *msg, size_t msg_size)
+{
+	struct netdef_error err;
+	char path[PATH_MAX];
+	int r;
+
+	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".xml")) {
+		snprintf(msg, msg_size, "'%s' is not a network name", name);
+		return -EINVAL;
+	}
+	r = netdef_parse_file(path, def, &err);
+	if (r == -ENOENT)
+		snprintf(msg, msg_size, "network '%s' runs without a record of its definition "
+			 "(%s): it was started by an older vnetd; restart it once", name, path);
+	else if (r < 0)
+		netdef_error_format(&err, msg, msg_size);
+	return r;
+}
+
 int state_remove(const struct vnetd_paths *paths, const char *name)
 {
 	char path[PATH_MAX];
 
 	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".pid"))
+		unlink(path);
+	/* the daemon's socket (it cannot remove it: it is root's) and what it ran */
+	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".ctl"))
+		unlink(path);
+	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".xml"))
 		unlink(path);
 	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
 		return -EINVAL;

@@ -9,22 +9,27 @@
 
 /*
  * Active: the serving daemon the record names still runs, and the bridge
- * is still the very link start made. Anything less is stale: something
- * ended or went, and `stop` (or the next start) cleans up the rest.
+ * is still the very link start made. Restarting: the bridge is, the daemon
+ * is not, and its supervisor runs (it is bringing it back). Anything less
+ * is stale: something ended or went, and `stop` (or the next start) cleans
+ * up the rest.
  */
 enum lifecycle_status run_status(struct host_sys *sys, const struct run_state *st)
 {
 	const struct undo_rec *br = run_state_find(st, UNDO_BRIDGE);
 	const struct undo_rec *d = run_state_find(st, UNDO_DAEMON);
+	const struct undo_rec *s = run_state_find(st, UNDO_SUPERVISOR);
 	struct bridge_link_info li;
 	struct bridge_error be = { 0 };
 
-	if (!br || !d || !sys->ops->alive(sys, d->pid, d->start))
+	if (!br || !d)
 		return NET_STALE;
 	if (sys->ops->link_query(sys, br->ifname, &li, &be) < 0 || !li.exists ||
 	    li.ifindex != br->ifindex)
 		return NET_STALE;
-	return NET_ACTIVE;
+	if (sys->ops->alive(sys, d->pid, d->start))
+		return NET_ACTIVE;
+	return s && sys->ops->alive(sys, s->pid, s->start) ? NET_RESTARTING : NET_STALE;
 }
 
 enum lifecycle_status lifecycle_status_on(struct host_sys *sys, const struct vnetd_paths *paths,
@@ -86,6 +91,8 @@ int lifecycle_stop_on(struct host_sys *sys, const struct vnetd_paths *paths, con
 	else if (r == -ENOENT)
 		r = 1;
 	close(lock);
+	if (r == 0)
+		host_network_event(paths, name, "stopped", "end", "stopped");
 	return r;
 }
 

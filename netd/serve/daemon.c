@@ -61,7 +61,7 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	loop_add_timer(d->loop, &d->log_timer);
 	if ((r = serve_dhcp_start(&d->dhcp, d->loop)) < 0 ||
 	    (r = serve_dns_start(&d->dns, d->loop)) < 0 ||
-	    (r = tftp_service_start(d->tftp, d->loop)) < 0)
+	    (r = tftp_service_start(d->tftp, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -112,6 +112,7 @@ static void teardown(struct daemon *d)
 	if (d->state_fd >= 0)
 		close(d->state_fd);
 	serve_dns_close(&d->dns);
+	serve_ctl_close(&d->ctl);
 	tftp_service_close(d->tftp);
 	net_setup_free(&d->setup);
 	loop_free(d->loop);
@@ -124,7 +125,8 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	       const struct daemon_opts *opts)
 {
 	struct daemon d = { .paths = paths, .opts = opts, .def = def, .state_fd = -1,
-			    .signals.fd = -1, .log_due_ms = -1 };
+			    .signals.fd = -1, .log_due_ms = -1,
+			    .ctl.listen.fd = -1 };
 	char msg[512];
 	int rc = 1;
 
@@ -132,6 +134,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	if (setup(&d, msg, sizeof(msg)) < 0 || serve_dns_open(&d, msg, sizeof(msg)) < 0 ||
 	    serve_dhcp_open(&d, msg, sizeof(msg)) < 0 ||
 	    tftp_service_open(def, &d.tftp, msg, sizeof(msg)) < 0 ||
+	    serve_ctl_open(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0 ||
 	    open_leases(&d, msg, sizeof(msg)) < 0) {

@@ -9,6 +9,9 @@
  *                 probes, lease expiry, the lease file's pacing
  *   serve_dns.c   DNS: the server, its sockets, resolv.conf, lease names
  *   reload.c      signals: SIGHUP re-reads the static hosts, the others stop
+ *   ctl_server.c  the control socket: requests, replies, event subscribers
+ *   ctl_stats.c   the counters `stats` shows, lease events as JSON
+ *   apply.c       a new definition applied live (`update`, `reload`)
  *   loop.c        the event loop every part registers its descriptors and
  *                 deadlines with
  */
@@ -17,6 +20,7 @@
 
 #include "netd/serve/serve.h"
 #include "netd/serve/loop.h"
+#include "netd/serve/ctl_server.h"
 #include "netd/adapt/adapt.h"
 
 #include <netinet/in.h>
@@ -45,6 +49,7 @@ struct serve_dhcp {
 	int64_t flush_retry_ms;         /* back-off after a failed rewrite, 0 when none */
 	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
 	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
+	uint64_t probes, probes_answered;       /* ARP probes sent; found the address in use */
 };
 
 /* The DNS side. All NULL with <dns enable='no'>. */
@@ -65,6 +70,8 @@ struct daemon {
 	int64_t log_due_ms;             /* monotonic; -1: none unreported */
 	struct serve_dhcp dhcp;
 	struct serve_dns dns;
+	struct serve_ctl ctl;           /* the control socket and its connections */
+	struct serve_counters counters;
 	struct tftp_service *tftp;      /* NULL without <tftp root> */
 	int state_fd;                   /* the state directory, until the lease files own it */
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LEASE_FILE_MAX (64u << 20)      /* far above 60 000 leases */
@@ -40,6 +41,7 @@ struct leasedb {
 	bool journal_failing;           /* an outage is under way (logged once) */
 	bool flush_failing;
 	bool dirty;                     /* the lease file lags behind memory */
+	struct leasedb_stats st;
 };
 
 /* Keep room allocated ahead, so appends do not need new blocks (a full disk). */
@@ -68,17 +70,40 @@ static int cut_back(struct leasedb *db)
 	return 0;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void leasedb_stats(const struct leasedb *db, struct leasedb_stats *out)
+{
+	static const struct leasedb_stats none;
+
+	*out = db ? db->st : none;
+}
+
 static int append(struct leasedb *db, const uint8_t *data, size_t len)
 {
+	uint64_t t0;
 	int r;
 
 	if (db->torn && (r = cut_back(db)) < 0)
 		return r;
 	reserve(db, len);
+	t0 = now_us();
 	r = write_full(db->journal_fd, data, len);
 	if (r == 0 && fdatasync(db->journal_fd) < 0)
 		r = -errno;
+	t0 = now_us() - t0;
+	db->st.syncs++;
+	db->st.sync_us_total += t0;
+	if (t0 > db->st.sync_us_max)
+		db->st.sync_us_max = t0;
 	if (r < 0) {
+		db->st.sync_failures++;
 		/* whatever reached the file of this batch must go before the next one */
 		db->torn = true;
 		cut_back(db);

@@ -51,6 +51,13 @@ int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv);
 /* The lease file lags behind memory: a flush is wanted. */
 bool leasedb_dirty(const struct leasedb *db);
 
+/* The journal's group commits: how many, failed, and the time their write + fdatasync took. */
+struct leasedb_stats {
+	uint64_t syncs, sync_failures;
+	uint64_t sync_us_total, sync_us_max;
+};
+void leasedb_stats(const struct leasedb *db, struct leasedb_stats *out);       /* NULL: zeros */
+
 void leasedb_close(struct leasedb *db);         /* NULL is fine */
 
 #endif

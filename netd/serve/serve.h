@@ -19,6 +19,24 @@
  * the DHCP and DNS sockets) until SIGTERM.
  */
 
+/*
+ * What a running daemon changes live when given a new definition (the
+ * control socket's `apply`); everything else needs a restart. The forward
+ * mode is the host's (the firewall), not the daemon's, and passes.
+ */
+#define SERVE_LIVE_CHANGES (NETDEF_CH_DHCP_HOSTS | NETDEF_CH_DHCP_RANGES | NETDEF_CH_DNS_HOSTS | \
+			    NETDEF_CH_DNS_SRV | NETDEF_CH_DNS_TXT | NETDEF_CH_DNS_FORWARDERS | \
+			    NETDEF_CH_DOMAIN)
+
+/*
+ * What the daemon takes from a new definition without looking: the host's
+ * parts (the bridge, its link settings, the firewall). The CLI never sends
+ * a change of them (it names them as needing a restart); they can differ
+ * only from a definition the daemon took on SIGHUP.
+ */
+#define SERVE_HOST_PARTS (NETDEF_CH_IDENTITY | NETDEF_CH_FORWARD | NETDEF_CH_BRIDGE | \
+			  NETDEF_CH_STP | NETDEF_CH_MAC)
+
 struct daemon_opts {
 	bool foreground;                /* log to stderr too */
 	bool probe;                     /* ARP-probe addresses no lease has held before */

@@ -59,12 +59,18 @@ static void note_deadline(struct serve_dhcp *s, const struct dhcp_event *ev)
 static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
 {
 	struct daemon *d = userdata;
-	char line[400];
+	char line[600];
+	size_t n;
 
 	dhcp_event_format(ev, d->def->bridge_name, line, sizeof(line));
 	log_msg(ev->type == DHCP_EV_POOL_EXHAUSTED || ev->type == DHCP_EV_CONFLICT ||
 		ev->type == DHCP_EV_NAME_REFUSED ? LOG_WARNING : LOG_INFO, "%s", line);
 	note_deadline(&d->dhcp, ev);
+	if ((unsigned)ev->type < SERVE_DHCP_EVENT_TYPES)
+		d->counters.dhcp[ev->type]++;
+	n = serve_event_json(d, ev, line, sizeof(line));
+	if (n)
+		serve_ctl_publish(d, line, n);
 }
 
 /*
@@ -123,6 +129,7 @@ static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
 			dhcp_server_probe_result(s->srv, tx->addr, false, now);
 			r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
 		}
+		s->probes += r == DHCP_PROBE;
 		replied[i] = r == DHCP_REPLY;
 	}
 	/* not durable, so not granted (rolled back): the clients retry */
@@ -156,6 +163,7 @@ static void finish_probes(struct serve_dhcp *s)
 	int64_t now = (int64_t)time(NULL);
 
 	while (arp_take_done(s->arp, loop_now_ms(), &done)) {
+		s->probes_answered += done.answered;
 		dhcp_server_probe_result(s->srv, done.addr, done.answered, now);
 		serve_batch(s, &done.rx, 1);
 	}

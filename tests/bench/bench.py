@@ -35,6 +35,7 @@ from cpustat import TASKSET, busy_pct, cpu_times, pct, pinned, proc_cpu_s, wait_
 
 import dns_bench
 import tftp_bench
+import live_bench
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -737,6 +738,7 @@ SECTIONS = [
     ("dhcp", section_dhcp),
     ("dns", dns_bench.section_dns),
     ("tftp", tftp_bench.section_tftp),
+    ("live", live_bench.section_live),
 ]
 
 

@@ -33,7 +33,10 @@ static void check_record(const struct run_state *st)
 
 		if (u->kind >= UNDO_KINDS || (i && u->kind < st->undo[i - 1].kind) ||
 		    !TERMINATED(u->ifname) || !TERMINATED(u->path) || !TERMINATED(u->value) ||
-		    !TERMINATED(u->table))
+		    !TERMINATED(u->table) || !TERMINATED(u->zone))
+			abort();
+		if ((u->kind == UNDO_ROUTE || u->kind == UNDO_ZONE || u->kind == UNDO_RESOLVED) &&
+		    strcmp(u->ifname, st->undo[0].ifname))
 			abort();
 		if (u->kind == UNDO_ADDRESS && strcmp(u->ifname, st->undo[0].ifname))
 			abort();

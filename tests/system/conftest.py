@@ -164,6 +164,8 @@ class Host(Netns):
         full_env.pop("VNETD_FAULT", None)
         for k in ("VNETD_CONFDIR", "VNETD_RUNDIR", "VNETD_STATEDIR"):
             full_env.pop(k, None)
+        # never the host's resolved or firewalld: a test that wants them runs fakes
+        full_env["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/vnetd-tests-bus"
         if env:
             full_env.update(env)
         return full_env
@@ -192,7 +194,8 @@ class Host(Netns):
         return self.rundir / ("%s.state" % name)
 
     def rundir_leftovers(self, name):
-        """NAME.* in the rundir but the lock file (flock; it may stay)."""
+        """NAME.* in the rundir but the lock file (flock; it may stay) and
+        the events (a log of what happened, kept on purpose)."""
         return [f for f in os.listdir(self.rundir)
                 if f.startswith(name + ".") and f != name + ".lock"]
 

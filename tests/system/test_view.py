@@ -155,9 +155,10 @@ def test_bash_completion_verbs_options_names(net):
     helped = [l.split()[0] for l in h.run("--help").stdout.split("Verbs:\n")[1]
               .split("\n\n")[0].splitlines() if l.startswith("  ") and l[2] != " "]
     assert verbs == sorted(helped) and "define" in verbs and "__complete" not in verbs
-    assert complete(h, "st") == ["start", "stop"]
+    assert complete(h, "st") == ["start", "stats", "stop"]
     assert complete(h, "start", "") == ["other", NAME]
     assert complete(h, "stop", "") == [NAME]            # only what runs
+    assert complete(h, "stats", "") == [NAME]
     assert complete(h, "leases", "v") == [NAME]
     assert complete(h, "leases", NAME, "--") == ["--json", "--mac", "--wait"]
     assert complete(h, "leases", NAME, "--mac", "") == []

@@ -43,14 +43,14 @@ static const char NET_XML[] =
 static const char *const START_CALLS[] = {
 	"create vtbr9", "sysctl ipv6/conf/vtbr9/disable_ipv6", "addr vtbr9 10.9.0.1/24",
 	"addr vtbr9 10.19.0.1/24", "nat_install vt", "up vtbr9", "sysctl ipv4/ip_forward",
-	"spawn daemon", "spawn keeper", "save",
+	"spawn daemon", "spawn keeper", "spawn supervisor", "save",
 };
 #define N_START_CALLS (sizeof(START_CALLS) / sizeof(START_CALLS[0]))
 
 /* What undoes each of them ("" for what needs no undo of its own). */
 static const char *const UNDO_CALLS[] = {
 	"delete vtbr9", "", "", "", "nat_remove vt", "", "", "terminate 1000",
-	"terminate 1001", "",
+	"terminate 1001", "terminate 1002", "",
 };
 
 struct fake {
@@ -64,7 +64,9 @@ struct fake {
 	int ifindex, next_ifindex;
 	bool table;
 	pid_t next_pid;
-	bool alive[4];          /* pids 1000.. */
+	bool alive[16];         /* pids 1000.. */
+	int services;           /* what resolved and firewalld answer: 0 absent, 1, -EACCES */
+	unsigned routes;        /* host routes in place */
 };
 
 struct env {
@@ -222,7 +224,8 @@ static int fake_spawn(struct host_sys *sys, enum host_proc which, spawn_fn fn, v
 	struct fake *f = FAKE(sys);
 	int r;
 
-	r = change(f, msg, msg_size, which == HOST_PROC_KEEPER ? "spawn keeper" : "spawn daemon");
+	r = change(f, msg, msg_size, which == HOST_PROC_KEEPER ? "spawn keeper" :
+		   which == HOST_PROC_SUPERVISOR ? "spawn supervisor" : "spawn daemon");
 	if (r < 0)
 		return r;
 	*pid = f->next_pid++;
@@ -247,7 +250,7 @@ static int fake_terminate(struct host_sys *sys, pid_t pid, uint64_t start)
 
 static bool fake_alive(struct host_sys *sys, pid_t pid, uint64_t start)
 {
-	return pid >= 1000 && pid < 1004 && FAKE(sys)->alive[pid - 1000] &&
+	return pid >= 1000 && pid < 1016 && FAKE(sys)->alive[pid - 1000] &&
 	       start == 100 + (uint64_t)pid;
 }
 
@@ -262,13 +265,128 @@ static int fake_save(struct host_sys *sys, const struct vnetd_paths *paths,
 	return host_ops_linux.save(sys, paths, st, msg, msg_size);
 }
 
+static int fake_route(struct host_sys *sys, const char *ifname, const struct bridge_route *rt,
+		      bool add, struct bridge_error *err)
+{
+	char what[96], d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	int r;
+
+	snprintf(what, sizeof(what), "route%s %s/%u via %s metric %u", add ? "" : "_delete",
+		 inet_ntop(AF_INET, &rt->dest, d, sizeof(d)), rt->prefix,
+		 inet_ntop(AF_INET, &rt->gateway, g, sizeof(g)), rt->metric);
+	r = add ? change(FAKE(sys), err->message, sizeof(err->message), what)
+		: undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+	if (r == 0)
+		FAKE(sys)->routes += add ? 1 : -1;
+	return r;
+}
+
+static int fake_route_add(struct host_sys *sys, const char *ifname,
+			  const struct bridge_route *rt, struct bridge_error *err)
+{
+	return fake_route(sys, ifname, rt, true, err);
+}
+
+static int fake_route_delete(struct host_sys *sys, const char *ifname,
+			     const struct bridge_route *rt, struct bridge_error *err)
+{
+	return fake_route(sys, ifname, rt, false, err);
+}
+
+/* resolved and firewalld: absent unless the test says otherwise */
+static int fake_service(struct host_sys *sys, const char *what, char *msg, size_t size)
+{
+	if (FAKE(sys)->services == 0)
+		return 0;
+	logf_(FAKE(sys), "%s", what);
+	if (FAKE(sys)->services < 0)
+		snprintf(msg, size, "fake refusal of '%s'", what);
+	return FAKE(sys)->services;
+}
+
+static int fake_dns_register(struct host_sys *sys, int ifindex, struct in_addr server,
+			     const char *domain, char *msg, size_t msg_size)
+{
+	char what[96], a[INET_ADDRSTRLEN];
+
+	snprintf(what, sizeof(what), "dns %d %s ~%s", ifindex,
+		 inet_ntop(AF_INET, &server, a, sizeof(a)), domain);
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_dns_revert(struct host_sys *sys, int ifindex, char *msg, size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "dns_revert %d", ifindex);
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_zone_add(struct host_sys *sys, const char *ifname, char *zone, char *msg,
+			 size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "zone %s", ifname);
+	snprintf(zone, RUN_STATE_ZONE_MAX, "libvirt");
+	return fake_service(sys, what, msg, msg_size);
+}
+
+static int fake_zone_remove(struct host_sys *sys, const char *zone, const char *ifname,
+			    char *msg, size_t msg_size)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "zone_remove %s %s", zone, ifname);
+	return fake_service(sys, what, msg, msg_size);
+}
+
+/* Ports: every one the fake knows is a port of vtbr9 (ifindex 50 + its digit). */
+static int fake_port_master(struct host_sys *sys, const char *port, int *ifindex, int *master,
+			    struct bridge_error *err)
+{
+	*ifindex = 50 + (port[strlen(port) - 1] - '0');
+	*master = FAKE(sys)->ifindex;
+	return 0;
+}
+
+static int fake_port_release(struct host_sys *sys, const char *port, int ifindex,
+			     struct bridge_error *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "release %s", port);
+	return undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_portsec_install(struct host_sys *sys, const char *network,
+				const struct nat_port *ports, size_t n, struct nat_error *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "portsec %s %zu %s", network, n, n ? ports[0].ifname : "");
+	return change(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
+static int fake_portsec_remove(struct host_sys *sys, const char *network, struct nat_error *err)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "portsec_remove %s", network);
+	return undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+}
+
 static const struct host_ops fake_ops = {
 	.open = fake_open, .close = fake_close, .link_query = fake_query,
 	.subnet_conflict = fake_conflict, .bridge_create = fake_create,
 	.bridge_delete = fake_delete, .addr_add = fake_addr, .set_up = fake_up,
 	.sysctl_set = fake_sysctl, .nat_install = fake_install, .nat_remove = fake_remove,
 	.spawn = fake_spawn, .terminate = fake_terminate, .alive = fake_alive,
-	.save = fake_save,
+	.route_add = fake_route_add, .route_delete = fake_route_delete,
+	.dns_register = fake_dns_register, .dns_revert = fake_dns_revert,
+	.zone_add = fake_zone_add, .zone_remove = fake_zone_remove,
+	.save = fake_save, .port_master = fake_port_master, .port_release = fake_port_release,
+	.portsec_install = fake_portsec_install, .portsec_remove = fake_portsec_remove,
 };
 
 /* ---- the environment: a definition, a run directory, a fresh fake ---- */
@@ -352,7 +470,7 @@ static void assert_host_clean(const struct env *e)
 
 	assert_false(e->fake.bridge);
 	assert_false(e->fake.table);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 16; i++)
 		assert_false(e->fake.alive[i]);
 }
 
@@ -376,7 +494,11 @@ static void test_start_records_every_step(void **state)
 	assert_int_equal(start(e), 0);
 	assert_calls(&e->fake, 0, START_CALLS, N_START_CALLS);
 	assert_int_equal(state_read(&e->paths, "vt", &st, msg, sizeof(msg)), 0);
-	assert_int_equal(st.n_undo, 7);
+	assert_int_equal(st.n_undo, 8);
+	assert_int_equal(st.undo[7].kind, UNDO_SUPERVISOR);
+	assert_int_equal(st.undo[7].pid, 1002);
+	assert_int_equal(st.undo[7].restarts, 0);
+	assert_string_equal(st.undo[7].mode, "background");
 	assert_int_equal(st.undo[0].kind, UNDO_BRIDGE);
 	assert_string_equal(st.undo[0].ifname, "vtbr9");
 	assert_int_equal(st.undo[0].ifindex, 40);
@@ -430,7 +552,7 @@ static void test_no_ipv6_no_sysctl_step(void **state)
 	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
 					    sizeof(e->msg)), 0);
 	assert_null(run_state_find(&st, UNDO_SYSCTL));
-	assert_int_equal(st.n_undo, 6);
+	assert_int_equal(st.n_undo, 7);
 }
 
 static void test_start_twice_changes_nothing(void **state)
@@ -448,14 +570,15 @@ static void test_start_twice_changes_nothing(void **state)
 static void test_stop_replays_the_record(void **state)
 {
 	static const char *const want[] = {
-		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+		"terminate 1002", "terminate 1001", "terminate 1000", "nat_remove vt",
+		"delete vtbr9",
 	};
 	struct env *e = *state;
 
 	assert_int_equal(start(e), 0);
 	e->fake.n_calls = 0;
 	assert_int_equal(stop(e), 0);
-	assert_calls(&e->fake, 0, want, 4);
+	assert_calls(&e->fake, 0, want, 5);
 	assert_host_clean(e);
 	assert_false(run_file_exists(e, ".state"));
 	assert_false(run_file_exists(e, ".pid"));
@@ -467,7 +590,7 @@ static void test_stop_replays_the_record(void **state)
 static void test_stop_spares_a_namesake(void **state)
 {
 	static const char *const want[] = {
-		"terminate 1001", "terminate 1000", "nat_remove vt",
+		"terminate 1002", "terminate 1001", "terminate 1000", "nat_remove vt",
 	};
 	struct env *e = *state;
 
@@ -476,30 +599,126 @@ static void test_stop_spares_a_namesake(void **state)
 	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_STALE);
 	e->fake.n_calls = 0;
 	assert_int_equal(stop(e), 0);
-	assert_calls(&e->fake, 0, want, 3);
+	assert_calls(&e->fake, 0, want, 4);
 	assert_true(e->fake.bridge);
 	assert_false(run_file_exists(e, ".state"));
 }
 
+/* The bridge went: the record is replayed, then a whole start. */
 static void test_stale_record_replayed_by_start(void **state)
 {
 	static const char *const cleanup[] = {
-		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+		"terminate 1002", "terminate 1001", "terminate 1000", "nat_remove vt",
 	};
 	struct env *e = *state;
 
 	assert_int_equal(start(e), 0);
-	e->fake.alive[0] = false;       /* the daemon died */
+	e->fake.bridge = false;         /* deleted by hand */
 	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_STALE);
 	e->fake.n_calls = 0;
 	e->fake.changes = 0;
 	assert_int_equal(start(e), 0);
-	/* the stale record replayed first, then a whole start */
 	assert_int_equal(e->fake.n_calls, 4 + N_START_CALLS);
 	e->fake.n_calls = 4;
 	assert_calls(&e->fake, 0, cleanup, 4);
 	assert_string_equal(e->fake.calls[4], START_CALLS[0]);
 	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_ACTIVE);
+}
+
+/*
+ * The daemon died but the bridge stayed: start takes the network over —
+ * a new daemon and keeper, the restart counted — and touches nothing else.
+ */
+static void test_dead_daemon_taken_over_by_start(void **state)
+{
+	static const char *const takeover[] = {
+		"terminate 1001", "spawn daemon", "spawn keeper", "save",
+	};
+	struct env *e = *state;
+	struct run_state st;
+	char msg[256];
+
+	assert_int_equal(start(e), 0);
+	e->fake.alive[0] = false;       /* the daemon died; its supervisor (1002) runs */
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_RESTARTING);
+	e->fake.n_calls = 0;
+	assert_int_equal(start(e), 2);
+	assert_calls(&e->fake, 0, takeover, 4);
+	assert_int_equal(state_read(&e->paths, "vt", &st, msg, sizeof(msg)), 0);
+	assert_int_equal(run_state_find(&st, UNDO_DAEMON)->pid, 1003);
+	assert_int_equal(run_state_find(&st, UNDO_KEEPER)->pid, 1004);
+	assert_int_equal(run_state_find(&st, UNDO_SUPERVISOR)->pid, 1002);
+	assert_int_equal(run_state_find(&st, UNDO_SUPERVISOR)->restarts, 1);
+	assert_string_equal(run_state_find(&st, UNDO_SUPERVISOR)->reason, "started-again");
+	assert_int_equal(lifecycle_status_on(&e->sys, &e->paths, "vt", NULL), NET_ACTIVE);
+	/* and with its supervisor gone too, a new supervisor as well */
+	e->fake.alive[2] = false;
+	e->fake.n_calls = 0;
+	assert_int_equal(start(e), 2);
+	assert_string_equal(e->fake.calls[0], "spawn supervisor");
+	assert_true(e->fake.bridge);
+	assert_int_equal(stop(e), 0);
+	assert_host_clean(e);
+}
+
+/* A port record: its place in the list, the filter that goes with a MAC, its undo. */
+static void test_port_record(void **state)
+{
+	static const char *const undo[] = {
+		"release vtap1", "release vtap0", "portsec_remove vt", "terminate 1002",
+		"terminate 1001", "terminate 1000", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+	struct run_state st, back;
+	struct undo_rec *u;
+	char msg[256];
+	size_t i;
+
+	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
+					    sizeof(e->msg)), 0);
+	for (i = 0; i < 2; i++) {
+		u = undo_insert(&st, UNDO_PORT);
+		snprintf(u->ifname, sizeof(u->ifname), "vtap%zu", i);
+		u->ifindex = 50 + (int)i;
+		u->mac = (struct run_mac){ i == 1, { 0x52, 0x54, 0, 0, 0, 9 } };
+	}
+	e->fake.n_calls = 0;
+	assert_int_equal(ports_filter(&e->sys, &st, msg, sizeof(msg)), 0);
+	assert_string_equal(e->fake.calls[0], "portsec vt 1 vtap1");
+	/* the filter's step goes before the ports, where start's order puts it */
+	assert_int_equal(st.undo[st.n_undo - 3].kind, UNDO_PORTSEC);
+	assert_string_equal(st.undo[st.n_undo - 3].table, "vnetd-vt");
+	assert_int_equal(state_write(&e->paths, &st), 0);
+	assert_int_equal(state_read(&e->paths, "vt", &back, msg, sizeof(msg)), 0);
+	assert_int_equal(back.n_undo, st.n_undo);
+	assert_true(back.undo[back.n_undo - 1].mac.set);
+	assert_false(back.undo[back.n_undo - 2].mac.set);
+	assert_int_equal(back.undo[back.n_undo - 1].mac.b[5], 9);
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, undo, 8);
+	/* the last filtered port gone: so is the filter and its step */
+	st.undo[st.n_undo - 1].mac.set = false;
+	e->fake.n_calls = 0;
+	assert_int_equal(ports_filter(&e->sys, &st, msg, sizeof(msg)), 0);
+	assert_string_equal(e->fake.calls[0], "portsec_remove vt");
+	assert_null(run_state_find(&st, UNDO_PORTSEC));
+}
+
+/* The back-off: 0.1 s doubling to 30 s, reset by a healthy minute, given up after ten. */
+static void test_backoff(void **state)
+{
+	static const int64_t want[] = { 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600,
+					30000 };
+	struct backoff b;
+	size_t i;
+
+	backoff_init(&b);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_int_equal(backoff_next(&b, 10), want[i]);
+	assert_int_equal(backoff_next(&b, 10), -1);
+	assert_int_equal(backoff_next(&b, BACKOFF_HEALTHY_MS), 100);
+	assert_int_equal(backoff_next(&b, 0), 200);
 }
 
 /* An undo that fails keeps it and everything before it on record; stop finishes later. */
@@ -594,7 +813,8 @@ static void check_seed(const char *name, const char *text)
 {
 	static const char *const good[] = {
 		"nat-running", "isolated-three-addresses", "open-no-table",
-		"remainder-after-failed-stop", "odd-bridge-name",
+		"remainder-after-failed-stop", "odd-bridge-name", "hostview-routes",
+		"supervisor-ports",
 	};
 	struct run_state st, again;
 	char msg[256] = "", *first, *second;
@@ -645,6 +865,90 @@ static void test_state_seeds(void **state)
 	assert_true(n >= 20);
 }
 
+/* ---- the host's view: <route>, firewalld's zone, resolved ---- */
+
+static const char VIEW_XML[] =
+	"<network>\n"
+	"  <name>vt</name>\n"
+	"  <forward mode='nat'/>\n"
+	"  <bridge name='vtbr9' stp='off'/>\n"
+	"  <domain name='vt.test'/>\n"
+	"  <ip address='10.9.0.1' prefix='24'/>\n"
+	"  <route address='10.99.0.0' prefix='16' gateway='10.9.0.2'/>\n"
+	"  <route address='10.98.0.0' prefix='24' gateway='10.9.0.3' metric='5'/>\n"
+	"</network>\n";
+
+static void use_view_xml(struct env *e)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/networks/vt.xml", e->confdir);
+	write_file(path, VIEW_XML);
+}
+
+/* Routes after up, then zone and resolved; stop undoes them last first. */
+static void test_routes_zone_and_dns_are_undo_records(void **state)
+{
+	static const char *const started[] = {
+		"up vtbr9", "route 10.99.0.0/16 via 10.9.0.2 metric 1",
+		"route 10.98.0.0/24 via 10.9.0.3 metric 5", "zone vtbr9",
+		"dns 40 10.9.0.1 ~vt.test", "sysctl ipv4/ip_forward",
+	};
+	static const char *const stopped[] = {
+		"terminate 1002", "terminate 1001", "terminate 1000", "dns_revert 40",
+		"zone_remove libvirt vtbr9",
+		"route_delete 10.98.0.0/24 via 10.9.0.3 metric 5",
+		"route_delete 10.99.0.0/16 via 10.9.0.2 metric 1", "nat_remove vt", "delete vtbr9",
+	};
+	struct env *e = *state;
+	size_t i;
+
+	use_view_xml(e);
+	e->fake.services = 1;
+	assert_int_equal(start(e), 0);
+	assert_int_equal(e->fake.routes, 2);
+	for (i = 0; i < 6; i++)
+		assert_string_equal(e->fake.calls[4 + i], started[i]);
+	assert_string_equal(e->fake.calls[10], "spawn daemon");
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_calls(&e->fake, 0, stopped, 9);
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
+/* A failing route fails the start and undoes the route before it. */
+static void test_failed_route_undoes_the_first(void **state)
+{
+	struct env *e = *state;
+
+	use_view_xml(e);
+	e->fake.fail_at = 7;    /* create, sysctl, addr, nat, up, route, route */
+	assert_int_equal(start(e), -EIO);
+	assert_string_equal(e->msg, "fake failure at 'route 10.98.0.0/24 via 10.9.0.3 metric 5'");
+	assert_string_equal(e->fake.calls[7], "route_delete 10.99.0.0/16 via 10.9.0.2 metric 1");
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
+/* resolved and firewalld refusing: the start goes on, and nothing of theirs is recorded. */
+static void test_refusing_services_are_not_recorded(void **state)
+{
+	struct env *e = *state;
+	struct run_state st;
+
+	use_view_xml(e);
+	e->fake.services = -EACCES;
+	assert_int_equal(lifecycle_start_on(&e->sys, &e->paths, "vt", NULL, &st, e->msg,
+					    sizeof(e->msg)), 0);
+	assert_null(run_state_find(&st, UNDO_ZONE));
+	assert_null(run_state_find(&st, UNDO_RESOLVED));
+	assert_non_null(run_state_find(&st, UNDO_ROUTE));
+	e->fake.services = 0;
+	assert_int_equal(stop(e), 0);
+	assert_host_clean(e);
+}
+
 /* build/vnetd's default is the kernel's table: the fault table is not in the library. */
 static void test_default_table_is_the_kernel(void **state)
 {
@@ -669,6 +973,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_undo_keeps_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_rollback_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_state_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes_zone_and_dns_are_undo_records, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_failed_route_undoes_the_first, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refusing_services_are_not_recorded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dead_daemon_taken_over_by_start, setup,
+						teardown),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test_setup_teardown(test_port_record, setup, teardown),
 		cmocka_unit_test(test_state_seeds),
 		cmocka_unit_test(test_default_table_is_the_kernel),
 	};

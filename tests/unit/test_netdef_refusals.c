@@ -196,12 +196,43 @@ static const struct refusal cases[] = {
 	{ "ip_missing_address", H "  <ip prefix='24'/>\n" T, O ":3: <ip address>: missing" },
 	{ "ip_not_ipv4", H "  <ip address='10.9.0.256' prefix='24'/>\n" T,
 	  O ":3: <ip address>: not an IPv4 address: '10.9.0.256'" },
-	{ "ip_ipv6_address", H "  <ip address='fd00::1' prefix='64'/>\n" T,
-	  O ":3: <ip address>: IPv6 is not supported by vnetd yet: 'fd00::1'" },
 
 	/* ---- parse_ip.c ---- */
-	{ "ip_family_ipv6", H "  <ip family='ipv6' address='fd00::1' prefix='64'/>\n" T,
-	  O ":3: <ip family>: IPv6 is not supported by vnetd yet" },
+	/* ---- parse_ip6.c, validate6.c ---- */
+	{ "ip6_netmask", H "  <ip family='ipv6' address='fd00::1' netmask='255.255.0.0'/>\n" T,
+	  O ":3: <ip netmask>: an IPv6 address takes a prefix, not a netmask" },
+	{ "ip6_prefix", H "  <ip family='ipv6' address='fd00::1' prefix='129'/>\n" T,
+	  O ":3: <ip prefix>: '129' is not a number from 1 to 128" },
+	{ "ip6_address", H "  <ip family='ipv6' address='fd00::g' prefix='64'/>\n" T,
+	  O ":3: <ip address>: not an IPv6 address: 'fd00::g'" },
+	{ "ip6_tftp", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <tftp root='/srv'/>\n  </ip>\n" T,
+	  O ":4: <tftp>: TFTP is served on IPv4 only" },
+	{ "ip6_host_mac", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <host mac='52:54:00:00:00:01' ip='fd00::5'/>\n"
+	  "    </dhcp>\n  </ip>\n" T,
+	  O ":5: <host mac>: IPv6 hosts are found by id (their DUID) or name, not by MAC" },
+	{ "ip6_host_duid", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <host id='zz' ip='fd00::5'/>\n"
+	  "    </dhcp>\n  </ip>\n" T,
+	  O ":5: <host id>: not a DUID (2 to 130 hex bytes joined by ':'): 'zz'" },
+	{ "ip6_host_needs", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <host ip='fd00::5'/>\n    </dhcp>\n  </ip>\n" T,
+	  O ":5: <host>: an IPv6 host needs an ip, and an id or a name" },
+	{ "ip6_range_outside", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <range start='fd01::5' end='fd01::9'/>\n"
+	  "    </dhcp>\n  </ip>\n" T,
+	  O ":5: <range>: fd01::5-fd01::9 is not inside fd00::1/64" },
+	{ "ip6_range_reversed", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <range start='fd00::9' end='fd00::5'/>\n"
+	  "    </dhcp>\n  </ip>\n" T,
+	  O ":5: <range>: start fd00::9 is after end fd00::5" },
+	{ "ip6_host_outside", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp>\n      <host name='a' ip='fd01::5'/>\n"
+	  "    </dhcp>\n  </ip>\n" T,
+	  O ":5: <host ip>: fd01::5 is not inside fd00::1/64" },
+	{ "ip6_two_dhcp", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n    <dhcp/>\n  </ip>\n"
+	  "  <ip family='ipv6' address='fd01::1'>\n    <dhcp/>\n  </ip>\n" T,
+	  O ":7: <dhcp>: only one IPv6 <ip> may have <dhcp> (another on line 4)" },
+	{ "route6_gateway", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n  </ip>\n"
+	  "  <route family='ipv6' address='fd01::' prefix='64' gateway='fd02::1'/>\n" T,
+	  O ":5: <route gateway>: fd02::1 is not inside any IPv6 <ip> of the network" },
+	{ "route6_host_bits", H "  <ip family='ipv6' address='fd00::1' prefix='64'>\n  </ip>\n"
+	  "  <route family='ipv6' address='fd01::1' prefix='64' gateway='fd00::2'/>\n" T,
+	  O ":5: <route address>: fd01::1 has bits set beyond /64" },
 	{ "ip_family_other", H "  <ip family='ipx' address='10.9.0.1' prefix='24'/>\n" T,
 	  O ":3: <ip family>: must be ipv4 or ipv6, not 'ipx'" },
 	{ "ip_mask_and_prefix", H "  <ip address='10.9.0.1' netmask='255.0.0.0' prefix='8'/>\n" T,

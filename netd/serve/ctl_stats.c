@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What `stats` and `events` show of the daemon: the counters of the DHCP
+ * and DNS cores, the lease database's and the daemon's own, as
+ * "name value" lines; and lease events as one JSON object each.
+ */
+#include "netd/serve/daemon.h"
+#include "netd/serve/leasedb.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct stats_out {
+	char *buf;
+	size_t size, len;
+	bool overflow;
+};
+
+static void put(struct stats_out *o, const char *name, uint64_t value)
+{
+	int n = snprintf(o->buf + o->len, o->size - o->len, "%s %llu\n", name,
+			 (unsigned long long)value);
+
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->overflow = true;
+	else
+		o->len += (size_t)n;
+}
+
+/* Message counters by type, named after the message (dhcp_discover, ...). */
+static void put_dhcp_events(struct stats_out *o, const struct serve_counters *c)
+{
+	static const char *const names[SERVE_DHCP_EVENT_TYPES] = {
+		[DHCP_EV_DISCOVER] = "dhcp_discover", [DHCP_EV_OFFER] = "dhcp_offer",
+		[DHCP_EV_REQUEST] = "dhcp_request", [DHCP_EV_ACK] = "dhcp_ack",
+		[DHCP_EV_NAK] = "dhcp_nak", [DHCP_EV_RELEASE] = "dhcp_release",
+		[DHCP_EV_DECLINE] = "dhcp_decline", [DHCP_EV_INFORM] = "dhcp_inform",
+		[DHCP_EV_EXPIRED] = "dhcp_expired", [DHCP_EV_POOL_EXHAUSTED] = "dhcp_pool_exhausted",
+		[DHCP_EV_CONFLICT] = "dhcp_conflict", [DHCP_EV_NAME_REFUSED] = "dhcp_name_refused",
+	};
+	size_t i;
+
+	for (i = 0; i < SERVE_DHCP_EVENT_TYPES; i++)
+		if (names[i])
+			put(o, names[i], c->dhcp[i]);
+}
+
+static void put_dhcp(struct stats_out *o, const struct daemon *d)
+{
+	struct dhcp_stats st = { 0 };
+	struct leasedb_stats db;
+
+	if (d->dhcp.srv)
+		dhcp_server_stats(d->dhcp.srv, &st);
+	put_dhcp_events(o, &d->counters);
+	put(o, "dhcp_throttled", st.throttled);
+	put(o, "dhcp_rolled_back", st.rolled_back);
+	put(o, "dhcp_probes", d->dhcp.probes);
+	put(o, "dhcp_probes_in_use", d->dhcp.probes_answered);
+	put(o, "dhcp_leases_used", st.leases_bound);
+	put(o, "dhcp_pool_size", st.pool_size);
+	put(o, "dhcp_pool_free", st.pool_free);
+	leasedb_stats(d->dhcp.db, &db);
+	put(o, "journal_syncs", db.syncs);
+	put(o, "journal_sync_failures", db.sync_failures);
+	put(o, "journal_sync_us_total", db.sync_us_total);
+	put(o, "journal_sync_us_max", db.sync_us_max);
+}
+
+static void put_dns(struct stats_out *o, const struct daemon *d)
+{
+	struct dns_stats st = { 0 };
+
+	if (d->dns.srv)
+		dns_server_stats(d->dns.srv, &st);
+	put(o, "dns_queries", st.queries);
+	put(o, "dns_local", st.answered_local);
+	put(o, "dns_forwarded", st.forwarded);
+	put(o, "dns_refused", st.refused);
+	put(o, "dns_failed", st.servfail);
+	put(o, "dns_formerr", st.formerr);
+	put(o, "dns_timeouts", st.timeouts);
+	put(o, "dns_retries", st.retries);
+	put(o, "dns_pending", st.pending);
+	put(o, "dns_forward_replies", st.replies_accepted);
+	put(o, "dns_forward_latency_ms_total", st.forward_latency_ms_total);
+	put(o, "dns_forward_latency_ms_max", st.forward_latency_ms_max);
+}
+
+static uint64_t subscribers(const struct serve_ctl *s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < CTL_SERVER_CONNS; i++)
+		n += s->conns[i].h.fd >= 0 && s->conns[i].subscribed;
+	return n;
+}
+
+int serve_stats_format(const struct daemon *d, char *buf, size_t size)
+{
+	struct stats_out o = { buf, size, 0, false };
+
+	put_dhcp(&o, d);
+	put_dns(&o, d);
+	put(&o, "ctl_applied", d->counters.applied);
+	put(&o, "ctl_apply_failed", d->counters.apply_failed);
+	put(&o, "ctl_subscribers", subscribers(&d->ctl));
+	put(&o, "ctl_refused", d->ctl.refused);
+	put(&o, "ctl_dropped_subscribers", d->ctl.dropped);
+	return o.overflow ? -EMSGSIZE : (int)o.len;
+}
+
+static const char *lease_event_name(const struct dhcp_event *ev)
+{
+	switch (ev->type) {
+	case DHCP_EV_ACK:
+		return "lease-granted";
+	case DHCP_EV_RELEASE:
+		return "lease-released";
+	case DHCP_EV_EXPIRED:
+		return "lease-expired";
+	default:
+		return NULL;
+	}
+}
+
+size_t serve_event_json(const struct daemon *d, const struct dhcp_event *ev, char *buf,
+			size_t size)
+{
+	const char *what = lease_event_name(ev);
+	char ip[INET_ADDRSTRLEN] = "", mac[3 * 16 + 1] = "", name[2 * 64 + 8] = "null";
+	char net[2 * NETDEF_NAME_MAX + 8];
+	size_t i;
+	int n;
+
+	if (!what)
+		return 0;
+	inet_ntop(AF_INET, &ev->addr, ip, sizeof(ip));
+	for (i = 0; i < ev->hlen && i < 16; i++)
+		snprintf(mac + (i ? 3 * i - 1 : 0), sizeof(mac) - (i ? 3 * i - 1 : 0), "%s%02x", i ? ":" : "", ev->chaddr[i]);
+	if (ev->hostname && json_string(ev->hostname, name, sizeof(name)) >= sizeof(name))
+		snprintf(name, sizeof(name), "null");
+	json_string(d->def->name, net, sizeof(net));
+	n = snprintf(buf, size, "{\"time\":%lld,\"network\":%s,\"event\":\"%s\",\"ip\":\"%s\","
+		     "\"mac\":\"%s\",\"hostname\":%s", (long long)time(NULL), net, what, ip, mac,
+		     name);
+	if (n > 0 && (size_t)n < size && ev->type == DHCP_EV_ACK)
+		n += snprintf(buf + n, size - (size_t)n, ",\"renewed\":%s,\"expires\":%lld",
+			      ev->renewed ? "true" : "false",
+			      ev->expires == LEASE_EXPIRES_NEVER ? -1LL : (long long)ev->expires);
+	if (n > 0 && (size_t)n + 1 < size)
+		n += snprintf(buf + n, size - (size_t)n, "}");
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
