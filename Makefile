@@ -45,7 +45,7 @@ endif
 # and the public header of every module it uses (directly or through another
 # public header). An include of anything else does not build. See
 # ARCHITECTURE.md for what each module owns.
-MODULES := wire lease dhcpv4 dns tftp ra bridge nat base def adapt ctl serve host cli nss
+MODULES := wire lease dhcpv4 dhcpv6 dns tftp ra bridge nat base def adapt ctl serve host cli nss
 
 wire.dir   := dhcp/wire
 wire.pub   := dhcp/wire/wire.h
@@ -55,6 +55,9 @@ lease.uses := wire
 dhcpv4.dir := dhcp/v4
 dhcpv4.pub := dhcp/v4/dhcp.h
 dhcpv4.uses := wire lease
+dhcpv6.dir := dhcp/v6
+dhcpv6.pub := dhcp/v6/dhcp6.h
+dhcpv6.uses := wire lease
 dns.dir    := dhcp/dns
 dns.pub    := dhcp/dns/dns.h
 dns.uses   := wire

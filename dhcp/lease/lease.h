@@ -148,4 +148,53 @@ int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
 /* CRC-32C (Castagnoli), as the journal frames its records. */
 uint32_t lease_crc32c(const uint8_t *data, size_t len);
 
+/* ---- IPv6 leases (lease6.c): the same files, dnsmasq's and libvirt's v6 forms ---- */
+
+#define LEASE_DUID_MAX 130      /* RFC 8415 §11.1 */
+
+/* One DHCPv6 lease (IA_NA address) as the files see it. Pointers are borrowed. */
+struct lease6_info {
+	struct in6_addr addr;
+	int64_t expires;                /* unix seconds, or LEASE_EXPIRES_NEVER */
+	uint32_t iaid;
+	const uint8_t *duid;            /* the client's DUID (1..LEASE_DUID_MAX bytes) */
+	size_t duid_len;
+	bool has_mac;                   /* known from the DUID or the client's address */
+	uint8_t mac[6];
+	const char *hostname;           /* sanitised, or NULL */
+};
+
+/* NAME.leases after the v4 lines: "duid xx:xx:..\n" once, then one line a lease,
+ * "EXPIRY IAID ADDRESS HOSTNAME CLIENT-DUID" (IAID decimal, '*' for no name). */
+int lease_file6_duid_line(struct lease_buf *out, const uint8_t *duid, size_t len);
+int lease_file6_append(struct lease_buf *out, const struct lease6_info *l);
+
+/*
+ * The v6 part of a whole lease file: the lines after its "duid" line (the
+ * v4 lines before it are not looked at). Good lines go to on_lease, bad
+ * ones to on_problem (with the line number) and are skipped. Returns the
+ * number passed on, or the non-zero value on_lease returned to stop.
+ */
+int lease_file6_parse(const char *text, size_t len,
+		      int (*on_lease)(void *userdata, const struct lease6_info *l),
+		      lease_problem_fn on_problem, void *userdata);
+/* The length of the file's v4 part: the bytes before its "duid" line (all when none). */
+size_t lease_file6_v4_len(const char *text, size_t len);
+/* The server DUID of the file's "duid" line into out[cap]: its length, or -ENOENT. */
+int lease_file6_server_duid(const char *text, size_t len, uint8_t *out, size_t cap);
+
+/* NAME.journal6 records: the journal's frame, their own record kinds. */
+#define LEASE_JOURNAL_BIND6 3   /* the v6 lease now exists as described */
+#define LEASE_JOURNAL_FREE6 4   /* the v6 address is free (addr only) */
+int lease_journal6_append(struct lease_buf *out, int op, const struct lease6_info *l);
+/* As lease_journal_replay(); v4 records (kinds 1, 2) are stepped over. */
+long lease_journal6_replay(const uint8_t *data, size_t len,
+			   int (*on_record)(void *userdata, int op, const struct lease6_info *l),
+			   lease_problem_fn on_problem, void *userdata);
+
+/* A v6 status object as libvirt's leaseshelper writes it ("iaid", "ip-address",
+ * "mac-address" when known, "hostname", "client-id", "server-duid", "expiry-time"). */
+int lease_status6_append(struct lease_buf *out, const struct lease6_info *l,
+			 const uint8_t *server_duid, size_t server_duid_len, bool first);
+
 #endif
