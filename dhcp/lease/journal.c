@@ -34,11 +34,29 @@ uint32_t lease_crc32c(const uint8_t *data, size_t len)
 	return ~crc;
 }
 
+int lease_journal_frame(struct lease_buf *out, const uint8_t *payload, size_t len)
+{
+	uint8_t head[12];
+	struct wire_builder f;
+	int r;
+
+	wire_wr_init(&f, head, sizeof(head));
+	wire_wr_u32(&f, JOURNAL_MAGIC);
+	wire_wr_u32(&f, (uint32_t)len);
+	wire_wr_u32(&f, lease_crc32c(payload, len));
+	if ((r = lease_buf_append(out, head, f.len)) < 0)
+		return r;
+	/* whole or not at all: a header without its payload would read as torn */
+	if ((r = lease_buf_append(out, payload, len)) < 0)
+		out->len -= f.len;
+	return r;
+}
+
 int lease_journal_append(struct lease_buf *out, enum lease_journal_op op,
 			 const struct lease_info *l)
 {
-	uint8_t rec[12 + PAYLOAD_MAX], pay[PAYLOAD_MAX];
-	struct wire_builder b, f;
+	uint8_t pay[PAYLOAD_MAX];
+	struct wire_builder b;
 	size_t name_len = l->hostname ? strlen(l->hostname) : 0;
 	int64_t exp = l->expires == LEASE_EXPIRES_NEVER ? 0 : l->expires;
 
@@ -59,12 +77,7 @@ int lease_journal_append(struct lease_buf *out, enum lease_journal_op op,
 	wire_wr_bytes(&b, l->hostname, name_len);
 	if (b.full)
 		return -EOVERFLOW;
-	wire_wr_init(&f, rec, sizeof(rec));
-	wire_wr_u32(&f, JOURNAL_MAGIC);
-	wire_wr_u32(&f, (uint32_t)b.len);
-	wire_wr_u32(&f, lease_crc32c(pay, b.len));
-	wire_wr_bytes(&f, pay, b.len);
-	return lease_buf_append(out, rec, f.len);
+	return lease_journal_frame(out, pay, b.len);
 }
 
 static bool decode(struct wire_reader *r, uint8_t *op, struct lease_info *l,

@@ -18,8 +18,8 @@
 
 int lease_journal6_append(struct lease_buf *out, int op, const struct lease6_info *l)
 {
-	uint8_t rec[12 + PAYLOAD6_MAX], pay[PAYLOAD6_MAX];
-	struct wire_builder b, f;
+	uint8_t pay[PAYLOAD6_MAX];
+	struct wire_builder b;
 	size_t name_len = l->hostname ? strlen(l->hostname) : 0;
 	int64_t exp = l->expires == LEASE_EXPIRES_NEVER ? 0 : l->expires;
 
@@ -41,12 +41,7 @@ int lease_journal6_append(struct lease_buf *out, int op, const struct lease6_inf
 	wire_wr_bytes(&b, l->hostname, name_len);
 	if (b.full)
 		return -EOVERFLOW;
-	wire_wr_init(&f, rec, sizeof(rec));
-	wire_wr_u32(&f, JOURNAL_MAGIC);
-	wire_wr_u32(&f, (uint32_t)b.len);
-	wire_wr_u32(&f, lease_crc32c(pay, b.len));
-	wire_wr_bytes(&f, pay, b.len);
-	return lease_buf_append(out, rec, f.len);
+	return lease_journal_frame(out, pay, b.len);
 }
 
 static bool decode6(struct wire_reader *r, uint8_t op, struct lease6_info *l,

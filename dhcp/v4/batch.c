@@ -20,15 +20,8 @@ bool dhcp_batch_note(struct dhcp_server *srv, uint32_t idx, bool created)
 	const char *name = dhcp_lease_name(l);
 	struct dhcp_change *ch;
 
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct dhcp_change *grown = realloc(b->ch, cap * sizeof(*grown));
-
-		if (!grown)
-			return false;
-		b->ch = grown;
-		b->cap = cap;
-	}
+	if (!wire_array_room((void **)&b->ch, &b->cap, b->n, sizeof(*b->ch)))
+		return false;
 	ch = &b->ch[b->n++];
 	memset(ch, 0, sizeof(*ch));
 	ch->idx = idx;

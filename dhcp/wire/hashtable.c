@@ -6,6 +6,7 @@
  * are short; 4 bytes a slot keeps 60 000 leases' indexes near 512 KB each.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "dhcp/wire/wire.h"
@@ -142,4 +143,18 @@ uint32_t hash_bytes(uint64_t seed, const void *p, size_t n)
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return (uint32_t)h;
+}
+
+bool wire_array_room(void **arr, size_t *cap, size_t n, size_t elem_size)
+{
+	size_t grow = *cap ? *cap * 2 : 64;
+	void *grown;
+
+	if (n < *cap)
+		return true;
+	if (grow > SIZE_MAX / elem_size || !(grown = realloc(*arr, grow * elem_size)))
+		return false;
+	*arr = grown;
+	*cap = grow;
+	return true;
 }

@@ -88,6 +88,12 @@ int htab_insert(struct htab *h, uint32_t hash, uint32_t idx,
 bool htab_remove(struct htab *h, uint32_t hash, uint32_t idx);
 uint32_t hash_bytes(uint64_t seed, const void *p, size_t n);
 
+/*
+ * Room for one more element in a growable array (*arr of *cap elements,
+ * n used): doubled from 64 when full. false (nothing changed) on -ENOMEM.
+ */
+bool wire_array_room(void **arr, size_t *cap, size_t n, size_t elem_size);
+
 /* ---- text (hex.c) ---- */
 
 /* "52:54:00:aa:bb:cc" style hex of len bytes into out[size] ("" when len is 0). */
