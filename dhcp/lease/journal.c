@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dhcp/lease/lease.h"
+#include "dhcp/lease/lease-internal.h"
 #include "dhcp/wire/wire.h"
 
 #define JOURNAL_MAGIC 0x564a4c31u      /* "VJL1" */
@@ -108,11 +108,39 @@ static bool decode(struct wire_reader *r, uint8_t *op, struct lease_info *l,
 	return true;
 }
 
+const uint8_t *lease_journal_next(struct wire_reader *r, uint32_t max, uint32_t *len,
+				  const char **why)
+{
+	uint32_t magic, crc;
+	const uint8_t *p;
+
+	if (!wire_rd_u32(r, &magic) || !wire_rd_u32(r, len) || !wire_rd_u32(r, &crc))
+		return *why = "torn record header", NULL;
+	if (magic != JOURNAL_MAGIC || *len > max)
+		return *why = "bad record header", NULL;
+	if (!wire_rd_ptr(r, *len, &p))
+		return *why = "torn record", NULL;
+	if (lease_crc32c(p, *len) != crc)
+		return *why = "checksum mismatch", NULL;
+	return p;
+}
+
+void lease_journal_stopped(lease_problem_fn on_problem, void *userdata, unsigned count,
+			   const char *why, size_t skipped)
+{
+	struct lease_error e = { .code = -EBADMSG, .line = count };
+
+	if (!why || !on_problem)
+		return;
+	snprintf(e.message, sizeof(e.message), "journal record %u: %s; %zu trailing bytes skipped",
+		 count, why, skipped);
+	on_problem(userdata, &e);
+}
+
 long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_record,
 			  lease_problem_fn on_problem, void *userdata)
 {
 	struct wire_reader r, pay;
-	struct lease_error e = { .code = -EBADMSG };
 	char name[LEASE_HOSTNAME_MAX + 1];
 	unsigned count = 0;
 	size_t good = 0;
@@ -120,29 +148,15 @@ long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_r
 
 	wire_rd_init(&r, data, len);
 	while (wire_rd_left(&r)) {
-		uint32_t magic, plen, crc;
 		const uint8_t *p;
 		struct lease_info l;
+		uint32_t plen;
 		uint8_t op;
 		int rc;
 
 		count++;
-		if (!wire_rd_u32(&r, &magic) || !wire_rd_u32(&r, &plen) || !wire_rd_u32(&r, &crc)) {
-			why = "torn record header";
+		if (!(p = lease_journal_next(&r, PAYLOAD_MAX, &plen, &why)))
 			break;
-		}
-		if (magic != JOURNAL_MAGIC || plen > PAYLOAD_MAX) {
-			why = "bad record header";
-			break;
-		}
-		if (!wire_rd_ptr(&r, plen, &p)) {
-			why = "torn record";
-			break;
-		}
-		if (lease_crc32c(p, plen) != crc) {
-			why = "checksum mismatch";
-			break;
-		}
 		wire_rd_init(&pay, p, plen);
 		if (!decode(&pay, &op, &l, name)) {
 			why = "bad record contents";
@@ -153,11 +167,6 @@ long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_r
 			return rc;
 		good = r.pos;
 	}
-	if (why && on_problem) {
-		e.line = count;
-		snprintf(e.message, sizeof(e.message),
-			 "journal record %u: %s; %zu trailing bytes skipped", count, why, len - good);
-		on_problem(userdata, &e);
-	}
+	lease_journal_stopped(on_problem, userdata, count, why, len - good);
 	return (long)good;
 }

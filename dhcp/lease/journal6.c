@@ -9,10 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dhcp/lease/lease.h"
+#include "dhcp/lease/lease-internal.h"
 #include "dhcp/wire/wire.h"
 
-#define JOURNAL_MAGIC 0x564a4c31u      /* "VJL1" */
 #define PAYLOAD6_MAX (1 + 16 + 8 + 4 + 1 + 6 + 1 + LEASE_DUID_MAX + 1 + LEASE_HOSTNAME_MAX)
 #define FRAME_MAX 4096                  /* any record kind, v4 ones included */
 
@@ -73,29 +72,11 @@ static bool decode6(struct wire_reader *r, uint8_t op, struct lease6_info *l,
 	return true;
 }
 
-/* One frame's payload: NULL and *why set when the frame is torn or corrupt. */
-static const uint8_t *frame(struct wire_reader *r, uint32_t *plen, const char **why)
-{
-	uint32_t magic, crc;
-	const uint8_t *p;
-
-	if (!wire_rd_u32(r, &magic) || !wire_rd_u32(r, plen) || !wire_rd_u32(r, &crc))
-		return *why = "torn record header", NULL;
-	if (magic != JOURNAL_MAGIC || *plen > FRAME_MAX || !*plen)
-		return *why = "bad record header", NULL;
-	if (!wire_rd_ptr(r, *plen, &p))
-		return *why = "torn record", NULL;
-	if (lease_crc32c(p, *plen) != crc)
-		return *why = "checksum mismatch", NULL;
-	return p;
-}
-
 long lease_journal6_replay(const uint8_t *data, size_t len,
 			   int (*on_record)(void *userdata, int op, const struct lease6_info *l),
 			   lease_problem_fn on_problem, void *userdata)
 {
 	struct wire_reader r, pay;
-	struct lease_error e = { .code = -EBADMSG };
 	char name[LEASE_HOSTNAME_MAX + 1];
 	unsigned count = 0;
 	size_t good = 0;
@@ -110,10 +91,13 @@ long lease_journal6_replay(const uint8_t *data, size_t len,
 		int rc;
 
 		count++;
-		if (!(p = frame(&r, &plen, &why)))
+		if (!(p = lease_journal_next(&r, FRAME_MAX, &plen, &why)))
 			break;
 		wire_rd_init(&pay, p, plen);
-		wire_rd_u8(&pay, &op);
+		if (!wire_rd_u8(&pay, &op)) {
+			why = "bad record contents";
+			break;
+		}
 		if (op == LEASE_JOURNAL_BIND6 || op == LEASE_JOURNAL_FREE6) {
 			if (!decode6(&pay, op, &l, name)) {
 				why = "bad record contents";
@@ -128,12 +112,7 @@ long lease_journal6_replay(const uint8_t *data, size_t len,
 		}
 		good = r.pos;
 	}
-	if (why && on_problem) {
-		e.line = count;
-		snprintf(e.message, sizeof(e.message),
-			 "journal record %u: %s; %zu trailing bytes skipped", count, why, len - good);
-		on_problem(userdata, &e);
-	}
+	lease_journal_stopped(on_problem, userdata, count, why, len - good);
 	return (long)good;
 }
 

@@ -148,8 +148,6 @@ int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
 /* CRC-32C (Castagnoli), as the journal frames its records. */
 uint32_t lease_crc32c(const uint8_t *data, size_t len);
 
-/* One journal record, framed (magic, length, CRC-32C, payload), appended to out. */
-int lease_journal_frame(struct lease_buf *out, const uint8_t *payload, size_t len);
 
 /* ---- IPv6 leases (lease6.c): the same files, dnsmasq's and libvirt's v6 forms ---- */
 
