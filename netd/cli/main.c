@@ -47,7 +47,7 @@ static void usage(FILE *out)
 		"Usage: vnetd [--confdir DIR] [--rundir DIR] [--statedir DIR] VERB [ARGS]\n"
 		"       vnetd --help | --version\n\n"
 		"Virtual networks for KVM hosts: bridge, addresses, NAT, DHCP and DNS from\n"
-		"libvirt network XML definitions.\n\nVerbs:\n");
+		"libvirt network XML definitions; TFTP for network boot.\n\nVerbs:\n");
 	for (c = vnetd_commands; c->name; c++)
 		if (c->help)
 			fprintf(out, "  %-10s %-20s%s%s\n", c->name, c->args,
