@@ -139,12 +139,11 @@ void host_port_event(const struct vnetd_paths *paths, const struct run_state *st
 	free(xml);
 }
 
-void host_network_event(const struct vnetd_paths *paths, const char *name, const char *op,
-			const char *subop, const char *event)
+void host_network_hook(const struct vnetd_paths *paths, const char *name, const char *op,
+		       const char *subop)
 {
 	char *xml = network_xml(paths, name);
 
-	(void)event;    /* `vnetd events` sees starts and stops in the run directory */
 	host_hook(paths, name, op, subop, xml, NULL, NULL);
 	free(xml);
 }

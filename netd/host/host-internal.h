@@ -274,9 +274,9 @@ void host_event(const struct vnetd_paths *paths, const char *name, const char *e
 /* A port came or went: its event and hook. */
 void host_port_event(const struct vnetd_paths *paths, const struct run_state *st,
 		     const char *port, bool attached);
-/* started/stopped: the event and the hook (its status is not asked). */
-void host_network_event(const struct vnetd_paths *paths, const char *name, const char *op,
-			const char *subop, const char *event);
+/* started/stopped: the hook (its status is not asked); `vnetd events` sees them itself. */
+void host_network_hook(const struct vnetd_paths *paths, const char *name, const char *op,
+		       const char *subop);
 
 /* ---- the network's processes (netd/host/respawn.c, adopt.c, supervise.c) ---- */
 

@@ -368,7 +368,7 @@ static void announce(struct start_ctx *c)
 {
 	size_t i;
 
-	host_network_event(c->paths, c->st.name, "started", "begin", "started");
+	host_network_hook(c->paths, c->st.name, "started", "begin");
 	for (i = 0; i < c->st.n_undo; i++)
 		if (c->st.undo[i].kind == UNDO_PORT)
 			host_port_event(c->paths, &c->st, c->st.undo[i].ifname, true);

@@ -92,7 +92,7 @@ int lifecycle_stop_on(struct host_sys *sys, const struct vnetd_paths *paths, con
 		r = 1;
 	close(lock);
 	if (r == 0)
-		host_network_event(paths, name, "stopped", "end", "stopped");
+		host_network_hook(paths, name, "stopped", "end");
 	return r;
 }
 
