@@ -9,6 +9,7 @@
 
 #include "dhcp/dns/dns.h"
 #include "dhcp/v4/dhcp.h"
+#include "dhcp/v6/dhcp6.h"
 #include "bridge/bridge.h"
 #include "nat/nat.h"
 #include "netd/def/netdef.h"
@@ -61,6 +62,36 @@ uint32_t dhcp_setup_host_count(const struct netdef *def);
 
 /* The <ip> that carries <dhcp>, or NULL. */
 const struct netdef_ip *dhcp_setup_find_ip(const struct netdef *def);
+
+/* ---- DHCPv6 ---- */
+
+/*
+ * dhcp6_setup: the one <ip family='ipv6'> with <dhcp> as a dhcp6_config.
+ * cfg.server_duid is left unset: the daemon keeps the DUID (the lease
+ * file's "duid" line) and fills it in. The def must outlive it.
+ */
+struct dhcp6_setup {
+	struct dhcp6_config cfg;
+	struct dhcp6_range *ranges;
+	struct dhcp6_static_host *hosts;        /* DUIDs point into def */
+	struct in6_addr dns_server;             /* the bridge's address on that <ip> */
+	const char **reserved;                  /* cfg.reserved_names: into def and `host` */
+	char host[65];
+};
+
+/* 1 when the network serves DHCPv6, 0 when no IPv6 <ip> has <dhcp>, negative errno with msg. */
+int dhcp6_setup_build(const struct netdef *def, const char *hostname, struct dhcp6_setup *out,
+		      char *msg, size_t msg_size);
+/* Just the static hosts (out->hosts replaced): 0 or -ENOMEM. */
+int dhcp6_setup_hosts(const struct netdef_ip6 *ip, struct dhcp6_setup *out);
+/* The names no guest may claim, by dhcp_setup_reserved()'s rule (out->reserved replaced). */
+int dhcp6_setup_reserved(const struct netdef *def, const char *hostname,
+			 struct dhcp6_setup *out);
+void dhcp6_setup_free(struct dhcp6_setup *s);
+/* The IPv6 <ip> that carries <dhcp>, or NULL. */
+const struct netdef_ip6 *dhcp6_setup_find_ip(const struct netdef *def);
+/* Addresses in its ranges (0 without DHCPv6), capped at UINT32_MAX / 2. */
+uint32_t dhcp6_setup_pool_size(const struct netdef *def);
 
 /* ---- DNS ---- */
 
@@ -126,6 +157,8 @@ struct net_setup {
 	struct nat_config firewall;
 	bool has_dhcp, has_dns;
 	struct dhcp_setup dhcp;
+	bool has_dhcp6;
+	struct dhcp6_setup dhcp6;
 	struct dns_setup dns;
 };
 

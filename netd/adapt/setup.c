@@ -59,10 +59,19 @@ int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 		r = -ENOMEM;
 		goto fail;
 	}
+	if ((r = dhcp6_setup_build(def, hostname, &out->dhcp6, msg, msg_size)) < 0)
+		goto fail;
+	out->has_dhcp6 = r > 0;
 	if (out->has_dns) {
 		/* one name per lease and per static host, never more */
 		out->dns.cfg.expected_names = dhcp_setup_pool_size(def) + 16;
 		out->dns.cfg.max_dynamic = dhcp_setup_pool_size(def) + dhcp_setup_host_count(def);
+	}
+	if (out->has_dns && out->has_dhcp6) {
+		/* and one per DHCPv6 lease and host (the v4 lease's name may be the same) */
+		out->dns.cfg.expected_names += dhcp6_setup_pool_size(def);
+		out->dns.cfg.max_dynamic += dhcp6_setup_pool_size(def) +
+					    (uint32_t)dhcp6_setup_find_ip(def)->n_hosts;
 	}
 	return 0;
 fail:
@@ -73,6 +82,7 @@ fail:
 void net_setup_free(struct net_setup *s)
 {
 	dhcp_setup_free(&s->dhcp);
+	dhcp6_setup_free(&s->dhcp6);
 	dns_setup_free(&s->dns);
 	memset(s, 0, sizeof(*s));
 }
