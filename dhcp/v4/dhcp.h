@@ -349,6 +349,13 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
  */
 int dhcp_server_write_files(const struct dhcp_server *srv, struct lease_sink *leases,
 			    struct lease_sink *status);
+/*
+ * The same without the status array's brackets, for a caller that puts
+ * other objects (DHCPv6's) in the same array: lease_status_begin() before,
+ * lease_status_end() after. *wrote (may be NULL): whether any object was.
+ */
+int dhcp_server_write_parts(const struct dhcp_server *srv, struct lease_sink *leases,
+			    struct lease_sink *status, size_t *wrote);
 
 struct dhcp_stats {
 	uint64_t throttled;             /* requests of new clients dropped by the rate limit */

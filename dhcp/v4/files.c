@@ -40,19 +40,38 @@ static int one(void *userdata, const struct lease_info *l)
 	return 0;
 }
 
-int dhcp_server_write_files(const struct dhcp_server *srv, struct lease_sink *leases,
-			    struct lease_sink *status)
+int dhcp_server_write_parts(const struct dhcp_server *srv, struct lease_sink *leases,
+			    struct lease_sink *status, size_t *wrote)
 {
 	struct files f = { .leases = leases, .status = status, .first = true };
 	int r;
 
-	if ((r = lease_status_begin(&f.json)) == 0 &&
-	    (r = dhcp_server_foreach_lease(srv, one, &f)) == 0 &&
-	    (r = lease_status_end(&f.json, f.first)) == 0) {
+	if ((r = dhcp_server_foreach_lease(srv, one, &f)) == 0) {
 		drain(leases, &f.line, 0);
 		drain(status, &f.json, 0);
 	}
 	lease_buf_free(&f.line);
 	lease_buf_free(&f.json);
+	if (wrote)
+		*wrote = !f.first;
+	return r;
+}
+
+int dhcp_server_write_files(const struct dhcp_server *srv, struct lease_sink *leases,
+			    struct lease_sink *status)
+{
+	struct lease_buf edge = { 0 };
+	size_t wrote = 0;
+	int r;
+
+	if ((r = lease_status_begin(&edge)) < 0)
+		goto out;
+	drain(status, &edge, 0);
+	if ((r = dhcp_server_write_parts(srv, leases, status, &wrote)) < 0 ||
+	    (r = lease_status_end(&edge, !wrote)) < 0)
+		goto out;
+	drain(status, &edge, 0);
+out:
+	lease_buf_free(&edge);
 	return r;
 }

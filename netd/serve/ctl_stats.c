@@ -70,6 +70,32 @@ static void put_dhcp(struct stats_out *o, const struct daemon *d)
 	put(o, "journal_sync_us_max", db.sync_us_max);
 }
 
+/* DHCPv6 messages by type (dhcp6_solicit, ...) and the core's counters. */
+static void put_dhcp6(struct stats_out *o, const struct daemon *d)
+{
+	static const char *const names[SERVE_DHCP6_EVENT_TYPES] = {
+		[DHCP6_EV_SOLICIT] = "dhcp6_solicit", [DHCP6_EV_ADVERTISE] = "dhcp6_advertise",
+		[DHCP6_EV_REQUEST] = "dhcp6_request", [DHCP6_EV_RENEW] = "dhcp6_renew",
+		[DHCP6_EV_REBIND] = "dhcp6_rebind", [DHCP6_EV_REPLY] = "dhcp6_reply",
+		[DHCP6_EV_RELEASE] = "dhcp6_release", [DHCP6_EV_DECLINE] = "dhcp6_decline",
+		[DHCP6_EV_CONFIRM] = "dhcp6_confirm", [DHCP6_EV_INFORM] = "dhcp6_inform",
+		[DHCP6_EV_EXPIRED] = "dhcp6_expired", [DHCP6_EV_NO_ADDRS] = "dhcp6_no_addrs",
+		[DHCP6_EV_NAME_REFUSED] = "dhcp6_name_refused", [DHCP6_EV_IGNORED] = "dhcp6_ignored",
+	};
+	struct dhcp6_stats st = { 0 };
+	size_t i;
+
+	if (d->dhcp6.srv)
+		dhcp6_server_stats(d->dhcp6.srv, &st);
+	for (i = 0; i < SERVE_DHCP6_EVENT_TYPES; i++)
+		if (names[i])
+			put(o, names[i], d->dhcp6.events[i]);
+	put(o, "dhcp6_malformed", st.malformed);
+	put(o, "dhcp6_throttled", st.throttled);
+	put(o, "dhcp6_rolled_back", st.rolled_back);
+	put(o, "dhcp6_leases_used", d->dhcp6.srv ? dhcp6_server_lease_count(d->dhcp6.srv) : 0);
+}
+
 static void put_dns(struct stats_out *o, const struct daemon *d)
 {
 	struct dns_stats st = { 0 };
@@ -105,6 +131,7 @@ int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 	struct stats_out o = { buf, size, 0, false };
 
 	put_dhcp(&o, d);
+	put_dhcp6(&o, d);
 	put_dns(&o, d);
 	put(&o, "ctl_applied", d->counters.applied);
 	put(&o, "ctl_apply_failed", d->counters.apply_failed);
@@ -149,6 +176,49 @@ size_t serve_event_json(const struct daemon *d, const struct dhcp_event *ev, cha
 		     "\"mac\":\"%s\",\"hostname\":%s", (long long)time(NULL), net, what, ip, mac,
 		     name);
 	if (n > 0 && (size_t)n < size && ev->type == DHCP_EV_ACK)
+		n += snprintf(buf + n, size - (size_t)n, ",\"renewed\":%s,\"expires\":%lld",
+			      ev->renewed ? "true" : "false",
+			      ev->expires == LEASE_EXPIRES_NEVER ? -1LL : (long long)ev->expires);
+	if (n > 0 && (size_t)n + 1 < size)
+		n += snprintf(buf + n, size - (size_t)n, "}");
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+static const char *lease6_event_name(const struct dhcp6_event *ev)
+{
+	switch (ev->type) {
+	case DHCP6_EV_REPLY:
+		return "lease-granted";
+	case DHCP6_EV_RELEASE:
+		return "lease-released";
+	case DHCP6_EV_EXPIRED:
+		return "lease-expired";
+	default:
+		return NULL;
+	}
+}
+
+/* As serve_event_json, with "duid" and "iaid" where a v4 event has "mac". */
+size_t serve_event6_json(const struct daemon *d, const struct dhcp6_event *ev, char *buf,
+			 size_t size)
+{
+	const char *what = lease6_event_name(ev);
+	char ip[INET6_ADDRSTRLEN] = "", duid[3 * DHCP6_DUID_MAX + 1] = "";
+	char name[2 * 64 + 8] = "null", net[2 * NETDEF_NAME_MAX + 8];
+	int n;
+
+	if (!what)
+		return 0;
+	inet_ntop(AF_INET6, &ev->addr, ip, sizeof(ip));
+	if (ev->duid)
+		hex_format(ev->duid, ev->duid_len, duid, sizeof(duid));
+	if (ev->hostname && json_string(ev->hostname, name, sizeof(name)) >= sizeof(name))
+		snprintf(name, sizeof(name), "null");
+	json_string(d->def->name, net, sizeof(net));
+	n = snprintf(buf, size, "{\"time\":%lld,\"network\":%s,\"event\":\"%s\",\"ip\":\"%s\","
+		     "\"duid\":\"%s\",\"iaid\":%lu,\"hostname\":%s", (long long)time(NULL), net,
+		     what, ip, duid, (unsigned long)ev->iaid, name);
+	if (n > 0 && (size_t)n < size && ev->type == DHCP6_EV_REPLY)
 		n += snprintf(buf + n, size - (size_t)n, ",\"renewed\":%s,\"expires\":%lld",
 			      ev->renewed ? "true" : "false",
 			      ev->expires == LEASE_EXPIRES_NEVER ? -1LL : (long long)ev->expires);

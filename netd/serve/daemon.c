@@ -60,7 +60,7 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 					    .run_due = log_run_due };
 	loop_add_timer(d->loop, &d->log_timer);
 	if ((r = serve_dhcp_start(&d->dhcp, d->loop)) < 0 ||
-	    (r = serve_dns_start(&d->dns, d->loop)) < 0 ||
+	    (r = serve_dns_start(&d->dns, d->loop)) < 0 || (r = serve_dhcp6_start(d)) < 0 ||
 	    (r = tftp_service_start(d->tftp, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0)
 		goto fail;
 	return 0;
@@ -102,13 +102,24 @@ static int open_leases(struct daemon *d, char *msg, size_t size)
 {
 	int fd = d->state_fd;
 
+	int r;
+
 	d->state_fd = -1;       /* the lease database owns it now (or it is closed) */
-	return serve_dhcp_open_leases(&d->dhcp, fd, d->paths->statedir, d->def, msg, size);
+	if ((r = serve_dhcp6_make(d, fd, msg, size)) < 0) {
+		close(fd);
+		return r;
+	}
+	r = serve_dhcp_open_leases(&d->dhcp, fd, d->paths->statedir, d->def, d->dhcp6.srv,
+				   msg, size);
+	if (r == 0)
+		serve_dhcp6_loaded(d);
+	return r;
 }
 
 static void teardown(struct daemon *d)
 {
 	serve_dhcp_close(&d->dhcp);
+	serve_dhcp6_close(&d->dhcp6);
 	if (d->state_fd >= 0)
 		close(d->state_fd);
 	serve_dns_close(&d->dns);
@@ -133,6 +144,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	log_open(def->name, opts->foreground);
 	if (setup(&d, msg, sizeof(msg)) < 0 || serve_dns_open(&d, msg, sizeof(msg)) < 0 ||
 	    serve_dhcp_open(&d, msg, sizeof(msg)) < 0 ||
+	    serve_dhcp6_open(&d, msg, sizeof(msg)) < 0 ||
 	    tftp_service_open(def, &d.tftp, msg, sizeof(msg)) < 0 ||
 	    serve_ctl_open(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||

@@ -7,6 +7,7 @@
  *                 the run, teardown
  *   serve_dhcp.c  the DHCP path: a batch of requests, its group commit,
  *                 probes, lease expiry, the lease file's pacing
+ *   serve_dhcp6.c the DHCPv6 path: the same, its own journal, the server DUID
  *   serve_dns.c   DNS: the server, its sockets, resolv.conf, lease names
  *   reload.c      signals: SIGHUP re-reads the static hosts, the others stop
  *   ctl_server.c  the control socket: requests, replies, event subscribers
@@ -28,6 +29,7 @@
 #include <stdint.h>
 
 struct dhcp_io;
+struct dhcp6_io;
 struct arp_prober;
 struct leasedb;
 struct dns_io;
@@ -50,6 +52,23 @@ struct serve_dhcp {
 	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
 	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
 	uint64_t probes, probes_answered;       /* ARP probes sent; found the address in use */
+	bool with_v6;                   /* DHCPv6 shares the lease files (and this timer) */
+};
+
+#define SERVE_DHCP6_EVENT_TYPES (DHCP6_EV_IGNORED + 1)
+
+/* The DHCPv6 side. All NULL without an IPv6 <dhcp>. */
+struct serve_dhcp6 {
+	struct dhcp6_server *srv;       /* made after the privilege drop (serve_dhcp6_make) */
+	struct dhcp6_io *io;
+	struct serve_dhcp *files;       /* the lease files and their pacing: DHCPv4's */
+	struct loop_timer timer;        /* lease expiry */
+	int64_t next_expiry;            /* wall seconds, as the core reports it */
+	int64_t expiry_due_ms;          /* that moment on the loop's clock; -1: none */
+	uint8_t mac[6];                 /* the bridge's, for a new server DUID */
+	uint8_t duid[DHCP6_DUID_MAX];
+	size_t duid_len;
+	uint64_t events[SERVE_DHCP6_EVENT_TYPES];
 };
 
 /* The DNS side. All NULL with <dns enable='no'>. */
@@ -69,6 +88,7 @@ struct daemon {
 	struct loop_timer log_timer;    /* dropped log lines, reported in time */
 	int64_t log_due_ms;             /* monotonic; -1: none unreported */
 	struct serve_dhcp dhcp;
+	struct serve_dhcp6 dhcp6;
 	struct serve_dns dns;
 	struct serve_ctl ctl;           /* the control socket and its connections */
 	struct serve_counters counters;
@@ -85,8 +105,26 @@ struct daemon {
 int serve_dhcp_open(struct daemon *d, char *msg, size_t size);
 int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop);
 int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedir,
-			   const struct netdef *def, char *msg, size_t size);
+			   const struct netdef *def, struct dhcp6_server *srv6, char *msg,
+			   size_t size);
 void serve_dhcp_close(struct serve_dhcp *s);
+/* The lease file lags memory: rewrite it soon (paced). */
+void serve_dhcp_files_changed(struct serve_dhcp *s);
+
+/*
+ * serve_dhcp6.c. open: while privileged, the socket; start: register with
+ * the loop; make: after the privilege drop, the server with the DUID the
+ * lease file keeps (dir_fd only read); loaded: once the lease files are
+ * in; close: after serve_dhcp_close (the last lease file write needs it).
+ */
+int serve_dhcp6_open(struct daemon *d, char *msg, size_t size);
+int serve_dhcp6_start(struct daemon *d);
+int serve_dhcp6_make(struct daemon *d, int dir_fd, char *msg, size_t size);
+void serve_dhcp6_loaded(struct daemon *d);
+void serve_dhcp6_close(struct serve_dhcp6 *s);
+/* ctl_stats.c: a DHCPv6 lease event as JSON; its length, or 0 when none is wanted. */
+size_t serve_event6_json(const struct daemon *d, const struct dhcp6_event *ev, char *buf,
+			 size_t size);
 
 /* A lease's wall-clock end (unix seconds) on the loop's clock; -1 for never. */
 int64_t serve_lease_end_ms(int64_t expires);
@@ -97,6 +135,9 @@ int serve_dns_start(struct serve_dns *s, struct loop *loop);
 void serve_dns_close(struct serve_dns *s);
 void serve_dns_lease_name(void *userdata, struct in_addr addr, const char *name,
 			  int64_t expires);
+/* The DHCPv6 core's on_name: AAAA and ip6.arpa for the lease's address. */
+void serve_dns_lease_name6(void *userdata, const struct in6_addr *addr, const char *name,
+			   int64_t expires);
 
 /* reload.c: the signalfd, registered with the loop. 0 or negative errno. */
 int serve_signals_open(struct daemon *d);

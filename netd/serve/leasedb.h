@@ -13,11 +13,16 @@
  * rolled back. The journal keeps some space allocated ahead, so renewals
  * and new leases go on for a while on a full disk; both kinds of outage are
  * logged once when they start and once when they end.
+ *
+ * DHCPv6 shares the lease file (its "duid" line and v6 lines after the v4
+ * ones) and the status array, but journals to NAME.journal6: the same
+ * frames, its own file, its own group commit (leasedb_commit6).
  */
 #ifndef VNETD_LEASEDB_H
 #define VNETD_LEASEDB_H
 
 #include "dhcp/v4/dhcp.h"
+#include "dhcp/v6/dhcp6.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,18 +30,27 @@
 struct leasedb;
 
 /*
+ * The server DUID on NAME.leases' "duid" line, read before the DHCPv6
+ * server is made so that it stays the same across restarts: its length,
+ * -ENOENT when there is none (or no file), another negative errno.
+ */
+int leasedb_server_duid(int dir_fd, const char *name, uint8_t *out, size_t cap);
+
+/*
  * In the state directory `dir_fd` (taken over; `statedir` names it in
- * messages), open NAME.journal, load NAME.leases + the journal into `srv`
- * (problems are logged, never fatal), then fold: write the lease file and
- * status, empty the journal. A fold that cannot be written (a full disk)
- * does not stop the start: the journal stays, cut to its last good record.
- * `now`: wall seconds, the lease clock. *ret is the caller's, for
- * leasedb_close(); dir_fd is closed on failure too. 0 or negative errno with
- * msg.
+ * messages), open NAME.journal (and NAME.journal6 with srv6), load
+ * NAME.leases + the journals into the servers (`srv` gets the v4 part,
+ * `srv6` the rest; either may be NULL; problems are logged, never fatal),
+ * then fold: write the lease file and status, empty the journals. A fold
+ * that cannot be written (a full disk) does not stop the start: the
+ * journals stay, cut to their last good record. `now`: wall seconds, the
+ * lease clock. The servers must outlive the db. *ret is the caller's, for
+ * leasedb_close(); dir_fd is closed on failure too. 0 or negative errno
+ * with msg.
  */
 int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const char *name,
-		 const char *bridge, struct dhcp_server *srv, int64_t now, char *msg,
-		 size_t msg_size);
+		 const char *bridge, struct dhcp_server *srv, struct dhcp6_server *srv6,
+		 int64_t now, char *msg, size_t msg_size);
 
 /*
  * Append the server's pending journal records and fdatasync them, then
@@ -44,9 +58,11 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
  * cut the journal back and roll the batch back instead. 0 when durable.
  */
 int leasedb_commit(struct leasedb *db, struct dhcp_server *srv);
+/* The same for the DHCPv6 server, through NAME.journal6. */
+int leasedb_commit6(struct leasedb *db, struct dhcp6_server *srv6);
 
-/* Rewrite the lease file and status from memory; fold the journal when large. */
-int leasedb_flush(struct leasedb *db, const struct dhcp_server *srv);
+/* Rewrite the lease file and status from memory (both servers); fold the journals when large. */
+int leasedb_flush(struct leasedb *db);
 
 /* The lease file lags behind memory: a flush is wanted. */
 bool leasedb_dirty(const struct leasedb *db);

@@ -77,7 +77,7 @@ static void on_dhcp_event(void *userdata, const struct dhcp_event *ev)
  * The lease file is rewritten whole, and with tens of thousands of leases
  * that takes a while: keep the loop busy with it at most a tenth of the time.
  */
-static void schedule_flush(struct serve_dhcp *s)
+void serve_dhcp_files_changed(struct serve_dhcp *s)
 {
 	int64_t due;
 
@@ -95,11 +95,11 @@ static void flush_leases(struct serve_dhcp *s)
 	int64_t t0 = loop_now_ms();
 
 	s->flush_due_ms = 0;
-	if (leasedb_flush(s->db, s->srv) < 0) {
+	if (leasedb_flush(s->db) < 0) {
 		s->flush_retry_ms = s->flush_retry_ms ? s->flush_retry_ms * 2 : 1000;
 		if (s->flush_retry_ms > FLUSH_RETRY_MAX_MS)
 			s->flush_retry_ms = FLUSH_RETRY_MAX_MS;
-		schedule_flush(s);
+		serve_dhcp_files_changed(s);
 	} else {
 		s->flush_retry_ms = 0;
 	}
@@ -137,7 +137,7 @@ static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
 		return;
 	dhcp_io_send(s->io, replied, n);
 	if (leasedb_dirty(s->db))
-		schedule_flush(s);
+		serve_dhcp_files_changed(s);
 }
 
 /* The DHCP socket is readable: every packet waiting, in batches. */
@@ -179,6 +179,8 @@ static void report_throttling(struct serve_dhcp *s, int64_t now_ms)
 {
 	struct dhcp_stats st;
 
+	if (!s->srv)
+		return;
 	dhcp_server_stats(s->srv, &st);
 	if (st.throttled == s->throttled_reported || now_ms < s->throttle_report_ms)
 		return;
@@ -209,7 +211,7 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 	if (s->expiry_due_ms >= 0 && now_ms >= s->expiry_due_ms) {
 		s->next_expiry = dhcp_server_tick(s->srv, (int64_t)time(NULL));
 		s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
-		schedule_flush(s);
+		serve_dhcp_files_changed(s);
 	}
 	if (s->arp)
 		finish_probes(s);
@@ -247,31 +249,34 @@ int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop)
 {
 	int r;
 
-	if (!s->srv)
+	if (!s->srv && !s->with_v6)
 		return 0;
 	s->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
 	loop_add_timer(loop, &s->timer);
-	if ((r = dhcp_io_watch(s->io, loop, on_requests, s)) < 0)
+	if (s->io && (r = dhcp_io_watch(s->io, loop, on_requests, s)) < 0)
 		return r;
 	return s->arp ? arp_watch(s->arp, loop, on_probe_answers, s) : 0;
 }
 
 /* After the privilege drop: the lease files, as the service user. */
 int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedir,
-			   const struct netdef *def, char *msg, size_t size)
+			   const struct netdef *def, struct dhcp6_server *srv6, char *msg,
+			   size_t size)
 {
 	int r;
 
-	if (!s->srv) {
+	if (!s->srv && !srv6) {
 		close(dir_fd);
 		return 0;
 	}
 	r = leasedb_open(&s->db, dir_fd, statedir, def->name, def->bridge_name, s->srv,
-			 (int64_t)time(NULL), msg, size);
+			 srv6, (int64_t)time(NULL), msg, size);
 	if (r < 0)
 		return r;
 	if (leasedb_dirty(s->db))
-		schedule_flush(s);
+		serve_dhcp_files_changed(s);
+	if (!s->srv)
+		return 0;
 	s->next_expiry = dhcp_server_tick(s->srv, (int64_t)time(NULL));
 	s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
 	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", def->bridge_name,
@@ -281,7 +286,7 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 
 void serve_dhcp_close(struct serve_dhcp *s)
 {
-	if (s->db && leasedb_dirty(s->db) && leasedb_flush(s->db, s->srv) < 0)
+	if (s->db && leasedb_dirty(s->db) && leasedb_flush(s->db) < 0)
 		log_msg(LOG_ERR, "could not write the lease file at exit");
 	leasedb_close(s->db);
 	arp_close(s->arp);

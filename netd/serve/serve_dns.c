@@ -81,3 +81,23 @@ void serve_dns_lease_name(void *userdata, struct in_addr addr, const char *name,
 			r == -ENOSPC ? "the table is full" : r == -EEXIST ? "it is taken"
 									 : strerror(-r));
 }
+
+void serve_dns_lease_name6(void *userdata, const struct in6_addr *addr, const char *name,
+			   int64_t expires)
+{
+	struct daemon *d = userdata;
+	struct dns_ip ip = { .family = AF_INET6 };
+	int64_t end = serve_lease_end_ms(expires);
+	char text[INET6_ADDRSTRLEN];
+	int r;
+
+	if (!d->dns.srv)
+		return;
+	memcpy(ip.bytes, addr, 16);
+	r = dns_lease_name_set(d->dns.srv, &ip, name, end < 0 ? DNS_EXPIRES_NEVER : end);
+	if (r < 0 && name)
+		log_msg(LOG_WARNING, "DNS name %s not given to %s: %s", name,
+			inet_ntop(AF_INET6, addr, text, sizeof(text)),
+			r == -ENOSPC ? "the table is full" : r == -EEXIST ? "it is taken"
+									 : strerror(-r));
+}

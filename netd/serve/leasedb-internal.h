@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The lease database's journals (NAME.journal, NAME.journal6): one append-only file each. */
+#ifndef VNETD_SERVE_LEASEDB_INTERNAL_H
+#define VNETD_SERVE_LEASEDB_INTERNAL_H
+
+#include "netd/serve/leasedb.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LEASEDB_JOURNAL_RESERVE (64u << 10)     /* allocated ahead of the journal's end */
+
+struct ldb_journal {
+	char path[PATH_MAX];            /* for messages */
+	char name[NAME_MAX + 1];        /* inside the state directory */
+	int fd;
+	uint64_t size;                  /* bytes known durable */
+	uint64_t reserved_end;          /* allocated up to here (fallocate) */
+	bool torn;                      /* bytes past size to cut before appending */
+	bool failing;                   /* an outage is under way (logged once) */
+};
+
+/* Open (creating) j->name in dir_fd: a plain file of its own. 0 or -errno with msg. */
+int ldb_journal_open(struct ldb_journal *j, int dir_fd, char *msg, size_t msg_size);
+/* Keep room allocated ahead of the end (best effort). */
+void ldb_journal_reserve(struct ldb_journal *j, size_t len);
+/* Cut back to the last durable byte (j->size). 0 or -errno (then still torn). */
+int ldb_journal_cut_back(struct ldb_journal *j);
+/* Append and fdatasync; counted in st. On failure the journal is cut back. */
+int ldb_journal_append(struct ldb_journal *j, const uint8_t *data, size_t len,
+		       struct leasedb_stats *st);
+/* An outage is logged once as it starts (r < 0) and once as it ends. */
+void ldb_outage(bool *failing, int r, const char *doing, const char *path,
+		const char *meanwhile, const char *back);
+
+#endif
