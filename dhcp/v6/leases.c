@@ -181,7 +181,10 @@ static int restore(struct load *ld, const struct lease6_info *l)
 	d6_unbind(srv, idx, ld->now);
 	d6_store_move(&srv->store, idx, &l->addr);
 	d6_store_set_name(&srv->store, idx,
-			  l->hostname && !d6_name_refusal(srv, idx, &id, NULL, l->hostname)
+			  l->hostname && !d6_name_refusal(srv, idx, &id,
+							  d6_host_by_duid(&srv->hosts, l->duid,
+									  l->duid_len),
+							  l->hostname)
 			  ? l->hostname : NULL);
 	r->has_mac = l->has_mac;
 	memcpy(r->mac, l->mac, 6);

@@ -1,0 +1,455 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The serving daemon's DHCPv6 service (issue 17), shown with real clients.
+
+Topology, all in namespaces made here (never the root namespace):
+
+    guestN (eth0) --- vtgN --+ virbr0 [host: vnetd, fd00:122::1/64 + 192.168.122.1/24]
+
+Real clients run only inside guest namespaces (`ip netns exec` gives each a
+private mount namespace too): ISC dhclient -6 and dhcpcd, each with a script
+of ours that writes down what it was given and its own pid/lease/DUID files
+under the test's directory (dhcpcd's fixed /run and /var/lib/dhcpcd are
+tmpfs mounts inside that private mount namespace). Every client process is
+killed by PID at the end; the guest fixture removes its namespace.
+
+The guests' eth0 must have a link-local address that is no longer
+tentative before a client may solicit: each guest waits for it (DAD on a
+veth takes about a second).
+
+Networks use stp='off' so that a port forwards at once. Router
+advertisements are another part's (the RA sender): dhclient -6 solicits
+without one; dhcpcd is told not to wait for one (noipv6rs + ia_na).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import time
+
+import pytest
+
+from helpers import PY, Topology, built, kill_proc, need, read_env, wait_for
+
+DHCLIENT = shutil.which("dhclient")
+DHCPCD = shutil.which("dhcpcd")
+
+PREFIX6 = "fd00:122::"
+GW6 = "fd00:122::1"
+RANGE6 = ("fd00:122::100", "fd00:122::1ff")
+DOMAIN = "example.test"
+# A DUID-LLT of 52:54:00:00:06:50, as libvirt writes a <host id>.
+STATIC_DUID = "00:01:00:01:2c:0f:3a:10:52:54:00:00:06:50"
+STATIC_IP6, STATIC_NAME6 = "fd00:122::50", "static6"
+FLUSH_WAIT = 5.0        # the lease file lags memory by ~250 ms; be generous
+
+
+def dhcp6_xml(name="default", bridge="virbr0", hosts=((STATIC_DUID, STATIC_NAME6, STATIC_IP6),),
+              v4=True):
+    lines = ["<network>", "  <name>%s</name>" % name, "  <forward mode='nat'/>",
+             "  <bridge name='%s' stp='off' delay='0'/>" % bridge,
+             "  <domain name='%s'/>" % DOMAIN]
+    if v4:
+        lines += ["  <ip address='192.168.122.1' prefix='24'>",
+                  "    <dhcp><range start='192.168.122.100' end='192.168.122.200'/></dhcp>",
+                  "  </ip>"]
+    lines += ["  <ip family='ipv6' address='%s' prefix='64'>" % GW6, "    <dhcp>",
+              "      <range start='%s' end='%s'/>" % RANGE6]
+    for duid, hname, hip in hosts:
+        lines.append("      <host id='%s' name='%s' ip='%s'/>" % (duid, hname, hip))
+    lines += ["    </dhcp>", "  </ip>", "</network>"]
+    return "\n".join(lines) + "\n"
+
+
+def in_range6(addr):
+    if not addr.startswith(PREFIX6):
+        return False
+    low = int(addr[len(PREFIX6):] or "0", 16)
+    return 0x100 <= low <= 0x1ff
+
+
+def hexduid(text):
+    """'0:1:0:1:..' (libvirt's, one or two digits a byte) as '00:01:00:01:..'."""
+    return ":".join("%02x" % int(b, 16) for b in text.split(":"))
+
+
+LEASE6_RE = re.compile(r"^(\d+) (\d+) ([0-9a-f:]+) (\S+) ([0-9a-f]{2}(:[0-9a-f]{2})*)$")
+DUID_RE = re.compile(r"^duid ([0-9a-f]{2}(:[0-9a-f]{2})*)$")
+
+
+def parse_lease_file6(text):
+    """dnsmasq's lease file: v4 lines (five fields, MAC second), then one
+    'duid HEX' line, then v6 lines 'EXPIRY IAID ADDRESS NAME DUID'.
+    Returns (v4 lines, server duid or None, {address: (expiry, iaid, name, duid)});
+    every line must be whole and in its place."""
+    v4, duid, v6 = [], None, {}
+    for line in text.splitlines():
+        if duid is None:
+            m = DUID_RE.match(line)
+            if m:
+                duid = m.group(1)
+                continue
+            f = line.split()
+            assert len(f) == 5 and re.match(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", f[1]), (
+                "bad v4 lease line: %r" % line)
+            v4.append(line)
+            continue
+        m = LEASE6_RE.match(line)
+        assert m, "bad v6 lease line: %r\n%s" % (line, text)
+        assert m.group(3) not in v6, "two lease lines for %s:\n%s" % (m.group(3), text)
+        v6[m.group(3)] = (int(m.group(1)), int(m.group(2)), m.group(4), m.group(5))
+    return v4, duid, v6
+
+
+# dhclient / dhcpcd: dump the environment per reason; configure nothing.
+REASON_SCRIPT = r'''#!/bin/sh
+env > "%(dir)s/$reason.env"
+echo "$reason" >> "%(dir)s/events"
+exit 0
+'''
+
+DHCLIENT6_CONF = '''send fqdn.fqdn "%(name)s";
+send fqdn.server-update on;
+request dhcp6.name-servers, dhcp6.domain-search;
+'''
+
+DHCPCD6_CONF = '''duid
+noipv6rs
+ipv6only
+noarp
+option domain_name_servers, domain_search
+hostname %(name)s
+fqdn both
+interface eth0
+  ia_na 1
+'''
+
+
+def octal(duid_hex):
+    return "".join("\\%03o" % int(b, 16) for b in duid_hex.split(":"))
+
+
+class Dhcp6Net(Topology):
+    def __init__(self, host, guest_factory, name="default", bridge="virbr0"):
+        super().__init__(host, guest_factory, "clients6", bridge)
+        self.name = name
+
+    def start(self, xml=None):
+        self.host.define(xml or dhcp6_xml())
+        self.host.run("start", self.name)
+        return self
+
+    @property
+    def lease_path(self):
+        return self.host.statedir / self.name / ("%s.leases" % self.name)
+
+    @property
+    def status_path(self):
+        return self.host.statedir / self.name / ("%s.status" % self.bridge)
+
+    def lease_text(self):
+        try:
+            return self.lease_path.read_text()
+        except FileNotFoundError:
+            return ""
+
+    def leases6(self):
+        return parse_lease_file6(self.lease_text())[2]
+
+    def wait_leases6(self, pred, what, timeout=FLUSH_WAIT):
+        last = {}
+
+        def check():
+            nonlocal last
+            last = self.leases6()
+            return pred(last)
+        try:
+            wait_for(check, timeout, what)
+        except AssertionError as e:
+            raise AssertionError("%s\nlease file:\n%s" % (e, self.lease_text()))
+        return last
+
+    def status(self):
+        return json.loads(self.status_path.read_text())
+
+    def daemon_pid(self):
+        return self.host.running_pid(self.name, "Daemon")
+
+    def plug6(self, mac):
+        """A guest whose eth0 has a usable (not tentative) link-local address."""
+        g = self.plug(mac)
+
+        def ready():
+            out = g.ip("-6", "addr", "show", "dev", "eth0", "scope", "link").stdout
+            return "fe80::" in out and "tentative" not in out
+        wait_for(ready, 10, "the guest's link-local address")
+        return g
+
+    def dhclient6(self, g, hostname, duid=None, lease_file=None, timeout=30):
+        """dhclient -6 in the foreground until BOUND6 (then killed); with
+        `duid` its lease file names that DUID (default-duid). Returns
+        (the BOUND6 environment, the workdir)."""
+        need(DHCLIENT, "isc-dhcp-client (dhclient)")
+        d = self.workdir("dhclient6")
+        script = self.script(d, REASON_SCRIPT)
+        conf = d / "dhclient6.conf"
+        conf.write_text(DHCLIENT6_CONF % {"name": hostname})
+        leases = lease_file or (d / "dhclient6.leases")
+        if duid and not lease_file:
+            leases.write_text('default-duid "%s";\n' % octal(duid))
+        p = self.popen(g.ns, [DHCLIENT, "-6", "-d", "-v", "-1", "-cf", conf,
+                              "-pf", d / "dhclient6.pid", "-lf", leases,
+                              "-sf", script, "eth0"])
+
+        def bound():
+            return p.poll() is not None or ((d / "BOUND6.env").exists() or
+                                            (d / "RENEW6.env").exists() or
+                                            (d / "REBOOT6.env").exists())
+        try:
+            wait_for(bound, timeout, "dhclient -6 to bind")
+            time.sleep(0.3)     # its lease file is written right after the script
+        finally:
+            kill_proc(p)
+        out = p.stdout.read()
+        for reason in ("BOUND6", "REBOOT6", "RENEW6"):
+            if (d / ("%s.env" % reason)).exists():
+                return read_env(d / ("%s.env" % reason)), d, leases
+        raise AssertionError("dhclient -6 got no lease:\n%s" % out)
+
+    def dhcpcd6(self, g, hostname, duid=None):
+        """dhcpcd -6 -1 without waiting for an RA; its DUID from a file of ours."""
+        need(DHCPCD, "dhcpcd5 (dhcpcd)")
+        d = self.workdir("dhcpcd6")
+        script = self.script(d, REASON_SCRIPT)
+        conf = d / "dhcpcd.conf"
+        conf.write_text(DHCPCD6_CONF % {"name": hostname})
+        duid_cmd = ""
+        if duid:
+            (d / "duid").write_text(duid + "\n")
+            duid_cmd = "cp %s /var/lib/dhcpcd/duid && " % (d / "duid")
+        shell = ("mount -t tmpfs vnetd-test /run && "
+                 "mount -t tmpfs vnetd-test /var/lib/dhcpcd && " + duid_cmd +
+                 "mount -t tmpfs vnetd-test /etc/dhcpcd.duid 2>/dev/null; "
+                 "exec %s -6 -1 -B -t 20 --config %s --script %s eth0" % (DHCPCD, conf, script))
+        p = self.popen(g.ns, ["sh", "-c", shell])
+        try:
+            out, _ = p.communicate(timeout=30)
+        finally:
+            kill_proc(p)
+        for reason in ("BOUND6", "REBOOT6", "INFORM6"):
+            if (d / ("%s.env" % reason)).exists():
+                return read_env(d / ("%s.env" % reason)), out
+        raise AssertionError("dhcpcd got no DHCPv6 lease (exit %s):\n%s" % (p.returncode, out))
+
+
+@pytest.fixture
+def net6(host, guest):
+    yield from built(Dhcp6Net(host, guest))
+
+
+def dhclient_addr(env):
+    return env.get("new_ip6_address")
+
+
+# --- real clients get addresses from the range ------------------------------
+
+def test_dhclient6_gets_address_dns_and_domain(net6):
+    net6.start()
+    g = net6.plug6("52:54:00:20:00:01")
+    env, _, _ = net6.dhclient6(g, "guest6a")
+    ip = dhclient_addr(env)
+    assert in_range6(ip), env
+    assert env.get("new_ip6_prefixlen") == "128"
+    assert env.get("new_dhcp6_name_servers") == GW6
+    assert env.get("new_dhcp6_domain_search") == DOMAIN + "."
+    leases = net6.wait_leases6(lambda l: ip in l, "the lease in the file")
+    expiry, iaid, name, duid = leases[ip]
+    assert name == "guest6a"
+    assert expiry > time.time() + 3000
+    # the client's own DUID and IAID, as it sent them
+    assert duid == hexduid(env["new_dhcp6_client_id"]), env
+    assert iaid == int(env["new_iaid"].replace(":", ""), 16), env
+    # the daemon logged it in dnsmasq's style
+    log = net6.host.run("stats", net6.name).stdout
+    assert re.search(r"^dhcp6_reply [1-9]\d*$", log, re.M), log
+
+
+def test_dhcpcd_gets_address(net6):
+    net6.start()
+    g = net6.plug6("52:54:00:20:00:02")
+    env, out = net6.dhcpcd6(g, "guest6b")
+    ip = env.get("new_dhcp6_ia_na1_ia_addr1")
+    assert ip and in_range6(ip), "%r\n%s" % (env, out)
+    assert env.get("new_dhcp6_name_servers") == GW6
+    net6.wait_leases6(lambda l: ip in l, "dhcpcd's lease in the file")
+
+
+# --- a DUID static host, renew, leases, the lease file's layout -------------
+
+def test_duid_static_host_gets_its_address_and_renew_keeps_it(net6):
+    net6.start()
+    g = net6.plug6("52:54:00:00:06:50")
+    env, d, leases_file = net6.dhclient6(g, "whatever", duid=hexduid(STATIC_DUID))
+    assert dhclient_addr(env) == STATIC_IP6, env
+    leases = net6.wait_leases6(lambda l: STATIC_IP6 in l, "the static lease in the file")
+    assert leases[STATIC_IP6][2] == STATIC_NAME6
+    assert leases[STATIC_IP6][3] == hexduid(STATIC_DUID)
+    first_expiry = leases[STATIC_IP6][0]
+
+    # dhclient started again with its lease file renews (or re-confirms) the same address
+    time.sleep(1.1)
+    env2, _, _ = net6.dhclient6(g, "whatever", lease_file=leases_file)
+    assert dhclient_addr(env2) == STATIC_IP6, env2
+    leases = net6.wait_leases6(lambda l: l.get(STATIC_IP6, (0,))[0] > first_expiry,
+                               "the renewal in the lease file")
+    assert list(leases) == [STATIC_IP6]
+
+    # `vnetd leases` shows it, in both forms
+    js = json.loads(net6.host.run("leases", net6.name, "--json").stdout)
+    mine = [e for e in js if e.get("ip-address") == STATIC_IP6]
+    assert len(mine) == 1, js
+    assert mine[0]["hostname"] == STATIC_NAME6
+    assert mine[0]["client-id"] == hexduid(STATIC_DUID)
+    table = net6.host.run("leases", net6.name).stdout
+    rows = [l for l in table.splitlines() if STATIC_IP6 in l]
+    assert len(rows) == 1 and STATIC_NAME6 in rows[0], table
+    # the status JSON has the same lease
+    st = [e for e in net6.status() if e.get("ip-address") == STATIC_IP6]
+    assert len(st) == 1 and st[0]["hostname"] == STATIC_NAME6, net6.status()
+
+
+def test_lease_file_layout_v4_then_duid_then_v6(net6):
+    net6.start()
+    a = net6.plug6("52:54:00:20:00:03")
+    env, _, _ = net6.dhclient6(a, "layout6")
+    ip = dhclient_addr(env)
+    net6.wait_leases6(lambda l: ip in l, "the v6 lease")
+    text = net6.lease_text()
+    v4, duid, v6 = parse_lease_file6(text)
+    assert v4 == []
+    assert duid is not None and duid.startswith("00:01:00:01:"), text   # a DUID-LLT
+    lines = text.splitlines()
+    assert lines[0] == "duid " + duid
+    exp, iaid, name, cduid = v6[ip]
+    assert lines[1] == "%d %d %s layout6 %s" % (exp, iaid, ip, cduid)
+    assert len(lines) == 2
+    # the daemon's replies name the same server DUID
+    assert hexduid(env["new_dhcp6_server_id"]) == duid
+
+
+# --- restarts keep every lease and the server DUID ---------------------------
+
+def test_stop_start_keeps_leases_and_server_duid(net6):
+    net6.start()
+    a, b = net6.plug6("52:54:00:20:00:04"), net6.plug6("52:54:00:00:06:50")
+    ip_a = dhclient_addr(net6.dhclient6(a, "keep-a")[0])
+    env_b, _, lf_b = net6.dhclient6(b, "x", duid=hexduid(STATIC_DUID))
+    assert dhclient_addr(env_b) == STATIC_IP6
+    net6.wait_leases6(lambda l: ip_a in l and STATIC_IP6 in l, "two leases")
+    text = net6.lease_text()
+    _, duid, before = parse_lease_file6(text)
+
+    net6.host.run("stop", net6.name)
+    assert net6.lease_text() == text
+    net6.host.run("start", net6.name)
+    _, duid2, after = parse_lease_file6(net6.lease_text())
+    assert duid2 == duid, "the server DUID changed across a restart"
+    assert after == before
+    # the bridge was made anew: plug the ports back in, ask again
+    for g in (a, b):
+        net6.host.ip("link", "set", g.host_if, "master", "virbr0")
+    env_a2 = net6.dhclient6(a, "keep-a")[0]
+    assert dhclient_addr(env_a2) == ip_a, "a new client run of the same guest moved"
+    assert hexduid(env_a2["new_dhcp6_server_id"]) == duid
+
+
+STORM6 = r'''
+import os, socket, struct, sys, time
+log, n, ifname = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+idx = socket.if_nametoindex(ifname)
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, ifname.encode())
+s.bind(("::", 546))
+s.settimeout(0.5)
+dst = ("ff02::1:2", 547, 0, idx)
+out = open(log, "a", buffering=1)
+def opt(code, data):
+    return struct.pack("!HH", code, len(data)) + data
+def duid(i):
+    return struct.pack("!HH", 3, 1) + b"\x52\x54\x01" + struct.pack("!I", i)[1:]
+def msg(t, xid, i, extra=b""):
+    return (bytes([t]) + struct.pack("!I", xid)[1:] + opt(1, duid(i)) + opt(8, b"\0\0")
+            + opt(3, struct.pack("!III", i, 0, 0) + extra) + opt(14, b""))
+def parse(d):
+    if len(d) < 4 or d[0] != 7:
+        return None
+    xid, p, cid, addr, status = int.from_bytes(d[1:4], "big"), 4, None, None, 0
+    while p + 4 <= len(d):
+        code, ln = struct.unpack("!HH", d[p:p+4]); v = d[p+4:p+4+ln]; p += 4 + ln
+        if code == 1:
+            cid = v
+        if code == 3 and len(v) >= 12:
+            q = 12
+            while q + 4 <= len(v):
+                c2, l2 = struct.unpack("!HH", v[q:q+4]); w = v[q+4:q+4+l2]; q += 4 + l2
+                if c2 == 5 and len(w) >= 24:
+                    addr = socket.inet_ntop(socket.AF_INET6, w[:16])
+                if c2 == 13:
+                    status = struct.unpack("!H", w[:2])[0]
+    return xid, cid, addr, status
+active, nxt = {}, 0
+while nxt < n or active:
+    while nxt < n and len(active) < 32:
+        nxt += 1
+        active[nxt] = time.monotonic()
+        s.sendto(msg(1, nxt, nxt), dst)      # SOLICIT with Rapid Commit
+    try:
+        d = s.recv(2048)
+    except socket.timeout:
+        for x, t0 in list(active.items()):
+            if time.monotonic() - t0 > 1:
+                active[x] = time.monotonic()
+                s.sendto(msg(1, x, x), dst)
+        continue
+    r = parse(d)
+    if r and r[0] in active and r[2] and r[3] == 0:
+        out.write("%s %s\n" % (r[1].hex(":"), r[2]))
+        del active[r[0]]
+'''
+
+
+def test_kill9_during_storm_keeps_every_replied_lease(net6):
+    net6.start(dhcp6_xml(hosts=()))
+    g = net6.plug6("52:54:00:20:00:09")
+    rec = net6.tmp / "replied6.txt"
+    rec.write_text("")
+    storm = net6.popen(g.ns, [PY, "-c", STORM6, rec, 200, "eth0"])
+    pid = net6.daemon_pid()
+
+    def replied():
+        if storm.poll() is not None and len(rec.read_text().splitlines()) < 60:
+            raise AssertionError("storm client ended early:\n%s" % storm.stdout.read())
+        return len(rec.read_text().splitlines()) >= 60
+    wait_for(replied, 30, "60 Rapid Commit replies from the storm")
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)                     # replies already in flight may still land
+    kill_proc(storm)
+    got = {}
+    for line in rec.read_text().splitlines():
+        duid, ip = line.split()
+        assert got.setdefault(duid, ip) == ip, "%s got two addresses" % duid
+    assert len(got) >= 60
+
+    wait_for(lambda: net6.host.info(net6.name)["Daemon"] not in ("running (pid %d)" % pid, "")
+             and net6.host.info(net6.name)["Daemon"].startswith("running"), 15,
+             "the daemon restarted")
+    net6.host.run("stop", net6.name)
+    net6.host.run("start", net6.name)
+    by_duid = {v[3]: a for a, v in net6.leases6().items()}
+    missing = {d: ip for d, ip in got.items() if by_duid.get(d) != ip}
+    assert not missing, ("%d of %d replied leases missing after kill -9 + restart, e.g. %r"
+                         % (len(missing), len(got), sorted(missing.items())[:3]))
+    assert (net6.host.statedir / "default" / "default.journal6").stat().st_size == 0
+    net6.daemon_pid()
