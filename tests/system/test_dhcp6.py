@@ -126,6 +126,13 @@ interface eth0
 '''
 
 
+def age_lease_file(path, seconds):
+    """dhclient's lease file as if its lease had started `seconds` earlier."""
+    text = path.read_text()
+    text = re.sub(r"starts (\d+);", lambda m: "starts %d;" % (int(m.group(1)) - seconds), text)
+    path.write_text(text)
+
+
 def octal(duid_hex):
     return "".join("\\%03o" % int(b, 16) for b in duid_hex.split(":"))
 
@@ -186,7 +193,7 @@ class Dhcp6Net(Topology):
         wait_for(ready, 10, "the guest's link-local address")
         return g
 
-    def dhclient6(self, g, hostname, duid=None, lease_file=None, timeout=30):
+    def dhclient6(self, g, hostname, duid=None, lease_file=None, timeout=30, until=None):
         """dhclient -6 in the foreground until BOUND6 (then killed); with
         `duid` its lease file names that DUID (default-duid). Returns
         (the BOUND6 environment, the workdir)."""
@@ -203,6 +210,8 @@ class Dhcp6Net(Topology):
                               "-sf", script, "eth0"])
 
         def bound():
+            if until:
+                return p.poll() is not None or (d / ("%s.env" % until)).exists()
             return p.poll() is not None or ((d / "BOUND6.env").exists() or
                                             (d / "RENEW6.env").exists() or
                                             (d / "REBOOT6.env").exists())
@@ -212,10 +221,12 @@ class Dhcp6Net(Topology):
         finally:
             kill_proc(p)
         out = p.stdout.read()
-        for reason in ("BOUND6", "REBOOT6", "RENEW6"):
+        for reason in (until,) if until else ("BOUND6", "REBOOT6", "RENEW6"):
             if (d / ("%s.env" % reason)).exists():
                 return read_env(d / ("%s.env" % reason)), d, leases
-        raise AssertionError("dhclient -6 got no lease:\n%s" % out)
+        events = (d / "events").read_text() if (d / "events").exists() else ""
+        raise AssertionError("dhclient -6 got no lease (%s):\n%s\nevents:\n%s"
+                             % (until or "bound", out, events))
 
     def dhcpcd6(self, g, hostname, duid=None):
         """dhcpcd -6 -1 without waiting for an RA; its DUID from a file of ours."""
@@ -271,8 +282,9 @@ def test_dhclient6_gets_address_dns_and_domain(net6):
     assert duid == hexduid(env["new_dhcp6_client_id"]), env
     assert iaid == int(env["new_iaid"].replace(":", ""), 16), env
     # the daemon logged it in dnsmasq's style
-    log = net6.host.run("stats", net6.name).stdout
-    assert re.search(r"^dhcp6_reply [1-9]\d*$", log, re.M), log
+    stats = net6.host.run("stats", net6.name).stdout
+    assert re.search(r"^dhcp6_reply +1$", stats, re.M), stats
+    assert re.search(r"^dhcp6_leases_used +1$", stats, re.M), stats
 
 
 def test_dhcpcd_gets_address(net6):
@@ -297,9 +309,11 @@ def test_duid_static_host_gets_its_address_and_renew_keeps_it(net6):
     assert leases[STATIC_IP6][3] == hexduid(STATIC_DUID)
     first_expiry = leases[STATIC_IP6][0]
 
-    # dhclient started again with its lease file renews (or re-confirms) the same address
+    # dhclient started again with its lease file, whose renewal time has come
+    # (its start moved back by 2000 s, T1 is 1800 s): it confirms, then renews
     time.sleep(1.1)
-    env2, _, _ = net6.dhclient6(g, "whatever", lease_file=leases_file)
+    age_lease_file(leases_file, 2000)
+    env2, d2, _ = net6.dhclient6(g, "whatever", lease_file=leases_file, until="RENEW6")
     assert dhclient_addr(env2) == STATIC_IP6, env2
     leases = net6.wait_leases6(lambda l: l.get(STATIC_IP6, (0,))[0] > first_expiry,
                                "the renewal in the lease file")
@@ -334,6 +348,9 @@ def test_lease_file_layout_v4_then_duid_then_v6(net6):
     exp, iaid, name, cduid = v6[ip]
     assert lines[1] == "%d %d %s layout6 %s" % (exp, iaid, ip, cduid)
     assert len(lines) == 2
+    # info counts the v6 lease (not the duid line) of both pools: 101 + 256
+    info = net6.host.info(net6.name)
+    assert info["Leases"] == "1/357", info
     # the daemon's replies name the same server DUID
     assert hexduid(env["new_dhcp6_server_id"]) == duid
 
@@ -343,7 +360,8 @@ def test_lease_file_layout_v4_then_duid_then_v6(net6):
 def test_stop_start_keeps_leases_and_server_duid(net6):
     net6.start()
     a, b = net6.plug6("52:54:00:20:00:04"), net6.plug6("52:54:00:00:06:50")
-    ip_a = dhclient_addr(net6.dhclient6(a, "keep-a")[0])
+    env_a, _, lf_a = net6.dhclient6(a, "keep-a")
+    ip_a = dhclient_addr(env_a)
     env_b, _, lf_b = net6.dhclient6(b, "x", duid=hexduid(STATIC_DUID))
     assert dhclient_addr(env_b) == STATIC_IP6
     net6.wait_leases6(lambda l: ip_a in l and STATIC_IP6 in l, "two leases")
@@ -359,8 +377,10 @@ def test_stop_start_keeps_leases_and_server_duid(net6):
     # the bridge was made anew: plug the ports back in, ask again
     for g in (a, b):
         net6.host.ip("link", "set", g.host_if, "master", "virbr0")
-    env_a2 = net6.dhclient6(a, "keep-a")[0]
-    assert dhclient_addr(env_a2) == ip_a, "a new client run of the same guest moved"
+    # dhclient again with its lease file (the same DUID), renewal time come
+    age_lease_file(lf_a, 2000)
+    env_a2 = net6.dhclient6(a, "keep-a", lease_file=lf_a, until="RENEW6")[0]
+    assert dhclient_addr(env_a2) == ip_a, "the same client's renewal moved it"
     assert hexduid(env_a2["new_dhcp6_server_id"]) == duid
 
 
