@@ -30,7 +30,11 @@ import time
 
 import pytest
 
-from helpers import PY, Topology, built, kill_proc, need, read_env, wait_for
+from helpers import (PY, UDHCPC, UDHCPC_SCRIPT, Topology, built, kill_proc, need, read_env,
+                     wait_for)
+from test_view import getent
+
+DIG = shutil.which("dig")
 
 DHCLIENT = shutil.which("dhclient")
 DHCPCD = shutil.which("dhcpcd")
@@ -114,6 +118,9 @@ send fqdn.server-update on;
 request dhcp6.name-servers, dhcp6.domain-search;
 '''
 
+DHCLIENT6_NONAME_CONF = '''request dhcp6.name-servers, dhcp6.domain-search;
+'''
+
 DHCPCD6_CONF = '''duid
 noipv6rs
 ipv6only
@@ -186,22 +193,27 @@ class Dhcp6Net(Topology):
     def plug6(self, mac):
         """A guest whose eth0 has a usable (not tentative) link-local address."""
         g = self.plug(mac)
+        self.link_local(g)
+        return g
 
+    @staticmethod
+    def link_local(g):
         def ready():
             out = g.ip("-6", "addr", "show", "dev", "eth0", "scope", "link").stdout
             return "fe80::" in out and "tentative" not in out
         wait_for(ready, 10, "the guest's link-local address")
-        return g
 
     def dhclient6(self, g, hostname, duid=None, lease_file=None, timeout=30, until=None):
         """dhclient -6 in the foreground until BOUND6 (then killed); with
-        `duid` its lease file names that DUID (default-duid). Returns
+        `duid` its lease file names that DUID (default-duid); hostname None:
+        no Client FQDN option. Returns
         (the BOUND6 environment, the workdir)."""
         need(DHCLIENT, "isc-dhcp-client (dhclient)")
         d = self.workdir("dhclient6")
         script = self.script(d, REASON_SCRIPT)
         conf = d / "dhclient6.conf"
-        conf.write_text(DHCLIENT6_CONF % {"name": hostname})
+        conf.write_text(DHCLIENT6_CONF % {"name": hostname} if hostname
+                        else DHCLIENT6_NONAME_CONF)
         leases = lease_file or (d / "dhclient6.leases")
         if duid and not lease_file:
             leases.write_text('default-duid "%s";\n' % octal(duid))
@@ -263,6 +275,22 @@ def dhclient_addr(env):
     return env.get("new_ip6_address")
 
 
+def udhcpc_v4(net6, g, hostname):
+    """One busybox udhcpc run (client id 01:MAC) that exits once bound; its address."""
+    need(UDHCPC, "busybox udhcpc")
+    d = net6.workdir("udhcpc")
+    script = net6.script(d, UDHCPC_SCRIPT)
+    cp = g.exec(*UDHCPC, "-f", "-q", "-n", "-t", 5, "-T", 1, "-i", "eth0", "-s", script,
+                "-x", "hostname:" + hostname, check=False, timeout=25)
+    assert cp.returncode == 0 and (d / "bound.env").exists(), cp.stdout + cp.stderr
+    return read_env(d / "bound.env")["ip"]
+
+
+def dig(g, *args):
+    need(DIG, "bind9-dnsutils (dig)")
+    return g.exec(DIG, "+short", "+time=2", "+tries=3", *args, check=False).stdout.split()
+
+
 # --- real clients get addresses from the range ------------------------------
 
 def test_dhclient6_gets_address_dns_and_domain(net6):
@@ -281,7 +309,10 @@ def test_dhclient6_gets_address_dns_and_domain(net6):
     # the client's own DUID and IAID, as it sent them
     assert duid == hexduid(env["new_dhcp6_client_id"]), env
     assert iaid == int(env["new_iaid"].replace(":", ""), 16), env
-    # the daemon logged it in dnsmasq's style
+    # the NSS module finds it by name, for AF_INET6 (getent hosts asks that first)
+    assert getent(net6.host, "hosts", "guest6a") == (0, "%-15s %s\n" % (ip, "guest6a"))
+    assert getent(net6.host, "ahostsv6", "guest6a.example.test")[1].split()[0] == ip
+    # the daemon counted it
     stats = net6.host.run("stats", net6.name).stdout
     assert re.search(r"^dhcp6_reply +1$", stats, re.M), stats
     assert re.search(r"^dhcp6_leases_used +1$", stats, re.M), stats
@@ -473,3 +504,28 @@ def test_kill9_during_storm_keeps_every_replied_lease(net6):
                          % (len(missing), len(got), sorted(missing.items())[:3]))
     assert (net6.host.statedir / "default" / "default.journal6").stat().st_size == 0
     net6.daemon_pid()
+
+
+# The DNS name table on this branch gives a lease name to one address of any
+# family (the A of the IPv4 lease keeps the AAAA out: -EEXIST); wt-dns6 makes
+# it per family. Strict: once that is merged this passes, and the marker must go.
+@pytest.mark.xfail(strict=True, reason="needs per-family lease names in dhcp/dns/table.c "
+                   "(the DNS-over-IPv6 branch)")
+def test_lease_without_fqdn_takes_the_ipv4_lease_name_in_dns(net6):
+    """dnsmasq's rule: a DHCPv6 client that sends no name gets the name of the
+    IPv4 lease of the same MAC (here from its DUID-LLT) for its AAAA."""
+    net6.start()
+    g = net6.plug6("52:54:00:20:00:07")
+    ip4 = udhcpc_v4(net6, g, "dual1")
+    # udhcpc's script flushed eth0, its link-local address too: make it anew
+    g.ip("link", "set", "eth0", "down")
+    g.ip("link", "set", "eth0", "up")
+    net6.link_local(g)
+    env, _, _ = net6.dhclient6(g, None)
+    ip6 = dhclient_addr(env)
+    assert in_range6(ip6), env
+    leases = net6.wait_leases6(lambda l: ip6 in l, "the nameless v6 lease")
+    assert leases[ip6][2] == "*"          # the lease itself has no name of its own
+    assert dig(g, "@192.168.122.1", "A", "dual1.%s" % DOMAIN) == [ip4]
+    assert wait_for(lambda: dig(g, "@192.168.122.1", "AAAA", "dual1.%s" % DOMAIN) == [ip6],
+                    5) , "no AAAA for the IPv4 lease's name"
