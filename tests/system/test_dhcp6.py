@@ -318,6 +318,31 @@ def test_dhclient6_gets_address_dns_and_domain(net6):
     assert re.search(r"^dhcp6_leases_used +1$", stats, re.M), stats
 
 
+def test_events_show_dhcpv6_leases(net6):
+    h = net6.host
+    net6.start()
+    ev = net6.popen(h.ns, [h.vnetd, "--confdir", h.confdir, "--rundir", h.rundir,
+                           "--statedir", h.statedir, "events", net6.name, "--json",
+                           "--timeout", "60"])
+    time.sleep(0.5)         # subscribed before the lease
+    g = net6.plug6("52:54:00:20:00:05")
+    env, _, _ = net6.dhclient6(g, "evt6")
+    ip = dhclient_addr(env)
+    while True:
+        line = ev.stdout.readline()
+        assert line, "events ended before the lease"
+        obj = json.loads(line)
+        if obj["event"] == "lease-granted":
+            break
+    kill_proc(ev)
+    assert obj["ip"] == ip and obj["hostname"] == "evt6" and obj["renewed"] is False
+    assert obj["duid"] == hexduid(env["new_dhcp6_client_id"])
+    assert obj["iaid"] == int(env["new_iaid"].replace(":", ""), 16)
+    # dhclient's default DUID is a DUID-LLT of eth0's MAC: the daemon knows the MAC
+    assert obj["mac"] == "52:54:00:20:00:05"
+    assert obj["expires"] > time.time() + 3000
+
+
 def test_dhcpcd_gets_address(net6):
     net6.start()
     g = net6.plug6("52:54:00:20:00:02")
