@@ -411,6 +411,40 @@ def test_lease_file_layout_v4_then_duid_then_v6(net6):
     assert hexduid(env["new_dhcp6_server_id"]) == duid
 
 
+def test_ipv6_only_network_serves_dhcpv6(net6):
+    net6.start(dhcp6_xml(v4=False, hosts=()))
+    g = net6.plug6("52:54:00:20:00:06")
+    env, _, _ = net6.dhclient6(g, "only6")
+    ip = dhclient_addr(env)
+    assert in_range6(ip), env
+    net6.wait_leases6(lambda l: ip in l, "the lease")
+    lines = net6.lease_text().splitlines()
+    assert lines[0].startswith("duid ") and len(lines) == 2, lines
+    st = net6.status()
+    assert [e["ip-address"] for e in st] == [ip], st
+    net6.host.run("stop", net6.name)
+    net6.host.run("start", net6.name)
+    assert net6.lease_text().splitlines() == lines
+
+
+def test_sighup_rereads_the_duid_hosts(net6):
+    net6.start(dhcp6_xml(hosts=()))
+    g = net6.plug6("52:54:00:00:06:50")
+    pid = net6.daemon_pid()
+    # the host is added to the stored definition; the daemon's SIGHUP re-reads it,
+    # as the service user (as it would /etc/vnetd/networks, 0755; the base is 0700)
+    os.chmod(net6.host.base, 0o755)
+    os.chmod(net6.host.confdir, 0o755)
+    net6.host.define(dhcp6_xml())
+    os.kill(pid, signal.SIGHUP)
+    time.sleep(0.5)
+    assert net6.daemon_pid() == pid
+    env, _, _ = net6.dhclient6(g, "x", duid=hexduid(STATIC_DUID))
+    assert dhclient_addr(env) == STATIC_IP6, env
+    leases = net6.wait_leases6(lambda l: STATIC_IP6 in l, "the static lease")
+    assert leases[STATIC_IP6][2] == STATIC_NAME6
+
+
 # --- restarts keep every lease and the server DUID ---------------------------
 
 def test_stop_start_keeps_leases_and_server_duid(net6):
