@@ -162,6 +162,12 @@ struct nat_finding {
 
 /* Which hooks to look at (1 << NAT_HOOK_*). */
 #define NAT_HOOKS_ALL 7u
+/*
+ * Added to the hooks: the bridge carries IPv6, so ip6-family chains
+ * (ip6tables-nft's "filter"/"nat" too) are judged as well; without it only
+ * ip and inet ones, which are all that see an IPv4-only network's traffic.
+ */
+#define NAT_SCAN_IPV6 (1u << 8)
 
 /*
  * Up to `max` findings into out; *count says how many (findings past max

@@ -393,3 +393,36 @@ def test_ipv6_route_already_there_fails_start(host):
     assert not host.state_file("default").exists()
     assert host.ip("-6", "route", "show", "2001:db8:77::/48").stdout.split()[:3] == \
         ["2001:db8:77::/48", "dev", "other0"]
+
+
+# --- other firewalls ------------------------------------------------------------
+
+FWD6_WARNING = ("table ip6 filter chain FORWARD (policy drop) drops forwarded traffic of "
+                "virbr0: ip6tables -t filter -I FORWARD -i virbr0 -j ACCEPT; "
+                "ip6tables -t filter -I FORWARD -o virbr0 -j ACCEPT")
+
+
+def test_ip6_drop_policy_is_named_only_for_ipv6_networks(host, topo):
+    """ip6tables-nft's FORWARD with policy drop: a dual-stack network is warned
+    (and the warning is true), an IPv4-only one is not (ip6 never sees it)."""
+    host.exec("nft", "add", "table", "ip6", "filter")
+    host.exec("nft", "add", "chain", "ip6", "filter", "FORWARD",
+              "{ type filter hook forward priority 0; policy drop; }")
+    host.define(net_xml("route", ipv6_addr=False))
+    cp = host.run("start", "default")
+    assert cp.stderr == ""
+    host.run("stop", "default")
+
+    g1, = topo.start(net_xml("route"), guests=1)
+    assert host.run("info", "default").stdout.count("Warning:") == 1
+    assert ("Warning:        " + FWD6_WARNING) in host.run("info", "default").stdout
+    topo.route_subnet_upstream()
+    ok, msg = connect(g1, "tcp", UP6, timeout=FAIL_TIMEOUT)
+    assert not ok, "the warning was not true: " + msg
+    host.exec("nft", "insert", "rule", "ip6", "filter", "FORWARD", "iifname", "virbr0", "accept")
+    host.exec("nft", "insert", "rule", "ip6", "filter", "FORWARD", "oifname", "virbr0", "accept")
+    assert "Warning:" not in host.run("info", "default").stdout
+    log = topo.listen(topo.upstream.ns)
+    ok, msg = connect(g1, "tcp", UP6)
+    assert ok, msg
+    assert records(log, "tcp") == [["tcp", G1, str(SPORT)]]
