@@ -340,6 +340,15 @@ def test_dual_stack_nat_ipv6_rules_match_golden(host):
     got = normalise(nft(host, "list", "table", "inet", TABLE).stdout)
     assert got == normalise((GOLDEN / "nat-nat-ipv6.nft").read_text())
     assert host.info("default")["Firewall"] == "installed"
+    # the keeper puts it back whole, IPv6 rules too
+    nft(host, "delete", "table", "inet", TABLE)
+    assert wait_for(lambda: normalise(nft(host, "list", "table", "inet", TABLE,
+                                          check=False).stdout) == got, 5, "the table put back")
+    # the IPv6 rules count: one gone shows in info
+    listing = nft(host, "-a", "list", "chain", "inet", TABLE, "postrouting").stdout
+    handle = [l.split("# handle ")[1] for l in listing.splitlines() if "ff02::/16" in l]
+    nft(host, "delete", "rule", "inet", TABLE, "postrouting", "handle", handle[0])
+    assert host.info("default")["Firewall"] == "installed, but changed (21 rules, 22 expected)"
     host.run("stop", "default")
     assert nft(host, "list", "table", "inet", TABLE, check=False).returncode != 0
 
