@@ -28,6 +28,8 @@ import shutil
 import signal
 import time
 
+import subprocess
+
 import pytest
 
 from helpers import (PY, UDHCPC, UDHCPC_SCRIPT, Topology, built, kill_proc, need, read_env,
@@ -477,6 +479,8 @@ def test_stop_start_keeps_leases_and_server_duid(net6):
 STORM6 = r'''
 import os, socket, struct, sys, time
 log, n, ifname = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+end = time.monotonic() + (float(sys.argv[4]) if len(sys.argv) > 4 else 1e9)
+tag = int(sys.argv[5]) if len(sys.argv) > 5 else 1      # clients of another run differ
 idx = socket.if_nametoindex(ifname)
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -488,7 +492,7 @@ out = open(log, "a", buffering=1)
 def opt(code, data):
     return struct.pack("!HH", code, len(data)) + data
 def duid(i):
-    return struct.pack("!HH", 3, 1) + b"\x52\x54\x01" + struct.pack("!I", i)[1:]
+    return struct.pack("!HH", 3, 1) + bytes([0x52, 0x54, tag]) + struct.pack("!I", i)[1:]
 def msg(t, xid, i, extra=b""):
     return (bytes([t]) + struct.pack("!I", xid)[1:] + opt(1, duid(i)) + opt(8, b"\0\0")
             + opt(3, struct.pack("!III", i, 0, 0) + extra) + opt(14, b""))
@@ -510,7 +514,7 @@ def parse(d):
                     status = struct.unpack("!H", w[:2])[0]
     return xid, cid, addr, status
 active, nxt = {}, 0
-while nxt < n or active:
+while (nxt < n or active) and time.monotonic() < end:
     while nxt < n and len(active) < 32:
         nxt += 1
         active[nxt] = time.monotonic()
@@ -588,3 +592,69 @@ def test_lease_without_fqdn_takes_the_ipv4_lease_name_in_dns(net6):
     assert dig(g, "@192.168.122.1", "A", "dual1.%s" % DOMAIN) == [ip4]
     assert wait_for(lambda: dig(g, "@192.168.122.1", "AAAA", "dual1.%s" % DOMAIN) == [ip6],
                     5) , "no AAAA for the IPv4 lease's name"
+
+
+@pytest.fixture
+def small_disk(host):
+    """A 1 MiB tmpfs over the test's own state directory."""
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "vnetd-test",
+                    str(host.statedir)], check=True)
+    try:
+        yield host.statedir
+    finally:
+        host.teardown()     # the daemon must let go of the files first
+        subprocess.run(["umount", "-l", str(host.statedir)], check=False)
+
+
+def fill(d):
+    """Fill the file system of d completely; returns the filler."""
+    f = d / "filler"
+    with open(f, "wb", buffering=0) as out:
+        for size in (65536, 512):
+            try:
+                while True:
+                    out.write(b"\0" * size)
+            except OSError:
+                pass
+    return f
+
+
+def replied6(rec):
+    return dict(line.split() for line in rec.read_text().splitlines())
+
+
+def test_full_disk_replies_only_what_is_durable(net6, small_disk):
+    xml = dhcp6_xml(hosts=()).replace(RANGE6[0], "fd00:122::1000").replace(RANGE6[1],
+                                                                            "fd00:122::ffff")
+    net6.host.define(xml)
+    net6.host.run("start", "--new-client-rate", "unlimited", net6.name)
+    pid = net6.daemon_pid()
+    g = net6.plug6("52:54:00:20:00:0a")
+    filler = fill(small_disk)
+    # the journal's room kept ahead takes some grants, then nothing is replied that
+    # is not durable: the rest are rolled back and retried
+    rec = net6.tmp / "during.txt"
+    rec.write_text("")
+    p = net6.popen(g.ns, [PY, "-c", STORM6, rec, 3000, "eth0", 8])
+    p.wait(timeout=60)
+    during = replied6(rec)
+    assert 0 < len(during) < 3000, p.stdout.read()
+    stats = net6.host.run("stats", net6.name).stdout
+    assert re.search(r"^dhcp6_rolled_back +[1-9]\d*$", stats, re.M), stats
+    assert net6.daemon_pid() == pid
+    # room again: new clients are served
+    filler.unlink()
+    rec2 = net6.tmp / "after.txt"
+    rec2.write_text("")
+    p2 = net6.popen(g.ns, [PY, "-c", STORM6, rec2, 40, "eth0", 20, 2])
+    p2.wait(timeout=60)
+    after = replied6(rec2)
+    assert len(after) == 40, p2.stdout.read()
+    # a crash now: every replied lease is there for `vnetd leases`
+    os.kill(pid, signal.SIGKILL)
+    everyone = dict(during, **after)
+    listed = {r["client-id"]: r["ip-address"]
+              for r in json.loads(net6.host.run("leases", net6.name, "--json").stdout)}
+    missing = {d: ip for d, ip in everyone.items() if listed.get(d) != ip}
+    assert not missing, "%d of %d replied leases lost, e.g. %r" % (
+        len(missing), len(everyone), sorted(missing.items())[:3])
