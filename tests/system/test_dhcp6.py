@@ -424,6 +424,12 @@ def test_ipv6_only_network_serves_dhcpv6(net6):
     assert lines[0].startswith("duid ") and len(lines) == 2, lines
     st = net6.status()
     assert [e["ip-address"] for e in st] == [ip], st
+    # --wait --mac finds a DHCPv6 lease by the MAC in the client's DUID-LLT
+    out = net6.host.run("leases", net6.name, "--mac", "52:54:00:20:00:06", "--wait", 10,
+                        "--json").stdout
+    rows = json.loads(out)
+    assert [(r["protocol"], r["ip-address"], r["mac-address"], r["prefix"]) for r in rows] == \
+        [("ipv6", ip, "52:54:00:20:00:06", 64)], out
     net6.host.run("stop", net6.name)
     net6.host.run("start", net6.name)
     assert net6.lease_text().splitlines() == lines
