@@ -345,6 +345,24 @@ def test_events_show_dhcpv6_leases(net6):
     assert obj["expires"] > time.time() + 3000
 
 
+def test_release_frees_the_lease(net6):
+    net6.start()
+    g = net6.plug6("52:54:00:20:00:08")
+    env, d, leases_file = net6.dhclient6(g, "rel6")
+    ip = dhclient_addr(env)
+    net6.wait_leases6(lambda l: ip in l, "the lease")
+    # dhclient -6 -r: a RELEASE for what its lease file holds
+    conf = d / "dhclient6.conf"
+    cp = g.exec(DHCLIENT, "-6", "-r", "-v", "-cf", conf, "-pf", d / "release.pid",
+                "-lf", leases_file, "-sf", d / "script", "eth0", check=False, timeout=30)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    net6.wait_leases6(lambda l: ip not in l, "the lease gone from the file")
+    assert [r for r in json.loads(net6.host.run("leases", net6.name, "--json").stdout)
+            if r["ip-address"] == ip] == []
+    stats = net6.host.run("stats", net6.name).stdout
+    assert re.search(r"^dhcp6_release +1$", stats, re.M), stats
+
+
 def test_dhcpcd_gets_address(net6):
     net6.start()
     g = net6.plug6("52:54:00:20:00:02")
