@@ -93,7 +93,7 @@ static int print_lease(void *userdata, const struct lease_info *l)
 	} else {
 		leases_expiry_text(l->expires, when, sizeof(when), false);
 		snprintf(addr, sizeof(addr), "%s/%u", ip, c->prefix);
-		printf(" %-20s %-*s %-9s %-19s %-*s %s\n", when, c->w_mac, mac, "ipv4", addr,
+		printf(" %-20s %-*s %-9s %-*s %-*s %s\n", when, c->w_mac, mac, "ipv4", c->w_ip, addr,
 		       c->w_host, l->hostname && *l->hostname ? l->hostname : "-",
 		       *cid ? cid : "-");
 	}
@@ -239,6 +239,7 @@ static void print_all(struct print_ctx *c, const struct leases_view *v)
 {
 	c->count = 0;
 	c->w_mac = 18;
+	c->w_ip = 19;
 	c->w_host = 16;
 	if (v->srv && !c->json)
 		dhcp_server_foreach_lease(v->srv, measure_lease, c);
@@ -247,8 +248,8 @@ static void print_all(struct print_ctx *c, const struct leases_view *v)
 	if (c->json)
 		printf("[");
 	else
-		printf(" %-20s %-*s %-9s %-19s %-*s %s\n%s\n", "Expiry Time", c->w_mac,
-		       "MAC address", "Protocol", "IP address", c->w_host, "Hostname",
+		printf(" %-20s %-*s %-9s %-*s %-*s %s\n%s\n", "Expiry Time", c->w_mac,
+		       "MAC address", "Protocol", c->w_ip, "IP address", c->w_host, "Hostname",
 		       "Client ID",
 		       "----------------------------------------------------------------"
 		       "------------------------------------");

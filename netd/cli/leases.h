@@ -17,7 +17,7 @@ struct print_ctx {
 	unsigned prefix, prefix6;
 	size_t count;
 	const char *mac;        /* only this one ("aa:bb:.." lower case), or NULL */
-	int w_mac, w_host;      /* table columns, as wide as their widest entry */
+	int w_mac, w_ip, w_host;        /* table columns, as wide as their widest entry */
 };
 
 /* The servers the files add up to (either NULL when the network has none of it). */

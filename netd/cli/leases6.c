@@ -98,7 +98,7 @@ static int print_one(void *userdata, const struct lease6_info *l)
 	} else {
 		leases_expiry_text(l->expires, when, sizeof(when), false);
 		snprintf(addr, sizeof(addr), "%s/%u", ip, c->prefix6);
-		printf(" %-20s %-*s %-9s %-19s %-*s %s\n", when, c->w_mac, mac, "ipv6", addr,
+		printf(" %-20s %-*s %-9s %-*s %-*s %s\n", when, c->w_mac, mac, "ipv6", c->w_ip, addr,
 		       c->w_host, l->hostname && *l->hostname ? l->hostname : "-",
 		       *duid ? duid : "-");
 	}
@@ -109,10 +109,17 @@ static int print_one(void *userdata, const struct lease6_info *l)
 static int measure_one(void *userdata, const struct lease6_info *l)
 {
 	struct print_ctx *c = userdata;
+	char ip[INET6_ADDRSTRLEN];
 	int n;
 
-	if (wanted(c, l) && l->hostname && (n = (int)strlen(l->hostname)) > c->w_host)
+	if (!wanted(c, l))
+		return 0;
+	if (l->hostname && (n = (int)strlen(l->hostname)) > c->w_host)
 		c->w_host = n;
+	inet_ntop(AF_INET6, &l->addr, ip, sizeof(ip));
+	/* "ADDRESS/PREFIX" */
+	if ((n = (int)strlen(ip) + 1 + snprintf(NULL, 0, "%u", c->prefix6)) > c->w_ip)
+		c->w_ip = n;
 	return 0;
 }
 

@@ -404,6 +404,13 @@ def test_duid_static_host_gets_its_address_and_renew_keeps_it(net6):
     table = net6.host.run("leases", net6.name).stdout
     rows = [l for l in table.splitlines() if STATIC_IP6 in l]
     assert len(rows) == 1 and STATIC_NAME6 in rows[0], table
+    header = table.splitlines()[0]
+    # the columns line up: address and name where the header names them
+    assert rows[0].index(STATIC_IP6 + "/64") == header.index("IP address"), table
+    assert rows[0].index(STATIC_NAME6) == header.index("Hostname"), table
+    # the MAC is the one in the DUID-LLT
+    assert rows[0].split() == [rows[0].split()[0], rows[0].split()[1], "52:54:00:00:06:50", "ipv6",
+                               STATIC_IP6 + "/64", STATIC_NAME6, hexduid(STATIC_DUID)], table
     # the status JSON has the same lease
     st = [e for e in net6.status() if e.get("ip-address") == STATIC_IP6]
     assert len(st) == 1 and st[0]["hostname"] == STATIC_NAME6, net6.status()
