@@ -311,6 +311,12 @@ def test_dhclient6_gets_address_dns_and_domain(net6):
     # the client's own DUID and IAID, as it sent them
     assert duid == hexduid(env["new_dhcp6_client_id"]), env
     assert iaid == int(env["new_iaid"].replace(":", ""), 16), env
+    # its name from the Client FQDN option is its AAAA in the network's DNS (asked
+    # over IPv4 here: DNS on the bridge's IPv6 address is another part's)
+    g.ip("addr", "add", "192.168.122.77/24", "dev", "eth0")
+    assert wait_for(lambda: dig(g, "@192.168.122.1", "AAAA", "guest6a.%s" % DOMAIN) == [ip],
+                    5), dig(g, "@192.168.122.1", "AAAA", "guest6a.%s" % DOMAIN)
+    assert dig(g, "@192.168.122.1", "-x", ip) == ["guest6a.%s." % DOMAIN]
     # the NSS module finds it by name, for AF_INET6 (getent hosts asks that first)
     assert getent(net6.host, "hosts", "guest6a") == (0, "%-15s %s\n" % (ip, "guest6a"))
     assert getent(net6.host, "ahostsv6", "guest6a.example.test")[1].split()[0] == ip
