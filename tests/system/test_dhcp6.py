@@ -357,6 +357,8 @@ def test_release_frees_the_lease(net6):
     env, d, leases_file = net6.dhclient6(g, "rel6")
     ip = dhclient_addr(env)
     net6.wait_leases6(lambda l: ip in l, "the lease")
+    g.ip("addr", "add", "192.168.122.78/24", "dev", "eth0")
+    assert dig(g, "@192.168.122.1", "AAAA", "rel6.%s" % DOMAIN) == [ip]
     # dhclient -6 -r: a RELEASE for what its lease file holds
     conf = d / "dhclient6.conf"
     cp = g.exec(DHCLIENT, "-6", "-r", "-v", "-cf", conf, "-pf", d / "release.pid",
@@ -367,6 +369,8 @@ def test_release_frees_the_lease(net6):
             if r["ip-address"] == ip] == []
     stats = net6.host.run("stats", net6.name).stdout
     assert re.search(r"^dhcp6_release +1$", stats, re.M), stats
+    # and its name left DNS with it
+    assert dig(g, "@192.168.122.1", "AAAA", "rel6.%s" % DOMAIN) == []
 
 
 def test_dhcpcd_gets_address(net6):
