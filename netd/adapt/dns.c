@@ -177,6 +177,17 @@ static uint64_t range6_addresses(const struct netdef_ip6 *ip)
 	return n;
 }
 
+/* An IPv6 prefix is too big to count: its DHCPv6 ranges and hosts are the bound. */
+uint32_t dns_setup_ipv6_names(const struct netdef *def)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < def->n_ip6s && n < DNS_SETUP_MAX_DYNAMIC; i++)
+		n += range6_addresses(&def->ip6s[i]) + def->ip6s[i].n_hosts;
+	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
+}
+
 /*
  * Lease names are keyed by address and every lease address is inside one of
  * the network's subnets: their size bounds the table without ever refusing
@@ -189,9 +200,7 @@ static uint32_t subnet_addresses(const struct netdef *def)
 
 	for (i = 0; i < def->n_ips; i++)
 		n += def->ips[i].prefix >= 32 ? 1 : (uint64_t)1 << (32 - def->ips[i].prefix);
-	/* an IPv6 prefix is too big to count: its DHCPv6 ranges and hosts are the bound */
-	for (i = 0; i < def->n_ip6s && n < DNS_SETUP_MAX_DYNAMIC; i++)
-		n += range6_addresses(&def->ip6s[i]) + def->ip6s[i].n_hosts;
+	n += dns_setup_ipv6_names(def);
 	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
 }
 
