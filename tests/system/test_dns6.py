@@ -244,3 +244,30 @@ def test_own_ipv6_address_in_resolv_conf_is_not_an_upstream(host, dnsnet):
     d = dig6(g, "self.outside.test", wait=3)
     assert d.status == "NOERROR" and d.rdata("A") == [OUTSIDE_A], d
     assert [q[4] for q in net.queries()] == ["self.outside.test"], net.queries()
+
+
+# --- live changes -------------------------------------------------------------------
+
+def test_ipv6_dns_host_added_and_deleted_live(host, dnsnet):
+    net = dnsnet
+    g = started(net)
+    net.serve_upstream()
+    frag = "<host ip='fd00:1::70'><hostname>box6</hostname></host>"
+    cp = host.run("update", "default", "add", "dns-host", frag)
+    assert cp.stdout == "changed live: DNS host records\nUpdated network default live state\n"
+    assert_local(dig6(g, "box6.%s" % DOMAIN, "AAAA"), "AAAA", "fd00:1::70",
+                 "box6.%s." % DOMAIN)
+    # the same address again is a duplicate, as for IPv4
+    cp = host.run("update", "default", "add", "dns-host",
+                  "<host ip='fd00:1::70'><hostname>other</hostname></host>", check=False)
+    assert cp.returncode == 1, cp
+    # a delete by the IPv6 address finds it
+    cp = host.run("update", "default", "delete", "dns-host",
+                  "<host ip='fd00:1::70'><hostname>gone</hostname></host>")
+    assert cp.stdout == "changed live: DNS host records\nUpdated network default live state\n"
+    # no longer ours: asked upstream (which knows nothing of it)
+    assert net.queries() == [], net.queries()
+    d = dig6(g, "box6.%s" % DOMAIN, "AAAA", wait=3)
+    assert d.status == "NXDOMAIN" and "aa" not in d.flags and d.answers == [], d
+    assert [q[4] for q in net.queries()] == ["box6.%s" % DOMAIN], net.queries()
+    assert_local(dig6(g, "web6.%s" % DOMAIN, "AAAA"), "AAAA", WEB6, "web6.%s." % DOMAIN)
