@@ -99,9 +99,6 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 		    struct dns_setup *out, char *msg, size_t msg_size);
 void dns_setup_free(struct dns_setup *s);
 
-/* Names DHCPv6 leases may hold at most: the addresses of the ranges plus the hosts. */
-uint32_t dns_setup_ipv6_names(const struct netdef *def);
-
 /* The network's own addresses (never an upstream): how many were written to out[cap]. */
 int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap);
 

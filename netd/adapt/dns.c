@@ -178,7 +178,7 @@ static uint64_t range6_addresses(const struct netdef_ip6 *ip)
 }
 
 /* An IPv6 prefix is too big to count: its DHCPv6 ranges and hosts are the bound. */
-uint32_t dns_setup_ipv6_names(const struct netdef *def)
+static uint32_t ipv6_names(const struct netdef *def)
 {
 	uint64_t n = 0;
 	size_t i;
@@ -200,7 +200,7 @@ static uint32_t subnet_addresses(const struct netdef *def)
 
 	for (i = 0; i < def->n_ips; i++)
 		n += def->ips[i].prefix >= 32 ? 1 : (uint64_t)1 << (32 - def->ips[i].prefix);
-	n += dns_setup_ipv6_names(def);
+	n += ipv6_names(def);
 	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
 }
 

@@ -34,7 +34,6 @@ int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 		/* one name per lease and per static host, never more */
 		out->dns.cfg.expected_names = dhcp_setup_pool_size(def) + 16;
 		out->dns.cfg.max_dynamic = dhcp_setup_pool_size(def) + dhcp_setup_host_count(def);
-		out->dns.cfg.max_dynamic += dns_setup_ipv6_names(def);
 	}
 	return 0;
 fail:
