@@ -271,3 +271,16 @@ def test_ipv6_dns_host_added_and_deleted_live(host, dnsnet):
     assert d.status == "NXDOMAIN" and "aa" not in d.flags and d.answers == [], d
     assert [q[4] for q in net.queries()] == ["box6.%s" % DOMAIN], net.queries()
     assert_local(dig6(g, "web6.%s" % DOMAIN, "AAAA"), "AAAA", WEB6, "web6.%s." % DOMAIN)
+
+
+def test_ipv6_only_network_serves_dns(host, dnsnet):
+    """No IPv4 <ip> at all: the DNS server still runs, on the IPv6 address."""
+    net = dnsnet
+    xml = net6_xml().replace("  <ip address='%s' prefix='24'/>\n" % GW, "")
+    assert "192.168" not in xml
+    net.start(xml)
+    g = net.plug()
+    g.ip("-6", "addr", "add", G6 + "/64", "dev", "eth0", "nodad")
+    assert_local(dig6(g, "paul.%s" % DOMAIN, "AAAA"), "AAAA", PAUL6, "paul.%s." % DOMAIN)
+    assert sorted((s[0], s[-2]) for s in net.ss_53()) == \
+        [("tcp", "[%s]%%virbr0:53" % GW6), ("udp", "[%s]%%virbr0:53" % GW6)]
