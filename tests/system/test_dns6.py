@@ -110,6 +110,9 @@ def test_aaaa_and_ptr_over_ipv6(host, dnsnet):
     d = dig6(g, "web6.%s" % DOMAIN, "A")
     assert d.status == "NOERROR" and d.answers == [], d
 
+    # the host itself may ask the bridge's IPv6 address too, as the IPv4 one
+    assert_local(dig6(net.host, "web6.%s" % DOMAIN, "AAAA"), "AAAA", WEB6, "web6.%s." % DOMAIN)
+
     # Port 53 on both addresses, each bound to the bridge (udp and tcp).
     socks = sorted((s[0], s[-2]) for s in net.ss_53())
     assert socks == sorted([("tcp", GW + "%virbr0:53"), ("udp", GW + "%virbr0:53"),
