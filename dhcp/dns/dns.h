@@ -95,9 +95,10 @@ bool dns_ip_eq(const struct dns_ip *a, const struct dns_ip *b);
 
 /*
  * <ip address prefix localPtr>: the server's own address on the bridge and
- * its subnet. Queries are accepted only from these subnets, and from
- * IPv6 link-local sources when one of them is IPv6 (others: REFUSED). local_ptr: reverse names inside the subnet are answered here
- * (PTR or NXDOMAIN) and never forwarded.
+ * its subnet. Queries are accepted only from these subnets, and from IPv6
+ * link-local sources when one of them is IPv6 (others: REFUSED).
+ * local_ptr: reverse names inside the subnet are answered here (PTR or
+ * NXDOMAIN) and never forwarded.
  */
 struct dns_net {
 	struct dns_ip addr;

@@ -67,7 +67,7 @@ const struct netdef_ip *dhcp_setup_find_ip(const struct netdef *def);
 /* dns_setup: a network definition's <domain>, <dns> and names as a dns_config. */
 
 #define DNS_SETUP_MAX_UPSTREAMS 8
-#define DNS_SETUP_MAX_SELF 16
+#define DNS_SETUP_MAX_SELF 32          /* 16 addresses of each family */
 #define DNS_SETUP_MAX_DYNAMIC (1u << 22)        /* lease names, whatever the subnets */
 
 /* The host's resolver configuration, and systemd-resolved's list behind its stub. */

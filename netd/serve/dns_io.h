@@ -17,7 +17,7 @@
 
 #include <netinet/in.h>
 
-#define DNS_IO_MAX_ADDRS 16
+#define DNS_IO_MAX_ADDRS 32            /* 16 of each family on a bridge */
 
 struct dns_io;
 

@@ -425,6 +425,32 @@ static void test_setup_from_def(void **state)
 	netdef_free(def);
 }
 
+/* A bridge holds 16 addresses of each family: the server is all of them. */
+static void test_setup_self_both_families_full(void **state)
+{
+	char xml[4096], a[64];
+	size_t n = 0;
+	struct netdef *def;
+	struct dns_ip self[DNS_SETUP_MAX_SELF];
+	int i;
+
+	(void)state;
+	n += (size_t)snprintf(xml + n, sizeof(xml) - n, "<network><name>many</name>");
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(xml + n, sizeof(xml) - n,
+				      "<ip address='10.%d.0.1' prefix='24'/>"
+				      "<ip family='ipv6' address='fd00:%x::1' prefix='64'/>", i, i);
+	snprintf(xml + n, sizeof(xml) - n, "</network>");
+	def = parse_ok(xml);
+	assert_int_equal(dns_setup_self(def, self, DNS_SETUP_MAX_SELF), 32);
+	assert_true(ip_is(&self[15], "10.16.0.1"));
+	assert_true(ip_is(&self[16], "fd00:1::1"));
+	assert_true(ip_is(&self[31], "fd00:10::1"));
+	inet_ntop(AF_INET6, self[31].bytes, a, sizeof(a));
+	assert_string_equal(a, "fd00:10::1");
+	netdef_free(def);
+}
+
 /* The built configuration serves: AAAA and PTR of a DHCPv6 host, IPv6 forwarding. */
 static void test_setup_serves(void **state)
 {
@@ -464,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_def_round_trip),
 		cmocka_unit_test(test_def_bad_ipv6_host),
 		cmocka_unit_test(test_setup_from_def),
+		cmocka_unit_test(test_setup_self_both_families_full),
 		T(test_setup_serves),
 	};
 
