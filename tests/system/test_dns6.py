@@ -240,13 +240,18 @@ def test_ipv6_forwarder_for_a_domain(host, dnsnet):
 
 def test_own_ipv6_address_in_resolv_conf_is_not_an_upstream(host, dnsnet):
     """The host's resolv.conf names the bridge's IPv6 address (a host that
-    asks its own network): never forwarded to ourselves."""
+    asks its own network): never forwarded to ourselves (the resolv.conf
+    reader and the core's routes both leave the server's own addresses out)."""
     net = dnsnet
     g = started(net, resolv="nameserver %s\nnameserver 198.51.100.1\n" % GW6)
     net.serve_upstream()
     d = dig6(g, "self.outside.test", wait=3)
     assert d.status == "NOERROR" and d.rdata("A") == [OUTSIDE_A], d
     assert [q[4] for q in net.queries()] == ["self.outside.test"], net.queries()
+    # Asked straight at the real upstream: had fd00:1::1 been one, the query
+    # would have come back to us first (a second query, a retry).
+    c = json.loads(host.run("stats", "default", "--json").stdout)["counters"]
+    assert (c["dns_queries"], c["dns_forwarded"], c["dns_retries"]) == (1, 1, 0), c
 
 
 # --- live changes -------------------------------------------------------------------
