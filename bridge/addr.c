@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * IPv4 addresses on a link.
+ * Addresses on a link: IPv4 with its broadcast, IPv6 without DAD.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -119,5 +119,61 @@ int bridge_addr_add(struct bridge_ctx *ctx, const char *name,
 	if (rc < 0)
 		return bridge_nl_fail(ctx, rc, err, "cannot add %s/%u to %s",
 				      text, prefix, name);
+	return 0;
+}
+
+/*
+ * IPv6: no broadcast, and no duplicate address detection (IFA_F_NODAD).
+ * The bridge is new and its subnet was checked free, so DAD could only
+ * delay the address: with it, the address stays tentative until a port
+ * gives the bridge a carrier and DAD has run, and the daemon cannot bind
+ * its DNS listener or answer from it until then. libvirt waits for DAD;
+ * not having to is the reason for the flag.
+ */
+int bridge_addr6_add(struct bridge_ctx *ctx, const char *name, const struct in6_addr *addr,
+		     unsigned prefix, struct bridge_error *err)
+{
+	char text[INET6_ADDRSTRLEN];
+	struct rtnl_link *link = NULL;
+	struct rtnl_addr *ra = NULL;
+	struct nl_addr *local = NULL;
+	int rc;
+
+	if (ctx == NULL)
+		return bridge_fail(err, -EINVAL, "bridge_addr6_add: no context");
+	if ((rc = bridge_check_ifname(name, err)) < 0)
+		return rc;
+	if (inet_ntop(AF_INET6, addr, text, sizeof(text)) == NULL)
+		strcpy(text, "?");
+	if (prefix > 128)
+		return bridge_fail(err, -EINVAL, "cannot add %s/%u to %s: prefix must be 0..128",
+				   text, prefix, name);
+	bridge_ack_reset(ctx);
+	if ((rc = rtnl_link_get_kernel(ctx->sk, 0, name, &link)) < 0)
+		return bridge_nl_fail(ctx, rc, err, "cannot add %s/%u to %s", text, prefix, name);
+	ra = rtnl_addr_alloc();
+	local = nl_addr_build(AF_INET6, addr, sizeof(*addr));
+	rc = -NLE_NOMEM;
+	if (ra != NULL && local != NULL) {
+		nl_addr_set_prefixlen(local, (int)prefix);
+		rtnl_addr_set_ifindex(ra, rtnl_link_get_ifindex(link));
+		rtnl_addr_set_family(ra, AF_INET6);
+		rtnl_addr_set_prefixlen(ra, (int)prefix);
+		rtnl_addr_set_flags(ra, IFA_F_NODAD);
+		rc = rtnl_addr_set_local(ra, local);
+	}
+	rtnl_link_put(link);
+	if (local != NULL)
+		nl_addr_put(local);
+	if (rc < 0) {
+		rtnl_addr_put(ra);
+		return bridge_fail(err, -ENOMEM, "cannot add %s/%u to %s: out of memory", text,
+				   prefix, name);
+	}
+	bridge_ack_reset(ctx);
+	rc = rtnl_addr_add(ctx->sk, ra, NLM_F_EXCL);
+	rtnl_addr_put(ra);
+	if (rc < 0)
+		return bridge_nl_fail(ctx, rc, err, "cannot add %s/%u to %s", text, prefix, name);
 	return 0;
 }

@@ -64,6 +64,10 @@ int bridge_addr_add(struct bridge_ctx *ctx, const char *name,
 		    struct in_addr addr, unsigned prefix,
 		    struct bridge_error *err);
 
+/* Add an IPv6 address with its prefix, usable at once (no DAD; see addr.c). */
+int bridge_addr6_add(struct bridge_ctx *ctx, const char *name, const struct in6_addr *addr,
+		     unsigned prefix, struct bridge_error *err);
+
 /*
  * Is 'net/prefix' already used on this host, by an address on another link
  * or by a route at least as specific (other than on link `ignore_ifname`, which may be NULL)?
@@ -77,6 +81,10 @@ int bridge_addr_add(struct bridge_ctx *ctx, const char *name,
 int bridge_subnet_conflict(struct bridge_ctx *ctx, struct in_addr net,
 			   unsigned prefix, const char *ignore_ifname,
 			   char *ifname_out, struct bridge_error *err);
+/* The same for an IPv6 subnet (IPv6 addresses and routes). */
+int bridge_subnet6_conflict(struct bridge_ctx *ctx, const struct in6_addr *net,
+			    unsigned prefix, const char *ignore_ifname,
+			    char *ifname_out, struct bridge_error *err);
 
 /* A route to dest/prefix via gateway out of a link, at that metric (libvirt's <route>). */
 struct bridge_route {

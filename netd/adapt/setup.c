@@ -2,36 +2,9 @@
 /* One definition, every library's configuration. */
 #include "netd/adapt/adapt.h"
 
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-/*
- * IPv6 definitions are parsed, validated and stored, but nothing serves
- * them yet: a start says so rather than run a network without them.
- */
-static int refuse_ipv6(const struct netdef *def, char *msg, size_t msg_size)
-{
-	const char *what = "IPv6 is not served by vnetd yet: the definition is kept, but the "
-			   "network cannot start with it";
-	char a[INET6_ADDRSTRLEN];
-
-	if (def->n_ip6s)
-		snprintf(msg, msg_size, "<ip family='ipv6' address='%s'>: %s",
-			 inet_ntop(AF_INET6, &def->ip6s[0].address, a, sizeof(a)), what);
-	else if (def->n_routes6)
-		snprintf(msg, msg_size, "<route family='ipv6' address='%s'>: %s",
-			 inet_ntop(AF_INET6, &def->routes6[0].address, a, sizeof(a)), what);
-	else if (def->ipv6 == NETDEF_YES)
-		snprintf(msg, msg_size, "<network ipv6='yes'>: %s", what);
-	else if (def->forward.nat_ipv6 == NETDEF_YES)
-		snprintf(msg, msg_size, "<nat ipv6='yes'>: %s", what);
-	else
-		return 0;
-	return -EOPNOTSUPP;
-}
 
 int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_len,
 		    const char *hostname, struct net_setup *out, char *msg, size_t msg_size)
@@ -39,8 +12,6 @@ int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = refuse_ipv6(def, msg, msg_size)) < 0)
-		return r;
 	bridge_setup(def, &out->bridge);
 	firewall_config(def, &out->firewall);
 	r = dns_setup_build(def, resolv, resolv_len, &out->dns, msg, msg_size);

@@ -41,14 +41,15 @@ struct host_ops {
 
 	int (*link_query)(struct host_sys *sys, const char *name, struct bridge_link_info *out,
 			  struct bridge_error *err);
-	int (*subnet_conflict)(struct host_sys *sys, struct in_addr net, unsigned prefix,
+	/* net: either family, host bits zero */
+	int (*subnet_conflict)(struct host_sys *sys, const struct run_addr *net,
 			       char *ifname_out, struct bridge_error *err);
 	/* create the bridge (down) and tell its ifindex; nothing is left on failure */
 	int (*bridge_create)(struct host_sys *sys, const struct bridge_config *cfg,
 			     int *ifindex, struct bridge_error *err);
 	int (*bridge_delete)(struct host_sys *sys, const char *name, struct bridge_error *err);
-	int (*addr_add)(struct host_sys *sys, const char *name, struct in_addr addr,
-			unsigned prefix, struct bridge_error *err);
+	int (*addr_add)(struct host_sys *sys, const char *name, const struct run_addr *addr,
+			struct bridge_error *err);
 	int (*set_up)(struct host_sys *sys, const char *name, struct bridge_error *err);
 	/* -ENOENT when the host has no such sysctl (e.g. no IPv6) */
 	int (*sysctl_set)(struct host_sys *sys, const char *path, const char *value,
@@ -116,6 +117,20 @@ void host_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * the bridge's firewalld zone and resolved registration (best effort:
  * recorded when made, a warning line when refused, never a failure).
  */
+/* addrs.c: what a network puts on its bridge. */
+bool host_net_has_ipv6(const struct netdef *def);
+/* Its addresses, IPv4 then IPv6 (subnets: host bits cleared); how many were written. */
+size_t host_net_addrs(const struct netdef *def, bool subnets, struct run_addr *out, size_t cap);
+/* "192.168.122.1/24", "2001:db8::1/64" */
+const char *host_addr_text(const struct run_addr *a, char *buf, size_t size);
+
+struct host_sysctl {
+	char path[RUN_STATE_PATH_MAX];  /* under /proc/sys/net */
+	char value[16];
+};
+/* The bridge's own sysctls for the network's families; how many were written. */
+size_t host_bridge_sysctls(const struct netdef *def, struct host_sysctl *out, size_t cap);
+
 int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_state *st,
 		    char *msg, size_t msg_size);
 void host_join_services(struct host_sys *sys, const struct netdef *def, struct run_state *st);
@@ -160,7 +175,7 @@ enum field_type {
 	FIELD_INDEX,    /* an ifindex, from 1 */
 	FIELD_PATH,     /* a sysctl path, relative to /proc/sys/net */
 	FIELD_WORD,     /* a short value: letters, digits, "_.-" */
-	FIELD_ADDRESS,  /* "a.b.c.d/p" into addr + prefix */
+	FIELD_ADDRESS,  /* "a.b.c.d/p" or "IPv6/p" into a run_addr */
 	FIELD_PID,
 	FIELD_TICKS,    /* a start time, from 1 */
 	FIELD_TABLE,    /* an nftables table name */

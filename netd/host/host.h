@@ -27,14 +27,14 @@
  * vnetd's format does not load (stop that network with that vnetd first).
  */
 
-#define HOST_MAX_ADDRS 16               /* IPv4 addresses on one bridge */
+#define HOST_MAX_ADDRS 16               /* addresses of each family on one bridge */
 #define HOST_MAX_ROUTES 16              /* <route>s: host routes via guests */
 #define HOST_MAX_PORTS 32               /* ports `attach` added (taps of guests) */
 /*
  * bridge, sysctls, addresses, table, routes, zone, resolved, processes,
  * the port filter and the ports
  */
-#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS)
+#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ADDRS + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS)
 #define RUN_STATE_ZONE_MAX 32            /* a firewalld zone's name */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
@@ -56,8 +56,13 @@ enum undo_kind {
 	UNDO_KINDS
 };
 
+/* An address (or a route's destination) with its prefix: IPv4 or IPv6. */
 struct run_addr {
-	struct in_addr addr;
+	int family;                     /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr addr;
+		struct in6_addr addr6;
+	};
 	unsigned prefix;
 };
 

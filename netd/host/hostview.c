@@ -47,7 +47,7 @@ int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_s
 			return r;
 		}
 		snprintf(u->ifname, sizeof(u->ifname), "%s", def->bridge_name);
-		u->address = (struct run_addr){ rt.dest, rt.prefix };
+		u->address = (struct run_addr){ .family = AF_INET, .addr = rt.dest, .prefix = rt.prefix };
 		u->gateway = rt.gateway;
 		u->metric = rt.metric;
 		undo_commit(st);

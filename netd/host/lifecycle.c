@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* every address is a subnet of the firewall's, which holds that many */
+/* every address is a subnet of the firewall's, which holds that many of each family */
 _Static_assert(HOST_MAX_ADDRS <= NAT_MAX_SUBNETS, "addresses the firewall cannot cover");
 
 struct start_ctx {
@@ -62,8 +62,9 @@ static int check_conflicts(struct start_ctx *c)
 	const struct host_ops *ops = c->sys->ops;
 	struct bridge_link_info li;
 	struct bridge_error be = { 0 };
-	char ifname[IF_NAMESIZE + 1] = "", net[INET_ADDRSTRLEN];
-	size_t i;
+	char ifname[IF_NAMESIZE + 1] = "", net[INET6_ADDRSTRLEN + 4];
+	struct run_addr subnets[2 * HOST_MAX_ADDRS];
+	size_t i, n = host_net_addrs(c->def, true, subnets, 2 * HOST_MAX_ADDRS);
 	int r;
 
 	if ((r = ops->link_query(c->sys, c->def->bridge_name, &li, &be)) < 0)
@@ -72,17 +73,13 @@ static int check_conflicts(struct start_ctx *c)
 		return failf(c, -EEXIST,
 			     "interface %s already exists and was not created by vnetd; "
 			     "choose another <bridge name>", c->def->bridge_name);
-	for (i = 0; i < c->def->n_ips; i++) {
-		const struct netdef_ip *ip = &c->def->ips[i];
-		struct in_addr n = { htonl(ntohl(ip->address.s_addr) & netdef_mask(ip->prefix)) };
-
-		r = ops->subnet_conflict(c->sys, n, ip->prefix, ifname, &be);
+	for (i = 0; i < n; i++) {
+		r = ops->subnet_conflict(c->sys, &subnets[i], ifname, &be);
 		if (r < 0)
 			return failf(c, r, "%s", be.message);
 		if (r > 0)
-			return failf(c, -EADDRINUSE,
-				     "subnet %s/%u is already in use by interface %s",
-				     inet_ntop(AF_INET, &n, net, sizeof(net)), ip->prefix, ifname);
+			return failf(c, -EADDRINUSE, "subnet %s is already in use by interface %s",
+				     host_addr_text(&subnets[i], net, sizeof(net)), ifname);
 	}
 	return 0;
 }
@@ -102,42 +99,52 @@ static int create_bridge(struct start_ctx *c)
 }
 
 /*
- * The bridge carries no IPv6 of vnetd's, so it should not autoconfigure any
- * either (libvirt does the same). Hosts without IPv6 have no such sysctl.
+ * The bridge's IPv6 sysctls (addrs.c says which). A host without IPv6 has
+ * none of them: fine for a network without IPv6, a clear refusal for one
+ * with it.
  */
 static int set_link_sysctls(struct start_ctx *c)
 {
-	struct undo_rec *u = step(c, UNDO_SYSCTL);
+	struct host_sysctl want[4];
+	size_t n = host_bridge_sysctls(c->def, want, 4), i;
 	struct bridge_error be = { 0 };
 	int r;
 
-	snprintf(u->path, sizeof(u->path), "ipv6/conf/%s/disable_ipv6", c->def->bridge_name);
-	snprintf(u->value, sizeof(u->value), "1");
-	r = c->sys->ops->sysctl_set(c->sys, u->path, u->value, &be);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return failf(c, r, "%s", be.message);
-	undo_commit(&c->st);
+	for (i = 0; i < n; i++) {
+		struct undo_rec *u = step(c, UNDO_SYSCTL);
+
+		_Static_assert(sizeof(u->path) == sizeof(want[i].path) &&
+			       sizeof(u->value) == sizeof(want[i].value), "one layout");
+		memcpy(u->path, want[i].path, sizeof(u->path));
+		memcpy(u->value, want[i].value, sizeof(u->value));
+		r = c->sys->ops->sysctl_set(c->sys, u->path, u->value, &be);
+		if (r == -ENOENT && !host_net_has_ipv6(c->def))
+			return 0;
+		if (r == -ENOENT)
+			return failf(c, r, "network '%s' has IPv6, but this host has no IPv6 "
+				     "(no /proc/sys/net/%s)", c->def->name, u->path);
+		if (r < 0)
+			return failf(c, r, "%s", be.message);
+		undo_commit(&c->st);
+	}
 	return 0;
 }
 
 static int add_addresses(struct start_ctx *c)
 {
+	struct run_addr addrs[2 * HOST_MAX_ADDRS];
+	size_t n = host_net_addrs(c->def, false, addrs, 2 * HOST_MAX_ADDRS), i;
 	struct bridge_error be = { 0 };
-	size_t i;
 	int r;
 
-	for (i = 0; i < c->def->n_ips; i++) {
-		const struct netdef_ip *ip = &c->def->ips[i];
+	for (i = 0; i < n; i++) {
 		struct undo_rec *u = step(c, UNDO_ADDRESS);
 
-		r = c->sys->ops->addr_add(c->sys, c->def->bridge_name, ip->address, ip->prefix,
-					  &be);
+		r = c->sys->ops->addr_add(c->sys, c->def->bridge_name, &addrs[i], &be);
 		if (r < 0)
 			return failf(c, r, "%s", be.message);
 		snprintf(u->ifname, sizeof(u->ifname), "%s", c->def->bridge_name);
-		u->address = (struct run_addr){ ip->address, ip->prefix };
+		u->address = addrs[i];
 		undo_commit(&c->st);
 	}
 	return 0;
@@ -210,6 +217,9 @@ static int bring_up(struct start_ctx *c)
  * routing with no rules at all). Like libvirt, forwarding is switched on
  * and left on at stop, so it is not recorded: another network (or the
  * admin) may rely on it, and turning it off under them would cut them off.
+ * IPv6 forwarding only for a network with an IPv6 address; as with
+ * libvirt, it makes the host's other links ignore router advertisements
+ * unless their accept_ra is 2.
  */
 static int enable_forwarding(struct start_ctx *c)
 {
@@ -219,6 +229,9 @@ static int enable_forwarding(struct start_ctx *c)
 	if (!c->def->forward.given)
 		return 0;
 	if ((r = c->sys->ops->sysctl_set(c->sys, "ipv4/ip_forward", "1", &be)) < 0)
+		return failf(c, r, "%s", be.message);
+	if (c->def->n_ip6s > 0 &&
+	    (r = c->sys->ops->sysctl_set(c->sys, "ipv6/conf/all/forwarding", "1", &be)) < 0)
 		return failf(c, r, "%s", be.message);
 	return 0;
 }
@@ -334,6 +347,9 @@ static int prepare(struct start_ctx *c, const char *name)
 	if (c->def->n_ips > HOST_MAX_ADDRS)
 		return failf(c, -E2BIG, "network '%s' has %zu addresses; vnetd puts at most %d "
 			     "on a bridge", name, c->def->n_ips, HOST_MAX_ADDRS);
+	if (c->def->n_ip6s > HOST_MAX_ADDRS)
+		return failf(c, -E2BIG, "network '%s' has %zu IPv6 addresses; vnetd puts at most "
+			     "%d on a bridge", name, c->def->n_ip6s, HOST_MAX_ADDRS);
 	if (c->def->n_routes > HOST_MAX_ROUTES)
 		return failf(c, -E2BIG, "network '%s' has %zu routes; vnetd adds at most %d",
 			     name, c->def->n_routes, HOST_MAX_ROUTES);

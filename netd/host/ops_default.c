@@ -57,12 +57,12 @@ static int fault_create(struct host_sys *sys, const struct bridge_config *cfg, i
 	return host_ops_linux.bridge_create(sys, cfg, ifindex, err);
 }
 
-static int fault_addr(struct host_sys *sys, const char *name, struct in_addr addr,
-		      unsigned prefix, struct bridge_error *err)
+static int fault_addr(struct host_sys *sys, const char *name, const struct run_addr *addr,
+		      struct bridge_error *err)
 {
 	if (faulty("address"))
 		return fault_bridge("address", err);
-	return host_ops_linux.addr_add(sys, name, addr, prefix, err);
+	return host_ops_linux.addr_add(sys, name, addr, err);
 }
 
 static int fault_up(struct host_sys *sys, const char *name, struct bridge_error *err)
@@ -176,10 +176,10 @@ static int pass_query(struct host_sys *sys, const char *name, struct bridge_link
 	return host_ops_linux.link_query(sys, name, out, err);
 }
 
-static int pass_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
-			 char *ifname_out, struct bridge_error *err)
+static int pass_conflict(struct host_sys *sys, const struct run_addr *net, char *ifname_out,
+			 struct bridge_error *err)
 {
-	return host_ops_linux.subnet_conflict(sys, net, prefix, ifname_out, err);
+	return host_ops_linux.subnet_conflict(sys, net, ifname_out, err);
 }
 
 static int pass_delete(struct host_sys *sys, const char *name, struct bridge_error *err)

@@ -28,10 +28,14 @@ static int linux_link_query(struct host_sys *sys, const char *name,
 	return bridge_link_query(sys->data, name, out, err);
 }
 
-static int linux_subnet_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
+static int linux_subnet_conflict(struct host_sys *sys, const struct run_addr *net,
 				 char *ifname_out, struct bridge_error *err)
 {
-	return bridge_subnet_conflict(sys->data, net, prefix, NULL, ifname_out, err);
+	if (net->family == AF_INET6)
+		return bridge_subnet6_conflict(sys->data, &net->addr6, net->prefix, NULL,
+					       ifname_out, err);
+	return bridge_subnet_conflict(sys->data, net->addr, net->prefix, NULL, ifname_out,
+				      err);
 }
 
 /*
@@ -65,10 +69,12 @@ static int linux_bridge_delete(struct host_sys *sys, const char *name, struct br
 	return bridge_delete(sys->data, name, err);
 }
 
-static int linux_addr_add(struct host_sys *sys, const char *name, struct in_addr addr,
-			  unsigned prefix, struct bridge_error *err)
+static int linux_addr_add(struct host_sys *sys, const char *name, const struct run_addr *a,
+			  struct bridge_error *err)
 {
-	return bridge_addr_add(sys->data, name, addr, prefix, err);
+	if (a->family == AF_INET6)
+		return bridge_addr6_add(sys->data, name, &a->addr6, a->prefix, err);
+	return bridge_addr_add(sys->data, name, a->addr, a->prefix, err);
 }
 
 static int linux_set_up(struct host_sys *sys, const char *name, struct bridge_error *err)

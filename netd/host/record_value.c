@@ -86,13 +86,20 @@ static bool parse_address(const char *v, struct run_addr *out)
 {
 	const char *slash = strchr(v, '/');
 	unsigned long long prefix;
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	if (!slash || (size_t)(slash - v) >= sizeof(a))
 		return false;
 	memcpy(a, v, (size_t)(slash - v));
 	a[slash - v] = '\0';
-	if (inet_pton(AF_INET, a, &out->addr) != 1 || !netdef_parse_uint(slash + 1, 32, &prefix))
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, a, &out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, a, &out->addr6) == 1)
+		out->family = AF_INET6;
+	else
+		return false;
+	if (!netdef_parse_uint(slash + 1, out->family == AF_INET ? 32 : 128, &prefix))
 		return false;
 	out->prefix = (unsigned)prefix;
 	return true;
@@ -193,7 +200,7 @@ void record_format_value(FILE *f, enum field_type type, const void *src)
 {
 	const struct run_addr *a = src;
 	const struct run_mac *m = src;
-	char text[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
 
 	switch (type) {
 	case FIELD_NAME: case FIELD_UUID: case FIELD_IFNAME: case FIELD_PATH:
@@ -210,7 +217,9 @@ void record_format_value(FILE *f, enum field_type type, const void *src)
 		fprintf(f, "%d", *(const int *)src);
 		break;
 	case FIELD_ADDRESS:
-		fprintf(f, "%s/%u", inet_ntop(AF_INET, &a->addr, text, sizeof(text)), a->prefix);
+		fprintf(f, "%s/%u", inet_ntop(a->family, a->family == AF_INET6 ? (const void *)&a->addr6
+						: (const void *)&a->addr, text, sizeof(text)),
+			a->prefix);
 		break;
 	case FIELD_PID:
 		fprintf(f, "%d", (int)*(const pid_t *)src);

@@ -243,7 +243,7 @@ static int undo_port(struct host_sys *sys, const struct run_state *st,
 const struct undo_kind_info undo_kinds[UNDO_KINDS] = {
 	[UNDO_BRIDGE] = { "bridge", bridge_fields, 1, undo_bridge },
 	[UNDO_SYSCTL] = { "sysctl", sysctl_fields, 4, undo_with_bridge },
-	[UNDO_ADDRESS] = { "address", address_fields, HOST_MAX_ADDRS, undo_with_bridge },
+	[UNDO_ADDRESS] = { "address", address_fields, 2 * HOST_MAX_ADDRS, undo_with_bridge },
 	[UNDO_FIREWALL] = { "firewall", firewall_fields, 1, undo_firewall },
 	[UNDO_ROUTE] = { "route", route_fields, HOST_MAX_ROUTES, undo_route },
 	[UNDO_ZONE] = { "zone", zone_fields, 1, undo_zone },

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""IPv6 in definitions (issue 17, first part): libvirt's IPv6 networks
-define and round-trip; a start refuses them before it changes anything,
-naming the line, because nothing serves IPv6 yet. In a namespace made here."""
+"""IPv6 on the bridge (issue 17): libvirt's IPv6 networks define and
+round-trip; a start puts each IPv6 address on the bridge (usable at once, no
+DAD), sets the bridge's IPv6 sysctls as libvirt does (no router
+advertisements or autoconfiguration taken from guests), turns IPv6
+forwarding on for a forwarding network, refuses an IPv6 subnet already in
+use, and stop takes it all away. In a namespace made here."""
 
+import json
 import subprocess
 
 from conftest import IP
@@ -17,23 +21,72 @@ XML = """<network>
       <range start='2001:db8:ac10:fd01::1:10' end='2001:db8:ac10:fd01::1:ff'/>
     </dhcp>
   </ip>
+  <ip family='ipv6' address='fd00:50::1' prefix='48'/>
+</network>
+"""
+
+ISOLATED = """<network>
+  <name>iso6</name>
+  <bridge name='viso6' stp='off' delay='0'/>
+  <ip family='ipv6' address='fd00:60::1' prefix='64'/>
 </network>
 """
 
 
-def test_ipv6_network_defines_and_start_refuses_cleanly(host):
+def v6_addrs(host, dev):
+    """The bridge's IPv6 addresses with their flags."""
+    cp = host.ip("-j", "-6", "addr", "show", "dev", dev)
+    out = {}
+    for link in json.loads(cp.stdout):
+        for a in link.get("addr_info", []):
+            flags = {k for k in ("tentative", "dadfailed", "nodad") if a.get(k)}
+            out["%s/%d" % (a["local"], a["prefixlen"])] = flags
+    return out
+
+
+def test_ipv6_addresses_and_sysctls(host):
     host.define(XML)
     out = host.run("dumpxml", "dual").stdout
     assert "<ip family='ipv6' address='2001:db8:ac10:fd01::1' prefix='64'>" in out
     assert "<range start='2001:db8:ac10:fd01::1:10' end='2001:db8:ac10:fd01::1:ff'/>" in out
-    cp = host.run("start", "dual", check=False)
-    assert cp.returncode == 1
-    assert cp.stderr.strip() == (
-        "vnetd: cannot start network 'dual': <ip family='ipv6' address='2001:db8:ac10:fd01::1'>: "
-        "IPv6 is not served by vnetd yet: the definition is kept, but the network cannot start "
-        "with it")
+    host.exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=0")
+    host.run("start", "dual")
+    addrs = v6_addrs(host, "vdual0")
+    # usable at once although the bridge has no port (and so no carrier) yet
+    assert addrs["2001:db8:ac10:fd01::1/64"] == {"nodad"}
+    assert addrs["fd00:50::1/48"] == {"nodad"}
+    assert host.addrs("vdual0", family=4) == ["192.168.50.1/24"]
+    for key, want in (("disable_ipv6", "0"), ("accept_ra", "0"), ("autoconf", "0")):
+        assert host.sysctl("net.ipv6.conf.vdual0." + key) == want, key
+    assert host.sysctl("net.ipv6.conf.all.forwarding") == "1"
+    state = host.state_file("dual").read_text()
+    assert "address ifname=vdual0 address=2001:db8:ac10:fd01::1/64\n" in state
+    assert "address ifname=vdual0 address=fd00:50::1/48\n" in state
+    host.run("stop", "dual")
     assert host.link_json("vdual0") is None
     assert not host.state_file("dual").exists()
+
+
+def test_isolated_ipv6_keeps_forwarding_off(host):
+    host.exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=0")
+    host.define(ISOLATED)
+    host.run("start", "iso6")
+    assert "fd00:60::1/64" in v6_addrs(host, "viso6")
+    assert host.sysctl("net.ipv6.conf.all.forwarding") == "0"
+    host.run("stop", "iso6")
+
+
+def test_ipv6_subnet_in_use_is_refused(host):
+    host.ip("link", "add", "vused0", "type", "veth", "peer", "name", "vused1")
+    host.ip("-6", "addr", "add", "fd00:60::99/64", "dev", "vused0", "nodad")
+    host.define(ISOLATED)
+    cp = host.run("start", "iso6", check=False)
+    assert cp.returncode == 1
+    assert cp.stderr.strip() == (
+        "vnetd: cannot start network 'iso6': subnet fd00:60::/64 is already in use by "
+        "interface vused0")
+    assert host.link_json("viso6") is None
+    assert not host.state_file("iso6").exists()
     nft = subprocess.run([IP, "netns", "exec", host.ns, "nft", "list", "tables"],
                          capture_output=True, text=True)
-    assert "vnetd-dual" not in nft.stdout
+    assert "vnetd-iso6" not in nft.stdout

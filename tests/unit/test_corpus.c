@@ -52,8 +52,7 @@ struct corpus_file {
 /*
  * Reasons, read from each file: the first problem in document order is the
  * one reported. IPv6 <ip>, <route>, <nat ipv6> and <network ipv6> are
- * accepted and round-trip (a start still refuses them: nothing serves IPv6
- * yet).
+ * accepted, round-trip and start.
  */
 static struct corpus_file files[] = {
 	UNS("in/8021Qbh-net.xml", 4, "<forward mode>"),                 /* private */

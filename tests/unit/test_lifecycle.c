@@ -131,8 +131,8 @@ static int fake_query(struct host_sys *sys, const char *name, struct bridge_link
 	return 0;
 }
 
-static int fake_conflict(struct host_sys *sys, struct in_addr net, unsigned prefix,
-			 char *ifname_out, struct bridge_error *err)
+static int fake_conflict(struct host_sys *sys, const struct run_addr *net, char *ifname_out,
+			 struct bridge_error *err)
 {
 	return 0;
 }
@@ -165,13 +165,15 @@ static int fake_delete(struct host_sys *sys, const char *name, struct bridge_err
 	return 0;
 }
 
-static int fake_addr(struct host_sys *sys, const char *name, struct in_addr addr,
-		     unsigned prefix, struct bridge_error *err)
+static int fake_addr(struct host_sys *sys, const char *name, const struct run_addr *addr,
+		     struct bridge_error *err)
 {
-	char what[64], a[INET_ADDRSTRLEN];
+	char what[96], a[INET6_ADDRSTRLEN];
+	const void *bytes = addr->family == AF_INET6 ? (const void *)&addr->addr6
+						      : (const void *)&addr->addr;
 
 	snprintf(what, sizeof(what), "addr %s %s/%u", name,
-		 inet_ntop(AF_INET, &addr, a, sizeof(a)), prefix);
+		 inet_ntop(addr->family, bytes, a, sizeof(a)), addr->prefix);
 	return change(FAKE(sys), err->message, sizeof(err->message), what);
 }
 
@@ -555,6 +557,73 @@ static void test_no_ipv6_no_sysctl_step(void **state)
 	assert_int_equal(st.n_undo, 7);
 }
 
+/* ---- IPv6 on the bridge ---- */
+
+static const char DUAL_XML[] =
+	"<network>\n"
+	"  <name>vt</name>\n"
+	"  <forward mode='nat'/>\n"
+	"  <bridge name='vtbr9' stp='off'/>\n"
+	"  <ip address='10.9.0.1' prefix='24'/>\n"
+	"  <ip family='ipv6' address='fd00:9::1' prefix='64'/>\n"
+	"  <ip family='ipv6' address='2001:db8:9::1' prefix='48'/>\n"
+	"</network>\n";
+
+static void use_xml(struct env *e, const char *xml)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/networks/vt.xml", e->confdir);
+	write_file(path, xml);
+}
+
+/*
+ * IPv6 enabled on the bridge but no RAs taken, both families' addresses,
+ * IPv6 forwarding beside IPv4's; the record holds the IPv6 addresses.
+ */
+static void test_dual_stack_start(void **state)
+{
+	static const char *const calls[] = {
+		"create vtbr9", "sysctl ipv6/conf/vtbr9/disable_ipv6",
+		"sysctl ipv6/conf/vtbr9/accept_ra", "sysctl ipv6/conf/vtbr9/autoconf",
+		"addr vtbr9 10.9.0.1/24", "addr vtbr9 fd00:9::1/64", "addr vtbr9 2001:db8:9::1/48",
+		"nat_install vt", "up vtbr9", "sysctl ipv4/ip_forward",
+		"sysctl ipv6/conf/all/forwarding", "spawn daemon", "spawn keeper",
+		"spawn supervisor", "save",
+	};
+	struct env *e = *state;
+	struct run_state st;
+	char msg[256], text[64];
+
+	use_xml(e, DUAL_XML);
+	assert_int_equal(start(e), 0);
+	assert_calls(&e->fake, 0, calls, sizeof(calls) / sizeof(calls[0]));
+	assert_int_equal(state_read(&e->paths, "vt", &st, msg, sizeof(msg)), 0);
+	assert_int_equal(st.undo[5].kind, UNDO_ADDRESS);
+	assert_int_equal(st.undo[5].address.family, AF_INET6);
+	assert_string_equal(host_addr_text(&st.undo[5].address, text, sizeof(text)),
+			    "fd00:9::1/64");
+	assert_string_equal(host_addr_text(&st.undo[6].address, text, sizeof(text)),
+			    "2001:db8:9::1/48");
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	assert_host_clean(e);
+}
+
+/* A host without IPv6 refuses an IPv6 network, naming why, and keeps nothing. */
+static void test_ipv6_network_on_host_without_ipv6(void **state)
+{
+	struct env *e = *state;
+
+	use_xml(e, DUAL_XML);
+	e->fake.no_ipv6 = true;
+	assert_int_equal(start(e), -ENOENT);
+	assert_string_equal(e->msg, "network 'vt' has IPv6, but this host has no IPv6 (no "
+			    "/proc/sys/net/ipv6/conf/vtbr9/disable_ipv6)");
+	assert_host_clean(e);
+	assert_false(run_file_exists(e, ".state"));
+}
+
 static void test_start_twice_changes_nothing(void **state)
 {
 	struct env *e = *state;
@@ -814,7 +883,7 @@ static void check_seed(const char *name, const char *text)
 	static const char *const good[] = {
 		"nat-running", "isolated-three-addresses", "open-no-table",
 		"remainder-after-failed-stop", "odd-bridge-name", "hostview-routes",
-		"supervisor-ports",
+		"supervisor-ports", "dual-stack-nat",
 	};
 	struct run_state st, again;
 	char msg[256] = "", *first, *second;
@@ -880,10 +949,7 @@ static const char VIEW_XML[] =
 
 static void use_view_xml(struct env *e)
 {
-	char path[160];
-
-	snprintf(path, sizeof(path), "%s/networks/vt.xml", e->confdir);
-	write_file(path, VIEW_XML);
+	use_xml(e, VIEW_XML);
 }
 
 /* Routes after up, then zone and resolved; stop undoes them last first. */
@@ -965,6 +1031,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_at_each_step_undoes_the_earlier_ones,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_ipv6_no_sysctl_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dual_stack_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_network_on_host_without_ipv6, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_start_twice_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_replays_the_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_spares_a_namesake, setup, teardown),
