@@ -151,6 +151,8 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 DEB_TEST  += procps iputils-ping util-linux mount passwd
 # the private bus the resolved/firewalld tests run their fakes on (C and Python)
 DEB_TEST  += dbus-daemon python3-dbus python3-gi
+# rdisc6: router advertisements as a guest sees them (tests/system/test_ra.py)
+DEB_TEST  += ndisc6
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 
