@@ -32,6 +32,7 @@ struct ra_io {
 	bool started;
 	bool waiting;                   /* no link-local source: said once, until one goes out */
 	int last_err;                   /* the send error last logged; 0 after a success */
+	struct in6_addr source;         /* the link-local address the last one went out from */
 	struct ra_io_stats stats;
 };
 
@@ -202,6 +203,7 @@ static int send_advert(struct ra_io *io, bool final)
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	if (sendmsg(io->sock.fd, &m, 0) < 0)
 		return -errno;
+	io->source = pi.ipi6_addr;
 	io->stats.sent++;
 	return 0;
 }
@@ -215,9 +217,12 @@ static bool not_ready(int r)
 /* What a send's outcome is worth saying: each change once, not each retry. */
 static void note_result(struct ra_io *io, int r)
 {
+	char a[INET6_ADDRSTRLEN];
+
 	if (r == 0) {
 		if (io->waiting || io->last_err)
-			log_msg(LOG_INFO, "router advertisements go out on %s again", io->ifname);
+			log_msg(LOG_INFO, "router advertisements on %s go out from %s", io->ifname,
+				inet_ntop(AF_INET6, &io->source, a, sizeof(a)));
 		io->waiting = false;
 		io->last_err = 0;
 	} else if (not_ready(r)) {

@@ -10,14 +10,17 @@ supervisor does not. Guests are namespaces on the bridge; the guests' own
 accept_ra/autoconf sysctls are set in their namespaces only."""
 
 import json
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
 import time
 
 import pytest
 
-from helpers import PY, Topology, built, need, wait_for
-
-import shutil
+from helpers import Topology, built, need, wait_for
 
 RDISC6 = shutil.which("rdisc6")
 BR = "vra0"
@@ -101,9 +104,11 @@ def plug_v6(topo):
 
 def rdisc6(g):
     need(RDISC6, "rdisc6 (ndisc6)")
-    cp = g.exec(RDISC6, "-1", "-n", "-r", "5", "-w", "2000", "eth0", check=False)
+    cp = g.exec(RDISC6, "-1", "-n", "-r", "5", "-w", "4000", "eth0", check=False)
     assert cp.returncode == 0, "rdisc6 got no advertisement:\n%s%s" % (cp.stdout, cp.stderr)
-    return cp.stdout
+    # an answer may wait 3 s after the last multicast one (RFC 4861 section 6.2.6):
+    # rdisc6 then says so and asks again
+    return cp.stdout.replace("Timed out.\n", "")
 
 
 def mac_of(g):
@@ -214,3 +219,73 @@ def test_isolated_network_is_no_default_router(host, topo):
     wait_for(lambda: want in g.ip("-6", "addr", "show", "dev", "eth0").stdout, 30,
              "the guest's autoconfigured address")
     assert default_routes(g) == []
+
+
+def captured(path):
+    """The advertisements the guest's capture saw: (source, lifetime, bytes)."""
+    out = []
+    for line in path.read_text().splitlines():
+        if line.startswith("ra "):
+            _, src, life, data = line.split()
+            out.append((src, int(life), bytes.fromhex(data)))
+    return out
+
+
+def final_bytes(mac):
+    """The final advertisement of SLAAC: lifetimes 0, the prefix kept (checksum zeroed)."""
+    return (bytes([134, 0, 0, 0, 64, 0, 0, 0]) + bytes(8)
+            + bytes([1, 1]) + bytes.fromhex(mac.replace(":", ""))
+            + bytes([3, 4, 64, 0xc0]) + (86400).to_bytes(4, "big")
+            + (14400).to_bytes(4, "big") + bytes(4) + socket.inet_pton(socket.AF_INET6, "fd00:1::")
+            + bytes([25, 3, 0, 0]) + bytes(4) + socket.inet_pton(socket.AF_INET6, "fd00:1::1"))
+
+
+def test_final_advertisement_at_stop_not_at_restart(host, topo):
+    host.define(SLAAC)
+    log = topo.tmp / "foreground.log"
+    with open(log, "w") as f:
+        fg = subprocess.Popen(host.argv("start", "--foreground", "slaac"), stdout=f,
+                              stderr=subprocess.STDOUT, env=host.env())
+    topo.procs.append(fg)
+    host.started.add("slaac")
+    wait_for(lambda: "serving network" in log.read_text(), 20, "the daemon's start")
+    g = plug_v6(topo)
+    cap = topo.tmp / "capture.log"
+    topo.start_ready(g.ns, CAPTURE, cap, what="the guest's capture of advertisements")
+    wait_for(lambda: default_routes(g), 30, "the guest's default route")
+    br_ll = link_local(host, BR)
+    mac = host.link_json(BR)["address"]
+
+    # the daemon dies; its supervisor starts another: no final advertisement,
+    # the guests keep their default route, the new daemon advertises at once
+    pid = host.running_pid("slaac", "Daemon")
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: host.info("slaac")["Daemon"] not in ("running (pid %d)" % pid,), 30,
+             "a new daemon")
+    seen = len(captured(cap))
+    wait_for(lambda: len(captured(cap)) > seen, 30, "an advertisement from the new daemon")
+    assert [life for _, life, _ in captured(cap)] == [1800] * len(captured(cap))
+    assert [(r["gateway"], r["dev"]) for r in default_routes(g)] == [(br_ll, "eth0")]
+
+    host.run("stop", "slaac")
+    finals = wait_for(lambda: [c for c in captured(cap) if c[1] == 0], 20,
+                      "the final advertisement")
+    src, _, data = finals[0]
+    assert (src, len(finals)) == (br_ll, 1)
+    assert data[:2] + b"\0\0" + data[4:] == final_bytes(mac)
+    # and the guest's kernel dropped its default route through the bridge at once
+    wait_for(lambda: default_routes(g) == [], 20, "the guest's default route to go")
+    fg.wait(timeout=30)
+    said = [l for l in log.read_text().splitlines() if "router advertisement" in l]
+    start = "vnetd[slaac]: router advertisements on vra0: fd00:1::/64 (SLAAC); a default router"
+    wait = ("vnetd[slaac]: router advertisements on vra0 wait for its link-local address "
+            "(a bridge without a port has none)")
+    went = "vnetd[slaac]: router advertisements on vra0 go out from %s" % br_ll
+    # the first daemon started before the guest was plugged: its first advertisement
+    # (due within 0.5 s) waited for the bridge's link-local address, said once
+    if wait in said:
+        assert said[said.index(wait) + 1] == went
+        said = [l for l in said if l not in (wait, went)]
+    assert said == [start, start,
+                    "vnetd[slaac]: sent the final router advertisement on vra0 "
+                    "(router lifetime 0)"]
