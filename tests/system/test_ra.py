@@ -289,3 +289,66 @@ def test_final_advertisement_at_stop_not_at_restart(host, topo):
     assert said == [start, start,
                     "vnetd[slaac]: sent the final router advertisement on vra0 "
                     "(router lifetime 0)"]
+
+
+# In a guest: router solicitations to ff02::2, argv: "HOPLIMIT:HEX" each.
+SOLICIT = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth0")
+for arg in sys.argv[1:]:
+    hops, data = arg.split(":")
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, int(hops))
+    s.sendto(bytes.fromhex(data), ("ff02::2", 0, 0, socket.if_nametoindex("eth0")))
+print("sent", len(sys.argv) - 1)
+'''
+
+
+def ra_stats(host, name):
+    c = json.loads(host.run("stats", name, "--json").stdout)["counters"]
+    return {k: v for k, v in c.items() if k.startswith("ra_")}
+
+
+def test_solicitations_are_checked(host, topo):
+    """RFC 4861 section 6.1.1: hop limit 255, code 0, whole options; others are counted
+    and get nothing."""
+    host.define(ISOLATED)
+    host.run("start", "iso")
+    g = plug_v6(topo)
+    mac = bytes.fromhex(mac_of(g).replace(":", "")).hex()
+    rs = "85000000" + "00000000"
+    before = ra_stats(host, "iso")
+    cp = g.exec("/usr/bin/python3", "-c", SOLICIT,
+                "64:" + rs + "0101" + mac,          # not from this link (hop limit 64)
+                "255:" + "85010000" + "00000000",   # code 1
+                "255:" + rs + "0100" + mac,         # an option of length 0
+                "255:" + rs + "0101" + mac)         # a good one
+    assert cp.stdout == "sent 4\n"
+
+    def moved():
+        now = ra_stats(host, "iso")
+        return now if now["ra_solicitations"] > before["ra_solicitations"] and \
+            now["ra_invalid"] >= before["ra_invalid"] + 3 else None
+    after = wait_for(moved, 20, "the daemon to count the solicitations")
+    assert after["ra_invalid"] - before["ra_invalid"] == 3
+    # and it answered: an advertisement went out after the good one
+    wait_for(lambda: ra_stats(host, "iso")["ra_sent"] > before["ra_sent"], 20,
+             "an advertisement after the solicitation")
+
+
+def test_domain_changed_live(host, topo):
+    """`reload` after a new <domain>: the advertisements' search list follows, no restart."""
+    host.define(FULL)
+    host.run("start", "ra6")
+    pid = host.running_pid("ra6", "Daemon")
+    g = plug_v6(topo)
+    assert " DNS search list          : lab.example \n" in rdisc6(g)
+    host.define(FULL.replace("lab.example", "other.example"))
+    host.run("reload", "ra6")
+    out = rdisc6(g)
+    assert host.running_pid("ra6", "Daemon") == pid
+    br_ll = link_local(host, BR)
+    assert out == expected_rdisc6(
+        host.link_json(BR)["address"], 1800, (True, True), 1400,
+        (("2001:db8:61::/64", False), ("fd00:61::/64", True)),
+        ("2001:db8:61::1", "fd00:61::1"), "other.example", br_ll)
