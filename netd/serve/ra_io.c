@@ -189,7 +189,7 @@ static int send_advert(struct ra_io *io, bool final)
 
 	if ((n = ra_build(&io->cfg, final, pkt, sizeof(pkt), &err)) < 0) {
 		log_msg(LOG_ERR, "router advertisement on %s: %s", io->ifname, err.message);
-		return n;
+		return -EPROTO;         /* not the link's fault: never taken for "not ready" */
 	}
 	iov.iov_len = (size_t)n;
 	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
