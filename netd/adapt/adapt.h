@@ -8,6 +8,7 @@
 #define VNETD_ADAPT_H
 
 #include "dhcp/dns/dns.h"
+#include "dhcp/ra/ra.h"
 #include "dhcp/v4/dhcp.h"
 #include "bridge/bridge.h"
 #include "nat/nat.h"
@@ -114,6 +115,16 @@ void firewall_config(const struct netdef *def, struct nat_config *cfg);
 /* <bridge>, <mac> and <mtu> as the bridge library takes them (strings point into def). */
 void bridge_setup(const struct netdef *def, struct bridge_config *cfg);
 
+/* ---- router advertisements ---- */
+
+/*
+ * ra.c: the <ip family='ipv6'> elements as one advertisement on the bridge
+ * (prefixes, M/O flags, MTU, RDNSS, DNSSL, router or not), as libvirt's
+ * dnsmasq configuration has them. out->search points into def. 1 when the
+ * network advertises, 0 without an IPv6 address, negative errno with msg.
+ */
+int ra_setup_build(const struct netdef *def, struct ra_config *out, char *msg, size_t msg_size);
+
 /* ---- all of it ---- */
 
 /*
@@ -127,6 +138,8 @@ struct net_setup {
 	bool has_dhcp, has_dns;
 	struct dhcp_setup dhcp;
 	struct dns_setup dns;
+	bool has_ra;                    /* router advertisements on the bridge */
+	struct ra_config ra;
 };
 
 /*
