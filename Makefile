@@ -82,19 +82,19 @@ def.uses   := base
 def.pkg    := libxml-2.0
 adapt.dir  := netd/adapt
 adapt.pub  := netd/adapt/adapt.h
-adapt.uses := base def wire lease dhcpv4 dhcpv6 dns nat bridge
+adapt.uses := base def wire lease dhcpv4 dhcpv6 dns ra nat bridge
 ctl.dir    := netd/ctl
 ctl.pub    := netd/ctl/ctl.h
 ctl.uses   := base
 serve.dir  := netd/serve
 serve.pub  := netd/serve/serve.h
-serve.uses := base def adapt ctl wire lease dhcpv4 dhcpv6 dns tftp nat bridge
+serve.uses := base def adapt ctl wire lease dhcpv4 dhcpv6 dns ra tftp nat bridge
 host.dir   := netd/host
 host.pub   := netd/host/host.h
-host.uses  := base def adapt ctl serve wire lease dhcpv4 dhcpv6 dns nat bridge
+host.uses  := base def adapt ctl serve wire lease dhcpv4 dhcpv6 dns ra nat bridge
 host.pkg   := libsystemd
 cli.dir    := netd/cli
-cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dhcpv6 dns nat bridge
+cli.uses   := base def adapt ctl host serve wire lease dhcpv4 dhcpv6 dns ra nat bridge
 nss.dir    := netd/nss
 nss.pub    := netd/nss/nss-vnetd.h
 nss.uses   := lease wire
@@ -126,7 +126,7 @@ $(foreach m,$(MODULES),$(eval $(call module,$(m))))
 # The qemu bridge helper (build/vnetd-bridge-helper): a module of its own, not
 # one of the program's archives (it has its own main).
 helper.dir  := netd/helper
-helper.uses := base def adapt host serve wire lease dhcpv4 dhcpv6 dns nat bridge
+helper.uses := base def adapt host serve wire lease dhcpv4 dhcpv6 dns ra nat bridge
 $(eval $(call module,helper))
 $(helper.objs): CFLAGS += -DVNETD_HELPER_CONFDIR='"$(SYSCONFDIR)/vnetd"'
 
@@ -151,6 +151,8 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nf
 DEB_TEST  += procps iputils-ping util-linux mount passwd
 # the private bus the resolved/firewalld tests run their fakes on (C and Python)
 DEB_TEST  += dbus-daemon python3-dbus python3-gi
+# rdisc6: router advertisements as a guest sees them (tests/system/test_ra.py)
+DEB_TEST  += ndisc6
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
 

@@ -95,9 +95,10 @@ bool dns_ip_eq(const struct dns_ip *a, const struct dns_ip *b);
 
 /*
  * <ip address prefix localPtr>: the server's own address on the bridge and
- * its subnet. Queries are accepted only from these subnets (others:
- * REFUSED). local_ptr: reverse names inside the subnet are answered here
- * (PTR or NXDOMAIN) and never forwarded.
+ * its subnet. Queries are accepted only from these subnets, and from IPv6
+ * link-local sources when one of them is IPv6 (others: REFUSED).
+ * local_ptr: reverse names inside the subnet are answered here (PTR or
+ * NXDOMAIN) and never forwarded.
  */
 struct dns_net {
 	struct dns_ip addr;
@@ -193,7 +194,9 @@ void dns_server_free(struct dns_server *srv);      /* NULL is fine */
  * (see Time above), or DNS_EXPIRES_NEVER.
  * 0 (also when a static record already maps this very name to addr: nothing added),
  * -EINVAL (not a host name: the address is left without a name), -EEXIST (another address
- * holds the name, statically or dynamically: the address is left without a name),
+ * of the same family holds the name, statically or dynamically, or an SRV/TXT record has
+ * it: the address is left without a name; an IPv4 lease's name does not stop the same name
+ * on an IPv6 lease, so a dual-stack guest has A and AAAA, as with dnsmasq),
  * -ENOSPC (the bound on dynamic names is reached), -ENOMEM.
  */
 int dns_lease_name_set(struct dns_server *srv, const struct dns_ip *addr, const char *name,

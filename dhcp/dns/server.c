@@ -261,15 +261,25 @@ void dns_server_stats(const struct dns_server *srv, struct dns_stats *out)
 	out->pending = srv->used_pend;
 }
 
-/* Queries come only from the network's own subnets (never an open resolver). */
+/*
+ * Queries come only from the network's own subnets (never an open resolver).
+ * On an IPv6 network also from link-local addresses (fe80::/10): routers
+ * never forward them (RFC 4291 §2.5.6), so one is a neighbour on the link the
+ * daemon's sockets are bound to, and a guest without a global address yet
+ * asks from one.
+ */
 static bool source_allowed(const struct dns_server *srv, const struct dns_ip *ip)
 {
 	size_t i;
 
-	for (i = 0; i < srv->n_nets; i++)
+	for (i = 0; i < srv->n_nets; i++) {
 		if (dns_ip_in_net(ip, ip->family == AF_INET ? 32 : 128, &srv->nets[i].addr,
 				  srv->nets[i].prefix))
 			return true;
+		if (srv->nets[i].addr.family == AF_INET6 && ip->family == AF_INET6 &&
+		    ip->bytes[0] == 0xfe && (ip->bytes[1] & 0xc0) == 0x80)
+			return true;
+	}
 	return false;
 }
 

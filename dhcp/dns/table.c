@@ -177,6 +177,16 @@ static void rec_release(struct dns_table *t, uint32_t idx)
 	t->live--;
 }
 
+/*
+ * Does record r keep a lease name of `type` away? A lease's A does not stop
+ * an AAAA of the same name, nor the other way round: a dual-stack guest has
+ * its name on both leases, and dnsmasq too checks names per family.
+ */
+static bool name_blocks(const struct dns_rec *r, uint16_t type)
+{
+	return r->type == type || (r->type != DNS_T_A && r->type != DNS_T_AAAA);
+}
+
 /* Is this name+data already there, or does somebody else hold the name? */
 static int put_conflict(const struct dns_table *t, uint32_t head, uint8_t flags, uint16_t type,
 			const uint8_t *addr, uint32_t *same)
@@ -194,7 +204,7 @@ static int put_conflict(const struct dns_table *t, uint32_t head, uint8_t flags,
 			return 0;
 		}
 		/* A lease name never takes a name somebody else holds (first come keeps it). */
-		if (!(flags & DNS_REC_STATIC))
+		if (!(flags & DNS_REC_STATIC) && name_blocks(r, type))
 			return -EEXIST;
 	}
 	return 0;
@@ -400,8 +410,9 @@ int dns_table_set_dyn(struct dns_table *t, const uint8_t *key, size_t klen, uint
 		dns_table_drop(t, old);
 	if (mine)
 		return 0;       /* the definition already gives this address that name */
-	if (dns_table_find(t, key, klen) != HTAB_NONE)
-		return -EEXIST; /* somebody else's: the first holder keeps it */
+	for (i = dns_table_find(t, key, klen); i != HTAB_NONE; i = t->rec[i].next_name)
+		if (name_blocks(&t->rec[i], type))
+			return -EEXIST; /* somebody else's: the first holder keeps it */
 	if (t->n_dyn >= t->max_dyn)
 		return -ENOSPC;
 	return dns_table_put(t, key, klen, flags & ~DNS_REC_STATIC, type, addr, NULL, 0, expires);

@@ -79,6 +79,12 @@ void ra_sched_start(struct ra_sched *s, uint32_t interval_s, int64_t now_ms, uin
 void ra_sched_solicited(struct ra_sched *s, int64_t now_ms, uint32_t rnd);
 /* An advertisement went out at now_ms: plan the next one. */
 void ra_sched_sent(struct ra_sched *s, int64_t now_ms, uint32_t rnd);
+/*
+ * The advertisement due at now_ms could not go out (the interface has no
+ * usable link-local source address yet: a bridge without a port has no
+ * carrier): try again delay_ms later, with the initial ones still to come.
+ */
+void ra_sched_deferred(struct ra_sched *s, int64_t now_ms, uint32_t delay_ms);
 /* The next moment to send, or -1. */
 int64_t ra_sched_deadline(const struct ra_sched *s);
 

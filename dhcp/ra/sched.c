@@ -51,6 +51,15 @@ void ra_sched_sent(struct ra_sched *s, int64_t now_ms, uint32_t rnd)
 	s->next_ms = now_ms + interval;
 }
 
+void ra_sched_deferred(struct ra_sched *s, int64_t now_ms, uint32_t delay_ms)
+{
+	if (s->next_ms < 0)
+		return;
+	/* nothing went out: last_ms and the initial count stay as they were */
+	s->answer_pending = false;
+	s->next_ms = now_ms + (int64_t)delay_ms;
+}
+
 int64_t ra_sched_deadline(const struct ra_sched *s)
 {
 	return s->next_ms;

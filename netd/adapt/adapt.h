@@ -8,6 +8,7 @@
 #define VNETD_ADAPT_H
 
 #include "dhcp/dns/dns.h"
+#include "dhcp/ra/ra.h"
 #include "dhcp/v4/dhcp.h"
 #include "dhcp/v6/dhcp6.h"
 #include "bridge/bridge.h"
@@ -98,7 +99,7 @@ uint32_t dhcp6_setup_pool_size(const struct netdef *def);
 /* dns_setup: a network definition's <domain>, <dns> and names as a dns_config. */
 
 #define DNS_SETUP_MAX_UPSTREAMS 8
-#define DNS_SETUP_MAX_SELF 16
+#define DNS_SETUP_MAX_SELF 32          /* 16 addresses of each family */
 #define DNS_SETUP_MAX_DYNAMIC (1u << 22)        /* lease names, whatever the subnets */
 
 /* The host's resolver configuration, and systemd-resolved's list behind its stub. */
@@ -145,6 +146,16 @@ void firewall_config(const struct netdef *def, struct nat_config *cfg);
 /* <bridge>, <mac> and <mtu> as the bridge library takes them (strings point into def). */
 void bridge_setup(const struct netdef *def, struct bridge_config *cfg);
 
+/* ---- router advertisements ---- */
+
+/*
+ * ra.c: the <ip family='ipv6'> elements as one advertisement on the bridge
+ * (prefixes, M/O flags, MTU, RDNSS, DNSSL, router or not), as libvirt's
+ * dnsmasq configuration has them. out->search points into def. 1 when the
+ * network advertises, 0 without an IPv6 address, negative errno with msg.
+ */
+int ra_setup_build(const struct netdef *def, struct ra_config *out, char *msg, size_t msg_size);
+
 /* ---- all of it ---- */
 
 /*
@@ -160,6 +171,8 @@ struct net_setup {
 	bool has_dhcp6;
 	struct dhcp6_setup dhcp6;
 	struct dns_setup dns;
+	bool has_ra;                    /* router advertisements on the bridge */
+	struct ra_config ra;
 };
 
 /*

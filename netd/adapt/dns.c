@@ -16,6 +16,13 @@ static void ip4(struct dns_ip *out, struct in_addr a)
 	memcpy(out->bytes, &a, 4);
 }
 
+static void ip6(struct dns_ip *out, const struct in6_addr *a)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = AF_INET6;
+	memcpy(out->bytes, a, 16);
+}
+
 /*
  * IDs must be unguessable (RFC 5452): the kernel's CSPRNG, fetched 256 values
  * at a time into the setup's own pool (it lives as long as the server).
@@ -42,6 +49,36 @@ static size_t count_dns_hosts(const struct netdef *def)
 		for (j = 0; j < def->ips[i].n_hosts; j++)
 			if (def->ips[i].hosts[j].name && def->ips[i].hosts[j].has_ip)
 				n++;
+	for (i = 0; i < def->n_ip6s; i++)
+		for (j = 0; j < def->ip6s[i].n_hosts; j++)
+			if (def->ip6s[i].hosts[j].name && def->ip6s[i].hosts[j].has_ip)
+				n++;
+	return n;
+}
+
+/* libvirt: a static DHCP host's name resolves to its address too, A or AAAA. */
+static size_t fill_dhcp_names(const struct netdef *def, struct dns_host *out)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < def->n_ips; i++)
+		for (j = 0; j < def->ips[i].n_hosts; j++) {
+			const struct netdef_dhcp_host *h = &def->ips[i].hosts[j];
+
+			if (h->name && h->has_ip) {
+				out[n].name = h->name;
+				ip4(&out[n++].ip, h->ip);
+			}
+		}
+	for (i = 0; i < def->n_ip6s; i++)
+		for (j = 0; j < def->ip6s[i].n_hosts; j++) {
+			const struct netdef_dhcp6_host *h = &def->ip6s[i].hosts[j];
+
+			if (h->name && h->has_ip) {
+				out[n].name = h->name;
+				ip6(&out[n++].ip, &h->ip);
+			}
+		}
 	return n;
 }
 
@@ -51,19 +88,15 @@ static void fill_names(const struct netdef *def, struct dns_setup *s)
 
 	for (i = 0; i < def->dns.n_hosts; i++)
 		for (j = 0; j < def->dns.hosts[i].n_hostnames; j++) {
-			s->hosts[n].name = def->dns.hosts[i].hostnames[j];
-			ip4(&s->hosts[n++].ip, def->dns.hosts[i].ip);
-		}
-	/* libvirt: a static DHCP host's name resolves to its address too */
-	for (i = 0; i < def->n_ips; i++)
-		for (j = 0; j < def->ips[i].n_hosts; j++) {
-			const struct netdef_dhcp_host *h = &def->ips[i].hosts[j];
+			const struct netdef_dns_host *h = &def->dns.hosts[i];
 
-			if (h->name && h->has_ip) {
-				s->hosts[n].name = h->name;
+			s->hosts[n].name = h->hostnames[j];
+			if (h->ip_is_ipv6)
+				ip6(&s->hosts[n++].ip, &h->ip6);
+			else
 				ip4(&s->hosts[n++].ip, h->ip);
-			}
 		}
+	n += fill_dhcp_names(def, s->hosts + n);
 	s->cfg.hosts = s->hosts;
 	s->cfg.n_hosts = n;
 	for (i = 0; i < def->dns.n_srvs; i++) {
@@ -94,18 +127,65 @@ static void fill_nets(const struct netdef *def, struct dns_setup *s)
 		s->nets[i].prefix = def->ips[i].prefix;
 		s->nets[i].local_ptr = def->ips[i].local_ptr == NETDEF_YES;
 	}
+	/* IPv6 prefixes as IPv4 subnets: own address, ip6.arpa zone, query sources */
+	for (i = 0; i < def->n_ip6s; i++) {
+		struct dns_net *n = &s->nets[def->n_ips + i];
+
+		ip6(&n->addr, &def->ip6s[i].address);
+		n->prefix = def->ip6s[i].prefix;
+		n->local_ptr = def->ip6s[i].local_ptr == NETDEF_YES;
+	}
 	s->cfg.nets = s->nets;
-	s->cfg.n_nets = def->n_ips;
+	s->cfg.n_nets = def->n_ips + def->n_ip6s;
 	for (i = 0; i < def->dns.n_forwarders; i++) {
 		const struct netdef_dns_forwarder *f = &def->dns.forwarders[i];
 
 		s->forwarders[i].has_addr = f->has_addr;
-		if (f->has_addr)
+		if (f->has_addr && f->addr_is_ipv6)
+			ip6(&s->forwarders[i].addr, &f->addr6);
+		else if (f->has_addr)
 			ip4(&s->forwarders[i].addr, f->addr);
 		s->forwarders[i].domain = f->domain;
 	}
 	s->cfg.forwarders = s->forwarders;
 	s->cfg.n_forwarders = def->dns.n_forwarders;
+}
+
+static uint64_t half64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	int k;
+
+	for (k = 0; k < 8; k++)
+		v = v << 8 | b[k];
+	return v;
+}
+
+/* Addresses in the DHCPv6 ranges of one prefix, each counted at most DNS_SETUP_MAX_DYNAMIC. */
+static uint64_t range6_addresses(const struct netdef_ip6 *ip)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < ip->n_ranges; i++) {
+		const uint8_t *a = ip->ranges[i].start.s6_addr, *b = ip->ranges[i].end.s6_addr;
+		uint64_t lo = half64(b + 8) - half64(a + 8);
+		uint64_t hi = half64(b) - half64(a) - (half64(b + 8) < half64(a + 8));
+
+		n += hi || lo >= DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : lo + 1;
+	}
+	return n;
+}
+
+/* An IPv6 prefix is too big to count: its DHCPv6 ranges and hosts are the bound. */
+static uint32_t ipv6_names(const struct netdef *def)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < def->n_ip6s && n < DNS_SETUP_MAX_DYNAMIC; i++)
+		n += range6_addresses(&def->ip6s[i]) + def->ip6s[i].n_hosts;
+	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
 }
 
 /*
@@ -120,6 +200,7 @@ static uint32_t subnet_addresses(const struct netdef *def)
 
 	for (i = 0; i < def->n_ips; i++)
 		n += def->ips[i].prefix >= 32 ? 1 : (uint64_t)1 << (32 - def->ips[i].prefix);
+	n += ipv6_names(def);
 	return n > DNS_SETUP_MAX_DYNAMIC ? DNS_SETUP_MAX_DYNAMIC : (uint32_t)n;
 }
 
@@ -130,9 +211,9 @@ int dns_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	if (def->dns.enable == NETDEF_NO || def->n_ips == 0)
+	if (def->dns.enable == NETDEF_NO || def->n_ips + def->n_ip6s == 0)
 		return 0;
-	out->nets = calloc(def->n_ips, sizeof(*out->nets));
+	out->nets = calloc(def->n_ips + def->n_ip6s, sizeof(*out->nets));
 	out->forwarders = calloc(def->dns.n_forwarders + 1, sizeof(*out->forwarders));
 	out->hosts = calloc(count_dns_hosts(def) + 1, sizeof(*out->hosts));
 	out->srvs = calloc(def->dns.n_srvs + 1, sizeof(*out->srvs));
@@ -180,9 +261,11 @@ void dns_setup_free(struct dns_setup *s)
 
 int dns_setup_self(const struct netdef *def, struct dns_ip *out, size_t cap)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < def->n_ips && i < cap; i++)
-		ip4(&out[i], def->ips[i].address);
-	return (int)i;
+	for (i = 0; i < def->n_ips && n < cap; i++)
+		ip4(&out[n++], def->ips[i].address);
+	for (i = 0; i < def->n_ip6s && n < cap; i++)
+		ip6(&out[n++], &def->ip6s[i].address);
+	return (int)n;
 }

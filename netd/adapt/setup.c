@@ -22,6 +22,9 @@ int net_setup_build(const struct netdef *def, const char *resolv, size_t resolv_
 	if (r < 0)
 		goto fail;
 	out->has_dhcp = r > 0;
+	if ((r = ra_setup_build(def, &out->ra, msg, msg_size)) < 0)
+		goto fail;
+	out->has_ra = r > 0;
 	if (out->has_dhcp &&
 	    (r = dhcp_setup_boot(def, dhcp_setup_find_ip(def), &out->dhcp, msg, msg_size)) < 0)
 		goto fail;

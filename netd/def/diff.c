@@ -67,9 +67,7 @@ static unsigned diff_dns(const struct netdef_dns *a, const struct netdef_dns *b)
 	if (a->n_forwarders != b->n_forwarders)
 		ch |= NETDEF_CH_DNS_FORWARDERS;
 	for (i = 0; !(ch & NETDEF_CH_DNS_FORWARDERS) && i < a->n_forwarders; i++)
-		if (a->forwarders[i].has_addr != b->forwarders[i].has_addr ||
-		    a->forwarders[i].addr.s_addr != b->forwarders[i].addr.s_addr ||
-		    !netdef_str_eq(a->forwarders[i].domain, b->forwarders[i].domain))
+		if (!netdef_dns_forwarder_eq(&a->forwarders[i], &b->forwarders[i]))
 			ch |= NETDEF_CH_DNS_FORWARDERS;
 	if (a->n_hosts != b->n_hosts)
 		ch |= NETDEF_CH_DNS_HOSTS;

@@ -76,6 +76,15 @@ static void put_ip_attr(FILE *f, const char *name, struct in_addr a)
 	netdef_put_attr(f, name, inet_ntop(AF_INET, &a, buf, sizeof(buf)));
 }
 
+static void put_any_ip_attr(FILE *f, const char *name, bool is6, struct in_addr a4,
+			    const struct in6_addr *a6)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	netdef_put_attr(f, name, is6 ? inet_ntop(AF_INET6, a6, buf, sizeof(buf))
+				      : inet_ntop(AF_INET, &a4, buf, sizeof(buf)));
+}
+
 static void put_uint_attr(FILE *f, const char *name, unsigned long long v)
 {
 	fprintf(f, " %s='%llu'", name, v);
@@ -183,7 +192,8 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 		fputs("    <forwarder", f);
 		netdef_put_attr(f, "domain", d->forwarders[i].domain);
 		if (d->forwarders[i].has_addr)
-			put_ip_attr(f, "addr", d->forwarders[i].addr);
+			put_any_ip_attr(f, "addr", d->forwarders[i].addr_is_ipv6,
+					d->forwarders[i].addr, &d->forwarders[i].addr6);
 		fputs("/>\n", f);
 	}
 	for (i = 0; i < d->n_txts; i++) {
@@ -210,7 +220,7 @@ static void put_dns(FILE *f, const struct netdef_dns *d)
 	}
 	for (i = 0; i < d->n_hosts; i++) {
 		fputs("    <host", f);
-		put_ip_attr(f, "ip", d->hosts[i].ip);
+		put_any_ip_attr(f, "ip", d->hosts[i].ip_is_ipv6, d->hosts[i].ip, &d->hosts[i].ip6);
 		fputs(">\n", f);
 		for (j = 0; j < d->hosts[i].n_hostnames; j++) {
 			fputs("      <hostname>", f);

@@ -131,11 +131,29 @@ static bool route_eq(const struct netdef_route *a, const struct netdef_route *b)
 	       a->metric_given == b->metric_given && a->metric == b->metric;
 }
 
+/* One address of either family, as a <dns> host or forwarder holds it. */
+static bool addr_eq(bool is6_a, struct in_addr a4, const struct in6_addr *a6, bool is6_b,
+		    struct in_addr b4, const struct in6_addr *b6)
+{
+	if (is6_a != is6_b)
+		return false;
+	return is6_a ? memcmp(a6, b6, sizeof(*a6)) == 0 : a4.s_addr == b4.s_addr;
+}
+
+bool netdef_dns_forwarder_eq(const struct netdef_dns_forwarder *a,
+			     const struct netdef_dns_forwarder *b)
+{
+	return a->has_addr == b->has_addr &&
+	       addr_eq(a->addr_is_ipv6, a->addr, &a->addr6, b->addr_is_ipv6, b->addr, &b->addr6) &&
+	       netdef_str_eq(a->domain, b->domain);
+}
+
 bool netdef_dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns_host *b)
 {
 	size_t i;
 
-	if (a->ip.s_addr != b->ip.s_addr || a->n_hostnames != b->n_hostnames)
+	if (!addr_eq(a->ip_is_ipv6, a->ip, &a->ip6, b->ip_is_ipv6, b->ip, &b->ip6) ||
+	    a->n_hostnames != b->n_hostnames)
 		return false;
 	for (i = 0; i < a->n_hostnames; i++)
 		if (!netdef_str_eq(a->hostnames[i], b->hostnames[i]))
@@ -160,13 +178,9 @@ static bool dns_eq(const struct netdef_dns *a, const struct netdef_dns *b)
 	    a->n_forwarders != b->n_forwarders || a->n_hosts != b->n_hosts ||
 	    a->n_srvs != b->n_srvs || a->n_txts != b->n_txts)
 		return false;
-	for (i = 0; i < a->n_forwarders; i++) {
-		const struct netdef_dns_forwarder *x = &a->forwarders[i], *y = &b->forwarders[i];
-
-		if (x->has_addr != y->has_addr || x->addr.s_addr != y->addr.s_addr ||
-		    !netdef_str_eq(x->domain, y->domain))
+	for (i = 0; i < a->n_forwarders; i++)
+		if (!netdef_dns_forwarder_eq(&a->forwarders[i], &b->forwarders[i]))
 			return false;
-	}
 	for (i = 0; i < a->n_hosts; i++)
 		if (!netdef_dns_host_eq(&a->hosts[i], &b->hosts[i]))
 			return false;

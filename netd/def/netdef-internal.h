@@ -35,6 +35,8 @@ bool netdef_lease_eq(const struct netdef_lease *a, const struct netdef_lease *b)
 bool netdef_range_eq(const struct netdef_range *a, const struct netdef_range *b);
 bool netdef_dhcp_host_eq(const struct netdef_dhcp_host *a, const struct netdef_dhcp_host *b);
 bool netdef_dns_host_eq(const struct netdef_dns_host *a, const struct netdef_dns_host *b);
+bool netdef_dns_forwarder_eq(const struct netdef_dns_forwarder *a,
+			     const struct netdef_dns_forwarder *b);
 bool netdef_srv_eq(const struct netdef_dns_srv *a, const struct netdef_dns_srv *b);
 bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forward *b);
 

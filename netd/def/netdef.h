@@ -187,12 +187,16 @@ struct netdef_route {
 struct netdef_dns_forwarder {
 	bool has_addr;
 	struct in_addr addr;
+	bool addr_is_ipv6;      /* addr6 holds the address instead of addr */
+	struct in6_addr addr6;
 	char *domain;           /* or NULL: applies to every name */
 	unsigned line;
 };
 
 struct netdef_dns_host {
 	struct in_addr ip;
+	bool ip_is_ipv6;        /* an AAAA record: ip6 holds the address instead of ip */
+	struct in6_addr ip6;
 	char **hostnames;
 	size_t n_hostnames;
 	unsigned line;

@@ -9,6 +9,14 @@
 
 /* --- <dns> --- */
 
+/* libvirt takes either family for a <host ip> and a <forwarder addr>. */
+static int want_any_ip(struct parser *p, xmlNode *node, const char *name, const char *v,
+		       struct in_addr *v4, bool *is6, struct in6_addr *v6)
+{
+	*is6 = v && strchr(v, ':');
+	return *is6 ? np_want_ipv6(p, node, name, v, v6) : np_want_ipv4(p, node, name, v, v4);
+}
+
 static int parse_forwarder(struct parser *p, xmlNode *node, void *ctx)
 {
 	static const char *const attrs[] = { "addr", "domain", NULL };
@@ -26,7 +34,8 @@ static int parse_forwarder(struct parser *p, xmlNode *node, void *ctx)
 		return np_oom(p, node);
 	f->line = np_line(node);
 	if (addr) {
-		if ((e = np_want_ipv4(p, node, "addr", addr, &f->addr)) < 0)
+		if ((e = want_any_ip(p, node, "addr", addr, &f->addr, &f->addr_is_ipv6,
+				     &f->addr6)) < 0)
 			return e;
 		f->has_addr = true;
 	}
@@ -74,7 +83,8 @@ static int parse_dns_host(struct parser *p, xmlNode *node, void *ctx)
 	h->line = np_line(node);
 	if (!np_attr(p, node, "ip"))
 		return np_fail(p, node, NETDEF_E_INVALID, "<host>", "needs an ip attribute");
-	if ((e = np_want_ipv4(p, node, "ip", np_attr(p, node, "ip"), &h->ip)) < 0 ||
+	if ((e = want_any_ip(p, node, "ip", np_attr(p, node, "ip"), &h->ip, &h->ip_is_ipv6,
+			     &h->ip6)) < 0 ||
 	    (e = np_walk(p, node, dns_host_children, h)) < 0)
 		return e;
 	if (!h->n_hostnames)

@@ -198,7 +198,8 @@ static bool dns_host_match(const struct netdef_dns_host *f, const struct netdef_
 {
 	size_t i, j;
 
-	if (f->ip.s_addr == e->ip.s_addr)
+	if (f->ip_is_ipv6 == e->ip_is_ipv6 &&
+	    (f->ip_is_ipv6 ? !memcmp(&f->ip6, &e->ip6, sizeof(f->ip6)) : f->ip.s_addr == e->ip.s_addr))
 		return true;
 	for (i = 0; !add && i < f->n_hostnames; i++)
 		for (j = 0; j < e->n_hostnames; j++)

@@ -10,6 +10,7 @@
  */
 #include "netd/serve/daemon.h"
 #include "netd/serve/resolv_watch.h"
+#include "netd/serve/ra_io.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -109,11 +110,15 @@ int serve_apply(struct daemon *d, const char *xml, size_t len, char *msg, size_t
 		return r;
 	}
 	describe(ch, &ns, msg, size);
+	/* the search domain the advertisements carry (DNSSL) */
+	if ((ch & NETDEF_CH_DOMAIN) && ns.has_ra)
+		ra_io_set_config(d->ra, &ns.ra);
 	/* the servers copied what they need; DNS keeps the setup its server was made from */
 	dhcp_setup_free(&d->setup.dhcp);
 	d->setup.dhcp = ns.dhcp;
 	dhcp6_setup_free(&d->setup.dhcp6);     /* the v6 server copied its own too */
 	d->setup.dhcp6 = ns.dhcp6;
+	d->setup.ra = ns.ra;            /* it points into def, as the old one into the old def */
 	dns_setup_free(&ns.dns);
 	netdef_free(d->def);
 	d->def = def;

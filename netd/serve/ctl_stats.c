@@ -6,6 +6,7 @@
  */
 #include "netd/serve/daemon.h"
 #include "netd/serve/leasedb.h"
+#include "netd/serve/ra_io.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -116,6 +117,17 @@ static void put_dns(struct stats_out *o, const struct daemon *d)
 	put(o, "dns_forward_latency_ms_max", st.forward_latency_ms_max);
 }
 
+static void put_ra(struct stats_out *o, const struct daemon *d)
+{
+	struct ra_io_stats st;
+
+	ra_io_get_stats(d->ra, &st);
+	put(o, "ra_sent", st.sent);
+	put(o, "ra_solicitations", st.solicitations);
+	put(o, "ra_invalid", st.invalid);
+	put(o, "ra_deferred", st.deferred);
+}
+
 static uint64_t subscribers(const struct serve_ctl *s)
 {
 	uint64_t n = 0;
@@ -133,6 +145,7 @@ int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 	put_dhcp(&o, d);
 	put_dhcp6(&o, d);
 	put_dns(&o, d);
+	put_ra(&o, d);
 	put(&o, "ctl_applied", d->counters.applied);
 	put(&o, "ctl_apply_failed", d->counters.apply_failed);
 	put(&o, "ctl_subscribers", subscribers(&d->ctl));

@@ -9,6 +9,7 @@
  */
 #include "netd/serve/daemon.h"
 #include "netd/serve/resolv_watch.h"
+#include "netd/serve/ra_io.h"
 #include "netd/serve/sandbox.h"
 #include "netd/serve/tftp_io.h"
 
@@ -48,6 +49,14 @@ static void log_run_due(struct loop_timer *t, int64_t now_ms)
 	d->log_due_ms = wait < 0 ? -1 : now_ms + wait;
 }
 
+/* The raw ICMPv6 socket needs CAP_NET_RAW only to be opened: so, before the drop. */
+static int open_ra(struct daemon *d, char *msg, size_t size)
+{
+	if (!d->setup.has_ra)
+		return 0;
+	return ra_io_open(d->def->bridge_name, &d->setup.ra, &d->ra, msg, size);
+}
+
 /* The loop, and every part in it: signals, the log, DHCP, DNS (their deadlines in this order). */
 static int open_loop(struct daemon *d, char *msg, size_t size)
 {
@@ -61,7 +70,8 @@ static int open_loop(struct daemon *d, char *msg, size_t size)
 	loop_add_timer(d->loop, &d->log_timer);
 	if ((r = serve_dhcp_start(&d->dhcp, d->loop)) < 0 ||
 	    (r = serve_dns_start(&d->dns, d->loop)) < 0 || (r = serve_dhcp6_start(d)) < 0 ||
-	    (r = tftp_service_start(d->tftp, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0)
+	    (r = tftp_service_start(d->tftp, d->loop)) < 0 || (r = serve_ctl_start(d)) < 0 ||
+	    (r = ra_io_start(d->ra, d->loop)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -125,6 +135,7 @@ static void teardown(struct daemon *d)
 	serve_dns_close(&d->dns);
 	serve_ctl_close(&d->ctl);
 	tftp_service_close(d->tftp);
+	ra_io_close(d->ra);
 	net_setup_free(&d->setup);
 	loop_free(d->loop);
 	if (d->signals.fd >= 0)
@@ -146,7 +157,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	    serve_dhcp_open(&d, msg, sizeof(msg)) < 0 ||
 	    serve_dhcp6_open(&d, msg, sizeof(msg)) < 0 ||
 	    tftp_service_open(def, &d.tftp, msg, sizeof(msg)) < 0 ||
-	    serve_ctl_open(&d, msg, sizeof(msg)) < 0 ||
+	    serve_ctl_open(&d, msg, sizeof(msg)) < 0 || open_ra(&d, msg, sizeof(msg)) < 0 ||
 	    open_loop(&d, msg, sizeof(msg)) < 0 || confine(&d, msg, sizeof(msg)) < 0 ||
 	    privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0 ||
 	    open_leases(&d, msg, sizeof(msg)) < 0) {
@@ -158,6 +169,8 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	spawn_report(ready_fd, NULL);
 	loop_run(d.loop);
 	log_msg(LOG_INFO, "stopping");
+	/* only a stop ends the loop (a restart follows a death): guests drop the route now */
+	ra_io_final(d.ra);
 	rc = 0;
 out:
 	teardown(&d);

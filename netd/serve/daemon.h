@@ -35,6 +35,7 @@ struct leasedb;
 struct dns_io;
 struct resolv_watch;
 struct tftp_service;
+struct ra_io;
 
 /* The DHCP side: the server and everything around it. All NULL without DHCP. */
 struct serve_dhcp {
@@ -93,6 +94,7 @@ struct daemon {
 	struct serve_ctl ctl;           /* the control socket and its connections */
 	struct serve_counters counters;
 	struct tftp_service *tftp;      /* NULL without <tftp root> */
+	struct ra_io *ra;               /* router advertisements; NULL without IPv6 */
 	int state_fd;                   /* the state directory, until the lease files own it */
 };
 

@@ -61,7 +61,8 @@ struct dns_io {
 	struct loop_timer timer;        /* forward timeouts and TCP clients' ends */
 	int64_t deadline_ms;            /* the earliest of them, monotonic; -1 when none */
 	size_t n_addrs;
-	struct in_addr addrs[DNS_IO_MAX_ADDRS];
+	struct dns_ip addrs[DNS_IO_MAX_ADDRS];
+	unsigned ifindex;               /* the bridge: the scope of IPv6 link-local peers */
 	struct dns_listener udp[DNS_IO_MAX_ADDRS];
 	struct dns_listener tcp[DNS_IO_MAX_ADDRS];
 	struct dns_conn *conns;         /* DNS_IO_MAX_CONNS */

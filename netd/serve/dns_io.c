@@ -13,6 +13,7 @@
 #include "netd/base/base.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,23 +65,56 @@ socklen_t dns_io_sa_from_peer(struct sockaddr_storage *ss, const struct dns_peer
 	return 0;
 }
 
-static int open_listener(const char *ifname, struct in_addr addr, int type, char *msg,
-			 size_t size)
+/* Port 53 of one of the network's addresses; IPv6 ones with the bridge as their scope. */
+static socklen_t listen_addr(struct sockaddr_storage *ss, const struct dns_ip *ip,
+			     unsigned ifindex)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DNS_PORT),
-				   .sin_addr = addr };
-	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
-	char a[INET_ADDRSTRLEN];
+	struct dns_peer p = { .ip = *ip, .port = DNS_PORT };
+	socklen_t len = dns_io_sa_from_peer(ss, &p);
 
+	if (ip->family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_scope_id = ifindex;
+	return len;
+}
+
+/*
+ * IPv6: only IPv6 on it (the IPv4 addresses have their own sockets), and
+ * FREEBIND so an address still in duplicate address detection (tentative,
+ * not yet bindable) does not fail the start; the socket gets its traffic
+ * once the address is usable.
+ */
+static int ipv6_options(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)))
+		return -1;
+	return 0;
+}
+
+static int open_listener(const char *ifname, unsigned ifindex, const struct dns_ip *ip, int type,
+			 char *msg, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = listen_addr(&ss, ip, ifindex);
+	int fd = len ? socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) : -1, one = 1;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!len)
+		errno = EAFNOSUPPORT;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    (ip->family == AF_INET6 && ipv6_options(fd)) ||
+	    bind(fd, (struct sockaddr *)&ss, len) ||
 	    (type == SOCK_STREAM && listen(fd, 64))) {
 		int e = errno;
 
-		snprintf(msg, size, "cannot listen on %s:53/%s on %s: %s",
-			 inet_ntop(AF_INET, &addr, a, sizeof(a)), type == SOCK_STREAM ? "tcp" : "udp",
-			 ifname, strerror(e));
+		if (!inet_ntop(ip->family, ip->bytes, a, sizeof(a)))
+			snprintf(a, sizeof(a), "?");
+		snprintf(msg, size, ip->family == AF_INET6 ? "cannot listen on [%s]:53/%s on %s: %s"
+							   : "cannot listen on %s:53/%s on %s: %s",
+			 a, type == SOCK_STREAM ? "tcp" : "udp", ifname, strerror(e));
 		if (fd >= 0)
 			close(fd);
 		return -e;
@@ -88,18 +122,21 @@ static int open_listener(const char *ifname, struct in_addr addr, int type, char
 	return fd;
 }
 
-static int open_listeners(struct dns_io *io, const char *ifname, const struct in_addr *addrs,
+static int open_listeners(struct dns_io *io, const char *ifname, const struct dns_ip *addrs,
 			  size_t n, char *msg, size_t msg_size)
 {
 	size_t i;
 	int fd;
 
+	io->ifindex = if_nametoindex(ifname);
 	for (i = 0; i < n && i < DNS_IO_MAX_ADDRS; i++) {
 		io->addrs[i] = addrs[i];
-		if ((fd = open_listener(ifname, addrs[i], SOCK_DGRAM, msg, msg_size)) < 0)
+		if ((fd = open_listener(ifname, io->ifindex, &addrs[i], SOCK_DGRAM, msg,
+					msg_size)) < 0)
 			return fd;
 		io->udp[i].h.fd = fd;
-		if ((fd = open_listener(ifname, addrs[i], SOCK_STREAM, msg, msg_size)) < 0)
+		if ((fd = open_listener(ifname, io->ifindex, &addrs[i], SOCK_STREAM, msg,
+					msg_size)) < 0)
 			return fd;
 		io->tcp[i].h.fd = fd;
 		io->n_addrs++;
@@ -120,6 +157,13 @@ static void send_answer(struct dns_io *io, const struct dns_action *act)
 	tl = dns_io_sa_from_peer(&to, &act->peer);
 	if (act->conn >= io->n_addrs || !tl)
 		return;
+	/* a guest asking from its link-local address is on the bridge */
+	if (to.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&to;
+
+		if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			sin6->sin6_scope_id = io->ifindex;
+	}
 	sendto(io->udp[act->conn].h.fd, io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to,
 	       tl);
 }
@@ -262,7 +306,7 @@ static void init_io(struct dns_io *io)
 		io->fwds[i].h.fd = -1;
 }
 
-int dns_io_open(const char *ifname, const struct in_addr *addrs, size_t n,
+int dns_io_open(const char *ifname, const struct dns_ip *addrs, size_t n,
 		struct dns_io **ret, char *msg, size_t msg_size)
 {
 	struct dns_io *io = calloc(1, sizeof(*io));

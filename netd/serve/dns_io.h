@@ -17,16 +17,16 @@
 
 #include <netinet/in.h>
 
-#define DNS_IO_MAX_ADDRS 16
+#define DNS_IO_MAX_ADDRS 32            /* 16 of each family on a bridge */
 
 struct dns_io;
 
 /*
- * Open the listening sockets on `addrs`, bound to interface `ifname` (the
- * bridge; privileged). *ret is the caller's, for dns_io_close(). 0 or
- * negative errno with msg (nothing left open).
+ * Open the listening sockets on `addrs` (IPv4 and IPv6), bound to interface
+ * `ifname` (the bridge; privileged). *ret is the caller's, for
+ * dns_io_close(). 0 or negative errno with msg (nothing left open).
  */
-int dns_io_open(const char *ifname, const struct in_addr *addrs, size_t n,
+int dns_io_open(const char *ifname, const struct dns_ip *addrs, size_t n,
 		struct dns_io **ret, char *msg, size_t msg_size);
 
 /* Attach the server, register the listening sockets and the deadlines with the loop. */

@@ -18,10 +18,9 @@
 int serve_dns_open(struct daemon *d, char *msg, size_t size)
 {
 	const struct dns_config *cfg = &d->setup.dns.cfg;
-	struct in_addr addrs[DNS_IO_MAX_ADDRS];
 	struct dns_ip self[DNS_SETUP_MAX_SELF];
 	struct wire_error de;
-	size_t i, n_self;
+	size_t n_self;
 	int r;
 
 	if (!d->setup.has_dns)
@@ -30,13 +29,13 @@ int serve_dns_open(struct daemon *d, char *msg, size_t size)
 		snprintf(msg, size, "%s", de.message);
 		return r;
 	}
-	for (i = 0; i < d->def->n_ips && i < DNS_IO_MAX_ADDRS; i++)
-		addrs[i] = d->def->ips[i].address;
-	r = dns_io_open(d->def->bridge_name, addrs, i, &d->dns.io, msg, size);
+	/* the network's own addresses, IPv4 then IPv6: port 53 on each */
+	n_self = (size_t)dns_setup_self(d->def, self, DNS_SETUP_MAX_SELF);
+	r = dns_io_open(d->def->bridge_name, self, n_self < DNS_IO_MAX_ADDRS ? n_self :
+		       DNS_IO_MAX_ADDRS, &d->dns.io, msg, size);
 	if (r < 0)
 		return r;
 	/* without it the daemon still serves, with the upstreams it started with */
-	n_self = (size_t)dns_setup_self(d->def, self, DNS_SETUP_MAX_SELF);
 	if (resolv_watch_open(d->dns.srv, self, n_self, cfg->upstreams, cfg->n_upstreams,
 			      &d->dns.rwatch, msg, size) < 0)
 		log_msg(LOG_WARNING, "%s; resolv.conf changes will need a restart", msg);

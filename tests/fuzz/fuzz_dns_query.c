@@ -45,7 +45,7 @@ static struct dns_ip fuzz_dns_srv_addr(void)
 
 static struct dns_server *fuzz_dns_server(void)
 {
-	static struct dns_net net;
+	static struct dns_net net[2];
 	static struct dns_forwarder fwd[2];
 	static struct dns_ip ups[2];
 	static struct dns_host hosts[3];
@@ -53,9 +53,12 @@ static struct dns_server *fuzz_dns_server(void)
 	static const struct dns_txt txts[] = { { "info", "hello" } };
 	struct dns_config c = { 0 };
 
-	dns_ip_parse("192.168.122.1", &net.addr);
-	net.prefix = 24;
-	net.local_ptr = true;
+	dns_ip_parse("192.168.122.1", &net[0].addr);
+	net[0].prefix = 24;
+	net[0].local_ptr = true;
+	dns_ip_parse("fd00::1", &net[1].addr);       /* an IPv6 prefix: ip6.arpa zone, link-local askers */
+	net[1].prefix = 64;
+	net[1].local_ptr = true;
 	fwd[0].has_addr = true;
 	dns_ip_parse("10.0.0.53", &fwd[0].addr);
 	fwd[0].domain = "corp.test";
@@ -70,8 +73,8 @@ static struct dns_server *fuzz_dns_server(void)
 	dns_ip_parse("192.168.122.5", &hosts[2].ip);
 	c.domain = "example.com";
 	c.local_only = true;
-	c.nets = &net;
-	c.n_nets = 1;
+	c.nets = net;
+	c.n_nets = 2;
 	c.forwarders = fwd;
 	c.n_forwarders = 2;
 	c.upstreams = ups;
@@ -192,6 +195,10 @@ static void fuzz_dns_change(struct dns_server *srv, uint8_t op, const uint8_t *d
 		a.bytes[1] = 168;
 		a.bytes[2] = 122;
 		a.bytes[3] = size ? data[0] & 15 : 0;   /* a few addresses, renamed often */
+		if (size && (data[0] & 16)) {           /* or fd00::N, a DHCPv6 lease's */
+			dns_ip_parse("fd00::", &a);
+			a.bytes[15] = data[0] & 15;
+		}
 		dns_lease_name_set(srv, &a, name, fuzz_dns_now + 100 * 1000);
 		if (dns_table_count(srv) > 5 + 16)      /* statics + the bound: never more */
 			abort();
@@ -230,7 +237,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 0:
 	case 1:
-		dns_ip_parse(mode & 8 ? "10.9.9.9" : "192.168.122.77", &cl.peer.ip);
+		dns_ip_parse(mode & 8 ? (mode & 16 ? "fe80::77" : "10.9.9.9")
+				      : (mode & 16 ? "fd00::77" : "192.168.122.77"), &cl.peer.ip);
 		cl.peer.port = 40000;
 		cl.transport = mode & 1 ? DNS_TCP : DNS_UDP;
 		dns_server_handle_query(srv, data, size, &cl, fuzz_dns_now, out,

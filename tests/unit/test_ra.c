@@ -158,6 +158,34 @@ static void test_schedule(void **state)
 	assert_int_equal(ra_sched_deadline(&s), now + 60250);
 }
 
+/* Nothing went out (no link-local source yet): a retry, the initial ones kept for later. */
+static void test_schedule_deferred(void **state)
+{
+	struct ra_sched s;
+	int64_t now = 5000;
+	int i;
+
+	(void)state;
+	ra_sched_start(&s, 0, now, 0);
+	for (i = 0; i < 5; i++) {
+		now = ra_sched_deadline(&s);
+		ra_sched_deferred(&s, now, 3000);
+		assert_int_equal(ra_sched_deadline(&s), now + 3000);
+	}
+	assert_int_equal(s.initial_left, 3);
+	assert_true(s.last_ms == INT64_MIN);
+	/* a solicitation while waiting moves the retry no later than half a second */
+	ra_sched_solicited(&s, now + 100, 400);
+	assert_int_equal(ra_sched_deadline(&s), now + 500);
+	ra_sched_deferred(&s, now + 500, 3000);
+	assert_false(s.answer_pending);
+	/* once one goes out, the initial ones follow at most 16 s apart */
+	now = ra_sched_deadline(&s);
+	ra_sched_sent(&s, now, 0xffffffffu);
+	assert_true(ra_sched_deadline(&s) - now <= 16000);
+	assert_int_equal(s.initial_left, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_final_isolated_mtu),
 		cmocka_unit_test(test_solicitations),
 		cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_schedule_deferred),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
