@@ -610,11 +610,6 @@ def test_kill9_during_storm_keeps_every_replied_lease(net6):
     net6.daemon_pid()
 
 
-# The DNS name table on this branch gives a lease name to one address of any
-# family (the A of the IPv4 lease keeps the AAAA out: -EEXIST); wt-dns6 makes
-# it per family. Strict: once that is merged this passes, and the marker must go.
-@pytest.mark.xfail(strict=True, reason="needs per-family lease names in dhcp/dns/table.c "
-                   "(the DNS-over-IPv6 branch)")
 def test_lease_without_fqdn_takes_the_ipv4_lease_name_in_dns(net6):
     """dnsmasq's rule: a DHCPv6 client that sends no name gets the name of the
     IPv4 lease of the same MAC (here from its DUID-LLT) for its AAAA."""
