@@ -16,9 +16,11 @@ The guests' eth0 must have a link-local address that is no longer
 tentative before a client may solicit: each guest waits for it (DAD on a
 veth takes about a second).
 
-Networks use stp='off' so that a port forwards at once. Router
-advertisements are another part's (the RA sender): dhclient -6 solicits
-without one; dhcpcd is told not to wait for one (noipv6rs + ia_na).
+Networks use stp='off' so that a port forwards at once. dhclient -6
+solicits without a router advertisement; dhcpcd is run both ways: told not
+to wait for one (noipv6rs + ia_na), and started by the managed flag of the
+daemon's RA. busybox udhcpc6 is not in Debian 12's busybox (nor
+busybox-static), so it is not run.
 """
 
 import json
@@ -242,13 +244,16 @@ class Dhcp6Net(Topology):
         raise AssertionError("dhclient -6 got no lease (%s):\n%s\nevents:\n%s"
                              % (until or "bound", out, events))
 
-    def dhcpcd6(self, g, hostname, duid=None):
-        """dhcpcd -6 -1 without waiting for an RA; its DUID from a file of ours."""
+    def dhcpcd6(self, g, hostname, duid=None, ra=False):
+        """dhcpcd -6 -1 without waiting for an RA (with ra: started by the
+        RA's managed flag instead); its DUID from a file of ours."""
         need(DHCPCD, "dhcpcd5 (dhcpcd)")
         d = self.workdir("dhcpcd6")
         script = self.script(d, REASON_SCRIPT)
         conf = d / "dhcpcd.conf"
-        conf.write_text(DHCPCD6_CONF % {"name": hostname})
+        text = DHCPCD6_CONF % {"name": hostname}
+        conf.write_text(text.replace("noipv6rs\n", "").replace("  ia_na 1\n", "")
+                        if ra else text)
         duid_cmd = ""
         if duid:
             (d / "duid").write_text(duid + "\n")
@@ -349,6 +354,15 @@ def test_events_show_dhcpv6_leases(net6):
     # dhclient's default DUID is a DUID-LLT of eth0's MAC: the daemon knows the MAC
     assert obj["mac"] == "52:54:00:20:00:05"
     assert obj["expires"] > time.time() + 3000
+
+
+def test_dhcpcd_solicits_on_the_managed_flag_of_the_ra(net6):
+    net6.start()
+    g = net6.plug6("52:54:00:20:00:0b")
+    env, out = net6.dhcpcd6(g, "guest6m", ra=True)
+    ip = env.get("new_dhcp6_ia_na1_ia_addr1")
+    assert ip and in_range6(ip), "%r\n%s" % (env, out)
+    net6.wait_leases6(lambda l: ip in l, "dhcpcd's lease in the file")
 
 
 def test_release_frees_the_lease(net6):
