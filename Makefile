@@ -169,7 +169,7 @@ $(BUILD)/vnetd: $(MODULE_LIBS)
 # The NSS module (netd/nss/nss-vnetd.h): its own files and the lease-line
 # parser it shares with the daemon, compiled again as position-independent
 # code, linked with nothing but libc; only glibc's entry points are exported.
-NSS_SRCS := $(nss.srcs) dhcp/lease/lease_file.c dhcp/wire/hex.c
+NSS_SRCS := $(nss.srcs) dhcp/lease/lease_file.c dhcp/lease/lease6.c dhcp/wire/hex.c
 NSS_OBJS := $(NSS_SRCS:%.c=$(BUILD)/pic/%.o)
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 NSS_LIBDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)

@@ -104,6 +104,19 @@ int bridge_route_add(struct bridge_ctx *ctx, const char *name, const struct brid
 int bridge_route_delete(struct bridge_ctx *ctx, const char *name,
 			const struct bridge_route *rt, struct bridge_error *err);
 
+/* The same for IPv6 (<route family='ipv6'>). */
+struct bridge_route6 {
+	struct in6_addr dest;
+	unsigned prefix;
+	struct in6_addr gateway;
+	unsigned metric;
+};
+
+int bridge_route6_add(struct bridge_ctx *ctx, const char *name, const struct bridge_route6 *rt,
+		      struct bridge_error *err);
+int bridge_route6_delete(struct bridge_ctx *ctx, const char *name,
+			 const struct bridge_route6 *rt, struct bridge_error *err);
+
 /*
  * Ports. attach: enslave `port` to `bridge` and set it up (its ifindex into
  * *port_ifindex, may be NULL); -ENODEV when either is missing. release:

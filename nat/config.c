@@ -52,6 +52,40 @@ static int check_subnet(size_t i, const struct nat_subnet *s, struct nat_error *
 	return 0;
 }
 
+static int check_subnet6(size_t i, const struct nat_subnet6 *s, struct nat_error *err)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &s->net, addr, sizeof(addr));
+	if (s->prefix < 1 || s->prefix > 128)
+		return nat_fail(err, -EINVAL, "IPv6 subnet %zu (%s/%u): prefix must be 1 to 128",
+				i, addr, s->prefix);
+	for (unsigned bit = s->prefix; bit < 128; bit++)
+		if (s->net.s6_addr[bit / 8] & (0x80u >> (bit % 8)))
+			return nat_fail(err, -EINVAL, "IPv6 subnet %zu (%s/%u) has host bits set",
+					i, addr, s->prefix);
+	return 0;
+}
+
+static int check_subnets(const struct nat_config *cfg, struct nat_error *err)
+{
+	int r;
+
+	if (cfg->n_subnets > NAT_MAX_SUBNETS)
+		return nat_fail(err, -EINVAL, "%zu subnets, at most %d", cfg->n_subnets,
+				NAT_MAX_SUBNETS);
+	if (cfg->n_subnets6 > NAT_MAX_SUBNETS)
+		return nat_fail(err, -EINVAL, "%zu IPv6 subnets, at most %d", cfg->n_subnets6,
+				NAT_MAX_SUBNETS);
+	for (size_t i = 0; i < cfg->n_subnets; i++)
+		if ((r = check_subnet(i, &cfg->subnets[i], err)) < 0)
+			return r;
+	for (size_t i = 0; i < cfg->n_subnets6; i++)
+		if ((r = check_subnet6(i, &cfg->subnets6[i], err)) < 0)
+			return r;
+	return 0;
+}
+
 /* Only nat mode uses <nat><address> and <nat><port>. */
 static int check_nat_ranges(const struct nat_config *cfg, struct nat_error *err)
 {
@@ -100,12 +134,8 @@ int nat_check_config(const struct nat_config *cfg, struct nat_error *err)
 		return r;
 	if (cfg->outdev != NULL && (r = check_ifname("forward dev", cfg->outdev, err)) < 0)
 		return r;
-	if (cfg->n_subnets > NAT_MAX_SUBNETS)
-		return nat_fail(err, -EINVAL, "%zu subnets, at most %d", cfg->n_subnets,
-				NAT_MAX_SUBNETS);
-	for (size_t i = 0; i < cfg->n_subnets; i++)
-		if ((r = check_subnet(i, &cfg->subnets[i], err)) < 0)
-			return r;
+	if ((r = check_subnets(cfg, err)) < 0)
+		return r;
 	if (cfg->mode == NAT_MODE_NAT)
 		return check_nat_ranges(cfg, err);
 	return 0;

@@ -19,7 +19,7 @@
 
 void nat_rule_start(struct nat_rule *nr, const char *table, const char *chain)
 {
-	nr->ipv4 = false;
+	nr->nfproto = 0;
 	nr->failed = false;
 	nr->r = nftnl_rule_alloc();
 	if (nr->r == NULL || nftnl_rule_set_str(nr->r, NFTNL_RULE_TABLE, table) < 0 ||
@@ -134,39 +134,62 @@ void nat_match_ifname(struct nat_rule *nr, enum nft_meta_keys key, const char *n
 }
 
 /*
- * In an inet table an IPv4 header match needs "meta nfproto ipv4" first,
- * or it would read IPv6 packets at the same offsets. nft adds it implicitly.
+ * In an inet table a header match needs "meta nfproto ipv4" (or ipv6)
+ * first, or it would read the other family's packets at the same offsets.
+ * nft adds it implicitly. A rule matches one family only.
  */
-static void need_ipv4(struct nat_rule *nr)
+void nat_match_nfproto(struct nat_rule *nr, uint8_t nfproto)
 {
-	uint8_t proto = NFPROTO_IPV4;
-
-	if (nr->ipv4)
+	if (nr->nfproto == nfproto)
 		return;
+	if (nr->nfproto != 0) {
+		nr->failed = true;      /* both families: a rule that never matches */
+		return;
+	}
 	load_meta(nr, NFT_META_NFPROTO);
-	cmp(nr, NFT_CMP_EQ, &proto, sizeof(proto));
-	nr->ipv4 = true;
+	cmp(nr, NFT_CMP_EQ, &nfproto, sizeof(nfproto));
+	nr->nfproto = nfproto;
 }
 
 /*
  * As nft: a prefix on a byte boundary loads just those bytes; any other
- * prefix loads the address and masks it.
+ * prefix loads the whole address and masks it.
  */
+static void match_prefix(struct nat_rule *nr, uint32_t offset, const uint8_t *addr,
+			 uint32_t len, unsigned prefix, enum nft_cmp_ops op)
+{
+	uint8_t mask[16] = { 0 }, net[16] = { 0 };
+
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned bits = prefix > i * 8 ? prefix - i * 8 : 0;
+
+		mask[i] = (uint8_t)(bits >= 8 ? 0xff : (0xff00u >> bits) & 0xff);
+		net[i] = addr[i] & mask[i];
+	}
+	if (prefix % 8 == 0) {
+		load_payload(nr, NFT_PAYLOAD_NETWORK_HEADER, offset, prefix / 8);
+		cmp(nr, op, net, prefix / 8);
+	} else {
+		load_payload(nr, NFT_PAYLOAD_NETWORK_HEADER, offset, len);
+		and_mask(nr, mask, len);
+		cmp(nr, op, net, len);
+	}
+}
+
 void nat_match_ip(struct nat_rule *nr, enum nat_ip_field field, struct in_addr addr,
 		  unsigned prefix, enum nft_cmp_ops op)
 {
-	uint32_t mask = htonl(prefix >= 32 ? 0xffffffffu : ~(0xffffffffu >> prefix));
-	uint32_t net = addr.s_addr & mask;
+	nat_match_nfproto(nr, NFPROTO_IPV4);
+	match_prefix(nr, field, (const uint8_t *)&addr.s_addr, sizeof(addr.s_addr),
+		     prefix > 32 ? 32 : prefix, op);
+}
 
-	need_ipv4(nr);
-	if (prefix % 8 == 0) {
-		load_payload(nr, NFT_PAYLOAD_NETWORK_HEADER, field, prefix / 8);
-		cmp(nr, op, &net, prefix / 8);
-	} else {
-		load_payload(nr, NFT_PAYLOAD_NETWORK_HEADER, field, sizeof(net));
-		and_mask(nr, &mask, sizeof(mask));
-		cmp(nr, op, &net, sizeof(net));
-	}
+void nat_match_ip6(struct nat_rule *nr, enum nat_ip6_field field, const struct in6_addr *addr,
+		   unsigned prefix, enum nft_cmp_ops op)
+{
+	nat_match_nfproto(nr, NFPROTO_IPV6);
+	match_prefix(nr, field, addr->s6_addr, sizeof(addr->s6_addr),
+		     prefix > 128 ? 128 : prefix, op);
 }
 
 void nat_match_ct_state(struct nat_rule *nr, uint32_t mask)

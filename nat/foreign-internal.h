@@ -21,7 +21,7 @@ struct frule {
 	bool bridge;                    /* iifname/oifname is the bridge */
 	bool other_if;                  /* iifname/oifname is another interface */
 	bool cond;                      /* some other match (addresses, ports, state ...) */
-	bool dhcp_dns_port;             /* a destination port condition: 53 or 67 */
+	bool dhcp_dns_port;             /* a destination port condition: 53, 67 or 547 */
 };
 
 struct fchain {

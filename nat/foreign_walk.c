@@ -8,7 +8,8 @@
  * rule that names no interface (ct state, ports ...) is passed over, as it
  * does not decide for all of the bridge's traffic. On the input hook, an
  * accept whose condition is destination port 53 or 67 (what a firewalld
- * zone with the dns and dhcp services has) accepts what vnetd needs there.
+ * zone with the dns and dhcp services has; 547 for dhcpv6) accepts what
+ * vnetd needs there.
  */
 #include "nat/foreign-internal.h"
 
@@ -110,10 +111,15 @@ static int hook_kind(uint32_t hook)
 	return -1;
 }
 
-/* Only what sees IPv4: vnetd's networks are IPv4 (ip6 chains never see them). */
-static const char *family_name(uint32_t family)
+/* The families judged: ip6 only when the bridge carries IPv6 (NAT_SCAN_IPV6). */
+static const char *family_name(uint32_t family, unsigned hooks)
 {
-	return family == NFPROTO_IPV4 ? "ip" : family == NFPROTO_INET ? "inet" : NULL;
+	switch (family) {
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_INET: return "inet";
+	case NFPROTO_IPV6: return hooks & NAT_SCAN_IPV6 ? "ip6" : NULL;
+	}
+	return NULL;
 }
 
 static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
@@ -131,7 +137,7 @@ static void judge_chain(const struct fscan *s, const struct fchain *c, int hook,
 	memset(f, 0, sizeof(*f));
 	f->kind = w == W_DROP ? NAT_FOREIGN_RULE_DROP : NAT_FOREIGN_POLICY_DROP;
 	f->hook = (enum nat_hook_kind)hook;
-	f->family = family_name(c->family);
+	f->family = family_name(c->family, NAT_SCAN_IPV6);
 	snprintf(f->table, sizeof(f->table), "%s", c->table);
 	snprintf(f->chain, sizeof(f->chain), "%s", c->name);
 	snprintf(f->rule_chain, sizeof(f->rule_chain), "%s", k.drop_chain);
@@ -147,7 +153,7 @@ void foreign_judge(const struct fscan *s, unsigned hooks, struct nat_finding *ou
 		const struct fchain *c = &s->chains[i];
 		int hook = hook_kind(c->hook);
 
-		if (!c->base || hook < 0 || !(hooks & (1u << hook)) || !family_name(c->family) ||
+		if (!c->base || hook < 0 || !(hooks & (1u << hook)) || !family_name(c->family, hooks) ||
 		    !strncmp(c->table, "vnetd-", 6))
 			continue;
 		judge_chain(s, c, hook, out, max, count);
@@ -182,7 +188,7 @@ static void reduce_cmp(struct reduce *x, struct nftnl_expr *e)
 	    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) == NFT_CMP_EQ) {
 		uint16_t port = (uint16_t)((uint8_t)d[0] << 8 | (uint8_t)d[1]);
 
-		x->r->dhcp_dns_port |= port == 53 || port == 67;
+		x->r->dhcp_dns_port |= port == 53 || port == 67 || port == 547;
 	}
 	if (sreg >= 32 || !(x->ifname_regs & (1u << sreg)) || !d ||
 	    nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) != NFT_CMP_EQ) {

@@ -88,13 +88,18 @@ void nat_batch_rule(struct nat_batch *b, struct nftnl_rule *r);
 
 struct nat_rule {
 	struct nftnl_rule *r;
-	bool ipv4;              /* "meta nfproto ipv4" is already in the rule */
+	uint8_t nfproto;        /* "meta nfproto" already in the rule: NFPROTO_IPV4/6, 0 none */
 	bool failed;            /* an allocation failed */
 };
 
 enum nat_ip_field {
 	NAT_IP_SADDR = 12,      /* offsets in the IPv4 header */
 	NAT_IP_DADDR = 16,
+};
+
+enum nat_ip6_field {
+	NAT_IP6_SADDR = 8,      /* offsets in the IPv6 header */
+	NAT_IP6_DADDR = 24,
 };
 
 void nat_rule_start(struct nat_rule *nr, const char *table, const char *chain);
@@ -106,6 +111,11 @@ void nat_match_ifname(struct nat_rule *nr, enum nft_meta_keys key, const char *n
 /* ip saddr/daddr [!=] addr/prefix; prefix 1..32 */
 void nat_match_ip(struct nat_rule *nr, enum nat_ip_field field, struct in_addr addr,
 		  unsigned prefix, enum nft_cmp_ops op);
+/* ip6 saddr/daddr [!=] addr/prefix; prefix 1..128 */
+void nat_match_ip6(struct nat_rule *nr, enum nat_ip6_field field, const struct in6_addr *addr,
+		   unsigned prefix, enum nft_cmp_ops op);
+/* meta nfproto ipv4/ipv6 (NFPROTO_*), once per rule; ip/ip6 matches add it themselves */
+void nat_match_nfproto(struct nat_rule *nr, uint8_t nfproto);
 /* ct state & mask != 0 (mask of NF_CT_STATE_BIT()s) */
 void nat_match_ct_state(struct nat_rule *nr, uint32_t mask);
 void nat_match_l4proto(struct nat_rule *nr, uint8_t proto);

@@ -33,6 +33,11 @@ struct nat_subnet {
 	unsigned prefix;
 };
 
+struct nat_subnet6 {
+	struct in6_addr net;    /* network address (host bits zero) */
+	unsigned prefix;        /* 1..128 */
+};
+
 struct nat_config {
 	const char *network;    /* network name: the table is "vnetd-<network>" */
 	const char *bridge;     /* the bridge's interface name */
@@ -40,6 +45,14 @@ struct nat_config {
 	const char *outdev;     /* <forward dev>, or NULL: any outside interface */
 	struct nat_subnet subnets[NAT_MAX_SUBNETS];
 	size_t n_subnets;
+	/*
+	 * IPv6 subnets. As libvirt: in nat mode they are routed (both ways)
+	 * unless nat_ipv6 (<nat ipv6='yes'>) masquerades them as IPv4 is;
+	 * <nat><address> (SNAT) is IPv4 only, IPv6 always masquerades.
+	 */
+	struct nat_subnet6 subnets6[NAT_MAX_SUBNETS];
+	size_t n_subnets6;
+	bool nat_ipv6;
 	/* <nat><address start end>: SNAT to this range instead of masquerade */
 	bool has_addr_range;
 	struct in_addr addr_start, addr_end;
@@ -149,6 +162,12 @@ struct nat_finding {
 
 /* Which hooks to look at (1 << NAT_HOOK_*). */
 #define NAT_HOOKS_ALL 7u
+/*
+ * Added to the hooks: the bridge carries IPv6, so ip6-family chains
+ * (ip6tables-nft's "filter"/"nat" too) are judged as well; without it only
+ * ip and inet ones, which are all that see an IPv4-only network's traffic.
+ */
+#define NAT_SCAN_IPV6 (1u << 8)
 
 /*
  * Up to `max` findings into out; *count says how many (findings past max

@@ -11,6 +11,7 @@
  * route drops postrouting); delete + add needs no knowledge of what the old
  * table held.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 
@@ -33,8 +34,28 @@ struct build {
 	struct nat_batch *b;
 };
 
-/* Forwarding between the subnet and the outside (nat and route). */
-static void forward_subnet(const struct build *c, const struct nat_subnet *s)
+/* One subnet of either family: exactly one of the two is set. */
+struct net_ref {
+	const struct nat_subnet *v4;
+	const struct nat_subnet6 *v6;
+};
+
+/* ip saddr/daddr [!=] SUBNET, or ip6 ... for an IPv6 one */
+static void match_net(struct nat_rule *nr, struct net_ref n, bool dst, enum nft_cmp_ops op)
+{
+	if (n.v4 != NULL)
+		nat_match_ip(nr, dst ? NAT_IP_DADDR : NAT_IP_SADDR, n.v4->net, n.v4->prefix, op);
+	else
+		nat_match_ip6(nr, dst ? NAT_IP6_DADDR : NAT_IP6_SADDR, &n.v6->net, n.v6->prefix,
+			      op);
+}
+
+/*
+ * Forwarding between the subnet and the outside: out always; in only
+ * replies when it is masqueraded, anything when it is routed (reachable
+ * from outside, as in libvirt).
+ */
+static void forward_subnet(const struct build *c, struct net_ref n, bool replies_only)
 {
 	const struct nat_config *cfg = c->cfg;
 	struct nat_rule nr;
@@ -42,23 +63,19 @@ static void forward_subnet(const struct build *c, const struct nat_subnet *s)
 	/* iifname BR ip saddr SUBNET [oifname DEV] accept */
 	nat_rule_start(&nr, c->table, chain_forward.name);
 	nat_match_ifname(&nr, NFT_META_IIFNAME, cfg->bridge);
-	nat_match_ip(&nr, NAT_IP_SADDR, s->net, s->prefix, NFT_CMP_EQ);
+	match_net(&nr, n, false, NFT_CMP_EQ);
 	if (cfg->outdev != NULL)
 		nat_match_ifname(&nr, NFT_META_OIFNAME, cfg->outdev);
 	nat_do_verdict(&nr, NF_ACCEPT);
 	nat_rule_emit(&nr, c->b);
 
-	/*
-	 * oifname BR ip daddr SUBNET [iifname DEV] [ct state established,related]
-	 * accept: with nat only replies come in; a routed subnet is reachable
-	 * from outside, as in libvirt.
-	 */
+	/* oifname BR ip daddr SUBNET [iifname DEV] [ct state established,related] accept */
 	nat_rule_start(&nr, c->table, chain_forward.name);
 	nat_match_ifname(&nr, NFT_META_OIFNAME, cfg->bridge);
-	nat_match_ip(&nr, NAT_IP_DADDR, s->net, s->prefix, NFT_CMP_EQ);
+	match_net(&nr, n, true, NFT_CMP_EQ);
 	if (cfg->outdev != NULL)
 		nat_match_ifname(&nr, NFT_META_IIFNAME, cfg->outdev);
-	if (cfg->mode == NAT_MODE_NAT)
+	if (replies_only)
 		nat_match_ct_state(&nr, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
 				   NF_CT_STATE_BIT(IP_CT_RELATED));
 	nat_do_verdict(&nr, NF_ACCEPT);
@@ -67,14 +84,21 @@ static void forward_subnet(const struct build *c, const struct nat_subnet *s)
 
 static void forward_rules(const struct build *c)
 {
-	const char *br = c->cfg->bridge;
+	const struct nat_config *cfg = c->cfg;
+	const char *br = cfg->bridge;
 	struct nat_rule nr;
 
-	if (c->cfg->mode != NAT_MODE_ISOLATED)
-		for (size_t i = 0; i < c->cfg->n_subnets; i++)
-			forward_subnet(c, &c->cfg->subnets[i]);
+	if (cfg->mode != NAT_MODE_ISOLATED) {
+		for (size_t i = 0; i < cfg->n_subnets; i++)
+			forward_subnet(c, (struct net_ref){ .v4 = &cfg->subnets[i] },
+				       cfg->mode == NAT_MODE_NAT);
+		/* libvirt: IPv6 in nat mode is routed unless <nat ipv6='yes'> */
+		for (size_t i = 0; i < cfg->n_subnets6; i++)
+			forward_subnet(c, (struct net_ref){ .v6 = &cfg->subnets6[i] },
+				       cfg->mode == NAT_MODE_NAT && cfg->nat_ipv6);
+	}
 
-	/* guest <-> guest through the host (e.g. bridge netfilter) */
+	/* guest <-> guest through the host (e.g. bridge netfilter), either family */
 	nat_rule_start(&nr, c->table, chain_forward.name);
 	nat_match_ifname(&nr, NFT_META_IIFNAME, br);
 	nat_match_ifname(&nr, NFT_META_OIFNAME, br);
@@ -94,12 +118,12 @@ static void forward_rules(const struct build *c)
 }
 
 /* ip saddr SUBNET ip daddr != SUBNET [oifname DEV] [meta l4proto P] */
-static void nat_rule_head(const struct build *c, struct nat_rule *nr,
-			  const struct nat_subnet *s, uint8_t l4proto)
+static void nat_rule_head(const struct build *c, struct nat_rule *nr, struct net_ref n,
+			  uint8_t l4proto)
 {
 	nat_rule_start(nr, c->table, chain_postrouting.name);
-	nat_match_ip(nr, NAT_IP_SADDR, s->net, s->prefix, NFT_CMP_EQ);
-	nat_match_ip(nr, NAT_IP_DADDR, s->net, s->prefix, NFT_CMP_NEQ);
+	match_net(nr, n, false, NFT_CMP_EQ);
+	match_net(nr, n, true, NFT_CMP_NEQ);
 	if (c->cfg->outdev != NULL)
 		nat_match_ifname(nr, NFT_META_OIFNAME, c->cfg->outdev);
 	if (l4proto != 0)
@@ -107,41 +131,92 @@ static void nat_rule_head(const struct build *c, struct nat_rule *nr,
 }
 
 /* ip saddr SUBNET ip daddr DST return: multicast and broadcast stay unmangled. */
-static void nat_exempt(const struct build *c, const struct nat_subnet *s,
-		       uint32_t dst, unsigned prefix)
+static void nat_exempt(const struct build *c, struct net_ref n, struct net_ref dst)
 {
-	struct in_addr d = { .s_addr = htonl(dst) };
 	struct nat_rule nr;
 
 	nat_rule_start(&nr, c->table, chain_postrouting.name);
-	nat_match_ip(&nr, NAT_IP_SADDR, s->net, s->prefix, NFT_CMP_EQ);
-	nat_match_ip(&nr, NAT_IP_DADDR, d, prefix, NFT_CMP_EQ);
+	match_net(&nr, n, false, NFT_CMP_EQ);
+	match_net(&nr, dst, true, NFT_CMP_EQ);
 	nat_do_verdict(&nr, NFT_RETURN);
 	nat_rule_emit(&nr, c->b);
 }
 
-static void postrouting_subnet(const struct build *c, const struct nat_subnet *s)
+/*
+ * Masquerade (or SNAT, IPv4 only) what leaves the subnet. TCP and UDP get
+ * the port range; other protocols (ICMP) have none.
+ */
+static void masquerade(const struct build *c, struct net_ref n)
 {
 	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, 0 };
 	const struct nat_config *cfg = c->cfg;
 	uint16_t lo, hi;
 	struct nat_rule nr;
 
-	nat_exempt(c, s, 0xe0000000u, 24);      /* 224.0.0.0/24 */
-	nat_exempt(c, s, 0xffffffffu, 32);      /* 255.255.255.255 */
-
-	/* TCP and UDP get the port range; other protocols (ICMP) have none. */
 	for (size_t i = 0; i < sizeof(protos); i++) {
 		nat_port_range(cfg, &lo, &hi);
 		if (protos[i] == 0)
 			lo = hi = 0;
-		nat_rule_head(c, &nr, s, protos[i]);
-		if (cfg->has_addr_range)
+		nat_rule_head(c, &nr, n, protos[i]);
+		if (cfg->has_addr_range && n.v4 != NULL)
 			nat_do_snat(&nr, cfg->addr_start, cfg->addr_end, lo, hi);
 		else
 			nat_do_masq(&nr, lo, hi);
 		nat_rule_emit(&nr, c->b);
 	}
+}
+
+static void postrouting_rules(const struct build *c)
+{
+	/* libvirt's exemptions: local multicast (224.0.0.0/24, ff02::/16), broadcast */
+	struct nat_subnet mcast4 = { .prefix = 24 }, bcast4 = { .prefix = 32 };
+	struct nat_subnet6 mcast6 = { .net = { { { 0xff, 0x02 } } }, .prefix = 16 };
+	const struct nat_config *cfg = c->cfg;
+
+	mcast4.net.s_addr = htonl(0xe0000000u);
+	bcast4.net.s_addr = htonl(0xffffffffu);
+	for (size_t i = 0; i < cfg->n_subnets; i++) {
+		struct net_ref n = { .v4 = &cfg->subnets[i] };
+
+		nat_exempt(c, n, (struct net_ref){ .v4 = &mcast4 });
+		nat_exempt(c, n, (struct net_ref){ .v4 = &bcast4 });
+		masquerade(c, n);
+	}
+	for (size_t i = 0; cfg->nat_ipv6 && i < cfg->n_subnets6; i++) {
+		struct net_ref n = { .v6 = &cfg->subnets6[i] };
+
+		nat_exempt(c, n, (struct net_ref){ .v6 = &mcast6 });
+		masquerade(c, n);
+	}
+}
+
+/*
+ * With IPv6 subnets: DHCPv6 requests in, replies out, as libvirt's ip6
+ * rules. The DNS rules above match no family, so they cover DNS over IPv6;
+ * ICMPv6 (neighbour discovery, router solicitations) needs no rule: these
+ * chains accept by policy and never drop, their rules only say what the
+ * network needs from the host.
+ */
+static void dhcp6_rules(const struct build *c)
+{
+	struct nat_rule nr;
+
+	if (c->cfg->n_subnets6 == 0)
+		return;
+	/* iifname BR meta nfproto ipv6 udp dport 547 accept */
+	nat_rule_start(&nr, c->table, chain_input.name);
+	nat_match_ifname(&nr, NFT_META_IIFNAME, c->cfg->bridge);
+	nat_match_nfproto(&nr, NFPROTO_IPV6);
+	nat_match_dport(&nr, IPPROTO_UDP, 547);
+	nat_do_verdict(&nr, NF_ACCEPT);
+	nat_rule_emit(&nr, c->b);
+	/* oifname BR meta nfproto ipv6 udp dport 546 accept */
+	nat_rule_start(&nr, c->table, chain_output.name);
+	nat_match_ifname(&nr, NFT_META_OIFNAME, c->cfg->bridge);
+	nat_match_nfproto(&nr, NFPROTO_IPV6);
+	nat_match_dport(&nr, IPPROTO_UDP, 546);
+	nat_do_verdict(&nr, NF_ACCEPT);
+	nat_rule_emit(&nr, c->b);
 }
 
 /* DHCP, DNS and TFTP from the guests to the host, DHCP replies back. */
@@ -168,6 +243,7 @@ static void host_rules(const struct build *c)
 	nat_match_dport(&nr, IPPROTO_UDP, 68);
 	nat_do_verdict(&nr, NF_ACCEPT);
 	nat_rule_emit(&nr, c->b);
+	dhcp6_rules(c);         /* both chains exist by now */
 }
 
 static void table_rules(const struct build *c)
@@ -176,8 +252,7 @@ static void table_rules(const struct build *c)
 	forward_rules(c);
 	if (c->cfg->mode == NAT_MODE_NAT) {
 		nat_batch_chain(c->b, c->table, &chain_postrouting);
-		for (size_t i = 0; i < c->cfg->n_subnets; i++)
-			postrouting_subnet(c, &c->cfg->subnets[i]);
+		postrouting_rules(c);
 	}
 	host_rules(c);
 }

@@ -139,6 +139,23 @@ size_t dhcp_server_lease_count(const struct dhcp_server *srv)
 	return srv->store.n_bound;
 }
 
+/* The two identities a client with this MAC usually has: client id 01:MAC, or chaddr. */
+const char *dhcp_server_name_by_mac(const struct dhcp_server *srv, const uint8_t mac[6])
+{
+	uint8_t cid[7] = { 1 };
+	struct dhcp_ident by_id = { .client_id = cid, .client_id_len = sizeof(cid) };
+	struct dhcp_ident by_hw = { .htype = 1, .hlen = 6, .chaddr = mac };
+	uint32_t i;
+
+	memcpy(cid + 1, mac, 6);
+	i = dhcp_store_by_ident(&srv->store, &by_id);
+	if (i == HTAB_NONE || srv->store.rec[i].state != LS_BOUND)
+		i = dhcp_store_by_ident(&srv->store, &by_hw);
+	if (i == HTAB_NONE || srv->store.rec[i].state != LS_BOUND)
+		return NULL;
+	return dhcp_lease_name(&srv->store.rec[i]);
+}
+
 /* ---- start-up ---- */
 
 struct load {

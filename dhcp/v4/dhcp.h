@@ -329,6 +329,12 @@ int64_t dhcp_server_tick(struct dhcp_server *srv, int64_t now);
 int dhcp_server_foreach_lease(const struct dhcp_server *srv, lease_info_fn fn,
 			      void *userdata);
 size_t dhcp_server_lease_count(const struct dhcp_server *srv);
+/*
+ * The host name of the bound lease of the client with Ethernet address
+ * `mac` (its client id 01:MAC, or no client id and that chaddr), or NULL.
+ * For DHCPv6 leases without a name of their own, as dnsmasq names them.
+ */
+const char *dhcp_server_name_by_mac(const struct dhcp_server *srv, const uint8_t mac[6]);
 
 /*
  * Start-up: fold the lease file then the journal into the store. Bad lines,

@@ -230,6 +230,10 @@ typedef int (*lease6_info_fn)(void *userdata, const struct lease6_info *l);
 int dhcp6_server_foreach_lease(const struct dhcp6_server *srv, lease6_info_fn fn,
 			       void *userdata);
 size_t dhcp6_server_lease_count(const struct dhcp6_server *srv);
+/* The MAC of the bound lease on addr, when known (a DUID-LL/LLT of Ethernet, or
+ * the client's EUI-64 link-local source): true and mac filled, else false. */
+bool dhcp6_server_lease_mac(const struct dhcp6_server *srv, const struct in6_addr *addr,
+			    uint8_t mac[6]);
 
 /*
  * Start-up: the v6 part of the lease file (after its "duid" line), then the

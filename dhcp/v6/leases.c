@@ -121,6 +121,17 @@ size_t dhcp6_server_lease_count(const struct dhcp6_server *srv)
 	return srv->store.n_bound;
 }
 
+bool dhcp6_server_lease_mac(const struct dhcp6_server *srv, const struct in6_addr *addr,
+			    uint8_t mac[6])
+{
+	uint32_t i = d6_store_by_addr(&srv->store, addr);
+
+	if (i == HTAB_NONE || srv->store.rec[i].state != S6_BOUND || !srv->store.rec[i].has_mac)
+		return false;
+	memcpy(mac, srv->store.rec[i].mac, 6);
+	return true;
+}
+
 /* ---- start-up ---- */
 
 struct load {
@@ -181,7 +192,10 @@ static int restore(struct load *ld, const struct lease6_info *l)
 	d6_unbind(srv, idx, ld->now);
 	d6_store_move(&srv->store, idx, &l->addr);
 	d6_store_set_name(&srv->store, idx,
-			  l->hostname && !d6_name_refusal(srv, idx, &id, NULL, l->hostname)
+			  l->hostname && !d6_name_refusal(srv, idx, &id,
+							  d6_host_by_duid(&srv->hosts, l->duid,
+									  l->duid_len),
+							  l->hostname)
 			  ? l->hostname : NULL);
 	r->has_mac = l->has_mac;
 	memcpy(r->mac, l->mac, 6);

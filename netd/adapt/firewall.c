@@ -4,6 +4,19 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/* The address with its host bits cleared. */
+static struct in6_addr prefix6_of(const struct in6_addr *addr, unsigned prefix)
+{
+	struct in6_addr net = IN6ADDR_ANY_INIT;
+
+	for (unsigned b = 0; b < 16; b++) {
+		unsigned bits = prefix > b * 8 ? prefix - b * 8 : 0;
+
+		net.s6_addr[b] = addr->s6_addr[b] & (uint8_t)(bits >= 8 ? 0xff : 0xff00u >> bits);
+	}
+	return net;
+}
+
 void firewall_config(const struct netdef *def, struct nat_config *cfg)
 {
 	const struct netdef_forward *fw = &def->forward;
@@ -31,6 +44,13 @@ void firewall_config(const struct netdef *def, struct nat_config *cfg)
 		if (ip->tftp_root)
 			cfg->tftp = true;
 	}
+	for (i = 0; i < def->n_ip6s && i < NAT_MAX_SUBNETS; i++) {
+		struct nat_subnet6 *s = &cfg->subnets6[cfg->n_subnets6++];
+
+		s->net = prefix6_of(&def->ip6s[i].address, def->ip6s[i].prefix);
+		s->prefix = def->ip6s[i].prefix;
+	}
+	cfg->nat_ipv6 = fw->nat_ipv6 == NETDEF_YES;
 	if (fw->has_nat_addr) {
 		cfg->has_addr_range = true;
 		cfg->addr_start = fw->nat_addr_start;

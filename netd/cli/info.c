@@ -23,7 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Lines of STATEDIR/NAME/NAME.leases (one per live lease), -1 when unreadable. */
+/* Lines of STATEDIR/NAME/NAME.leases (one per live lease, v4 and v6: not the
+ * "duid" line between them), -1 when unreadable. */
 static long leases_used(const struct vnetd_paths *paths, const char *name)
 {
 	char file[300], msg[300], *text = NULL;
@@ -45,6 +46,8 @@ static long leases_used(const struct vnetd_paths *paths, const char *name)
 		return -1;
 	for (i = 0; i < len; i++)
 		n += text[i] == '\n';
+	if (lease_file6_v4_len(text, len) < len)
+		n--;
 	free(text);
 	return n;
 }
@@ -58,7 +61,7 @@ static unsigned long pool_size(const struct netdef *def)
 		for (j = 0; j < def->ips[i].n_ranges; j++)
 			n += ntohl(def->ips[i].ranges[j].end.s_addr) -
 			     ntohl(def->ips[i].ranges[j].start.s_addr) + 1;
-	return n;
+	return def ? n + dhcp6_setup_pool_size(def) : n;
 }
 
 /* Present, and holding the rules its definition builds (no more, no fewer)? */

@@ -8,7 +8,7 @@
  * right whether or not the daemon runs — after a crash too, when the lease
  * file lags the journal. The files live in a directory the daemon's account
  * owns: they are read without following links or blocking (statedir.h), and
- * every field is printed escaped.
+ * every field is printed escaped. DHCPv6 leases (leases6.c) follow the v4 ones.
  */
 #include "dhcp/lease/lease.h"
 #include "dhcp/wire/wire.h"
@@ -16,6 +16,7 @@
 #include "netd/base/base.h"
 #include "netd/def/netdef.h"
 #include "netd/cli/cli.h"
+#include "netd/cli/leases.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -32,16 +33,8 @@
 #define LEASES_EXIT_TIMEOUT 3
 #define LEASES_WAIT_MAX 31536000        /* a year of seconds */
 
-struct print_ctx {
-	bool json;
-	unsigned prefix;
-	size_t count;
-	const char *mac;        /* only this one ("aa:bb:.." lower case), or NULL */
-	int w_mac, w_host;      /* table columns, as wide as their widest entry */
-};
-
 /* Host names were sanitised by the daemon; escape anyway, the file is just a file. */
-static void put_json_string(const char *s)
+void leases_put_json_string(const char *s)
 {
 	char out[6 * 3 * LEASE_CLIENT_ID_MAX + 3];
 
@@ -49,7 +42,7 @@ static void put_json_string(const char *s)
 	fputs(out, stdout);
 }
 
-static void expiry_text(int64_t expires, char *buf, size_t size, bool iso)
+void leases_expiry_text(int64_t expires, char *buf, size_t size, bool iso)
 {
 	time_t t = (time_t)expires;
 	struct tm tm;
@@ -66,7 +59,7 @@ static void print_json(const struct print_ctx *c, const struct lease_info *l, co
 {
 	char iso[32];
 
-	expiry_text(l->expires, iso, sizeof(iso), true);
+	leases_expiry_text(l->expires, iso, sizeof(iso), true);
 	printf("%s\n  {\"expiry-time\": %lld, \"expiry\": ", c->count ? "," : "",
 	       l->expires == LEASE_EXPIRES_NEVER ? 0LL : (long long)l->expires);
 	if (l->expires == LEASE_EXPIRES_NEVER)
@@ -74,13 +67,13 @@ static void print_json(const struct print_ctx *c, const struct lease_info *l, co
 	else
 		printf("\"%s\"", iso);
 	printf(", \"mac-address\": ");
-	put_json_string(mac);
+	leases_put_json_string(mac);
 	printf(", \"protocol\": \"ipv4\", \"ip-address\": \"%s\", \"prefix\": %u", ip,
 	       c->prefix);
 	printf(", \"hostname\": ");
-	put_json_string(l->hostname ? l->hostname : "");
+	leases_put_json_string(l->hostname ? l->hostname : "");
 	printf(", \"client-id\": ");
-	put_json_string(cid);
+	leases_put_json_string(cid);
 	putchar('}');
 }
 
@@ -98,7 +91,7 @@ static int print_lease(void *userdata, const struct lease_info *l)
 	if (c->json) {
 		print_json(c, l, ip, mac, cid);
 	} else {
-		expiry_text(l->expires, when, sizeof(when), false);
+		leases_expiry_text(l->expires, when, sizeof(when), false);
 		snprintf(addr, sizeof(addr), "%s/%u", ip, c->prefix);
 		printf(" %-20s %-*s %-9s %-19s %-*s %s\n", when, c->w_mac, mac, "ipv4", addr,
 		       c->w_host, l->hostname && *l->hostname ? l->hostname : "-",
@@ -137,7 +130,7 @@ static int count_lease(void *userdata, const struct lease_info *l)
 	return 0;
 }
 
-static void report_problem(void *userdata, const struct lease_error *e)
+void leases_report_problem(void *userdata, const struct lease_error *e)
 {
 	if (e->line)
 		vnetd_error("%s: line/record %u skipped: %s", (const char *)userdata, e->line,
@@ -146,32 +139,42 @@ static void report_problem(void *userdata, const struct lease_error *e)
 		vnetd_error("%s: %s", (const char *)userdata, e->message);
 }
 
-/* NAME.leases and NAME.journal (each may be missing), read safely. */
-static int read_files(const struct vnetd_paths *paths, const char *name, char **text,
-		      size_t *text_len, char **journal, size_t *journal_len)
+/* NAME.leases, NAME.journal and NAME.journal6 (each may be missing), read safely. */
+struct lease_texts {
+	char *text, *journal, *journal6;
+	size_t text_len, journal_len, journal6_len;
+};
+
+static int read_one(int dirfd, const char *name, const char *suffix, uid_t uid, char **buf,
+		    size_t *len)
 {
 	char file[300];
+	int r;
+
+	snprintf(file, sizeof(file), "%s.%s", name, suffix);
+	r = statedir_read(dirfd, file, uid, 64u << 20, buf, len);
+	return r == -ENOENT ? 0 : r;
+}
+
+static int read_files(const struct vnetd_paths *paths, const char *name, struct lease_texts *t)
+{
 	uid_t uid = 0;
 	gid_t gid;
 	char msg[300];
 	int dirfd, r;
 
-	*text = *journal = NULL;
-	*text_len = *journal_len = 0;
+	memset(t, 0, sizeof(*t));
 	dirfd = statedir_open(paths->statedir, name);
 	if (dirfd == -ENOENT)
 		return 0;
 	if (dirfd < 0)
 		return dirfd;
 	privdrop_user(PRIVDROP_DAEMON, &uid, &gid, msg, sizeof(msg));
-	snprintf(file, sizeof(file), "%s.leases", name);
-	r = statedir_read(dirfd, file, uid, 64u << 20, text, text_len);
-	if (r == 0 || r == -ENOENT) {
-		snprintf(file, sizeof(file), "%s.journal", name);
-		r = statedir_read(dirfd, file, uid, 64u << 20, journal, journal_len);
-	}
+	if ((r = read_one(dirfd, name, "leases", uid, &t->text, &t->text_len)) == 0 &&
+	    (r = read_one(dirfd, name, "journal", uid, &t->journal, &t->journal_len)) == 0)
+		r = read_one(dirfd, name, "journal6", uid, &t->journal6, &t->journal6_len);
 	close(dirfd);
-	return r == -ENOENT ? 0 : r;
+	return r;
 }
 
 /* The leases the files add up to, in a server built from the definition. */
@@ -190,41 +193,57 @@ static int load(const struct netdef *def, const char *text, size_t text_len,
 		return r;
 	r = dhcp_server_new(&setup.cfg, srv, &de);
 	if (r == 0)
-		r = dhcp_server_load(*srv, text ? text : "", text_len, (const uint8_t *)journal,
-				     journal_len, (int64_t)time(NULL), report_problem, (void *)what,
+		r = dhcp_server_load(*srv, text ? text : "", text ? lease_file6_v4_len(text, text_len) : 0,
+				     (const uint8_t *)journal,
+				     journal_len, (int64_t)time(NULL), leases_report_problem, (void *)what,
 				     NULL);
 	dhcp_setup_free(&setup);
 	return r;
 }
 
-/* The leases the files hold now, in a server of the definition (NULL: none). */
+/* The leases the files hold now, in servers of the definition (NULL: none). */
 static int current(const struct vnetd_paths *paths, const struct netdef *def, const char *name,
-		   struct dhcp_server **srv)
+		   struct leases_view *v)
 {
-	char *text, *journal;
-	size_t len, jlen;
+	struct lease_texts t;
 	int r;
 
-	r = read_files(paths, name, &text, &len, &journal, &jlen);
+	v->srv = NULL;
+	v->srv6 = NULL;
+	r = read_files(paths, name, &t);
 	if (r < 0)
 		return vnetd_error("cannot read the lease files of '%s' in %s/%s: %s", name,
 				   paths->statedir, name,
 				   r == -EPERM ? "not plain files of the service user" : strerror(-r));
-	r = load(def, text, len, journal, jlen, name, srv);
-	free(text);
-	free(journal);
+	r = load(def, t.text, t.text_len, t.journal, t.journal_len, name, &v->srv);
+	if (r >= 0)
+		r = leases6_load(def, t.text, t.text_len, t.journal6, t.journal6_len, name,
+				 &v->srv6);
+	free(t.text);
+	free(t.journal);
+	free(t.journal6);
 	if (r < 0)
 		return vnetd_error("cannot load the leases of '%s': %s", name, strerror(-r));
 	return 0;
 }
 
-static void print_all(struct print_ctx *c, struct dhcp_server *srv)
+static void view_free(struct leases_view *v)
+{
+	dhcp_server_free(v->srv);
+	dhcp6_server_free(v->srv6);
+	v->srv = NULL;
+	v->srv6 = NULL;
+}
+
+static void print_all(struct print_ctx *c, const struct leases_view *v)
 {
 	c->count = 0;
 	c->w_mac = 18;
 	c->w_host = 16;
-	if (srv && !c->json)
-		dhcp_server_foreach_lease(srv, measure_lease, c);
+	if (v->srv && !c->json)
+		dhcp_server_foreach_lease(v->srv, measure_lease, c);
+	if (!c->json)
+		leases6_measure(c, v->srv6);
 	if (c->json)
 		printf("[");
 	else
@@ -233,8 +252,9 @@ static void print_all(struct print_ctx *c, struct dhcp_server *srv)
 		       "Client ID",
 		       "----------------------------------------------------------------"
 		       "------------------------------------");
-	if (srv)
-		dhcp_server_foreach_lease(srv, print_lease, c);
+	if (v->srv)
+		dhcp_server_foreach_lease(v->srv, print_lease, c);
+	leases6_print(c, v->srv6);
 	printf(c->json ? "%s]\n" : "%s\n", c->json && c->count ? "\n" : "");
 }
 
@@ -244,23 +264,24 @@ static int wait_for(const struct vnetd_paths *paths, const struct netdef *def, c
 {
 	int64_t deadline = lease_watch_now_ms() + (int64_t)seconds * 1000;
 	struct lease_watch w;
-	struct dhcp_server *srv;
+	struct leases_view v;
 	int r;
 
 	if ((r = lease_watch_open(&w, paths->statedir, name)) < 0)
 		return vnetd_error("cannot watch %s/%s: %s", paths->statedir, name, strerror(-r));
 	for (;;) {
-		if ((r = current(paths, def, name, &srv)) != 0)
+		if ((r = current(paths, def, name, &v)) != 0)
 			break;
 		c->count = 0;
-		if (srv)
-			dhcp_server_foreach_lease(srv, count_lease, c);
+		if (v.srv)
+			dhcp_server_foreach_lease(v.srv, count_lease, c);
+		leases6_count(c, v.srv6);
 		if (c->count) {
-			print_all(c, srv);
-			dhcp_server_free(srv);
+			print_all(c, &v);
+			view_free(&v);
 			break;
 		}
-		dhcp_server_free(srv);
+		view_free(&v);
 		if ((r = lease_watch_wait(&w, deadline)) <= 0) {
 			if (r == 0) {
 				fprintf(stderr, "vnetd: %s has no lease on '%s' after waiting %lu s\n",
@@ -336,9 +357,9 @@ static int parse_opts(int argc, char **argv, struct leases_opts *o)
 
 int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv)
 {
-	struct print_ctx c = { .prefix = 24 };
+	struct print_ctx c = { .prefix = 24, .prefix6 = 64 };
 	struct leases_opts o;
-	struct dhcp_server *srv = NULL;
+	struct leases_view v = { NULL, NULL };
 	struct netdef *def = NULL;
 	char mac[18];
 	const char *name;
@@ -358,11 +379,13 @@ int cmd_leases(const struct vnetd_paths *paths, int argc, char **argv)
 		return vnetd_error("network '%s' is not defined", name);
 	if (dhcp_setup_find_ip(def))
 		c.prefix = dhcp_setup_find_ip(def)->prefix;
+	if (dhcp6_setup_find_ip(def))
+		c.prefix6 = dhcp6_setup_find_ip(def)->prefix;
 	if (o.wait >= 0)
 		r = wait_for(paths, def, name, &c, (unsigned long)o.wait);
-	else if ((r = current(paths, def, name, &srv)) == 0)
-		print_all(&c, srv);
-	dhcp_server_free(srv);
+	else if ((r = current(paths, def, name, &v)) == 0)
+		print_all(&c, &v);
+	view_free(&v);
 	netdef_free(def);
 	return r;
 }

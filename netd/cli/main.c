@@ -22,7 +22,7 @@ const struct vnetd_cmd vnetd_commands[] = {
 	  "build a network and start its daemons" },
 	{ "stop", cmd_stop, "NAME", "remove exactly what start created" },
 	{ "leases", cmd_leases, "NAME [--mac MAC] [--wait SECONDS] [--json]",
-	  "the network's live DHCP leases (--wait: until MAC has one)" },
+	  "the network's live DHCP and DHCPv6 leases (--wait: until MAC has one)" },
 	{ "attach", cmd_attach, "NAME TAP [--mac MAC]",
 	  "put a guest's tap on the bridge (--mac: only that MAC may send)" },
 	{ "detach", cmd_detach, "NAME TAP", "take a tap off the bridge" },

@@ -24,28 +24,46 @@ static const char *what_drops(enum nat_hook_kind hook)
 	return "traffic of";
 }
 
-/* iptables-nft's own chains: tables filter/nat of family ip, chains in capitals */
+/* iptables-nft's own chains: tables filter/nat of family ip or ip6, chains in capitals */
 static bool iptables_chain(const struct nat_finding *f)
 {
-	return !strcmp(f->family, "ip") && (!strcmp(f->table, "filter") ||
-					    !strcmp(f->table, "nat")) && isupper((unsigned char)f->chain[0]);
+	return (!strcmp(f->family, "ip") || !strcmp(f->family, "ip6")) &&
+	       (!strcmp(f->table, "filter") || !strcmp(f->table, "nat")) &&
+	       isupper((unsigned char)f->chain[0]);
+}
+
+/* Does the bridge carry IPv6? vnetd leaves it off (disable_ipv6 1) on a bridge without. */
+static bool bridge_has_ipv6(const char *bridge)
+{
+	char path[96], v[4] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", bridge);
+	if (!(f = fopen(path, "re")))
+		return false;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = '\0';
+	fclose(f);
+	return v[0] == '0';
 }
 
 static void fix(const struct nat_finding *f, const char *br, char *out, size_t size)
 {
 	const char *c = f->chain;
+	const char *tool = strcmp(f->family, "ip6") ? "iptables" : "ip6tables";
 
 	if (f->docker && f->hook == NAT_HOOK_FORWARD)
-		snprintf(out, size, "iptables -I DOCKER-USER -i %s -j ACCEPT; "
-			 "iptables -I DOCKER-USER -o %s -j ACCEPT", br, br);
+		snprintf(out, size, "%s -I DOCKER-USER -i %s -j ACCEPT; "
+			 "%s -I DOCKER-USER -o %s -j ACCEPT", tool, br, tool, br);
 	else if (!strcmp(f->family, "inet") && !strcmp(f->table, "firewalld"))
 		snprintf(out, size, "put %s in firewalld's zone libvirt or vnetd: "
 			 "firewall-cmd --zone=vnetd --change-interface=%s", br, br);
 	else if (iptables_chain(f) && f->hook == NAT_HOOK_FORWARD)
-		snprintf(out, size, "iptables -t %s -I %s -i %s -j ACCEPT; "
-			 "iptables -t %s -I %s -o %s -j ACCEPT", f->table, c, br, f->table, c, br);
+		snprintf(out, size, "%s -t %s -I %s -i %s -j ACCEPT; "
+			 "%s -t %s -I %s -o %s -j ACCEPT", tool, f->table, c, br, tool, f->table, c,
+			 br);
 	else if (iptables_chain(f))
-		snprintf(out, size, "iptables -t %s -I %s -i %s -j ACCEPT", f->table, c, br);
+		snprintf(out, size, "%s -t %s -I %s -i %s -j ACCEPT", tool, f->table, c, br);
 	else if (f->hook == NAT_HOOK_FORWARD)
 		snprintf(out, size, "nft insert rule %s %s %s iifname \"%s\" accept; "
 			 "nft insert rule %s %s %s oifname \"%s\" accept", f->family, f->table, c,
@@ -91,6 +109,8 @@ void host_print_coexistence(FILE *out, bool aligned, const char *bridge,
 		hooks |= 1u << NAT_HOOK_FORWARD;
 	if (mode == NETDEF_FWD_NAT)
 		hooks |= 1u << NAT_HOOK_POSTROUTING;
+	if (bridge_has_ipv6(bridge))
+		hooks |= NAT_SCAN_IPV6;
 	r = nat_foreign_scan(bridge, hooks, found, COEXIST_MAX, &n, &ne);
 	/* only root may read the ruleset: `info` by anyone else just cannot tell */
 	if (r < 0 && r != -EPERM) {

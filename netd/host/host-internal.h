@@ -71,6 +71,11 @@ struct host_ops {
 			 struct bridge_error *err);
 	int (*route_delete)(struct host_sys *sys, const char *ifname,
 			    const struct bridge_route *rt, struct bridge_error *err);
+	/* the same for IPv6 (<route family='ipv6'>) */
+	int (*route6_add)(struct host_sys *sys, const char *ifname,
+			  const struct bridge_route6 *rt, struct bridge_error *err);
+	int (*route6_delete)(struct host_sys *sys, const char *ifname,
+			     const struct bridge_route6 *rt, struct bridge_error *err);
 
 	/*
 	 * Best effort, over the system bus (netd/host/resolved.c, firewalld.c):
@@ -180,6 +185,7 @@ enum field_type {
 	FIELD_TICKS,    /* a start time, from 1 */
 	FIELD_TABLE,    /* an nftables table name */
 	FIELD_IPV4,     /* "a.b.c.d" into a struct in_addr */
+	FIELD_IPV6,     /* an IPv6 address into a struct in6_addr */
 	FIELD_UINT,     /* 0 .. UINT32_MAX into an unsigned */
 	FIELD_COUNT,    /* an unsigned count, from 0 */
 	FIELD_MAC,      /* "none" or aa:bb:cc:dd:ee:ff, into a struct run_mac */

@@ -34,7 +34,8 @@
  * bridge, sysctls, addresses, table, routes, zone, resolved, processes,
  * the port filter and the ports
  */
-#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ADDRS + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS)
+#define RUN_STATE_MAX_STEPS (24 + HOST_MAX_ADDRS + HOST_MAX_ROUTES + 2 + 2 + HOST_MAX_PORTS + \
+			     HOST_MAX_ROUTES /* IPv6 routes */)
 #define RUN_STATE_ZONE_MAX 32            /* a firewalld zone's name */
 #define RUN_STATE_PATH_MAX 64           /* a sysctl path under /proc/sys/net */
 #define RUN_STATE_TABLE_MAX (NETDEF_NAME_MAX + 6)      /* "vnetd-" + name */
@@ -46,6 +47,7 @@ enum undo_kind {
 	UNDO_ADDRESS,   /* put an address on the bridge: goes with the bridge */
 	UNDO_FIREWALL,  /* installed the network's nftables table: deleted */
 	UNDO_ROUTE,     /* a host route via a guest (<route>): deleted, that very route */
+	UNDO_ROUTE6,    /* the same for <route family='ipv6'> */
 	UNDO_ZONE,      /* put the bridge in a firewalld zone: taken out again */
 	UNDO_RESOLVED,  /* told systemd-resolved the bridge's DNS: RevertLink */
 	UNDO_DAEMON,    /* started the serving daemon: stopped through a verified pidfd */
@@ -82,7 +84,8 @@ struct undo_rec {
 	struct run_addr address;        /* address */
 	char table[RUN_STATE_TABLE_MAX + 1];    /* firewall: "vnetd-NAME" */
 	struct in_addr gateway;         /* route: the guest it goes through */
-	unsigned metric;                /* route */
+	unsigned metric;                /* route, route6 */
+	struct in6_addr gateway6;       /* route6: the guest it goes through */
 	char zone[RUN_STATE_ZONE_MAX];  /* zone: the firewalld zone the bridge joined */
 	pid_t pid;                      /* daemon, keeper, supervisor */
 	uint64_t start;                 /* its start time (see proc_start_time) */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What start does for the host's own view of the network once the bridge
- * is up, after libvirt: the host routes of <route> (undo records, a failure
- * fails the start), the bridge's firewalld zone and its systemd-resolved
+ * is up, after libvirt: the host routes of <route>, IPv4 and IPv6 (undo
+ * records, a failure fails the start), the bridge's firewalld zone and its systemd-resolved
  * registration (undo records too, but best effort: a service that does not
  * run is no concern, one that refuses is one warning line), and the
  * warnings about other firewalls that would drop the network's traffic.
@@ -26,8 +26,8 @@ void host_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_state *st,
-		    char *msg, size_t msg_size)
+static int add_routes4(struct host_sys *sys, const struct netdef *def, struct run_state *st,
+		       char *msg, size_t msg_size)
 {
 	struct bridge_error be = { 0 };
 	size_t i;
@@ -53,6 +53,52 @@ int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_s
 		undo_commit(st);
 	}
 	return 0;
+}
+
+/* <route family='ipv6'>, after the IPv4 ones (and the bridge's IPv6 addresses) */
+static int add_routes6(struct host_sys *sys, const struct netdef *def, struct run_state *st,
+		       char *msg, size_t msg_size)
+{
+	struct bridge_error be = { 0 };
+	size_t i;
+	int r;
+
+	for (i = 0; i < def->n_routes6; i++) {
+		const struct netdef_route6 *d = &def->routes6[i];
+		struct bridge_route6 rt = { d->address, d->prefix, d->gateway,
+					    d->metric_given ? d->metric : 1 };
+		struct undo_rec *u = undo_slot(st, UNDO_ROUTE6);
+
+		if (!u)
+			abort();        /* bounded by host_add_routes: a bug */
+		if ((r = sys->ops->route6_add(sys, def->bridge_name, &rt, &be)) < 0) {
+			snprintf(msg, msg_size, "%s", be.message);
+			return r;
+		}
+		snprintf(u->ifname, sizeof(u->ifname), "%s", def->bridge_name);
+		u->address = (struct run_addr){ .family = AF_INET6, .addr6 = rt.dest,
+						.prefix = rt.prefix };
+		u->gateway6 = rt.gateway;
+		u->metric = rt.metric;
+		undo_commit(st);
+	}
+	return 0;
+}
+
+int host_add_routes(struct host_sys *sys, const struct netdef *def, struct run_state *st,
+		    char *msg, size_t msg_size)
+{
+	int r;
+
+	/* the run state holds as many of each family (its reader's bound) */
+	if (def->n_routes6 > HOST_MAX_ROUTES) {
+		snprintf(msg, msg_size, "network '%s' has %zu IPv6 routes; vnetd adds at most %d",
+			 def->name, def->n_routes6, HOST_MAX_ROUTES);
+		return -E2BIG;
+	}
+	if ((r = add_routes4(sys, def, st, msg, msg_size)) < 0)
+		return r;
+	return add_routes6(sys, def, st, msg, msg_size);
 }
 
 /*

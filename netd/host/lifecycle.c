@@ -353,6 +353,9 @@ static int prepare(struct start_ctx *c, const char *name)
 	if (c->def->n_routes > HOST_MAX_ROUTES)
 		return failf(c, -E2BIG, "network '%s' has %zu routes; vnetd adds at most %d",
 			     name, c->def->n_routes, HOST_MAX_ROUTES);
+	if (c->def->n_routes6 > HOST_MAX_ROUTES)
+		return failf(c, -E2BIG, "network '%s' has %zu IPv6 routes; vnetd adds at most %d",
+			     name, c->def->n_routes6, HOST_MAX_ROUTES);
 	if ((r = net_setup_build(c->def, NULL, 0, NULL, &c->setup, c->msg, c->msg_size)) < 0)
 		return r;
 	c->have_setup = true;

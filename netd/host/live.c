@@ -82,6 +82,12 @@ static bool same_firewall(const struct nat_config *a, const struct nat_config *b
 		if (a->subnets[i].net.s_addr != b->subnets[i].net.s_addr ||
 		    a->subnets[i].prefix != b->subnets[i].prefix)
 			return false;
+	if (a->n_subnets6 != b->n_subnets6 || a->nat_ipv6 != b->nat_ipv6 || a->tftp != b->tftp)
+		return false;
+	for (i = 0; i < a->n_subnets6; i++)
+		if (memcmp(&a->subnets6[i].net, &b->subnets6[i].net, sizeof(struct in6_addr)) ||
+		    a->subnets6[i].prefix != b->subnets6[i].prefix)
+			return false;
 	return true;
 }
 

@@ -121,6 +121,14 @@ static int fault_route(struct host_sys *sys, const char *ifname, const struct br
 	return host_ops_linux.route_add(sys, ifname, rt, err);
 }
 
+static int fault_route6(struct host_sys *sys, const char *ifname, const struct bridge_route6 *rt,
+			struct bridge_error *err)
+{
+	if (faulty("route"))
+		return fault_bridge("route", err);
+	return host_ops_linux.route6_add(sys, ifname, rt, err);
+}
+
 static int fault_port_attach(struct host_sys *sys, const char *bridge, const char *port,
 			     int *ifindex, struct bridge_error *err)
 {
@@ -208,6 +216,12 @@ static int pass_route_delete(struct host_sys *sys, const char *ifname,
 	return host_ops_linux.route_delete(sys, ifname, rt, err);
 }
 
+static int pass_route6_delete(struct host_sys *sys, const char *ifname,
+			      const struct bridge_route6 *rt, struct bridge_error *err)
+{
+	return host_ops_linux.route6_delete(sys, ifname, rt, err);
+}
+
 /*
  * resolved and firewalld: the same calls, but on the bus whatever the
  * network namespace, so that the system tests (always in a namespace) can
@@ -271,6 +285,8 @@ static const struct host_ops fault_ops = {
 	.alive = pass_alive,
 	.route_add = fault_route,
 	.route_delete = pass_route_delete,
+	.route6_add = fault_route6,
+	.route6_delete = pass_route6_delete,
 	.dns_register = bus_dns_register,
 	.dns_revert = bus_dns_revert,
 	.zone_add = bus_zone_add,

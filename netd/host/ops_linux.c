@@ -121,6 +121,18 @@ static int linux_route_add(struct host_sys *sys, const char *ifname,
 	return bridge_route_add(sys->data, ifname, rt, err);
 }
 
+static int linux_route6_add(struct host_sys *sys, const char *ifname,
+			    const struct bridge_route6 *rt, struct bridge_error *err)
+{
+	return bridge_route6_add(sys->data, ifname, rt, err);
+}
+
+static int linux_route6_delete(struct host_sys *sys, const char *ifname,
+			       const struct bridge_route6 *rt, struct bridge_error *err)
+{
+	return bridge_route6_delete(sys->data, ifname, rt, err);
+}
+
 static int linux_route_delete(struct host_sys *sys, const char *ifname,
 			      const struct bridge_route *rt, struct bridge_error *err)
 {
@@ -225,6 +237,8 @@ const struct host_ops host_ops_linux = {
 	.alive = linux_alive,
 	.route_add = linux_route_add,
 	.route_delete = linux_route_delete,
+	.route6_add = linux_route6_add,
+	.route6_delete = linux_route6_delete,
 	.dns_register = linux_dns_register,
 	.dns_revert = linux_dns_revert,
 	.zone_add = linux_zone_add,

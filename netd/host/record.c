@@ -172,8 +172,11 @@ static bool check_steps(const struct run_state *st, char *why, size_t why_size)
 		bool ok = true;
 
 		if (u->kind == UNDO_ADDRESS || u->kind == UNDO_ROUTE || u->kind == UNDO_ZONE ||
-		    u->kind == UNDO_RESOLVED)
+		    u->kind == UNDO_RESOLVED || u->kind == UNDO_ROUTE6)
 			ok = !strcmp(u->ifname, br);
+		/* a route's destination is of its own family */
+		if (u->kind == UNDO_ROUTE || u->kind == UNDO_ROUTE6)
+			ok = ok && u->address.family == (u->kind == UNDO_ROUTE ? AF_INET : AF_INET6);
 		else if (u->kind == UNDO_SYSCTL)
 			ok = sysctl_of(u->path, br);
 		else if (u->kind == UNDO_PORT)

@@ -183,6 +183,8 @@ bool record_parse_value(enum field_type type, const char *v, void *dst, size_t s
 		return parse_number(type, v, dst);
 	case FIELD_IPV4:
 		return inet_pton(AF_INET, v, dst) == 1;
+	case FIELD_IPV6:
+		return inet_pton(AF_INET6, v, dst) == 1;
 	case FIELD_UINT:
 		return parse_uint32(v, dst);
 	case FIELD_COUNT:
@@ -229,6 +231,9 @@ void record_format_value(FILE *f, enum field_type type, const void *src)
 		break;
 	case FIELD_IPV4:
 		fputs(inet_ntop(AF_INET, src, text, sizeof(text)), f);
+		break;
+	case FIELD_IPV6:
+		fputs(inet_ntop(AF_INET6, src, text, sizeof(text)), f);
 		break;
 	case FIELD_UINT:
 		fprintf(f, "%u", *(const unsigned *)src);

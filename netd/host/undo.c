@@ -56,6 +56,14 @@ static const struct record_field route_fields[] = {
 	{ NULL, 0, 0, 0 },
 };
 
+static const struct record_field route6_fields[] = {
+	STEP_FIELD("ifname", FIELD_IFNAME, ifname),
+	STEP_FIELD("address", FIELD_ADDRESS, address),
+	STEP_FIELD("gateway", FIELD_IPV6, gateway6),
+	STEP_FIELD("metric", FIELD_UINT, metric),
+	{ NULL, 0, 0, 0 },
+};
+
 static const struct record_field zone_fields[] = {
 	STEP_FIELD("ifname", FIELD_IFNAME, ifname),
 	STEP_FIELD("zone", FIELD_WORD, zone),
@@ -142,6 +150,21 @@ static int undo_route(struct host_sys *sys, const struct run_state *st,
 	int r;
 
 	r = sys->ops->route_delete(sys, u->ifname, &rt, &be);
+	if (r < 0 && r != -ESRCH && r != -ENODEV && r != -ENOENT) {
+		snprintf(msg, msg_size, "%s", be.message);
+		return r;
+	}
+	return 0;
+}
+
+static int undo_route6(struct host_sys *sys, const struct run_state *st,
+		       const struct undo_rec *u, char *msg, size_t msg_size)
+{
+	struct bridge_route6 rt = { u->address.addr6, u->address.prefix, u->gateway6, u->metric };
+	struct bridge_error be = { 0 };
+	int r;
+
+	r = sys->ops->route6_delete(sys, u->ifname, &rt, &be);
 	if (r < 0 && r != -ESRCH && r != -ENODEV && r != -ENOENT) {
 		snprintf(msg, msg_size, "%s", be.message);
 		return r;
@@ -246,6 +269,7 @@ const struct undo_kind_info undo_kinds[UNDO_KINDS] = {
 	[UNDO_ADDRESS] = { "address", address_fields, 2 * HOST_MAX_ADDRS, undo_with_bridge },
 	[UNDO_FIREWALL] = { "firewall", firewall_fields, 1, undo_firewall },
 	[UNDO_ROUTE] = { "route", route_fields, HOST_MAX_ROUTES, undo_route },
+	[UNDO_ROUTE6] = { "route6", route6_fields, HOST_MAX_ROUTES, undo_route6 },
 	[UNDO_ZONE] = { "zone", zone_fields, 1, undo_zone },
 	[UNDO_RESOLVED] = { "resolved", resolved_fields, 1, undo_resolved },
 	[UNDO_DAEMON] = { "daemon", process_fields, 1, undo_process },

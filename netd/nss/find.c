@@ -4,6 +4,7 @@
 #include "dhcp/lease/lease.h"
 
 #include <dirent.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ struct match {
 	const char *name;       /* asked for, without a trailing dot */
 	const char *net, *domain;
 	int64_t now;
-	struct in_addr *out;
+	struct nss_vnetd_addr *out;
 	size_t *n;
 };
 
@@ -72,28 +73,44 @@ static bool names_it(const struct match *m, const char *host)
 	       (m->domain && same(m->name + h + 1, m->domain));
 }
 
-static int on_lease(void *userdata, const struct lease_info *l)
+/* One more answer, unless it is there already; nonzero once the list is full. */
+static int add(struct match *m, const char *host, int64_t expires, int family,
+	       const void *bytes, size_t len)
 {
-	struct match *m = userdata;
 	size_t i;
 
-	if (!l->hostname || (l->expires != LEASE_EXPIRES_NEVER && l->expires <= m->now) ||
-	    !names_it(m, l->hostname))
+	if (!host || (expires != LEASE_EXPIRES_NEVER && expires <= m->now) || !names_it(m, host))
 		return 0;
 	for (i = 0; i < *m->n; i++)
-		if (m->out[i].s_addr == l->addr.s_addr)
+		if (m->out[i].family == family && !memcmp(m->out[i].bytes, bytes, len))
 			return 0;
-	m->out[(*m->n)++] = l->addr;
+	memset(&m->out[*m->n], 0, sizeof(m->out[*m->n]));
+	m->out[*m->n].family = family;
+	memcpy(m->out[(*m->n)++].bytes, bytes, len);
 	return *m->n >= NSS_VNETD_ADDRS_MAX;    /* full: stop */
 }
 
+static int on_lease(void *userdata, const struct lease_info *l)
+{
+	return add(userdata, l->hostname, l->expires, AF_INET, &l->addr, 4);
+}
+
+static int on_lease6(void *userdata, const struct lease6_info *l)
+{
+	return add(userdata, l->hostname, l->expires, AF_INET6, &l->addr, 16);
+}
+
 void nss_vnetd_match(const char *text, size_t len, const char *name, const char *net,
-		     const char *domain, int64_t now, struct in_addr *out, size_t *n)
+		     const char *domain, int af, int64_t now, struct nss_vnetd_addr *out,
+		     size_t *n)
 {
 	struct match m = { name, net, domain, now, out, n };
 
-	if (*n < NSS_VNETD_ADDRS_MAX)
-		lease_file_parse(text, len, on_lease, NULL, &m);
+	/* v4 lines end where the "duid" line starts; v6 lines follow it */
+	if (*n < NSS_VNETD_ADDRS_MAX && af != AF_INET6)
+		lease_file_parse(text, lease_file6_v4_len(text, len), on_lease, NULL, &m);
+	if (*n < NSS_VNETD_ADDRS_MAX && af != AF_INET)
+		lease_file6_parse(text, len, on_lease6, NULL, &m);
 }
 
 /* A whole regular file of dirfd (no links followed), at most max bytes; NULL otherwise. */
@@ -151,7 +168,8 @@ static void domain_of(const char *confdir, const char *net, char out[NSS_NAME_MA
 }
 
 static void search_network(int statefd, const char *confdir, const char *net,
-			   const char *name, int64_t now, struct in_addr *out, size_t *n)
+			   const char *name, int af, int64_t now, struct nss_vnetd_addr *out,
+			   size_t *n)
 {
 	char file[NSS_NAME_MAX + 16], domain[NSS_NAME_MAX + 1];
 	int netfd = openat(statefd, net, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -166,7 +184,7 @@ static void search_network(int statefd, const char *confdir, const char *net,
 	if (!text)
 		return;
 	domain_of(confdir, net, domain);
-	nss_vnetd_match(text, len, name, net, domain[0] ? domain : NULL, now, out, n);
+	nss_vnetd_match(text, len, name, net, domain[0] ? domain : NULL, af, now, out, n);
 	free(text);
 }
 
@@ -189,7 +207,7 @@ static bool running(int runfd, const char *net)
 	       S_ISREG(st.st_mode);
 }
 
-size_t nss_vnetd_find(const char *query, int64_t now, struct in_addr *out)
+size_t nss_vnetd_find(const char *query, int af, int64_t now, struct nss_vnetd_addr *out)
 {
 	const char *confdir = dir_of("VNETD_NSS_CONFDIR", VNETD_NSS_CONFDIR);
 	char name[NSS_NAME_MAX + 1];
@@ -218,7 +236,7 @@ size_t nss_vnetd_find(const char *query, int64_t now, struct in_addr *out)
 	while ((e = readdir(dir)) && n < NSS_VNETD_ADDRS_MAX)
 		if (e->d_name[0] != '.' && (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) &&
 		    running(runfd, e->d_name))
-			search_network(dirfd(dir), confdir, e->d_name, name, now, out, &n);
+			search_network(dirfd(dir), confdir, e->d_name, name, af, now, out, &n);
 	closedir(dir);
 	if (runfd >= 0)
 		close(runfd);

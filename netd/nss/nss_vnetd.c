@@ -41,9 +41,14 @@ static enum nss_status too_small(int *errnop, int *herrnop)
 	return NSS_STATUS_TRYAGAIN;
 }
 
-static size_t lookup(const char *name, struct in_addr *addrs)
+static size_t lookup(const char *name, int af, struct nss_vnetd_addr *addrs)
 {
-	return name ? nss_vnetd_find(name, (int64_t)time(NULL), addrs) : 0;
+	return name ? nss_vnetd_find(name, af, (int64_t)time(NULL), addrs) : 0;
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
 }
 
 EXPORT enum nss_status _nss_vnetd_gethostbyname4_r(const char *name,
@@ -51,8 +56,8 @@ EXPORT enum nss_status _nss_vnetd_gethostbyname4_r(const char *name,
 						   size_t buflen, int *errnop, int *herrnop,
 						   int32_t *ttlp)
 {
-	struct in_addr addrs[NSS_VNETD_ADDRS_MAX];
-	size_t n = lookup(name, addrs), i;
+	struct nss_vnetd_addr addrs[NSS_VNETD_ADDRS_MAX];
+	size_t n = lookup(name, AF_UNSPEC, addrs), i;
 	struct gaih_addrtuple *prev = NULL, *t;
 	char *copy;
 
@@ -67,8 +72,8 @@ EXPORT enum nss_status _nss_vnetd_gethostbyname4_r(const char *name,
 			return too_small(errnop, herrnop);
 		memset(t, 0, sizeof(*t));
 		t->name = i ? NULL : copy;
-		t->family = AF_INET;
-		memcpy(t->addr, &addrs[i], sizeof(addrs[i]));
+		t->family = addrs[i].family;
+		memcpy(t->addr, addrs[i].bytes, addr_len(addrs[i].family));
 		if (prev)
 			prev->next = t;
 		else
@@ -81,10 +86,12 @@ EXPORT enum nss_status _nss_vnetd_gethostbyname4_r(const char *name,
 }
 
 /* name, no aliases, the addresses: all inside the caller's buffer. */
-static enum nss_status fill_hostent(const char *name, const struct in_addr *addrs, size_t n,
+static enum nss_status fill_hostent(const char *name, int af,
+				    const struct nss_vnetd_addr *addrs, size_t n,
 				    struct hostent *h, char *buffer, size_t buflen,
 				    int *errnop, int *herrnop)
 {
+	size_t len = addr_len(af);
 	char **aliases, **list, *copy;
 	size_t i;
 
@@ -94,17 +101,17 @@ static enum nss_status fill_hostent(const char *name, const struct in_addr *addr
 	if (!copy || !aliases || !list)
 		return too_small(errnop, herrnop);
 	for (i = 0; i < n; i++)
-		if (!(list[i] = carve(&buffer, &buflen, sizeof(addrs[i]))))
+		if (!(list[i] = carve(&buffer, &buflen, len)))
 			return too_small(errnop, herrnop);
 		else
-			memcpy(list[i], &addrs[i], sizeof(addrs[i]));
+			memcpy(list[i], addrs[i].bytes, len);
 	strcpy(copy, name);
 	aliases[0] = NULL;
 	list[n] = NULL;
 	h->h_name = copy;
 	h->h_aliases = aliases;
-	h->h_addrtype = AF_INET;
-	h->h_length = sizeof(struct in_addr);
+	h->h_addrtype = af;
+	h->h_length = (int)len;
 	h->h_addr_list = list;
 	return NSS_STATUS_SUCCESS;
 }
@@ -114,21 +121,19 @@ EXPORT enum nss_status _nss_vnetd_gethostbyname3_r(const char *name, int af,
 						   size_t buflen, int *errnop, int *herrnop,
 						   int32_t *ttlp, char **canonp)
 {
-	struct in_addr addrs[NSS_VNETD_ADDRS_MAX];
+	struct nss_vnetd_addr addrs[NSS_VNETD_ADDRS_MAX];
 	enum nss_status s;
 	size_t n;
 
-	if (af == AF_INET6)
-		return not_found(errnop, herrnop);      /* no IPv6 leases yet */
-	if (af != AF_INET) {
+	if (af != AF_INET && af != AF_INET6) {
 		*errnop = EAFNOSUPPORT;
 		*herrnop = NO_RECOVERY;
 		return NSS_STATUS_UNAVAIL;
 	}
-	n = lookup(name, addrs);
+	n = lookup(name, af, addrs);
 	if (!n)
 		return not_found(errnop, herrnop);
-	s = fill_hostent(name, addrs, n, result, buffer, buflen, errnop, herrnop);
+	s = fill_hostent(name, af, addrs, n, result, buffer, buflen, errnop, herrnop);
 	if (s == NSS_STATUS_SUCCESS) {
 		if (ttlp)
 			*ttlp = 0;

@@ -112,6 +112,8 @@ int serve_apply(struct daemon *d, const char *xml, size_t len, char *msg, size_t
 	/* the servers copied what they need; DNS keeps the setup its server was made from */
 	dhcp_setup_free(&d->setup.dhcp);
 	d->setup.dhcp = ns.dhcp;
+	dhcp6_setup_free(&d->setup.dhcp6);     /* the v6 server copied its own too */
+	d->setup.dhcp6 = ns.dhcp6;
 	dns_setup_free(&ns.dns);
 	netdef_free(d->def);
 	d->def = def;

@@ -203,21 +203,25 @@ size_t serve_event6_json(const struct daemon *d, const struct dhcp6_event *ev, c
 			 size_t size)
 {
 	const char *what = lease6_event_name(ev);
-	char ip[INET6_ADDRSTRLEN] = "", duid[3 * DHCP6_DUID_MAX + 1] = "";
+	char ip[INET6_ADDRSTRLEN] = "", duid[3 * DHCP6_DUID_MAX + 1] = "", mac[18] = "";
 	char name[2 * 64 + 8] = "null", net[2 * NETDEF_NAME_MAX + 8];
+	uint8_t hw[6];
 	int n;
 
 	if (!what)
 		return 0;
 	inet_ntop(AF_INET6, &ev->addr, ip, sizeof(ip));
+	/* the MAC while the lease is bound (a grant), when the daemon knows it */
+	if (d->dhcp6.srv && dhcp6_server_lease_mac(d->dhcp6.srv, &ev->addr, hw))
+		hex_format(hw, 6, mac, sizeof(mac));
 	if (ev->duid)
 		hex_format(ev->duid, ev->duid_len, duid, sizeof(duid));
 	if (ev->hostname && json_string(ev->hostname, name, sizeof(name)) >= sizeof(name))
 		snprintf(name, sizeof(name), "null");
 	json_string(d->def->name, net, sizeof(net));
 	n = snprintf(buf, size, "{\"time\":%lld,\"network\":%s,\"event\":\"%s\",\"ip\":\"%s\","
-		     "\"duid\":\"%s\",\"iaid\":%lu,\"hostname\":%s", (long long)time(NULL), net,
-		     what, ip, duid, (unsigned long)ev->iaid, name);
+		     "\"mac\":\"%s\",\"duid\":\"%s\",\"iaid\":%lu,\"hostname\":%s",
+		     (long long)time(NULL), net, what, ip, mac, duid, (unsigned long)ev->iaid, name);
 	if (n > 0 && (size_t)n < size && ev->type == DHCP6_EV_REPLY)
 		n += snprintf(buf + n, size - (size_t)n, ",\"renewed\":%s,\"expires\":%lld",
 			      ev->renewed ? "true" : "false",

@@ -18,15 +18,24 @@
  */
 static int apply_hosts(struct daemon *d, const struct net_setup *ns)
 {
+	struct dhcp6_server *srv6 = d->dhcp6.srv;
 	struct wire_error de;
 
-	if (!ns->has_dhcp || (d->dns.srv && ns->has_dns &&
-			      dns_server_set_hosts(d->dns.srv, ns->dns.cfg.hosts,
-						   ns->dns.cfg.n_hosts, &de) < 0) ||
-	    dhcp_server_set_hosts(d->dhcp.srv, ns->dhcp.cfg.hosts, ns->dhcp.cfg.n_hosts,
-				  &de) < 0 ||
-	    dhcp_server_set_reserved_names(d->dhcp.srv, ns->dhcp.cfg.reserved_names,
-					   ns->dhcp.cfg.n_reserved, &de) < 0)
+	if ((d->dhcp.srv && !ns->has_dhcp) || (srv6 && !ns->has_dhcp6))
+		return -EINVAL;
+	if ((d->dns.srv && ns->has_dns &&
+	     dns_server_set_hosts(d->dns.srv, ns->dns.cfg.hosts, ns->dns.cfg.n_hosts, &de) < 0) ||
+	    (d->dhcp.srv &&
+	     (dhcp_server_set_hosts(d->dhcp.srv, ns->dhcp.cfg.hosts, ns->dhcp.cfg.n_hosts,
+				    &de) < 0 ||
+	      dhcp_server_set_reserved_names(d->dhcp.srv, ns->dhcp.cfg.reserved_names,
+					     ns->dhcp.cfg.n_reserved, &de) < 0)))
+		return -EINVAL;
+	/* DHCPv6's hosts (by DUID) come from the same definition */
+	if (srv6 && (dhcp6_server_set_hosts(srv6, ns->dhcp6.cfg.hosts, ns->dhcp6.cfg.n_hosts,
+					    &de) < 0 ||
+		     dhcp6_server_set_reserved_names(srv6, ns->dhcp6.cfg.reserved_names,
+						     ns->dhcp6.cfg.n_reserved, &de) < 0))
 		return -EINVAL;
 	return 0;
 }
@@ -43,7 +52,7 @@ static void reload_hosts(struct daemon *d)
 	struct net_setup ns;
 	char buf[600], host[256] = "";
 
-	if (!d->dhcp.srv)
+	if (!d->dhcp.srv && !d->dhcp6.srv)
 		return;
 	if (store_load(d->paths, d->def->name, &def, &err) < 0) {
 		netdef_error_format(&err, buf, sizeof(buf));
@@ -62,10 +71,12 @@ static void reload_hosts(struct daemon *d)
 		netdef_free(def);
 		return;
 	}
-	log_msg(LOG_INFO, "reloaded %zu static hosts", ns.dhcp.cfg.n_hosts);
+	log_msg(LOG_INFO, "reloaded %zu static hosts", ns.dhcp.cfg.n_hosts + ns.dhcp6.cfg.n_hosts);
 	/* the servers copied what they need: the old setup's DHCP half can go */
 	dhcp_setup_free(&d->setup.dhcp);
 	d->setup.dhcp = ns.dhcp;
+	dhcp6_setup_free(&d->setup.dhcp6);     /* the v6 server copied its own too */
+	d->setup.dhcp6 = ns.dhcp6;
 	dns_setup_free(&ns.dns);
 	netdef_free(d->def);
 	d->def = def;

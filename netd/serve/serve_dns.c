@@ -89,10 +89,15 @@ void serve_dns_lease_name6(void *userdata, const struct in6_addr *addr, const ch
 	struct dns_ip ip = { .family = AF_INET6 };
 	int64_t end = serve_lease_end_ms(expires);
 	char text[INET6_ADDRSTRLEN];
+	uint8_t mac[6];
 	int r;
 
 	if (!d->dns.srv)
 		return;
+	/* no name of its own: the name of the IPv4 lease of the same MAC, as dnsmasq does */
+	if (!name && expires && d->dhcp.srv && d->dhcp6.srv &&
+	    dhcp6_server_lease_mac(d->dhcp6.srv, addr, mac))
+		name = dhcp_server_name_by_mac(d->dhcp.srv, mac);
 	memcpy(ip.bytes, addr, 16);
 	r = dns_lease_name_set(d->dns.srv, &ip, name, end < 0 ? DNS_EXPIRES_NEVER : end);
 	if (r < 0 && name)

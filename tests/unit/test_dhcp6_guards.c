@@ -292,6 +292,45 @@ static void test_bad_lines(void **state)
 	fx6_free(f);
 }
 
+static void one_static_host(struct fixture6 *f)
+{
+	f->hosts[0].duid = duid_uuid;
+	f->hosts[0].duid_len = sizeof(duid_uuid);
+	f->hosts[0].name = "db";
+	f->hosts[0].has_ip = true;
+	f->hosts[0].ip = a6("2001:db8:ca2:2::50");
+	f->cfg.hosts = f->hosts;
+	f->cfg.n_hosts = 1;
+}
+
+/* A static host's lease keeps the host's name through a restart (its name is
+ * reserved for everybody else, not for the host itself). */
+static void test_static_name_survives_load(void **state)
+{
+	struct fixture6 *f = fx6_new(one_static_host);
+	struct lease6_info l = { .addr = a6("2001:db8:ca2:2::50"), .expires = NOW0 + 3600,
+				 .iaid = 1, .duid = duid_uuid, .duid_len = sizeof(duid_uuid),
+				 .hostname = "db" };
+	struct lease_buf text = { 0 }, out = { 0 };
+	struct lease_sink sink = { lease_buf_sink, &out };
+	struct problems pr = { 0 };
+	char *line;
+
+	assert_int_equal(lease_file6_duid_line(&text, server_duid, sizeof(server_duid)), 0);
+	assert_int_equal(lease_file6_append(&text, &l), 0);
+	assert_int_equal(dhcp6_server_load(f->srv, (char *)text.data, text.len, NULL, 0, NOW0,
+					   on_problem, &pr, NULL), 0);
+	assert_int_equal(pr.n, 0);
+	assert_int_equal(dhcp6_server_write_leases(f->srv, &sink), 0);
+	assert_int_equal(out.len, text.len);
+	assert_memory_equal(out.data, text.data, text.len);
+	line = strchr((char *)text.data, '\n') + 1;
+	assert_memory_equal(line, "1700003600 1 2001:db8:ca2:2::50 db ", 35);
+	lease_buf_free(&text);
+	lease_buf_free(&out);
+	fx6_free(f);
+}
+
 static void test_duid_text(void **state)
 {
 	uint8_t d[DHCP6_DUID_MAX], mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
@@ -425,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_lease_file_lines),
 		cmocka_unit_test(test_reload_file_and_journal),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_static_name_survives_load),
 		cmocka_unit_test(test_duid_text),
 		cmocka_unit_test(test_config_refused),
 		cmocka_unit_test(test_names_refused),

@@ -30,9 +30,16 @@
  * every other interface, which allows only ssh before its reject.
  */
 #define FIREWALLD TESTDATA_DIR "/nft-firewalld-zones.bin"
+/*
+ * ip6tables-nft shaped: `table ip6 filter` with FORWARD policy drop and an
+ * INPUT rule dropping DHCPv6 from virbr0; `table ip filter` accepting; an
+ * `inet fw6` input chain with policy drop that accepts udp 547 (DHCPv6).
+ */
+#define IP6FILTER TESTDATA_DIR "/nft-ip6-filter.bin"
 
 /* The findings for `bridge`, one "kind hook family table chain rule_chain docker" line each. */
-static void judge_file(const char *path, const char *bridge, char *out, size_t size)
+static void judge_hooks(const char *path, const char *bridge, unsigned which, char *out,
+			size_t size)
 {
 	static const char *const kinds[] = { "policy-drop", "rule-drop", "legacy" };
 	static const char *const hooks[] = { "input", "forward", "postrouting" };
@@ -52,7 +59,7 @@ static void judge_file(const char *path, const char *bridge, char *out, size_t s
 	     nlh = mnl_nlmsg_next(nlh, &left))
 		assert_int_equal(foreign_take(&s, nlh), 0);
 	assert_int_equal(left, 0);
-	foreign_judge(&s, NAT_HOOKS_ALL, found, 8, &n);
+	foreign_judge(&s, which, found, 8, &n);
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(out + len, size - len, "%s %s %s %s %s %s%s\n",
@@ -62,6 +69,11 @@ static void judge_file(const char *path, const char *bridge, char *out, size_t s
 					found[i].docker ? " docker" : "");
 	free(s.chains);
 	free(s.rules);
+}
+
+static void judge_file(const char *path, const char *bridge, char *out, size_t size)
+{
+	judge_hooks(path, bridge, NAT_HOOKS_ALL, out, size);
 }
 
 static void judge(const char *bridge, char *out, size_t size)
@@ -128,6 +140,25 @@ static void test_other_names_and_conditions_pass_over(void **state)
 			    "policy-drop postrouting inet fw post -\n");
 }
 
+/* ip6 chains see only a bridge that carries IPv6: judged when the scan asks for them. */
+static void test_ip6_chains_only_for_ipv6(void **state)
+{
+	char out[512];
+
+	judge_hooks(IP6FILTER, "virbr0", NAT_HOOKS_ALL, out, sizeof(out));
+	assert_string_equal(out, "");
+	judge_hooks(IP6FILTER, "virbr0", NAT_HOOKS_ALL | NAT_SCAN_IPV6, out, sizeof(out));
+	assert_string_equal(out,
+			    "policy-drop forward ip6 filter FORWARD -\n"
+			    "rule-drop input ip6 filter INPUT INPUT\n");
+	/* the inet chain's accept of DHCPv6 (udp 547) lets the input through */
+	judge_hooks(IP6FILTER, "virbr7", NAT_HOOKS_ALL | NAT_SCAN_IPV6, out, sizeof(out));
+	assert_string_equal(out, "policy-drop forward ip6 filter FORWARD -\n");
+	/* only the hooks asked for */
+	judge_hooks(IP6FILTER, "virbr0", (1u << NAT_HOOK_INPUT) | NAT_SCAN_IPV6, out, sizeof(out));
+	assert_string_equal(out, "rule-drop input ip6 filter INPUT INPUT\n");
+}
+
 /* A chain that jumps to itself (no kernel allows it, a dump may claim it): bounded. */
 static void test_jump_loop_is_bounded(void **state)
 {
@@ -155,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_bridge_without_a_zone),
 		cmocka_unit_test(test_other_names_and_conditions_pass_over),
 		cmocka_unit_test(test_jump_loop_is_bounded),
+		cmocka_unit_test(test_ip6_chains_only_for_ipv6),
 		cmocka_unit_test(test_zone_allowing_dhcp_and_dns),
 		cmocka_unit_test(test_default_zone_rejects),
 	};

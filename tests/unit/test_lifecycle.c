@@ -295,6 +295,34 @@ static int fake_route_delete(struct host_sys *sys, const char *ifname,
 	return fake_route(sys, ifname, rt, false, err);
 }
 
+static int fake_route6(struct host_sys *sys, const struct bridge_route6 *rt, bool add,
+		       struct bridge_error *err)
+{
+	char what[160], d[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	int r;
+
+	snprintf(what, sizeof(what), "route6%s %s/%u via %s metric %u", add ? "" : "_delete",
+		 inet_ntop(AF_INET6, &rt->dest, d, sizeof(d)), rt->prefix,
+		 inet_ntop(AF_INET6, &rt->gateway, g, sizeof(g)), rt->metric);
+	r = add ? change(FAKE(sys), err->message, sizeof(err->message), what)
+		: undo_call(FAKE(sys), err->message, sizeof(err->message), what);
+	if (r == 0)
+		FAKE(sys)->routes += add ? 1 : -1;
+	return r;
+}
+
+static int fake_route6_add(struct host_sys *sys, const char *ifname,
+			   const struct bridge_route6 *rt, struct bridge_error *err)
+{
+	return fake_route6(sys, rt, true, err);
+}
+
+static int fake_route6_delete(struct host_sys *sys, const char *ifname,
+			      const struct bridge_route6 *rt, struct bridge_error *err)
+{
+	return fake_route6(sys, rt, false, err);
+}
+
 /* resolved and firewalld: absent unless the test says otherwise */
 static int fake_service(struct host_sys *sys, const char *what, char *msg, size_t size)
 {
@@ -385,6 +413,7 @@ static const struct host_ops fake_ops = {
 	.sysctl_set = fake_sysctl, .nat_install = fake_install, .nat_remove = fake_remove,
 	.spawn = fake_spawn, .terminate = fake_terminate, .alive = fake_alive,
 	.route_add = fake_route_add, .route_delete = fake_route_delete,
+	.route6_add = fake_route6_add, .route6_delete = fake_route6_delete,
 	.dns_register = fake_dns_register, .dns_revert = fake_dns_revert,
 	.zone_add = fake_zone_add, .zone_remove = fake_zone_remove,
 	.save = fake_save, .port_master = fake_port_master, .port_release = fake_port_release,
@@ -883,7 +912,7 @@ static void check_seed(const char *name, const char *text)
 	static const char *const good[] = {
 		"nat-running", "isolated-three-addresses", "open-no-table",
 		"remainder-after-failed-stop", "odd-bridge-name", "hostview-routes",
-		"supervisor-ports", "dual-stack-nat",
+		"supervisor-ports", "dual-stack-nat", "dual-stack-routes",
 	};
 	struct run_state st, again;
 	char msg[256] = "", *first, *second;
@@ -997,6 +1026,83 @@ static void test_failed_route_undoes_the_first(void **state)
 	assert_host_clean(e);
 }
 
+static const char VIEW6_XML[] =
+	"<network>\n"
+	"  <name>vt</name>\n"
+	"  <forward mode='route'/>\n"
+	"  <bridge name='vtbr9' stp='off'/>\n"
+	"  <ip address='10.9.0.1' prefix='24'/>\n"
+	"  <ip family='ipv6' address='fd00:9::1' prefix='64'/>\n"
+	"  <route address='10.99.0.0' prefix='16' gateway='10.9.0.2'/>\n"
+	"  <route family='ipv6' address='fd00:99::' prefix='64' gateway='fd00:9::2'/>\n"
+	"  <route family='ipv6' address='fd00:98::' prefix='48' gateway='fd00:9::3' "
+	"metric='7'/>\n"
+	"</network>\n";
+
+static ssize_t call_at(const struct fake *f, const char *what)
+{
+	for (size_t i = 0; i < f->n_calls; i++)
+		if (!strcmp(f->calls[i], what))
+			return (ssize_t)i;
+	fail_msg("no call '%s'", what);
+	return -1;
+}
+
+/* IPv6 routes after the IPv4 ones, each an undo record ("route6"); stop removes them first. */
+static void test_ipv6_routes_are_undo_records(void **state)
+{
+	struct env *e = *state;
+	char path[256], *text;
+	ssize_t v4, a, b;
+
+	use_xml(e, VIEW6_XML);
+	assert_int_equal(start(e), 0);
+	assert_int_equal(e->fake.routes, 3);
+	v4 = call_at(&e->fake, "route 10.99.0.0/16 via 10.9.0.2 metric 1");
+	a = call_at(&e->fake, "route6 fd00:99::/64 via fd00:9::2 metric 1");
+	b = call_at(&e->fake, "route6 fd00:98::/48 via fd00:9::3 metric 7");
+	assert_true(call_at(&e->fake, "addr vtbr9 fd00:9::1/64") < v4);
+	assert_true(v4 < a && a < b);
+	snprintf(path, sizeof(path), "%s/vt.state", e->rundir);
+	assert_int_equal(read_small_file(path, 1 << 16, &text, NULL), 0);
+	assert_non_null(strstr(text, "\nroute ifname=vtbr9 address=10.99.0.0/16 gateway=10.9.0.2 "
+			       "metric=1\nroute6 ifname=vtbr9 address=fd00:99::/64 "
+			       "gateway=fd00:9::2 metric=1\nroute6 ifname=vtbr9 "
+			       "address=fd00:98::/48 gateway=fd00:9::3 metric=7\n"));
+	free(text);
+	e->fake.n_calls = 0;
+	assert_int_equal(stop(e), 0);
+	a = call_at(&e->fake, "route6_delete fd00:98::/48 via fd00:9::3 metric 7");
+	b = call_at(&e->fake, "route6_delete fd00:99::/64 via fd00:9::2 metric 1");
+	v4 = call_at(&e->fake, "route_delete 10.99.0.0/16 via 10.9.0.2 metric 1");
+	assert_true(a < b && b < v4);
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
+/* A failing IPv6 route fails the start and undoes the routes before it. */
+static void test_failed_ipv6_route_undoes_the_others(void **state)
+{
+	struct env *e = *state;
+	unsigned at;
+
+	use_xml(e, VIEW6_XML);
+	/* the change that adds the second IPv6 route: fail each in turn until it is that one */
+	for (at = 1; at < 40; at++) {
+		reset_fake(e);
+		e->fake.fail_at = at;
+		assert_int_equal(start(e), -EIO);
+		if (strstr(e->msg, "route6 fd00:98::"))
+			break;
+		assert_host_clean(e);
+	}
+	assert_string_equal(e->msg, "fake failure at 'route6 fd00:98::/48 via fd00:9::3 metric 7'");
+	assert_true(call_at(&e->fake, "route6_delete fd00:99::/64 via fd00:9::2 metric 1") <
+		    call_at(&e->fake, "route_delete 10.99.0.0/16 via 10.9.0.2 metric 1"));
+	assert_int_equal(e->fake.routes, 0);
+	assert_host_clean(e);
+}
+
 /* resolved and firewalld refusing: the start goes on, and nothing of theirs is recorded. */
 static void test_refusing_services_are_not_recorded(void **state)
 {
@@ -1042,6 +1148,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_undo_keeps_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_rollback_is_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_state_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_routes_are_undo_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_ipv6_route_undoes_the_others, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_routes_zone_and_dns_are_undo_records, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_failed_route_undoes_the_first, setup,

@@ -2,8 +2,9 @@
 /*
  * Unit tests for the NSS module (netd/nss): which lease lines answer a
  * name, and glibc's entry points over a state directory made here: the
- * answers packed into the caller's buffer, ERANGE for a short one, nothing
- * for IPv6, unknown names or broken files.
+ * answers packed into the caller's buffer, ERANGE for a short one, IPv6
+ * leases (after the "duid" line) for AF_INET6 and both for getaddrinfo's
+ * entry point, nothing for unknown names or broken files.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,21 +30,32 @@ static const char leases[] =
 	"0 52:54:00:00:00:03 10.0.0.13 db 01:52:54:00:00:00:03\n" /* never expires */
 	"1700003600 52:54:00:00:00:04 10.0.0.14 * *\n"          /* no name */
 	"this line is broken\n"
-	"1700003600 52:54:00:00:00:05 10.0.0.15 WEB *\n";        /* a second web */
+	"1700003600 52:54:00:00:00:05 10.0.0.15 WEB *\n"        /* a second web */
+	"duid 00:01:00:01:2c:9a:5c:00:52:54:00:00:00:01\n"
+	"1700003600 7 fd00::11 web 00:03:00:01:52:54:00:00:00:01\n"
+	"1699990000 8 fd00::12 old 00:03:00:01:52:54:00:00:00:02\n" /* expired */
+	"0 9 fd00::13 db 00:03:00:01:52:54:00:00:00:03\n"
+	"1700003600 10 10.0.0.16 v4-in-v6-part 00:03:00:01:52:54:00:00:00:04\n";
 
-static char *found(const char *name, const char *domain)
+static char *found_af(const char *name, const char *domain, int af)
 {
 	static char out[256];   /* test only */
-	struct in_addr a[NSS_VNETD_ADDRS_MAX];
+	struct nss_vnetd_addr a[NSS_VNETD_ADDRS_MAX];
+	char text[INET6_ADDRSTRLEN];
 	size_t n = 0, i;
 
 	out[0] = '\0';
-	nss_vnetd_match(leases, strlen(leases), name, "lab", domain, NOW, a, &n);
+	nss_vnetd_match(leases, strlen(leases), name, "lab", domain, af, NOW, a, &n);
 	for (i = 0; i < n; i++) {
 		strcat(out, i ? " " : "");
-		strcat(out, inet_ntoa(a[i]));
+		strcat(out, inet_ntop(a[i].family, a[i].bytes, text, sizeof(text)));
 	}
 	return out;
+}
+
+static char *found(const char *name, const char *domain)
+{
+	return found_af(name, domain, AF_INET);
 }
 
 static void test_match(void **state)
@@ -57,6 +69,12 @@ static void test_match(void **state)
 	assert_string_equal(found("we", NULL), "");
 	assert_string_equal(found("*", NULL), "");
 	assert_string_equal(found("", NULL), "");
+	/* the v6 part: its own family, both for AF_UNSPEC (v4 first) */
+	assert_string_equal(found_af("web", NULL, AF_INET6), "fd00::11");
+	assert_string_equal(found_af("WEB.lab", NULL, AF_UNSPEC), "10.0.0.11 10.0.0.15 fd00::11");
+	assert_string_equal(found_af("db.example.org", "example.org", AF_INET6), "fd00::13");
+	assert_string_equal(found_af("old", NULL, AF_UNSPEC), "");
+	assert_string_equal(found_af("v4-in-v6-part", NULL, AF_UNSPEC), "");
 }
 
 static char dir[] = "/tmp/vnetd-nss-XXXXXX";
@@ -72,7 +90,9 @@ static int make_state(void **state)
 	snprintf(path, sizeof(path), "%s/lab/lab.leases", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "0 52:54:00:00:00:01 10.0.0.11 web *\n0 52:54:00:00:00:02 10.0.0.12 web *\n");
+	fprintf(f, "0 52:54:00:00:00:01 10.0.0.11 web *\n0 52:54:00:00:00:02 10.0.0.12 web *\n"
+		"duid 00:01:00:01:2c:9a:5c:00:52:54:00:00:00:01\n"
+		"0 5 fd00::11 web 00:03:00:01:52:54:00:00:00:01\n");
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/lab.state", dir);    /* the run directory too */
 	f = fopen(path, "w");
@@ -106,7 +126,7 @@ static int remove_state(void **state)
 static void test_hostent(void **state)
 {
 	struct hostent h;
-	char buf[512], *canon = NULL;
+	char buf[512], *canon = NULL, v6[INET6_ADDRSTRLEN];
 	int err = 0, herr = 0;
 	int32_t ttl = -1;
 
@@ -129,6 +149,12 @@ static void test_hostent(void **state)
 			 NSS_STATUS_TRYAGAIN);
 	assert_int_equal(err, ERANGE);
 	assert_int_equal(_nss_vnetd_gethostbyname2_r("web", AF_INET6, &h, buf, sizeof(buf), &err,
+						     &herr), NSS_STATUS_SUCCESS);
+	assert_int_equal(h.h_addrtype, AF_INET6);
+	assert_int_equal(h.h_length, 16);
+	assert_string_equal(inet_ntop(AF_INET6, h.h_addr_list[0], v6, sizeof(v6)), "fd00::11");
+	assert_null(h.h_addr_list[1]);
+	assert_int_equal(_nss_vnetd_gethostbyname2_r("gone", AF_INET6, &h, buf, sizeof(buf), &err,
 						     &herr), NSS_STATUS_NOTFOUND);
 	assert_int_equal(herr, HOST_NOT_FOUND);
 	assert_int_equal(_nss_vnetd_gethostbyname_r("nobody", &h, buf, sizeof(buf), &err, &herr),
@@ -145,6 +171,7 @@ static void test_addrtuple(void **state)
 {
 	struct gaih_addrtuple *at = NULL;
 	_Alignas(struct gaih_addrtuple) char buf[512];
+	char v6[INET6_ADDRSTRLEN];
 	int err = 0, herr = 0;
 	size_t small;
 
@@ -156,9 +183,12 @@ static void test_addrtuple(void **state)
 	assert_string_equal(inet_ntoa(*(struct in_addr *)at->addr), "10.0.0.11");
 	assert_non_null(at->next);
 	assert_string_equal(inet_ntoa(*(struct in_addr *)at->next->addr), "10.0.0.12");
-	assert_null(at->next->next);
-	/* "web\0", padding to a pointer's alignment, two tuples: nothing less will do */
-	for (small = 0; small < 8 + 2 * sizeof(*at); small++)
+	assert_non_null(at->next->next);
+	assert_int_equal(at->next->next->family, AF_INET6);
+	assert_string_equal(inet_ntop(AF_INET6, at->next->next->addr, v6, sizeof(v6)), "fd00::11");
+	assert_null(at->next->next->next);
+	/* "web\0", padding to a pointer's alignment, three tuples: nothing less will do */
+	for (small = 0; small < 8 + 3 * sizeof(*at); small++)
 		assert_int_equal(_nss_vnetd_gethostbyname4_r("web", &at, buf, small, &err, &herr,
 							     NULL), NSS_STATUS_TRYAGAIN);
 	assert_int_equal(_nss_vnetd_gethostbyname4_r("web", &at, buf, small, &err, &herr, NULL),
