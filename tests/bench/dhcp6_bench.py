@@ -107,7 +107,7 @@ class Dhcp6Result(bench.DhcpResult):
 class Dhcp6Case(bench.DhcpCase):
     result_class = Dhcp6Result
     period_s, probe_s, probe_rate = 2, 1, 20000
-    max_steps, confirm_runs = 4, 3
+    max_steps, confirm_runs = 4, 4
     max_period_s, load_limit_s = 4, 300
     quiet_wait_s = 3.0
 
