@@ -245,6 +245,7 @@ def other_load_pct(t0, t1, cpus, ours_s, wall):
 
 class VnetdServer:
     label = "vnetd"
+    net, bridge, xml = DHCP_NET, DHCP_BRIDGE, DHCP_XML
 
     def __init__(self, b, work, cpu):
         self.b, self.work, self.cpu = b, work, cpu
@@ -259,23 +260,23 @@ class VnetdServer:
     def start(self, leases):
         for d in (self.conf, self.run, self.state):
             d.mkdir(parents=True)
-        (self.state / (DHCP_NET + ".leases")).write_text(leases)
-        xml = self.work / (DHCP_NET + ".xml")
-        xml.write_text(DHCP_XML)
+        (self.state / (self.net + ".leases")).write_text(leases)
+        xml = self.work / (self.net + ".xml")
+        xml.write_text(self.xml)
         run_ok(self.argv("define", xml), "vnetd define")
         self.defined = True
         # the serving daemon and its keeper inherit the CPU pin from `start`;
         # --no-probe: no ARP probe before first offers, as dnsmasq's --no-ping
-        run_ok(pinned(self.cpu, self.argv("start", "--no-probe", DHCP_NET)), "vnetd start")
+        run_ok(pinned(self.cpu, self.argv("start", "--no-probe", self.net)), "vnetd start")
         self.started = True
-        self.pid = int((self.run / (DHCP_NET + ".pid")).read_text().split()[0])
-        return DHCP_BRIDGE
+        self.pid = int((self.run / (self.net + ".pid")).read_text().split()[0])
+        return self.bridge
 
     def _state_pids(self):
         pids = []
         try:
             # the run state's "daemon pid=N start=T" and "keeper pid=N ..." steps
-            for line in (self.run / (DHCP_NET + ".state")).read_text().splitlines():
+            for line in (self.run / (self.net + ".state")).read_text().splitlines():
                 words = line.split()
                 if words[:1] in (["daemon"], ["keeper"]):
                     for w in words[1:]:
@@ -290,7 +291,7 @@ class VnetdServer:
         problems = []
         if self.started:
             pids = self._state_pids()
-            cp = subprocess.run(self.argv("stop", DHCP_NET), stdout=subprocess.PIPE,
+            cp = subprocess.run(self.argv("stop", self.net), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, timeout=60)
             if cp.returncode != 0:
                 problems.append("vnetd stop: %s" % (cp.stderr.strip() or cp.returncode))
@@ -301,10 +302,10 @@ class VnetdServer:
                         pass
             self.started = False
         if self.defined:
-            subprocess.run(self.argv("undefine", DHCP_NET), stdout=subprocess.DEVNULL,
+            subprocess.run(self.argv("undefine", self.net), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=60)
             self.defined = False
-        subprocess.run([IP, "link", "del", DHCP_BRIDGE], stdout=subprocess.DEVNULL,
+        subprocess.run([IP, "link", "del", self.bridge], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         return problems
 
@@ -327,15 +328,12 @@ class DnsmasqServer:
         leasefile.write_text(leases)
         run_ok([IP, "link", "add", self.bridge, "type", "bridge"], "ip link add bridge")
         self.bridge_made = True
-        run_ok([IP, "addr", "add", "%s/%d" % (DHCP_SERVER_ADDR, DHCP_PREFIX), "dev",
-                self.bridge], "ip addr add")
+        self.address_bridge()
         run_ok([IP, "link", "set", self.bridge, "up"], "ip link set up")
-        mask = ip4_text((0xFFFFFFFF << (32 - DHCP_PREFIX)) & 0xFFFFFFFF)
         argv = [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--no-ping", "--no-resolv",
                 "--no-hosts", "--port=0", "--interface=" + self.bridge, "--bind-interfaces",
-                "--except-interface=lo",
-                "--dhcp-range=%s,%s,%s" % (DHCP_RANGE[0], DHCP_RANGE[1], mask),
-                "--dhcp-lease-max=%d" % DHCP_POOL, "--dhcp-leasefile=%s" % leasefile,
+                "--except-interface=lo"] + self.range_args() + [
+                "--dhcp-leasefile=%s" % leasefile,
                 "--dhcp-authoritative", "--dhcp-no-override",
                 "--pid-file=%s" % (self.work / "dnsmasq.pid"), "--user=nobody"]
         self.errlog = open(self.work / "dnsmasq.stderr", "w")
@@ -348,6 +346,15 @@ class DnsmasqServer:
             raise RuntimeError("dnsmasq exited at start (%d): %s" % (
                 self.proc.returncode, (self.work / "dnsmasq.stderr").read_text()))
         return self.bridge
+
+    def address_bridge(self):
+        run_ok([IP, "addr", "add", "%s/%d" % (DHCP_SERVER_ADDR, DHCP_PREFIX), "dev",
+                self.bridge], "ip addr add")
+
+    def range_args(self):
+        mask = ip4_text((0xFFFFFFFF << (32 - DHCP_PREFIX)) & 0xFFFFFFFF)
+        return ["--dhcp-range=%s,%s,%s" % (DHCP_RANGE[0], DHCP_RANGE[1], mask),
+                "--dhcp-lease-max=%d" % DHCP_POOL]
 
     def stop(self):
         problems = []
@@ -369,20 +376,24 @@ class DnsmasqServer:
         return problems
 
 
+def perfdhcp_counts(out, exchange, *keys):
+    """Counters ("sent packets", ...) of one of perfdhcp's "Statistics for:
+    EXCHANGE" blocks, 0 each when the block is missing."""
+    m = re.search(r"Statistics for: %s\*+(.*?)(\*\*\*|\Z)" % exchange, out, re.S)
+    found = [m and re.search(r"%s: (\d+)" % k, m.group(1)) for k in keys]
+    return [int(f.group(1)) if f else 0 for f in found]
+
+
 class DhcpResult:
+    """One perfdhcp run: sent is the first message of the exchange, acks the
+    replies that granted a lease."""
+    unit = "DORA"
+
     def __init__(self, rate, out, wall, srv_cpu, cli_cpu, t0, t1, cpus):
         self.rate = rate
-        self.sent = self.offers = self.requests = self.acks = 0
-        m = re.search(r"Statistics for: DISCOVER-OFFER\*+(.*?)(\*\*\*|\Z)", out, re.S)
-        if m:
-            self.sent = int(re.search(r"sent packets: (\d+)", m.group(1)).group(1))
-            self.offers = int(re.search(r"received packets: (\d+)", m.group(1)).group(1))
-        m = re.search(r"Statistics for: REQUEST-ACK\*+(.*?)(\*\*\*|\Z)", out, re.S)
-        if m:
-            self.requests = int(re.search(r"sent packets: (\d+)", m.group(1)).group(1))
-            self.acks = int(re.search(r"received packets: (\d+)", m.group(1)).group(1))
+        self.count(out)
         m = re.search(r"Rate: ([0-9.]+) 4-way exchanges/second", out)
-        self.dora_s = float(m.group(1)) if m else 0.0
+        self.xchg_s = float(m.group(1)) if m else 0.0
         self.parsed = bool(self.sent)
         # an exchange counts only when its ACK came back
         self.drop = 100.0 * (1 - self.acks / self.sent) if self.sent else 100.0
@@ -397,9 +408,24 @@ class DhcpResult:
     def ok(self):
         return self.parsed and self.drop < DHCP_DROP_LIMIT
 
+    def remark(self):
+        return ""
+
+    def count(self, out):
+        self.sent, self.offers = perfdhcp_counts(out, "DISCOVER-OFFER", "sent packets",
+                                                 "received packets")
+        self.requests, self.acks = perfdhcp_counts(out, "REQUEST-ACK", "sent packets",
+                                                   "received packets")
+
 
 class DhcpCase:
-    """One server at one client count: plug perfdhcp in, search the rate."""
+    """One server at one client count: plug perfdhcp in, search the rate.
+    The DHCPv6 section's subclass changes the attributes below."""
+    result_class = DhcpResult
+    period_s, probe_s, probe_rate = DHCP_PERIOD_S, DHCP_PROBE_S, DHCP_PROBE_RATE
+    max_steps, confirm_runs = DHCP_MAX_STEPS, DHCP_CONFIRM_RUNS
+    max_period_s, load_limit_s = DHCP_MAX_PERIOD_S, DHCP_LOAD_LIMIT_S
+    quiet_wait_s = 15.0                 # the longest wait for a quiet machine
 
     def __init__(self, b, server, clients, cpus):
         self.b, self.server, self.clients, self.cpus = b, server, clients, cpus
@@ -438,11 +464,18 @@ class DhcpCase:
             last = now
         return False
 
+    def perfdhcp_argv(self, rate, period):
+        return [PERFDHCP, "-4", "-l", DHCP_RELAY_ADDR, "-L", "67", "-R", str(self.clients),
+                "-r", str(rate), "-p", str(period), DHCP_SERVER_ADDR]
+
+    def leases(self):
+        """The lease file both servers start from (the large counts only)."""
+        return preload_leases(self.clients if self.clients > 1000 else 0)
+
     def perfdhcp(self, rate, period):
         rate = int(rate)
-        argv = [IP, "netns", "exec", self.b.client_ns] + pinned(self.cpus[1], [
-            PERFDHCP, "-4", "-l", DHCP_RELAY_ADDR, "-L", "67", "-R", str(self.clients),
-            "-r", str(rate), "-p", str(period), DHCP_SERVER_ADDR])
+        argv = [IP, "netns", "exec", self.b.client_ns] + pinned(
+            self.cpus[1], self.perfdhcp_argv(rate, period))
         srv0 = proc_cpu_s(self.server.pid)
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = cpu_times()
@@ -463,26 +496,26 @@ class DhcpCase:
         ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         srv1 = proc_cpu_s(self.server.pid)
         cli = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-        res = DhcpResult(rate, out, wall, srv1 - srv0, cli, t0, t1, self.cpus)
+        res = self.result_class(rate, out, wall, srv1 - srv0, cli, t0, t1, self.cpus)
         if not res.parsed and p.returncode not in (0, 3):
             raise RuntimeError("perfdhcp failed (exit %d):\n%s" % (p.returncode, out))
         return res
 
     def step(self, rate, period=None):
         if period is None:
-            period = min(DHCP_MAX_PERIOD_S, max(DHCP_PERIOD_S,
+            period = min(self.max_period_s, max(self.period_s,
                                                 -(-DHCP_MIN_EXCHANGES // max(1, int(rate)))))
         for attempt in (1, 2):
             self.wait_idle()
             res = self.perfdhcp(rate, period)
             self.steps.append(res)
             disturbed = res.other is not None and res.other > DHCP_OTHER_MAX
-            print("   %-8s %6d clients  -r %-6d -> %7.0f DORA/s  drops %6.2f%%  "
-                  "%7s us/DORA  cores: server %s perfdhcp %s other %s%s" % (
-                      self.server.label, self.clients, res.rate, res.dora_s, res.drop,
-                      "-" if res.srv_us is None else "%.1f" % res.srv_us,
+            print("   %-8s %6d clients  -r %-6d -> %7.0f %s/s  drops %6.2f%%  "
+                  "%7s us/%s  cores: server %s perfdhcp %s other %s%s%s" % (
+                      self.server.label, self.clients, res.rate, res.xchg_s, res.unit,
+                      res.drop, "-" if res.srv_us is None else "%.1f" % res.srv_us, res.unit,
                       pct(res.srv_busy), pct(res.cli_busy), pct(res.other),
-                      "  (disturbed)" if disturbed else ""))
+                      "  (disturbed)" if disturbed else "", res.remark()))
             # a failure while something else ate our CPUs is not the server's
             # (the probe too: a disturbed probe misleads the whole search)
             if res.ok or not disturbed or attempt == 2:
@@ -491,7 +524,7 @@ class DhcpCase:
         return res
 
     def wait_quiet_note(self):
-        busy = wait_quiet(self.cpus, limit_s=15.0)
+        busy = wait_quiet(self.cpus, limit_s=self.quiet_wait_s)
         if busy > 10.0:
             print("   (other processes still keep a core %.0f%% busy)" % busy)
 
@@ -500,11 +533,11 @@ class DhcpCase:
         confirmed by a second run at that rate (a pass that does not repeat is
         luck, not capacity; vnetd's periodic lease-file rewrite makes passes
         depend on when it falls)."""
-        probe = self.step(DHCP_PROBE_RATE, DHCP_PROBE_S)
-        rate = max(2.0, 0.75 * probe.dora_s)
+        probe = self.step(self.probe_rate, self.probe_s)
+        rate = max(2.0, 0.75 * probe.xchg_s)
         passes, hi = [], None           # passing results; lowest failing rate
         tried = set()
-        for _ in range(DHCP_MAX_STEPS):
+        for _ in range(self.max_steps):
             rate = float(round_rate(rate))
             if rate in tried:           # the bracket is as narrow as rounding allows
                 break
@@ -525,7 +558,7 @@ class DhcpCase:
                 # (dnsmasq's probe rate is near zero): climb fast while far
                 # below the probe's rate or while the server's core idles
                 idle = res.ok and res.srv_busy is not None and res.srv_busy < 50
-                rate = rate * (2.0 if idle or rate < 0.7 * probe.dora_s else 1.3)
+                rate = rate * (2.0 if idle or rate < 0.7 * probe.xchg_s else 1.3)
             else:
                 rate = rate * 0.6
             if rate < 1:
@@ -534,7 +567,7 @@ class DhcpCase:
         # that rate counts as failed and the next lower pass (or a lower
         # rate) gets its turn
         self.best = None
-        for _ in range(DHCP_CONFIRM_RUNS):
+        for _ in range(self.confirm_runs):
             below = [p for p in passes if hi is None or p.rate < hi]
             if below:
                 best = max(below, key=lambda p: p.rate)
@@ -556,20 +589,20 @@ class DhcpCase:
 
     def run(self):
         problems = []
-        self.background = wait_quiet(self.cpus)
+        self.background = wait_quiet(self.cpus, limit_s=2 * self.quiet_wait_s)
         if self.background > 10.0:
             print("   warning: other processes keep a core %.0f%% busy before %s/%d: "
                   "figures below are disturbed" % (self.background, self.server.label,
                                                    self.clients))
         try:
-            leases = preload_leases(self.clients if self.clients > 1000 else 0)
+            leases = self.leases()
             t0 = time.monotonic()
             bridge = self.server.start(leases)
             # ready = started and done loading its leases (dnsmasq loads them
             # after it has started, and serves nobody meanwhile)
-            if not self.wait_idle(DHCP_LOAD_LIMIT_S):
+            if not self.wait_idle(self.load_limit_s):
                 raise RuntimeError("%s still busy %d s after start (loading %d leases?)"
-                                   % (self.server.label, DHCP_LOAD_LIMIT_S, self.clients))
+                                   % (self.server.label, self.load_limit_s, self.clients))
             self.ready_s = time.monotonic() - t0
             self.plug(bridge)
             # warm-up: ARP, bridge port, and (small pools) every client's first lease
@@ -580,10 +613,10 @@ class DhcpCase:
                     break
                 time.sleep(1)
             if not warm.acks:
-                raise RuntimeError("%s answered no relayed request at all (%d DISCOVERs "
-                                   "sent, %d OFFERs, %d ACKs); perfdhcp said:\n%s"
-                                   % (self.server.label, warm.sent, warm.offers, warm.acks,
-                                      warm.out))
+                raise RuntimeError("%s answered no request at all (%d %s exchanges "
+                                   "begun, %d answered, %d granted); perfdhcp said:\n%s"
+                                   % (self.server.label, warm.sent, warm.unit, warm.offers,
+                                      warm.acks, warm.out))
             self.search()
             self.hwm_kb = proc_status(self.server.pid, "VmHWM")
             self.rss_kb = proc_status(self.server.pid, "VmRSS")
@@ -615,20 +648,23 @@ def fmt_mb(kb):
     return "-" if kb is None else "%.1f MB" % (kb / 1024.0)
 
 
-def section_dhcp(b):
-    """perfdhcp (relay mode) against vnetd and dnsmasq, N distinct clients."""
+def dhcp_cpus(b, title):
+    """The (server, perfdhcp) CPUs, or None when the section cannot run here
+    (and says why)."""
     if not b.client_ns:
-        print("\n== DHCP: skipped (no client namespace)")
-        return
+        print("\n== %s: skipped (no client namespace)" % title)
+        return None
     for tool in (PERFDHCP, DNSMASQ, TASKSET):
         if not os.access(tool, os.X_OK):
-            print("\n== DHCP: skipped, %s not installed (make deps-bench)" % tool)
-            return
+            print("\n== %s: skipped, %s not installed (make deps-bench)" % (title, tool))
+            return None
     allowed = sorted(os.sched_getaffinity(0))
-    cpus = (allowed[0], allowed[1]) if len(allowed) >= 2 else (None, None)
-    print("\n== DHCP: perfdhcp in relay mode (giaddr %s, subnet %s/%d, pool %d), "
-          "%d s runs" % (DHCP_RELAY_ADDR, DHCP_SERVER_ADDR, DHCP_PREFIX, DHCP_POOL,
-                         DHCP_PERIOD_S))
+    return (allowed[0], allowed[1]) if len(allowed) >= 2 else (None, None)
+
+
+def run_dhcp_cases(b, cpus, servers, case_class, tag):
+    """Every server at every client count, one after the other:
+    {(label, clients): case}."""
     if cpus[0] is None:
         print("   only one CPU: server and perfdhcp share it (figures not comparable)")
     else:
@@ -636,15 +672,34 @@ def section_dhcp(b):
               % (cpus[0], cpus[1], b.base))
     cases = {}
     for n in b.dhcp_clients:
-        for cls in (VnetdServer, DnsmasqServer):
-            srv = cls(b, b.base / ("dhcp-%s-%d" % (cls.label, n)), cpus[0])
-            cases[(cls.label, n)] = DhcpCase(b, srv, n, cpus).run()
+        for cls in servers:
+            srv = cls(b, b.base / ("%s-%s-%d" % (tag, cls.label, n)), cpus[0])
+            cases[(cls.label, n)] = case_class(b, srv, n, cpus).run()
+    return cases
 
-    print("\n== DHCP: 4-way exchanges (DORA) per second at < %g %% drops"
-          % DHCP_DROP_LIMIT)
-    print("%8s  %-8s %9s %7s %11s %9s %8s   %s" % ("clients", "server", "DORA/s", "drops",
-                                                   "CPU/DORA", "peak RSS", "ready",
-                                                   "core busy: server / perfdhcp"))
+
+def section_dhcp(b):
+    """perfdhcp (relay mode) against vnetd and dnsmasq, N distinct clients."""
+    cpus = dhcp_cpus(b, "DHCP")
+    if cpus is None:
+        return
+    print("\n== DHCP: perfdhcp in relay mode (giaddr %s, subnet %s/%d, pool %d), "
+          "%d s runs" % (DHCP_RELAY_ADDR, DHCP_SERVER_ADDR, DHCP_PREFIX, DHCP_POOL,
+                         DHCP_PERIOD_S))
+    cases = run_dhcp_cases(b, cpus, (VnetdServer, DnsmasqServer), DhcpCase, "dhcp")
+    notes = ["   vnetd: isolated network (its nftables table loaded), --no-probe, every lease "
+             "fdatasync'ed before its ACK (group commit).",
+             "   dnsmasq %s: --no-ping, as libvirt runs it but without libvirt's "
+             "lease helper script." % dnsmasq_version()]
+    if max(b.dhcp_clients) > 1000:
+        notes.append("   %d clients: both servers start from the same lease file, holding a "
+                     "lease for each of them." % max(b.dhcp_clients))
+    print_dhcp_results(b, cases, "DHCP: 4-way exchanges (DORA)", "DORA",
+                       lambda n: 2 if n <= 1000 else 20, notes)
+
+
+def print_dhcp_rows(b, cases, unit, target_of):
+    """The table's rows: each server at each client count, then the ratio."""
     for n in b.dhcp_clients:
         for label in ("vnetd", "dnsmasq"):
             c = cases[(label, n)]
@@ -657,7 +712,7 @@ def section_dhcp(b):
                 continue
             r = c.best
             print("%8d  %-8s %9.0f %6.2f%% %8.1f us %9s %8s   %s / %s" % (
-                n, label, r.dora_s, r.drop, r.srv_us or 0, fmt_mb(c.hwm_kb),
+                n, label, r.xchg_s, r.drop, r.srv_us or 0, fmt_mb(c.hwm_kb),
                 fmt_s(c.ready_s), pct(r.srv_busy), pct(r.cli_busy)))
             if c.error:
                 print("%8s  %-8s problem: %s" % ("", "", c.error))
@@ -667,28 +722,36 @@ def section_dhcp(b):
                       % ("", "", nd, len(c.steps)))
         v, d = cases[("vnetd", n)], cases[("dnsmasq", n)]
         if v.best and d.best:
-            target = 2 if n <= 1000 else 20
-            ratio = v.best.dora_s / d.best.dora_s
+            target = target_of(n)
+            ratio = v.best.xchg_s / d.best.xchg_s
             rss = ("RSS %.2fx dnsmasq's" % (v.hwm_kb / d.hwm_kb)) if v.hwm_kb and d.hwm_kb \
                 else ""
-            print("%8s  vnetd/dnsmasq: %.1fx the exchanges/s (target >= %dx: %s), "
-                  "CPU/DORA %.2gx, %s" % (
-                      "", ratio, target, "met" if ratio >= target else "NOT met",
-                      (v.best.srv_us / d.best.srv_us) if v.best.srv_us and d.best.srv_us
-                      else 0, rss))
+            met = "" if target is None else " (target >= %dx: %s)" % (
+                target, "met" if ratio >= target else "NOT met")
+            print("%8s  vnetd/dnsmasq: %.1fx the exchanges/s%s, CPU/%s %.2gx, %s" % (
+                "", ratio, met, unit,
+                (v.best.srv_us / d.best.srv_us) if v.best.srv_us and d.best.srv_us else 0, rss))
+
+
+def print_dhcp_results(b, cases, title, unit, target_of, notes):
+    print("\n== %s per second at < %g %% drops" % (title, DHCP_DROP_LIMIT))
+    print("%8s  %-8s %9s %7s %11s %9s %8s   %s" % ("clients", "server", unit + "/s", "drops",
+                                                   "CPU/" + unit, "peak RSS", "ready",
+                                                   "core busy: server / perfdhcp"))
+    print_dhcp_rows(b, cases, unit, target_of)
     # perfdhcp's own ceiling: its best rate against any server
-    bests = [(c.best.dora_s, c) for c in cases.values() if c.best]
+    bests = [(c.best.xchg_s, c) for c in cases.values() if c.best]
     if bests:
         top, topc = max(bests, key=lambda x: x[0])
-        print("   perfdhcp's ceiling here: %.0f DORA/s (its best rate at < %g %% drops, "
-              "against %s, %d clients)" % (top, DHCP_DROP_LIMIT, topc.server.label,
+        print("   perfdhcp's ceiling here: %.0f %s/s (its best rate at < %g %% drops, "
+              "against %s, %d clients)" % (top, unit, DHCP_DROP_LIMIT, topc.server.label,
                                            topc.clients))
         runs = [(s, c) for c in cases.values() for s in c.steps]
         if runs:
-            s, c = max(runs, key=lambda x: x[0].dora_s)
-            print("   most exchanges perfdhcp completed in any run: %.0f DORA/s (against %s, "
+            s, c = max(runs, key=lambda x: x[0].xchg_s)
+            print("   most exchanges perfdhcp completed in any run: %.0f %s/s (against %s, "
                   "%d clients, -r %d, %.1f %% drops, perfdhcp core %s)"
-                  % (s.dora_s, c.server.label, c.clients, s.rate, s.drop,
+                  % (s.xchg_s, unit, c.server.label, c.clients, s.rate, s.drop,
                      pct(s.cli_busy).strip()))
         for n in b.dhcp_clients:
             v = cases[("vnetd", n)]
@@ -705,22 +768,16 @@ def section_dhcp(b):
                     elif (f.srv_busy or 0) < 90 and f.cli_busy < 90:
                         sat += " -- neither core saturated: drops from stalls"
                 print("   vnetd at %d clients: %.0f%% of that ceiling%s"
-                      % (n, 100.0 * v.best.dora_s / top, sat))
+                      % (n, 100.0 * v.best.xchg_s / top, sat))
     print("   RSS at the end (VmRSS): %s" % ", ".join(
         "%s/%d %s" % (c.server.label, c.clients, fmt_mb(c.rss_kb)) for c in cases.values()))
-    print("   CPU/DORA: the server process's user+system time per completed exchange "
+    print("   CPU/%s: the server process's user+system time per completed exchange "
           "(softirq not included);\n"
           "   peak RSS: VmHWM of the serving process at the end; ready: from launch until "
           "it has loaded its leases and gone idle;\n"
-          "   core busy: whole-core utilisation over the best run, softirq included.\n"
-          "   vnetd: isolated network (its nftables table loaded), --no-probe, every lease "
-          "fdatasync'ed before its ACK (group commit).\n"
-          "   dnsmasq %s: --no-ping, as libvirt runs it but without libvirt's "
-          "lease helper script."
-          % dnsmasq_version())
-    if max(b.dhcp_clients) > 1000:
-        print("   %d clients: both servers start from the same lease file, holding a lease "
-              "for each of them." % max(b.dhcp_clients))
+          "   core busy: whole-core utilisation over the best run, softirq included." % unit)
+    for line in notes:
+        print(line)
 
 
 def dnsmasq_version():
@@ -733,9 +790,16 @@ def dnsmasq_version():
         return "?"
 
 
+def section_dhcp6(b):
+    # imported here: dhcp6_bench builds on this module's DHCP pieces
+    import dhcp6_bench
+    dhcp6_bench.section_dhcp6(b)
+
+
 SECTIONS = [
     ("start-stop", section_start_stop),
     ("dhcp", section_dhcp),
+    ("dhcp6", section_dhcp6),
     ("dns", dns_bench.section_dns),
     ("tftp", tftp_bench.section_tftp),
     ("live", live_bench.section_live),
@@ -852,6 +916,8 @@ def main():
     if args.vnetd:
         args.vnetd = os.path.abspath(args.vnetd)
     sys.stdout.reconfigure(line_buffering=True)
+    # modules that `import bench` get this very module, not a second copy
+    sys.modules.setdefault("bench", sys.modules[__name__])
     if not args.inner:
         return outer(args)
     try:
