@@ -331,6 +331,24 @@ def test_dhclient6_gets_address_dns_and_domain(net6):
     assert re.search(r"^dhcp6_leases_used +1$", stats, re.M), stats
 
 
+def test_another_guest_resolves_a_dhcpv6_guest_over_ipv6(net6):
+    """`dig AAAA` and an ip6.arpa PTR, asked by another guest over IPv6 to the
+    bridge's IPv6 address, answer for a DHCPv6 guest's name."""
+    net6.start()
+    a = net6.plug6("52:54:00:20:00:0b")
+    env, _, _ = net6.dhclient6(a, "guest6b")
+    ip = dhclient_addr(env)
+    assert in_range6(ip), env
+    b = net6.plug6("52:54:00:20:00:0c")
+    b.ip("-6", "addr", "add", PREFIX6 + "99/64", "dev", "eth0", "nodad")
+    name = "guest6b.%s" % DOMAIN
+    assert wait_for(lambda: dig(b, "@" + GW6, "AAAA", name) == [ip], 5), \
+        dig(b, "@" + GW6, "AAAA", name)
+    assert dig(b, "@" + GW6, "-x", ip) == [name + "."]
+    # and a name nobody holds is not made up
+    assert dig(b, "@" + GW6, "AAAA", "nobody6.%s" % DOMAIN) == []
+
+
 def test_events_show_dhcpv6_leases(net6):
     h = net6.host
     net6.start()
