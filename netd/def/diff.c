@@ -123,8 +123,8 @@ unsigned netdef_diff(const struct netdef *a, const struct netdef *b)
 	if (!netdef_str_eq(a->domain, b->domain) || a->domain_local_only != b->domain_local_only)
 		ch |= NETDEF_CH_DOMAIN;
 	ch |= diff_dns(&a->dns, &b->dns);
-	/* IPv6 is nothing a running network has yet: any change of it is its addresses' */
-	if (!same_addresses(a, b) || !netdef_ip6_equal(a, b))
+	ch |= netdef_diff6(a, b);
+	if (!same_addresses(a, b))
 		return ch | NETDEF_CH_ADDRESSES;
 	for (i = 0; i < a->n_ips; i++)
 		ch |= diff_dhcp(&a->ips[i], &b->ips[i]);
@@ -141,6 +141,7 @@ const char *netdef_change_name(unsigned bit)
 		"DNS forwarders", "DNS host records", "DNS SRV records", "DNS TXT records",
 		"addresses and subnets", "DHCP on/off", "DHCP ranges and lease times",
 		"DHCP static hosts", "DHCP options, boot files, tftp and localPtr", "routes",
+		"DHCPv6 ranges and lease times",
 	};
 	size_t i;
 

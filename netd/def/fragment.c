@@ -55,11 +55,11 @@ static int check_alone(const char *xml, size_t len, const char *want, struct net
 	return r;
 }
 
-int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial,
-			  const char *want, const char *xml, struct netdef **out,
+int netdef_fragment_parse(const struct netdef_ip *ip, const struct netdef_ip6 *ip6, bool in_dhcp,
+			  bool partial, const char *want, const char *xml, struct netdef **out,
 			  struct netdef_error *err)
 {
-	char addr[INET_ADDRSTRLEN] = "0.0.0.0", *doc;
+	char addr[INET6_ADDRSTRLEN] = "0.0.0.0", *doc;
 	size_t len = strlen(xml);
 	int n, r;
 
@@ -74,12 +74,18 @@ int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial
 				   "without an <?xml ...?> declaration");
 	if ((r = check_alone(xml, len, want, err)) < 0)
 		return r;
-	if (ip)
+	if (ip6)
+		inet_ntop(AF_INET6, &ip6->address, addr, sizeof(addr));
+	else if (ip)
 		inet_ntop(AF_INET, &ip->address, addr, sizeof(addr));
 	doc = malloc(len + 256);
 	if (!doc)
 		return netdef_fail(err, -ENOMEM, 0, "", "out of memory");
-	if (in_dhcp)
+	if (in_dhcp && ip6)
+		n = snprintf(doc, len + 256, "<network><name>fragment</name><ip family='ipv6' "
+			     "address='%s' prefix='%u'><dhcp>%s</dhcp></ip></network>", addr,
+			     ip6->prefix, xml);
+	else if (in_dhcp)
 		n = snprintf(doc, len + 256, "<network><name>fragment</name><ip address='%s' "
 			     "prefix='%u'><dhcp>%s</dhcp></ip></network>", addr,
 			     ip ? ip->prefix : 24, xml);

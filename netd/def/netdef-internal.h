@@ -42,12 +42,19 @@ bool netdef_forward_eq(const struct netdef_forward *a, const struct netdef_forwa
 
 /*
  * fragment.c: one element of `want` for `update`, checked alone, then
- * parsed inside a minimal network (in <ip>'s <dhcp> when in_dhcp, else in
- * <dns>). 0 with *out, or a negative code with err ("fragment:LINE: FIELD").
+ * parsed inside a minimal network (in the <dhcp> of an <ip> like `ip`, or of
+ * an IPv6 one like `ip6` when that is given, when in_dhcp; else in <dns>).
+ * 0 with *out, or a negative code with err ("fragment:LINE: FIELD").
  */
-int netdef_fragment_parse(const struct netdef_ip *ip, bool in_dhcp, bool partial,
-			  const char *want, const char *xml, struct netdef **out,
+int netdef_fragment_parse(const struct netdef_ip *ip, const struct netdef_ip6 *ip6, bool in_dhcp,
+			  bool partial, const char *want, const char *xml, struct netdef **out,
 			  struct netdef_error *err);
+
+/* update6.c: the DHCP sections of `update` on an IPv6 <ip> (the fragment's entry is taken). */
+int netdef_update_host6(struct netdef *def, struct netdef_ip6 *ip, enum netdef_update_cmd cmd,
+			struct netdef_dhcp6_host *f, struct netdef_error *err);
+int netdef_update_range6(struct netdef *def, struct netdef_ip6 *ip, enum netdef_update_cmd cmd,
+			 const struct netdef_range6 *f, struct netdef_error *err);
 
 /* netdef_parse, with the rules across elements checked or not (a fragment to delete by). */
 int netdef_parse_checked(const char *buf, size_t len, const char *origin, bool validate,
@@ -71,6 +78,8 @@ void netdef_put_lease(FILE *f, const struct netdef_lease *l, const char *indent)
 /* model6.c and format6.c: the IPv6 parts */
 void netdef_free_ip6(struct netdef *def);
 bool netdef_ip6_equal(const struct netdef *a, const struct netdef *b);
+/* netdef_diff()'s IPv6 half (model6.c). */
+unsigned netdef_diff6(const struct netdef *a, const struct netdef *b);
 void netdef_put_ip6s(FILE *f, const struct netdef *def);
 void netdef_put_routes6(FILE *f, const struct netdef *def);
 /* validate6.c */

@@ -356,6 +356,7 @@ enum netdef_change {
 	NETDEF_CH_DHCP_HOSTS = 1u << 15,
 	NETDEF_CH_DHCP_OTHER = 1u << 16,
 	NETDEF_CH_ROUTES = 1u << 17,
+	NETDEF_CH_DHCP6_RANGES = 1u << 18,      /* the DHCPv6 server has no live range change */
 };
 unsigned netdef_diff(const struct netdef *a, const struct netdef *b);
 /* "DHCP static hosts" etc. for one bit. */

@@ -121,9 +121,7 @@ static int parse_host6(struct parser *p, xmlNode *node, void *ctx)
 			return e;
 		h->has_ip = true;
 	}
-	if (!h->has_ip || (!id && !name))
-		return np_fail(p, node, NETDEF_E_INVALID, "<host>",
-			       "an IPv6 host needs an ip, and an id or a name");
+	/* an ip, and an id or a name: validate6.c (a fragment to delete by may name less) */
 	return np_walk(p, node, netdef_lease_children, &h->lease);
 }
 

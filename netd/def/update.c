@@ -36,15 +36,37 @@ static bool in(const char *const *list, const char *s)
 	return false;
 }
 
-/* The <ip> that DHCP sections change: the first with <dhcp>, else the first. */
-static struct netdef_ip *dhcp_ip(struct netdef *def)
+/*
+ * The <ip> that DHCP sections change: --parent-index counts the <ip>s as
+ * the stored definition lists them (IPv4 ones, then IPv6 ones); without
+ * it, the first with <dhcp>, else the first. Exactly one of *ip, *ip6 is set.
+ */
+static void dhcp_ip(struct netdef *def, int parent, struct netdef_ip **ip,
+		    struct netdef_ip6 **ip6)
 {
 	size_t i;
 
-	for (i = 0; i < def->n_ips; i++)
+	*ip = NULL;
+	*ip6 = NULL;
+	if (parent >= 0) {
+		if ((size_t)parent < def->n_ips)
+			*ip = &def->ips[parent];
+		else
+			*ip6 = &def->ip6s[(size_t)parent - def->n_ips];
+		return;
+	}
+	for (i = 0; i < def->n_ips && !*ip; i++)
 		if (def->ips[i].has_dhcp)
-			return &def->ips[i];
-	return def->n_ips ? &def->ips[0] : NULL;
+			*ip = &def->ips[i];
+	for (i = 0; i < def->n_ip6s && !*ip && !*ip6; i++)
+		if (def->ip6s[i].has_dhcp)
+			*ip6 = &def->ip6s[i];
+	if (!*ip && !*ip6) {
+		if (def->n_ips)
+			*ip = &def->ips[0];
+		else
+			*ip6 = &def->ip6s[0];
+	}
 }
 
 /* Remove element i of an array of `size`-byte elements by moving the rest down. */
@@ -350,15 +372,20 @@ static int check_section(const struct netdef *def, const char *section, struct n
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "", "unknown section '%s' (one of "
 				   "ip-dhcp-host, ip-dhcp-range, dns-host, dns-srv, dns-txt)",
 				   section);
-	if (!strncmp(section, "ip-", 3) && !def->n_ips)
+	if (!strncmp(section, "ip-", 3) && !def->n_ips && !def->n_ip6s)
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "", "network '%s' has no <ip> for "
 				   "section %s", def->name, section);
 	return 0;
 }
 
-static int apply_fragment(struct netdef *def, struct netdef_ip *ip, enum netdef_update_cmd cmd,
-			  const char *section, struct netdef *frag, struct netdef_error *err)
+static int apply_fragment(struct netdef *def, struct netdef_ip *ip, struct netdef_ip6 *ip6,
+			  enum netdef_update_cmd cmd, const char *section, struct netdef *frag,
+			  struct netdef_error *err)
 {
+	if (ip6 && !strcmp(section, "ip-dhcp-host"))
+		return netdef_update_host6(def, ip6, cmd, &frag->ip6s[0].hosts[0], err);
+	if (ip6 && !strcmp(section, "ip-dhcp-range"))
+		return netdef_update_range6(def, ip6, cmd, &frag->ip6s[0].ranges[0], err);
 	if (!strcmp(section, "ip-dhcp-host"))
 		return update_dhcp_host(def, ip, cmd, &frag->ips[0].hosts[0], err);
 	if (!strcmp(section, "ip-dhcp-range"))
@@ -382,6 +409,7 @@ int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char 
 	static const char *const element[] = { "host", "range", "host", "srv", "txt" };
 	struct netdef *frag = NULL;
 	struct netdef_ip *ip;
+	struct netdef_ip6 *ip6;
 	size_t i;
 	int r;
 
@@ -389,19 +417,19 @@ int netdef_update_at(struct netdef *def, enum netdef_update_cmd cmd, const char 
 	snprintf(err->file, sizeof(err->file), "update");
 	if ((r = check_section(def, section, err)) < 0)
 		return r;
-	if (parent >= 0 && (size_t)parent >= def->n_ips)
+	if (parent >= 0 && (size_t)parent >= def->n_ips + def->n_ip6s)
 		return netdef_fail(err, NETDEF_E_INVALID, 0, "", "network '%s' has no <ip> number "
-				   "%d (--parent-index counts its <ip> elements from 0)", def->name,
-				   parent);
-	ip = parent >= 0 ? &def->ips[parent] : dhcp_ip(def);
+				   "%d (--parent-index counts its <ip> elements from 0, IPv4 ones "
+				   "first)", def->name, parent);
+	dhcp_ip(def, parent, &ip, &ip6);
 	for (i = 0; strcmp(supported[i], section); i++)
 		;
-	r = netdef_fragment_parse(i < 2 ? ip : NULL, i < 2, cmd == NETDEF_UPDATE_DELETE,
-				  element[i], xml, &frag, err);
+	r = netdef_fragment_parse(i < 2 ? ip : NULL, i < 2 ? ip6 : NULL, i < 2,
+				  cmd == NETDEF_UPDATE_DELETE, element[i], xml, &frag, err);
 	if (r < 0)
 		return r;
 	snprintf(err->file, sizeof(err->file), "update");
-	r = apply_fragment(def, ip, cmd, section, frag, err);
+	r = apply_fragment(def, ip, ip6, cmd, section, frag, err);
 	netdef_free(frag);
 	if (r == 0 && (r = netdef_validate(def, err)) < 0)
 		snprintf(err->file, sizeof(err->file), "the updated definition");

@@ -56,6 +56,10 @@ static int check_hosts6(const struct netdef_ip6 *ip, struct netdef_error *err)
 	for (i = 0; i < ip->n_hosts; i++) {
 		const struct netdef_dhcp6_host *x = &ip->hosts[i];
 
+		if (!x->has_ip || (!x->duid_len && !x->name))
+			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host>",
+					   "an IPv6 host needs an ip, and an id or a name");
+
 		if (!netdef_in_subnet6(&x->ip, &ip->address, ip->prefix))
 			return netdef_fail(err, NETDEF_E_INVALID, x->line, "<host ip>",
 					   "%s is not inside %s/%u", ntoa6(&x->ip, a),

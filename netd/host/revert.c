@@ -57,6 +57,25 @@ static void revert_dhcp_other(struct netdef *next, struct netdef *run)
 		a->has_bootp = b->has_bootp;
 		a->local_ptr = b->local_ptr;
 	}
+	for (i = 0; i < next->n_ip6s && i < run->n_ip6s; i++)
+		next->ip6s[i].local_ptr = run->ip6s[i].local_ptr;
+}
+
+/* The IPv6 <ip>s whole (the bridge's addresses), or only their DHCPv6 ranges. */
+static void revert_ip6(struct netdef *next, struct netdef *run, unsigned bits)
+{
+	size_t i;
+
+	if (bits & (NETDEF_CH_ADDRESSES | NETDEF_CH_DHCP_ON)) {
+		SWAP(next->ip6s, run->ip6s);
+		SWAP(next->n_ip6s, run->n_ip6s);
+		next->ipv6 = run->ipv6;
+		return;
+	}
+	for (i = 0; (bits & NETDEF_CH_DHCP6_RANGES) && i < next->n_ip6s && i < run->n_ip6s; i++) {
+		SWAP(next->ip6s[i].ranges, run->ip6s[i].ranges);
+		SWAP(next->ip6s[i].n_ranges, run->ip6s[i].n_ranges);
+	}
 }
 
 void host_revert(struct netdef *next, struct netdef *run, unsigned bits)
@@ -89,8 +108,11 @@ void host_revert(struct netdef *next, struct netdef *run, unsigned bits)
 	} else if (bits & NETDEF_CH_DHCP_OTHER) {
 		revert_dhcp_other(next, run);
 	}
+	revert_ip6(next, run, bits);
 	if (bits & NETDEF_CH_ROUTES) {
 		SWAP(next->routes, run->routes);
 		SWAP(next->n_routes, run->n_routes);
+		SWAP(next->routes6, run->routes6);
+		SWAP(next->n_routes6, run->n_routes6);
 	}
 }

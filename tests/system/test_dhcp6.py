@@ -458,6 +458,36 @@ def test_duid_static_host_gets_its_address_and_renew_keeps_it(net6):
     assert len(st) == 1 and st[0]["hostname"] == STATIC_NAME6, net6.status()
 
 
+def test_update_adds_a_duid_host_live(net6):
+    """virsh net-update's ip-dhcp-host on the IPv6 <ip> (--parent-index 1: the
+    IPv4 <ip>s come first) changes the running server: the new DUID host gets
+    its address and its name in DNS without a restart, and the stored
+    definition has it; a DHCPv6 range cannot change live and says so."""
+    duid = "00:01:00:01:2c:0f:3a:11:52:54:00:00:06:51"
+    host6 = "<host id='%s' name='late6' ip='%s'/>" % (duid, PREFIX6 + "51")
+    net6.start()
+    pid = net6.daemon_pid()
+    cp = net6.host.run("update", net6.name, "add", "ip-dhcp-host", host6, "--live", "--config",
+                       "--parent-index", "1")
+    assert cp.stdout == ("changed live: DHCP static hosts\n"
+                         "Updated network default persistent config and live state\n"), cp.stdout
+    assert net6.daemon_pid() == pid
+    assert host6 in net6.host.run("dumpxml", net6.name).stdout
+    assert host6 in net6.host.defined_file(net6.name).read_text()
+    g = net6.plug6("52:54:00:00:06:51")
+    env, _, _ = net6.dhclient6(g, "whatever", duid=hexduid(duid))
+    assert dhclient_addr(env) == PREFIX6 + "51", env
+    g.ip("addr", "add", "192.168.122.78/24", "dev", "eth0")
+    assert wait_for(lambda: dig(g, "@192.168.122.1", "AAAA", "late6.%s" % DOMAIN)
+                    == [PREFIX6 + "51"], 5)
+    cp = net6.host.run("update", net6.name, "add", "ip-dhcp-range",
+                       "<range start='fd00:122::300' end='fd00:122::3ff'/>", "--live",
+                       "--parent-index", "1", check=False)
+    assert cp.returncode == 1
+    assert cp.stderr == ("vnetd: this change cannot be made live (DHCPv6 ranges and lease "
+                         "times); use --config and restart the network\n")
+
+
 def test_lease_file_layout_v4_then_duid_then_v6(net6):
     net6.start()
     a = net6.plug6("52:54:00:20:00:03")

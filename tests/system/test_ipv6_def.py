@@ -90,3 +90,31 @@ def test_ipv6_subnet_in_use_is_refused(host):
     nft = subprocess.run([IP, "netns", "exec", host.ns, "nft", "list", "tables"],
                          capture_output=True, text=True)
     assert "vnetd-iso6" not in nft.stdout
+
+
+def test_reload_keeps_ipv6_addresses_and_changes_dhcpv6_hosts_live(host):
+    """reload: another IPv6 address needs a restart (the running ones stay,
+    the daemon too); a new DHCPv6 host is changed live."""
+    host.define(XML)
+    host.run("start", "dual")
+    pid = host.running_pid("dual", "Daemon")
+    with_host = XML.replace(
+        "      <range start='2001:db8:ac10:fd01::1:10' end='2001:db8:ac10:fd01::1:ff'/>\n",
+        "      <range start='2001:db8:ac10:fd01::1:10' end='2001:db8:ac10:fd01::1:ff'/>\n"
+        "      <host id='0:1:0:1:2c:0:0:1:52:54:0:0:0:1' name='v6host' "
+        "ip='2001:db8:ac10:fd01::50'/>\n")
+    host.defined_file("dual").write_text(with_host)
+    cp = host.run("reload", "dual")
+    assert cp.stdout == "changed live: DHCP static hosts\nNetwork dual reloaded\n"
+    host.defined_file("dual").write_text(with_host.replace(
+        "<ip family='ipv6' address='fd00:50::1' prefix='48'/>",
+        "<ip family='ipv6' address='fd00:51::1' prefix='48'/>"))
+    cp = host.run("reload", "dual")
+    assert cp.stdout == "needs a restart: addresses and subnets\nNetwork dual reloaded\n"
+    on_bridge = {a for a in v6_addrs(host, "vdual0") if not a.startswith("fe80:")}
+    assert on_bridge == {"2001:db8:ac10:fd01::1/64", "fd00:50::1/48"}
+    assert host.running_pid("dual", "Daemon") == pid
+    # what runs (RUNDIR/NAME.xml) has the new host and still the old address
+    running = (host.rundir / "dual.xml").read_text()
+    assert "name='v6host'" in running and "fd00:50::1" in running and "fd00:51" not in running
+    host.run("stop", "dual")

@@ -323,7 +323,67 @@ static void test_update_edits(void **state)
 					  "<range start='10.1.0.70' end='10.1.0.80'/>", &err),
 			 NETDEF_E_INVALID);
 	assert_string_equal(err.message, "network 'n' has no <ip> number 1 (--parent-index counts "
-			    "its <ip> elements from 0)");
+			    "its <ip> elements from 0, IPv4 ones first)");
+	netdef_free(def);
+	netdef_free(before);
+}
+
+/*
+ * IPv6 <ip>s in update (virsh net-update's ip-dhcp-host/range with
+ * --parent-index counting the IPv4 <ip>s first) and in the diff: DHCPv6
+ * hosts change live like IPv4 ones, DHCPv6 ranges need a restart, a changed
+ * IPv6 address is the bridge's.
+ */
+static void test_update_ipv6(void **state)
+{
+	static const char dual[] =
+		"<network><name>d</name><uuid>0b7c7e3a-5d2b-4c55-9d7e-2f00c0ffee09</uuid>"
+		"<bridge name='br9'/>\n"
+		"<ip address='10.1.0.1' prefix='24'><dhcp>"
+		"<range start='10.1.0.10' end='10.1.0.20'/></dhcp></ip>\n"
+		"<ip family='ipv6' address='fd00:9::1' prefix='64'><dhcp>"
+		"<range start='fd00:9::100' end='fd00:9::1ff'/></dhcp></ip>\n"
+		"</network>\n";
+	struct netdef *def = NULL, *before = NULL;
+	struct netdef_error err;
+	char buf[512];
+
+	assert_int_equal(netdef_parse(dual, strlen(dual), "t", &def, NULL), 0);
+	assert_int_equal(netdef_parse(dual, strlen(dual), "t", &before, NULL), 0);
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-host", 1,
+					  "<host id='0:1:0:1:2c:0:0:1:52:54:0:0:0:1' name='v6' "
+					  "ip='fd00:9::50'/>", &err), 0);
+	assert_int_equal(def->ip6s[0].n_hosts, 1);
+	assert_int_equal(def->ips[0].n_hosts, 0);
+	assert_int_equal(netdef_diff(before, def), NETDEF_CH_DHCP_HOSTS);
+	/* the same name again is refused, naming it */
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-host", 1,
+					  "<host name='v6' ip='fd00:9::51'/>", &err),
+			 NETDEF_E_INVALID);
+	netdef_error_format(&err, buf, sizeof(buf));
+	assert_string_equal(buf, "update: <host>: there is an existing dhcp host entry in "
+			    "network 'd' that matches \"<host id='' name='v6' ip='fd00:9::51'/>\"");
+	/* modify by name, then delete by the DUID alone */
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_MODIFY, "ip-dhcp-host", 1,
+					  "<host id='0:1:0:1:2c:0:0:1:52:54:0:0:0:1' name='v6' "
+					  "ip='fd00:9::52'/>", &err), 0);
+	assert_int_equal(def->ip6s[0].hosts[0].ip.s6_addr[15], 0x52);
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_DELETE, "ip-dhcp-host", 1,
+					  "<host id='0:1:0:1:2c:0:0:1:52:54:0:0:0:1'/>", &err), 0);
+	assert_int_equal(netdef_diff(before, def), 0);
+	/* a DHCPv6 range: a change of its own, which needs a restart */
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-range", 1,
+					  "<range start='fd00:9::200' end='fd00:9::2ff'/>", &err), 0);
+	assert_int_equal(netdef_diff(before, def), NETDEF_CH_DHCP6_RANGES);
+	assert_string_equal(netdef_change_name(NETDEF_CH_DHCP6_RANGES),
+			    "DHCPv6 ranges and lease times");
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_DELETE, "ip-dhcp-range", 1,
+					  "<range start='fd00:9::200' end='fd00:9::2ff'/>", &err), 0);
+	assert_int_equal(netdef_update_at(def, NETDEF_UPDATE_ADD, "ip-dhcp-host", 2,
+					  "<host name='x'/>", &err), NETDEF_E_INVALID);
+	/* another IPv6 address is the bridge's change */
+	def->ip6s[0].address.s6_addr[15] = 2;
+	assert_int_equal(netdef_diff(before, def), NETDEF_CH_ADDRESSES);
 	netdef_free(def);
 	netdef_free(before);
 }
@@ -375,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_update_refusals),
 		cmocka_unit_test(test_update_edits),
+		cmocka_unit_test(test_update_ipv6),
 		cmocka_unit_test(test_diff_parts),
 		cmocka_unit_test(test_duplicate_order),
 	};
