@@ -181,6 +181,13 @@ int dhcp6_server_set_hosts(struct dhcp6_server *srv, const struct dhcp6_static_h
 int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const *names,
 				    size_t n, struct wire_error *err);
 
+/*
+ * Replace the domain (reload): options 24 and the Client FQDN's domain of
+ * later replies; leases keep their names. On failure the old one stays.
+ */
+int dhcp6_server_set_domain(struct dhcp6_server *srv, const char *domain,
+			    struct wire_error *err);
+
 /* libvirt's DUID text "0:4:7e:7d:.." (one or two hex digits a byte): length or -EINVAL. */
 int dhcp6_duid_parse(const char *text, uint8_t *out, size_t cap);
 /* RFC 8415 §11.2 DUID-LLT (Ethernet) of `mac` at unix time `when`: 14 bytes into out. */

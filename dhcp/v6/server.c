@@ -12,29 +12,39 @@
 
 #include "dhcp/v6/dhcp6-internal.h"
 
-/* "example.test" as one wire-format name, ending at the root. */
+/*
+ * "example.test" as one wire-format name, ending at the root; the server's
+ * domain changes only when the whole name is good.
+ */
 static int encode_domain(struct dhcp6_server *srv, const char *domain, struct wire_error *err)
 {
+	uint8_t wire[sizeof(srv->domain_wire)];
 	size_t n = 0, len = strlen(domain);
 	const char *p = domain;
 
 	if (len >= sizeof(srv->domain))
 		return wire_fail(err, -EINVAL, "domain name longer than 253 characters");
-	snprintf(srv->domain, sizeof(srv->domain), "%s", domain);
 	while (*p) {
 		const char *dot = strchr(p, '.');
 		size_t l = dot ? (size_t)(dot - p) : strlen(p);
 
-		if (l == 0 || l > 63 || n + 1 + l + 1 > sizeof(srv->domain_wire))
+		if (l == 0 || l > 63 || n + 1 + l + 1 > sizeof(wire))
 			return wire_fail(err, -EINVAL, "domain '%s' is not a domain name", domain);
-		srv->domain_wire[n++] = (uint8_t)l;
-		memcpy(srv->domain_wire + n, p, l);
+		wire[n++] = (uint8_t)l;
+		memcpy(wire + n, p, l);
 		n += l;
 		p += l + (dot ? 1 : 0);
 	}
-	srv->domain_wire[n++] = 0;
+	wire[n++] = 0;
+	snprintf(srv->domain, sizeof(srv->domain), "%s", domain);
+	memcpy(srv->domain_wire, wire, n);
 	srv->domain_wire_len = n > 1 ? n : 0;
 	return 0;
+}
+
+int dhcp6_server_set_domain(struct dhcp6_server *srv, const char *domain, struct wire_error *err)
+{
+	return encode_domain(srv, domain ? domain : "", err);
 }
 
 int dhcp6_server_set_reserved_names(struct dhcp6_server *srv, const char *const *names,

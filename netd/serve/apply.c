@@ -54,6 +54,9 @@ static int apply_setup(struct daemon *d, const struct net_setup *ns, unsigned ch
 	     dhcp6_server_set_reserved_names(d->dhcp6.srv, ns->dhcp6.cfg.reserved_names,
 					     ns->dhcp6.cfg.n_reserved, &we) < 0))
 		goto fail;
+	if (d->dhcp6.srv && (ch & NETDEF_CH_DOMAIN) &&
+	    dhcp6_server_set_domain(d->dhcp6.srv, ns->dhcp6.cfg.domain, &we) < 0)
+		goto fail;
 	if (srv && (ch & NETDEF_CH_DOMAIN) &&
 	    dhcp_server_set_domain(srv, ns->dhcp.cfg.domain, &we) < 0)
 		goto fail;

@@ -488,6 +488,21 @@ def test_update_adds_a_duid_host_live(net6):
                          "times); use --config and restart the network\n")
 
 
+def test_reload_of_the_domain_reaches_dhcpv6(net6):
+    """A new <domain> taken by reload is the domain search list (option 24)
+    that DHCPv6 clients get next, without a restart."""
+    net6.start()
+    pid = net6.daemon_pid()
+    net6.host.defined_file(net6.name).write_text(
+        dhcp6_xml().replace("<domain name='%s'/>" % DOMAIN, "<domain name='lab.test'/>"))
+    cp = net6.host.run("reload", net6.name)
+    assert cp.stdout == "changed live: domain\nNetwork %s reloaded\n" % net6.name
+    assert net6.daemon_pid() == pid
+    g = net6.plug6("52:54:00:20:00:0d")
+    env, _, _ = net6.dhclient6(g, "guest6d")
+    assert env.get("new_dhcp6_domain_search") == "lab.test.", env
+
+
 def test_lease_file_layout_v4_then_duid_then_v6(net6):
     net6.start()
     a = net6.plug6("52:54:00:20:00:03")

@@ -384,6 +384,36 @@ static void test_information_request(void **state)
 	fx6_free(f);
 }
 
+/* A reload's new domain is option 24 of later replies; a bad one keeps the old. */
+static void test_set_domain(void **state)
+{
+	static const uint8_t oro[] = { 0, 24 };
+	static const uint8_t want[] = "\3lab\4test";
+	struct fixture6 *f = fx6_new(NULL);
+	struct wire_error err;
+	struct pkt6 p;
+	struct reply6 r;
+	uint16_t len = 0;
+	size_t o;
+
+	assert_int_equal(dhcp6_server_set_domain(f->srv, "lab.test", &err), 0);
+	assert_int_equal(dhcp6_server_set_domain(f->srv, "bad..name", &err), -EINVAL);
+	assert_string_equal(err.message, "domain 'bad..name' is not a domain name");
+	p6_begin(&p, 11, 0x43);
+	p6_opt(&p, 1, duid_ll, sizeof(duid_ll));
+	p6_opt(&p, 6, oro, sizeof(oro));
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_REPLY);
+	o = r6_opt(&r, 24, &len);
+	assert_true(o != 0);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(r.b + o, want, sizeof(want));
+	/* none at all: no option 24 */
+	assert_int_equal(dhcp6_server_set_domain(f->srv, NULL, &err), 0);
+	assert_int_equal(h6(f->srv, &p, NOW0, &r), DHCP6_REPLY);
+	assert_int_equal(r6_opt(&r, 24, &len), 0);
+	fx6_free(f);
+}
+
 static void test_unicast_use_multicast(void **state)
 {
 	struct fixture6 *f = fx6_new(NULL);
@@ -557,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_server_id_rules),
 		cmocka_unit_test(test_static_hosts),
 		cmocka_unit_test(test_information_request),
+		cmocka_unit_test(test_set_domain),
 		cmocka_unit_test(test_unicast_use_multicast),
 		cmocka_unit_test(test_ta_and_pd_answered),
 		cmocka_unit_test(test_relay_forward),
