@@ -135,7 +135,7 @@ int lease_status_end(struct lease_buf *out, bool empty);
 /*
  * Read a BRIDGE.status held in memory (libvirt's, or ours): every usable
  * object goes to `on_lease` (pointers valid during the call only), every
- * unusable one (IPv6, no address, bad MAC or client id, no expiry) to
+ * unusable one (no address, bad MAC or client id, no expiry) to
  * `on_problem` with the line its '{' is on, then it is skipped. Unknown keys
  * are ignored. Returns the number of leases passed on, the non-zero value
  * `on_lease` returned to stop, or -EBADMSG when the text is not a status
@@ -197,5 +197,15 @@ long lease_journal6_replay(const uint8_t *data, size_t len,
  * "mac-address" when known, "hostname", "client-id", "server-duid", "expiry-time"). */
 int lease_status6_append(struct lease_buf *out, const struct lease6_info *l,
 			 const uint8_t *server_duid, size_t server_duid_len, bool first);
+/*
+ * The same array's DHCPv6 objects (libvirt's leaseshelper: "iaid",
+ * "client-id" the client's DUID, "server-duid"); the IPv4 ones are stepped
+ * over, as lease_status_parse() steps over these. The first lease's server
+ * DUID goes to server_duid[cap] (*server_duid_len 0 when none); may be NULL.
+ */
+int lease_status6_parse(const char *text, size_t len,
+			int (*on_lease)(void *userdata, const struct lease6_info *l),
+			lease_problem_fn on_problem, void *userdata, uint8_t *server_duid,
+			size_t cap, size_t *server_duid_len);
 
 #endif

@@ -4,12 +4,16 @@
  * array of flat objects. A small bounded reader, not a general JSON parser:
  * strings of at most STATUS_STRING_MAX bytes, whole numbers, true/false/null,
  * no nesting inside an object. A broken document stops the read at the line
- * it breaks on; an object that is well-formed but unusable (no address, an
- * IPv6 lease, a bad MAC) is reported with its line and skipped.
+ * it breaks on; an object that is well-formed but unusable (no address, a
+ * bad MAC) is reported with its line and skipped. The array holds both
+ * families (libvirt's leaseshelper writes DHCPv6 leases with "iaid" and
+ * "server-duid"): each reader passes on its own and steps over the other's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dhcp/lease/lease.h"
@@ -27,10 +31,13 @@ struct jcur {
 struct status_obj {
 	unsigned line;
 	char ip[STATUS_STRING_MAX], mac[STATUS_STRING_MAX], host[STATUS_STRING_MAX];
-	char cid[STATUS_STRING_MAX];
-	bool has_expiry;
-	long long expiry;
+	char cid[STATUS_STRING_MAX], iaid[STATUS_STRING_MAX], server_duid[STATUS_STRING_MAX];
+	bool has_expiry, has_iaid;
+	long long expiry, iaid_num;
 };
+
+/* to_lease()'s answer for an object of the other family: no problem, not ours. */
+static const char other_family[] = "";
 
 static void skip_ws(struct jcur *c)
 {
@@ -147,7 +154,8 @@ static int read_scalar(struct jcur *c, long long *num, bool *is_num)
 static char *field_of(struct status_obj *o, const char *key)
 {
 	return !strcmp(key, "ip-address") ? o->ip : !strcmp(key, "mac-address") ? o->mac :
-	       !strcmp(key, "hostname") ? o->host : !strcmp(key, "client-id") ? o->cid : NULL;
+	       !strcmp(key, "hostname") ? o->host : !strcmp(key, "client-id") ? o->cid :
+	       !strcmp(key, "iaid") ? o->iaid : !strcmp(key, "server-duid") ? o->server_duid : NULL;
 }
 
 static int read_member(struct jcur *c, struct status_obj *o)
@@ -176,6 +184,10 @@ static int read_member(struct jcur *c, struct status_obj *o)
 			return broken(c, "expiry-time is not a number");
 		o->has_expiry = true;
 		o->expiry = num;
+	}
+	if (!strcmp(key, "iaid") && is_num) {
+		o->has_iaid = true;
+		o->iaid_num = num;
 	}
 	return 0;
 }
@@ -206,7 +218,7 @@ static const char *to_lease(const struct status_obj *o, struct lease_info *l,
 	if (!o->ip[0])
 		return "no ip-address";
 	if (strchr(o->ip, ':'))
-		return "an IPv6 lease (vnetd serves DHCPv4 only)";
+		return other_family;
 	if (inet_pton(AF_INET, o->ip, &l->addr) != 1)
 		return "bad ip-address";
 	l->htype = 1;
@@ -242,31 +254,140 @@ static void report(lease_problem_fn fn, void *ud, int code, unsigned line, const
 	fn(ud, &e);
 }
 
+/* What a reader does with one object: 0, or a value that stops the read. */
+struct status_reader {
+	int (*one)(struct status_reader *r, const struct status_obj *o);
+	lease_problem_fn on_problem;
+	void *userdata;
+	int count;
+};
+
 /* One object: to on_lease, or its problem to on_problem. 0, or on_lease's stop value. */
-static int deliver(const struct status_obj *o, lease_info_fn on_lease,
-		   lease_problem_fn on_problem, void *ud, int *count)
+struct reader4 {
+	struct status_reader r;
+	lease_info_fn on_lease;
+};
+
+static int deliver(struct status_reader *r, const struct status_obj *o)
 {
+	struct reader4 *r4 = (struct reader4 *)r;
 	uint8_t id[LEASE_CLIENT_ID_MAX];
 	char name[LEASE_HOSTNAME_MAX + 1];
 	struct lease_info l;
 	const char *why = to_lease(o, &l, id, name);
-	int rc;
 
+	if (why == other_family)
+		return 0;
 	if (why) {
-		report(on_problem, ud, -EINVAL, o->line, why);
+		report(r->on_problem, r->userdata, -EINVAL, o->line, why);
 		return 0;
 	}
-	(*count)++;
-	rc = on_lease ? on_lease(ud, &l) : 0;
-	return rc;
+	r->count++;
+	return r4->on_lease ? r4->on_lease(r->userdata, &l) : 0;
 }
+
+static int read_array(const char *text, size_t len, struct status_reader *r);
 
 int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
 		       lease_problem_fn on_problem, void *userdata)
 {
+	struct reader4 r4 = { { deliver, on_problem, userdata, 0 }, on_lease };
+
+	return read_array(text, len, &r4.r);
+}
+
+/* ---- the DHCPv6 objects ---- */
+
+struct reader6 {
+	struct status_reader r;
+	int (*on_lease)(void *userdata, const struct lease6_info *l);
+	uint8_t *server_duid;
+	size_t cap, *server_duid_len;
+};
+
+static const char *to_lease6(const struct status_obj *o, struct lease6_info *l,
+			     uint8_t duid[LEASE_DUID_MAX], char name[LEASE_HOSTNAME_MAX + 1])
+{
+	unsigned long long iaid;
+	char *end;
+	int n;
+
+	memset(l, 0, sizeof(*l));
+	if (!o->ip[0])
+		return "no ip-address";
+	if (!strchr(o->ip, ':'))
+		return other_family;
+	if (inet_pton(AF_INET6, o->ip, &l->addr) != 1)
+		return "bad ip-address";
+	if (!o->cid[0] || (n = hex_parse(o->cid, duid, LEASE_DUID_MAX)) <= 0)
+		return "no client-id (the client's DUID), or a bad one";
+	l->duid = duid;
+	l->duid_len = (size_t)n;
+	if (o->has_iaid) {
+		iaid = (unsigned long long)o->iaid_num;
+	} else {
+		errno = 0;
+		iaid = strtoull(o->iaid, &end, 10);
+		if (!o->iaid[0] || *end || errno)
+			return "no iaid, or not a number";
+	}
+	if (iaid > UINT32_MAX)
+		return "iaid out of range";
+	l->iaid = (uint32_t)iaid;
+	if (o->mac[0])
+		l->has_mac = hex_parse(o->mac, l->mac, 6) == 6;
+	if (!o->has_expiry || o->expiry < 0)
+		return "no expiry-time (unix seconds, 0 for never)";
+	l->expires = o->expiry == 0 ? LEASE_EXPIRES_NEVER : (int64_t)o->expiry;
+	if (o->host[0] &&
+	    lease_hostname_sanitize((const uint8_t *)o->host, strlen(o->host), name))
+		l->hostname = name;
+	return NULL;
+}
+
+static int deliver6(struct status_reader *r, const struct status_obj *o)
+{
+	struct reader6 *r6 = (struct reader6 *)r;
+	uint8_t duid[LEASE_DUID_MAX];
+	char name[LEASE_HOSTNAME_MAX + 1];
+	struct lease6_info l;
+	const char *why = to_lease6(o, &l, duid, name);
+	int n;
+
+	if (why == other_family)
+		return 0;
+	if (why) {
+		report(r->on_problem, r->userdata, -EINVAL, o->line, why);
+		return 0;
+	}
+	/* the first object's server DUID is the one the guests know */
+	if (r6->server_duid_len && !*r6->server_duid_len && o->server_duid[0] &&
+	    (n = hex_parse(o->server_duid, r6->server_duid, r6->cap)) > 0)
+		*r6->server_duid_len = (size_t)n;
+	r->count++;
+	return r6->on_lease ? r6->on_lease(r->userdata, &l) : 0;
+}
+
+int lease_status6_parse(const char *text, size_t len,
+			int (*on_lease)(void *userdata, const struct lease6_info *l),
+			lease_problem_fn on_problem, void *userdata, uint8_t *server_duid,
+			size_t cap, size_t *server_duid_len)
+{
+	struct reader6 r6 = { { deliver6, on_problem, userdata, 0 }, on_lease, server_duid, cap,
+			      server_duid_len };
+
+	if (server_duid_len)
+		*server_duid_len = 0;
+	return read_array(text, len, &r6.r);
+}
+
+static int read_array(const char *text, size_t len, struct status_reader *r)
+{
 	struct jcur c = { text, text + len, 1, NULL };
+	lease_problem_fn on_problem = r->on_problem;
+	void *userdata = r->userdata;
 	struct status_obj o;
-	int count = 0, rc;
+	int rc;
 
 	skip_ws(&c);
 	if (c.p == c.end)
@@ -277,7 +398,7 @@ int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
 		do {
 			if (read_object(&c, &o) < 0)
 				break;
-			if ((rc = deliver(&o, on_lease, on_problem, userdata, &count)) != 0)
+			if ((rc = r->one(r, &o)) != 0)
 				return rc;
 		} while (take(&c, ','));
 		if (!c.why && !take(&c, ']'))
@@ -290,5 +411,5 @@ int lease_status_parse(const char *text, size_t len, lease_info_fn on_lease,
 		report(on_problem, userdata, -EBADMSG, c.line, c.why);
 		return -EBADMSG;
 	}
-	return count;
+	return r->count;
 }

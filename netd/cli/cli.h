@@ -5,6 +5,7 @@
 
 #include "netd/base/base.h"
 #include "netd/def/netdef.h"
+#include "dhcp/lease/lease.h"
 
 #include <stdint.h>
 
@@ -53,6 +54,23 @@ int lease_watch_open(struct lease_watch *w, const char *statedir, const char *na
 int lease_watch_wait(struct lease_watch *w, int64_t deadline_ms);
 void lease_watch_close(struct lease_watch *w);
 int64_t lease_watch_now_ms(void);
+/* import6.c: `import`'s DHCPv6 leases, gathered as lease-file lines. */
+struct import6 {
+	struct lease_buf lines;         /* the v6 lease lines */
+	uint8_t duid[130];              /* the server DUID the guests know */
+	size_t duid_len;
+	unsigned read, problems;
+	lease_problem_fn problem;       /* the caller's reporter, and its userdata */
+	void *userdata;
+};
+
+int import6_read(struct import6 *s, const char *text, size_t len, bool status_json,
+		 lease_problem_fn on_problem, void *userdata);
+/* The seed (v4 lines, then import6_seed()'s part) as the daemon will load it: how many kept. */
+int import6_check(const struct netdef *def, struct import6 *s, const struct lease_buf *seed,
+		  unsigned *kept);
+int import6_seed(struct lease_buf *seed, const struct import6 *s, const uint8_t uuid[16]);
+
 int cmd_attach(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_detach(const struct vnetd_paths *paths, int argc, char **argv);
 

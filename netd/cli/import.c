@@ -4,7 +4,8 @@
  * network to vnetd with every guest's address. The definition comes from
  * DIR/NAME.xml (libvirt's /etc/libvirt/qemu/networks); the leases from FILE
  * or libvirt's /var/lib/libvirt/dnsmasq/BRIDGE.status — its status JSON, or
- * a dnsmasq NAME.leases file. They become the network's NAME.leases seed,
+ * a dnsmasq NAME.leases file, IPv4 and IPv6 leases (import6.c). They become
+ * the network's NAME.leases seed,
  * which the daemon folds at start like any lease file of its own (expired
  * leases too: the address stays remembered for its client). The seed is
  * written by a child running as the daemon's account, as the state
@@ -41,6 +42,7 @@ struct seed {
 	struct lease_buf text;          /* NAME.leases lines */
 	const char *file;               /* where they came from, for messages */
 	unsigned read, problems;
+	struct import6 v6;              /* the DHCPv6 leases, joined to text by check_seed */
 };
 
 static void note_problem(void *userdata, const struct lease_error *e)
@@ -65,6 +67,7 @@ static int read_leases(const struct import_opts *o, const struct netdef *def, st
 {
 	size_t len, skip;
 	char *text;
+	bool json;
 	int r;
 
 	if (o->leases) {
@@ -85,15 +88,36 @@ static int read_leases(const struct import_opts *o, const struct netdef *def, st
 	if (r < 0)
 		return vnetd_error("cannot read %s: %s", path, strerror(-r));
 	skip = strspn(text, " \t\r\n");
-	/* libvirt's status JSON, or dnsmasq's own lease lines */
-	if (skip == len || text[skip] == '[')
+	json = skip == len || text[skip] == '[';
+	/* libvirt's status JSON, or dnsmasq's own lease lines (IPv4 before the duid line) */
+	if (json)
 		r = lease_status_parse(text, len, add_lease, note_problem, s);
 	else
-		r = lease_file_parse(text, len, add_lease, note_problem, s);
+		r = lease_file_parse(text, lease_file6_v4_len(text, len), add_lease, note_problem,
+				     s);
+	if (r >= 0)
+		r = import6_read(&s->v6, text, len, json, note_problem, s);
 	free(text);
 	if (r == -EBADMSG)
 		return vnetd_error("%s is not a lease status file: nothing imported", path);
 	return r < 0 ? vnetd_error("cannot read %s: %s", path, strerror(-r)) : 0;
+}
+
+/* The DHCPv6 leases after the IPv4 lines, checked the same way; *kept counts them too. */
+static int check_seed6(const struct netdef *def, struct seed *s, unsigned *kept)
+{
+	unsigned kept6 = 0;
+
+	if (import6_seed(&s->text, &s->v6, def->uuid) < 0)
+		return vnetd_error("out of memory");
+	if (import6_check(def, &s->v6, &s->text, &kept6))
+		return 1;
+	/* no IPv6 <dhcp>: the v6 part goes again (the daemon would drop it anyway) */
+	if (!s->v6.read)
+		s->text.len = lease_file6_v4_len((const char *)s->text.data, s->text.len);
+	*kept += kept6;
+	s->read += s->v6.read;
+	return 0;
 }
 
 /* What the daemon will keep of the seed: its own load, problems named (they are skipped). */
@@ -106,7 +130,7 @@ static int check_seed(const struct netdef *def, struct seed *s, unsigned *kept)
 
 	*kept = 0;
 	if (!s->text.len)
-		return 0;
+		return check_seed6(def, s, kept);
 	r = dhcp_setup_build(def, &setup, msg, sizeof(msg));
 	if (r < 0)
 		return vnetd_error("%s", msg);
@@ -114,7 +138,8 @@ static int check_seed(const struct netdef *def, struct seed *s, unsigned *kept)
 		printf("Network %s has no <dhcp>: its %u leases are not imported\n", def->name,
 		       s->read);
 		lease_buf_free(&s->text);
-		return 0;
+		s->read = 0;
+		return check_seed6(def, s, kept);
 	}
 	s->problems = 0;
 	r = dhcp_server_new(&setup.cfg, &srv, NULL);
@@ -126,7 +151,7 @@ static int check_seed(const struct netdef *def, struct seed *s, unsigned *kept)
 	if (r < 0)
 		return vnetd_error("cannot check the leases: %s", strerror(-r));
 	*kept = s->read - s->problems;
-	return 0;
+	return check_seed6(def, s, kept);
 }
 
 /* Lease state already in STATEDIR/NAME (a file of either name there). */
@@ -143,6 +168,8 @@ static bool has_lease_state(const struct vnetd_paths *paths, const char *name)
 	found = fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	snprintf(file, sizeof(file), "%s.journal", name);
 	found = found || fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	snprintf(file, sizeof(file), "%s.journal6", name);
+	found = found || fstatat(dirfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	close(dirfd);
 	return found;
 }
@@ -156,6 +183,9 @@ static int write_seed_as_daemon(int dirfd, const char *name, const struct lease_
 	if (privdrop(PRIVDROP_DAEMON, msg, sizeof(msg)) < 0)
 		return EPERM;
 	snprintf(file, sizeof(file), "%s.journal", name);
+	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
+		return errno;
+	snprintf(file, sizeof(file), "%s.journal6", name);
 	if (unlinkat(dirfd, file, 0) < 0 && errno != ENOENT)
 		return errno;
 	snprintf(file, sizeof(file), "%s.leases", name);
@@ -295,7 +325,7 @@ int cmd_import(const struct vnetd_paths *paths, int argc, char **argv)
 {
 	struct import_opts o;
 	struct netdef *def = NULL, *old = NULL;
-	struct seed s = { { 0 }, NULL, 0, 0 };
+	struct seed s = { .file = NULL };
 	struct run_state st;
 	int r;
 
@@ -318,6 +348,7 @@ int cmd_import(const struct vnetd_paths *paths, int argc, char **argv)
 	if (r == 0)
 		r = import_checked(paths, &o, def, old, &s);
 	lease_buf_free(&s.text);
+	lease_buf_free(&s.v6.lines);
 	netdef_free(def);
 	netdef_free(old);
 	return r;

@@ -771,3 +771,40 @@ def test_full_disk_replies_only_what_is_durable(net6, small_disk):
     missing = {d: ip for d, ip in everyone.items() if listed.get(d) != ip}
     assert not missing, "%d of %d replied leases lost, e.g. %r" % (
         len(missing), len(everyone), sorted(missing.items())[:3])
+
+
+def test_import_keeps_dhcpv6_leases_and_the_server_duid(net6):
+    """`vnetd import` of a libvirt network with leaseshelper's status JSON:
+    the DHCPv6 lease and dnsmasq's server DUID come along (the lease file's
+    duid line), and the guest asking again gets its old address."""
+    h = net6.host
+    src = h.base / "libvirt"
+    src.mkdir()
+    (src / "default.xml").write_text(dhcp6_xml())
+    server_duid = "00:01:00:01:2c:a1:b2:c3:52:54:00:ab:cd:ef"
+    client_duid = "00:01:00:01:2c:0f:3a:12:52:54:00:00:06:52"
+    old_ip = PREFIX6 + "1a0"
+    now = int(time.time())
+    status = src / "virbr0.status"
+    status.write_text(json.dumps([
+        {"ip-address": "192.168.122.150", "mac-address": "52:54:00:00:06:52",
+         "hostname": "old6", "expiry-time": now + 1800},
+        # dhclient's IAID is the last four bytes of the MAC
+        {"iaid": str(0x00000652), "ip-address": old_ip, "mac-address": "52:54:00:00:06:52",
+         "hostname": "old6", "client-id": client_duid, "server-duid": server_duid,
+         "expiry-time": now + 1800},
+    ], indent=2) + "\n")
+    cp = h.run("import", "default", "--from", src, "--leases", status)
+    assert cp.stdout == ("Network default imported from %s/default.xml with 2 of 2 leases "
+                         "from %s\n" % (src, status)), cp.stdout
+    assert cp.stderr == ""
+    h.run("start", "default")
+    lines = net6.lease_text().splitlines()
+    assert "duid " + server_duid in lines, lines
+    leases = net6.wait_leases6(lambda l: old_ip in l, "the imported lease")
+    assert (leases[old_ip][2], leases[old_ip][3]) == ("old6", client_duid), leases
+    g = net6.plug6("52:54:00:00:06:52")
+    env, _, _ = net6.dhclient6(g, "old6", duid=hexduid(client_duid))
+    assert dhclient_addr(env) == old_ip, env
+    # the guest sees the same server as before: dnsmasq's DUID
+    assert hexduid(env["new_dhcp6_server_id"]) == server_duid, env

@@ -75,6 +75,7 @@ static const char libvirt_status[] =
 	"    \"mac-address\": \"52:54:00:8a:3b:11\",\n"
 	"    \"hostname\": \"web1\",\n"
 	"    \"client-id\": \"00:04:d1:f3:2c:88:9e:41:4c:a3:b5:b4:59:aa:8e:03:4f:02\",\n"
+	"    \"server-duid\": \"00:01:00:01:2c:a1:b2:c3:52:54:00:ab:cd:ef\",\n"
 	"    \"expiry-time\": 1764758400\n"
 	"  },\n"
 	"  {\n"
@@ -88,8 +89,53 @@ static void test_libvirt_file(void **state)
 {
 	expect(libvirt_status, 2,
 	       "1764758400 52:54:00:8a:3b:11 192.168.122.45 web1 01:52:54:00:8a:3b:11\n"
-	       "1764760000 52:54:00:c0:ff:ee 192.168.122.77 * *\n",
-	       "line 9: an IPv6 lease (vnetd serves DHCPv4 only)\n");
+	       "1764760000 52:54:00:c0:ff:ee 192.168.122.77 * *\n", "");
+}
+
+static int on_lease6(void *ud, const struct lease6_info *l)
+{
+	struct seen *s = ud;
+
+	return lease_file6_append(&s->out, l);
+}
+
+/* The same file's DHCPv6 lease, as a dnsmasq v6 line, and the server DUID guests know. */
+static void test_libvirt_file6(void **state)
+{
+	static const uint8_t want_duid[] = { 0, 1, 0, 1, 0x2c, 0xa1, 0xb2, 0xc3, 0x52, 0x54, 0,
+					     0xab, 0xcd, 0xef };
+	uint8_t duid[130];
+	size_t duid_len = 99;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(lease_status6_parse(libvirt_status, strlen(libvirt_status), on_lease6,
+					     on_problem, &s, duid, sizeof(duid), &duid_len), 1);
+	lease_buf_append(&s.out, "", 1);
+	assert_string_equal((const char *)s.out.data,
+			    "1764758400 9350481 fd00:122::4c web1 "
+			    "00:04:d1:f3:2c:88:9e:41:4c:a3:b5:b4:59:aa:8e:03:4f:02\n");
+	assert_string_equal(s.problems, "");
+	assert_int_equal(duid_len, sizeof(want_duid));
+	assert_memory_equal(duid, want_duid, sizeof(want_duid));
+	lease_buf_free(&s.out);
+	/* unusable v6 objects are named; numbers for iaid are taken too */
+	static const char odd[] =
+		"[{\"ip-address\": \"fd00::5\", \"expiry-time\": 1},\n"
+		" {\"ip-address\": \"fd00::6\", \"client-id\": \"00:03:00:01:52:54:00:00:00:06\",\n"
+		"  \"iaid\": \"x\", \"expiry-time\": 1},\n"
+		" {\"ip-address\": \"fd00::7\", \"client-id\": \"00:03:00:01:52:54:00:00:00:07\",\n"
+		"  \"iaid\": 7, \"expiry-time\": 0}]";
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(lease_status6_parse(odd, strlen(odd), on_lease6, on_problem, &s, NULL, 0,
+					     NULL), 1);
+	lease_buf_append(&s.out, "", 1);
+	assert_string_equal((const char *)s.out.data,
+			    "0 7 fd00::7 * 00:03:00:01:52:54:00:00:00:07\n");
+	assert_string_equal(s.problems, "line 1: no client-id (the client's DUID), or a bad one\n"
+			    "line 2: no iaid, or not a number\n");
+	lease_buf_free(&s.out);
 }
 
 static void test_ours_read_back(void **state)
@@ -208,6 +254,7 @@ int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_libvirt_file),
+		cmocka_unit_test(test_libvirt_file6),
 		cmocka_unit_test(test_ours_read_back),
 		cmocka_unit_test(test_empty_and_odd_but_valid),
 		cmocka_unit_test(test_unusable_objects_skipped),
