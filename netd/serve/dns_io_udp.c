@@ -4,9 +4,11 @@
  * from a listener; the core writes each answer straight into that
  * datagram's reply slot, and one sendmmsg sends them all back from the same
  * socket, each to the exact address it came from (an IPv6 link-local peer's
- * scope included, as the kernel gave it). The slots are allocated once with
- * the dns_io object, so a query that is answered here costs no allocation;
- * per query the system calls are a share of two, not two.
+ * scope included, as the kernel gave it; no IP_PKTINFO is needed: each
+ * listener is bound to one address, so the answer leaves from the address
+ * that was asked). The slots are allocated once with the dns_io object, so
+ * a query that is answered here costs no allocation; per query the system
+ * calls are a share of two, not two.
  *
  * Whatever is not a plain answer to the datagram's own sender (a forward, or
  * the failover of a forward whose query came back to us: an answer to
