@@ -246,6 +246,9 @@ int dns_route_for(const struct dns_server *srv, const struct dns_msg *m, size_t 
 	size_t i, best_len = 0;
 	int best = 0;
 
+	*match_len = 0;
+	if (srv->n_routes < 2)
+		return 0;               /* only the default route: nothing to compare */
 	memcpy(l, m->qname.b, m->qname.len);
 	dns_name_lower(l, m->qname.len);
 	for (i = 1; i < srv->n_routes; i++) {

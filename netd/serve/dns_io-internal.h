@@ -15,12 +15,16 @@
 
 #define DNS_IO_MAX_CONNS 64             /* TCP clients at once */
 #define DNS_IO_MAX_FWDS 256             /* forward sockets (> the core's pending limit) */
-#define DNS_IO_BATCH 32
+#define DNS_IO_BATCH 32                 /* UDP datagrams per recvmmsg/sendmmsg */
+#define DNS_IO_UDP_ROUNDS 4             /* batches per wake-up, so TCP and timers get a turn */
+/* A UDP query's and a UDP answer's slot: local answers are cut (TC) to it. */
+#define DNS_IO_UDP_SLOT 4096
 #define DNS_IO_TCP_IDLE_MS 10000        /* a TCP client that sends no whole query in this long */
 #define DNS_IO_TCP_LIFE_MS 15000        /* any TCP client connection, however busy */
 #define DNS_IO_TCP_PER_SOURCE 4         /* TCP connections from one address at once */
 
 struct dns_io;
+struct dns_udp_batch;
 
 /* A UDP or TCP socket on port 53 of one of the network's addresses. */
 struct dns_listener {
@@ -71,6 +75,7 @@ struct dns_io {
 	uint64_t loops_logged;          /* the core's loop count last logged */
 	uint8_t *out;                   /* DNS_MSG_MAX + 2 */
 	uint8_t *in;                    /* DNS_MSG_MAX */
+	struct dns_udp_batch *batch;    /* UDP queries and their answers (dns_io_udp.c) */
 };
 
 /* An IPv4 or IPv6 socket address <-> the core's peer (never a truncated address). */
@@ -81,6 +86,16 @@ socklen_t dns_io_sa_from_peer(struct sockaddr_storage *ss, const struct dns_peer
 void dns_io_perform(struct dns_io *io, const struct dns_action *act);
 /* After every event, as after a deadline: what is due now, and the next deadline. */
 void dns_io_retick(struct dns_io *io);
+
+/* dns_io_udp.c: UDP queries, a batch at a time */
+size_t dns_udp_batch_size(void);
+void dns_udp_batch_init(struct dns_udp_batch *b);
+/*
+ * Take what waits on UDP listener l (one recvmmsg, at most DNS_IO_BATCH),
+ * answer it, send the answers (one sendmmsg). How many datagrams came, 0 when
+ * none, or negative errno.
+ */
+int dns_udp_serve(struct dns_io *io, struct dns_listener *l);
 
 /* dns_io_tcp.c: TCP clients */
 void dns_tcp_accept(struct dns_listener *l);

@@ -178,30 +178,21 @@ void dns_io_perform(struct dns_io *io, const struct dns_action *act)
 		dns_server_forward_failed(io->srv, act->token, loop_now_ms());
 }
 
-/* Queries on a UDP listener, in batches. */
+/*
+ * Queries on a UDP listener, a batch at a time (dns_io_udp.c). A batch
+ * that came back short emptied the socket: no extra call to learn that it
+ * is empty. A bounded number of full ones, then the rest of the loop gets
+ * its turn (epoll is level-triggered: what is left wakes us again).
+ */
 static void on_udp_ready(struct loop_handler *h, uint32_t events)
 {
 	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
-	struct dns_io *io = l->io;
-	struct sockaddr_storage from;
-	socklen_t fl;
-	int n, budget = DNS_IO_BATCH * 4;
+	int round;
 
-	while (budget--) {
-		struct dns_client client = { .transport = DNS_UDP, .conn = l->index };
-		struct dns_action act;
-
-		fl = sizeof(from);
-		n = (int)recvfrom(h->fd, io->in, DNS_MSG_MAX, 0, (struct sockaddr *)&from, &fl);
-		if (n < 0)
+	for (round = 0; round < DNS_IO_UDP_ROUNDS; round++)
+		if (dns_udp_serve(l->io, l) < DNS_IO_BATCH)
 			break;
-		if (!dns_io_peer_from_sa(&client.peer, &from))
-			continue;
-		if (dns_server_handle_query(io->srv, io->in, (size_t)n, &client, loop_now_ms(),
-					    io->out, DNS_MSG_MAX, &act) == 0)
-			dns_io_perform(io, &act);
-	}
-	dns_io_retick(io);
+	dns_io_retick(l->io);
 }
 
 static void on_tcp_ready(struct loop_handler *h, uint32_t events)
@@ -279,6 +270,7 @@ void dns_io_close(struct dns_io *io)
 	free(io->fwds);
 	free(io->out);
 	free(io->in);
+	free(io->batch);
 	free(io);
 }
 
@@ -300,6 +292,9 @@ static void init_io(struct dns_io *io)
 	io->fwds = calloc(DNS_IO_MAX_FWDS, sizeof(*io->fwds));
 	io->out = malloc(DNS_MSG_MAX + 2);
 	io->in = malloc(DNS_MSG_MAX);
+	io->batch = malloc(dns_udp_batch_size());
+	if (io->batch)
+		dns_udp_batch_init(io->batch);
 	for (i = 0; io->conns && i < DNS_IO_MAX_CONNS; i++)
 		io->conns[i].h.fd = -1;
 	for (i = 0; io->fwds && i < DNS_IO_MAX_FWDS; i++)
@@ -315,7 +310,8 @@ int dns_io_open(const char *ifname, const struct dns_ip *addrs, size_t n,
 	*ret = NULL;
 	if (io)
 		init_io(io);
-	if (!io || !io->conns || !io->fwds || !io->out || !io->in) {
+	if (!io || !io->conns || !io->fwds || !io->out || !io->in ||
+	    !io->batch) {
 		snprintf(msg, msg_size, "out of memory");
 		r = -ENOMEM;
 		goto fail;

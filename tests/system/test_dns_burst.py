@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Local DNS answers under a burst (issue 18): the daemon takes UDP queries a
+batch at a time (recvmmsg) and sends the answers a batch at a time
+(sendmmsg), so a burst from several client sockets, with malformed datagrams
+in the middle, must still get every good query's whole answer, once, on the
+socket that asked, under its own ID.
+
+The topology and helpers are test_dns.py's; the client is a small Python
+program in the guest's namespace that sends everything before it reads
+anything. No timing is asserted: the client waits as long as a loaded
+machine may need and reports what came.
+"""
+
+import json
+import socket
+import struct
+
+import pytest
+
+from helpers import GW, PY, built
+from test_dns import DnsNet, net_xml, DOMAIN
+
+G1 = "192.168.122.11"
+DB = "192.168.122.60"
+SOCKS, PER_SOCK = 4, 24         # 96 datagrams at once: three batches and more
+
+# argv: server, sockets, datagrams per socket, then the datagrams of every
+# socket as hex, socket by socket. Sends them all (socket after socket, one
+# datagram each turn), then reads until every socket is quiet for 3 s (at most
+# 30 s in all). Prints [[socket, answer as hex], ...] as JSON.
+CLIENT = r'''
+import json, select, socket, sys, time
+srv, n, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+pkts = [bytes.fromhex(h) for h in sys.argv[4:]]
+socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+for k in range(per):
+    for i, s in enumerate(socks):
+        s.sendto(pkts[i * per + k], (srv, 53))
+got, end = [], time.monotonic() + 30
+while time.monotonic() < end:
+    ready, _, _ = select.select(socks, [], [], 3.0)
+    if not ready:
+        break
+    for s in ready:
+        got.append([socks.index(s), s.recv(4096).hex()])
+print(json.dumps(got))
+'''
+
+
+@pytest.fixture
+def dnsnet(host, guest):
+    yield from built(DnsNet(host, guest), upstream=True)
+
+
+def wire_name(name):
+    return b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l) + b"\0"
+
+
+def query(qid, name, qtype, flags=0x0100):
+    return struct.pack("!HHHHHH", qid, flags, 1, 0, 0, 0) + wire_name(name) + \
+        struct.pack("!HH", qtype, 1)
+
+
+def answer(qid, name, qtype, rdata):
+    """A local answer as vnetd writes it: authoritative, the question echoed,
+    one record owned by a pointer to it, TTL 0."""
+    return struct.pack("!HHHHHH", qid, 0x8580, 1, 1, 0, 0) + wire_name(name) + \
+        struct.pack("!HH", qtype, 1) + struct.pack("!HHHIH", 0xc00c, qtype, 1, 0, len(rdata)) + \
+        rdata
+
+
+def nxdomain(qid, label):
+    """localOnly: NXDOMAIN with the zone's SOA (RFC 2308), its owner a pointer
+    to the domain inside the question."""
+    dom = 12 + 1 + len(label)
+    ptr = struct.pack("!H", 0xc000 | dom)
+    soa = ptr + b"\x0ahostmaster" + ptr + struct.pack("!IIIII", 1, 1200, 180, 1209600, 0)
+    name = "%s.%s" % (label, DOMAIN)
+    return struct.pack("!HHHHHH", qid, 0x8583, 1, 0, 1, 0) + wire_name(name) + \
+        struct.pack("!HH", 1, 1) + ptr + struct.pack("!HHIH", 6, 1, 0, len(soa)) + soa
+
+
+def burst():
+    """Every socket's datagrams, and what each ID must get back (None: nothing)."""
+    pkts, want = [], {}
+    for s in range(SOCKS):
+        for k in range(PER_SOCK):
+            qid = 0x4000 + s * 256 + k
+            kind = k % 8
+            if kind == 0:
+                p, a = query(qid, "db", 1), answer(qid, "db", 1, socket.inet_aton(DB))
+            elif kind == 1:
+                name = "db." + DOMAIN
+                p, a = query(qid, name, 1), answer(qid, name, 1, socket.inet_aton(DB))
+            elif kind == 2:
+                name = "60.122.168.192.in-addr.arpa"
+                p, a = query(qid, name, 12), answer(qid, name, 12, wire_name("db." + DOMAIN))
+            elif kind == 3:
+                # cut inside the question: FORMERR, the question not echoed
+                p = query(qid, "www.outside.test", 1)[:20]
+                a = struct.pack("!HHHHHH", qid, 0x8181, 0, 0, 0, 0)
+            elif kind == 4:
+                p, a = query(qid, "nosuch%d.%s" % (k, DOMAIN), 1), nxdomain(qid, "nosuch%d" % k)
+            elif kind == 5:
+                p, a = query(qid, "info", 16), answer(qid, "info", 16, b"\x0bhello world")
+            elif kind == 6:
+                p, a = query(qid, "db", 1, flags=0x8180), None      # a response: dropped
+            else:
+                p, a = struct.pack("!HH", qid, 0x0100), None        # no whole header
+            pkts.append(p)
+            want[(s, qid)] = a
+    return pkts, want
+
+
+def test_burst_from_many_sockets_gets_every_answer_once(host, dnsnet):
+    net = dnsnet
+    dns = ("<dns><host ip='%s'><hostname>db</hostname></host>"
+           "<txt name='info' value='hello world'/></dns>" % DB)
+    net.start(net_xml(dns=dns, local_only=True))
+    net.serve_upstream()
+    g = net.plug(addr=G1 + "/24")
+    pkts, want = burst()
+    cp = g.exec(PY, "-c", CLIENT, GW, str(SOCKS), str(PER_SOCK), *[p.hex() for p in pkts],
+                timeout=60)
+    got = {}
+    for s, h in json.loads(cp.stdout):
+        d = bytes.fromhex(h)
+        key = (s, struct.unpack("!H", d[:2])[0])
+        assert key not in got, "answered twice: %r" % (key,)
+        got[key] = d
+    expected = {k: a for k, a in want.items() if a is not None}
+    assert sorted(got) == sorted(expected), (sorted(set(expected) - set(got)),
+                                             sorted(set(got) - set(expected)))
+    for k, a in expected.items():
+        assert got[k] == a, (k, got[k].hex(), a.hex())
+    # nothing of a localOnly domain, nor a local name, went upstream
+    assert net.queries() == [], net.queries()
