@@ -746,6 +746,10 @@ class NewClientsCase(DhcpCase):
     def leases(self):
         return ""
 
+    def search(self):
+        DhcpCase.search(self)
+        self.probes = loopstat.counter(self.server.argv(), self.server.net, "dhcp_probes")
+
     def perfdhcp_argv(self, rate, period):
         NewClientsCase.base_octet = (self.base_octet + 1) & 0xFF or 0x10
         mac = list(PERFDHCP_MAC_BASE)
@@ -813,6 +817,7 @@ def machine_state():
 def print_probe_row(c):
     print("\n== DHCP with ARP probing on (vnetd without --no-probe), %d new clients a run, "
           "empty lease file" % c.clients)
+    c.probes = getattr(c, "probes", None)
     if c.best is None:
         print("   vnetd+probe: -   %s" % (c.error or "no rate with < %g %% drops"
                                          % DHCP_DROP_LIMIT))
@@ -820,6 +825,9 @@ def print_probe_row(c):
     r = c.best
     print("   vnetd+probe: %.0f DORA/s, %.2f%% drops, %.1f us CPU/DORA, loop max/p99 %s ms"
           % (r.xchg_s, r.drop, r.srv_us or 0, loopstat.fmt(r.loop)))
+    print("   offers that waited for an ARP probe, over all %d runs: %s (`vnetd stats`: "
+          "dhcp_probes; an offer with no probe slot free goes out unprobed)"
+          % (len(c.steps), "n/a" if c.probes is None else c.probes))
 
 
 def dhcp_floors(b, cases):
@@ -934,7 +942,7 @@ def print_dhcp_results(b, cases, title, unit, target_of, notes):
         "%s/%d %s" % (c.server.label, c.clients, fmt_mb(c.rss_kb)) for c in cases.values()))
     print("   CPU/%s: the server process's user+system time per completed exchange "
           "(softirq not included);\n"
-          "   peak RSS: VmHWM of the serving process at the end; ready: from launch until "
+          "   peak RSS: VmHWM at the end, summed over the server's processes; ready: from launch until "
           "it has loaded its leases and gone idle;\n"
           "   core busy: whole-core utilisation over the best run, softirq included." % unit)
     for line in notes:

@@ -51,7 +51,7 @@ def summary_rows(b):
             cells.append(_dhcp_cell(*per[other], ref=v) if other in per else "n/a")
         loop = v and v.loop
         rows.append(["DHCP %d clients, DORA/s (CPU each)" % n] + cells + [""])
-        rows.append(["  vnetd loop turn max/p99 at %d" % n, loopstat.fmt(loop) + " ms",
+        rows.append(["  vnetd loop turn max/p99 at %d" % n, loopstat.fmt(loop, " ms"),
                      "", "", ""])
     if "dhcp_probe" in b.results:
         n, best = b.results["dhcp_probe"]

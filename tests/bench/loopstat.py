@@ -22,15 +22,32 @@ def reset(vnetd_argv, net):
     _run(list(vnetd_argv) + ["stats", net, "--reset-loop"])
 
 
-def read(vnetd_argv, net):
-    """{"turns", "max_us", "p99_us"} since the last reset, or None."""
+def _stats(vnetd_argv, net):
     cp = _run(list(vnetd_argv) + ["stats", net, "--json"])
     if cp is None or cp.returncode != 0:
         return None
     try:
-        loop = json.loads(cp.stdout).get("loop")
-    except (ValueError, AttributeError):
+        got = json.loads(cp.stdout)
+    except ValueError:
         return None
+    return got if isinstance(got, dict) else None
+
+
+def counter(vnetd_argv, net, key):
+    """One number of `vnetd stats --json`, wherever it sits, or None."""
+    todo = [_stats(vnetd_argv, net)]
+    while todo:
+        o = todo.pop()
+        if isinstance(o, dict):
+            if isinstance(o.get(key), (int, float)):
+                return o[key]
+            todo += list(o.values())
+    return None
+
+
+def read(vnetd_argv, net):
+    """{"turns", "max_us", "p99_us"} since the last reset, or None."""
+    loop = (_stats(vnetd_argv, net) or {}).get("loop")
     if not isinstance(loop, dict):
         return None
     got = {k: loop.get(k) for k in ("turns", "max_us", "p99_us")}
@@ -41,11 +58,11 @@ def fmt_ms(us):
     return "n/a" if us is None else "%.2f" % (us / 1000.0)
 
 
-def fmt(loop):
-    """"max/p99 ms" of one run's loop figures."""
+def fmt(loop, unit=""):
+    """"max/p99" (in ms) of one run's loop figures."""
     if not loop:
         return "n/a"
-    return "%s/%s" % (fmt_ms(loop["max_us"]), fmt_ms(loop["p99_us"]))
+    return "%s/%s%s" % (fmt_ms(loop["max_us"]), fmt_ms(loop["p99_us"]), unit)
 
 
 def worst(loops):
