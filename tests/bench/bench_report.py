@@ -114,12 +114,12 @@ def plot(dat, png, labels):
         "'%s' using 1:%d with linespoints title '%s'" % (dat, 2 + 2 * i + col, x)
         for i, x in enumerate(labels))
     script = "\n".join([
-        "set terminal pngcairo size 1000,420 noenhanced" if _has_cairo() else
-        "set terminal png size 1000,420 noenhanced",
+        "set terminal pngcairo size 1000,460 noenhanced" if _has_cairo() else
+        "set terminal png size 1000,460 noenhanced",
         "set output '%s'" % png,
         "set datafile missing 'NaN'",
         "set logscale x", "set xlabel 'clients (distinct perfdhcp MACs)'", "set grid",
-        "set key top right",
+        "set key below", "set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1",
         "set multiplot layout 1,2 title 'DHCPv4 DORA, perfdhcp relay mode, one run'",
         "set ylabel 'DORA/s at < 1 % drops'", "set logscale y",
         "plot " + series(0),
