@@ -288,6 +288,7 @@ class VnetdServer:
 
     def all_pids(self):
         """Every process of the network: the pid file's and the run state's."""
+        self.counted = sorted(set(["daemon"] + [k for k, _ in self._state_procs()]))
         return sorted(set([self.pid] + self._state_pids()))
 
     def loop_reset(self):
@@ -296,20 +297,24 @@ class VnetdServer:
     def loop_stats(self):
         return loopstat.read(self.argv(), self.net)
 
-    def _state_pids(self):
-        pids = []
+    def _state_procs(self):
+        """[(kind, pid)] of the run state's "daemon pid=N start=T", "keeper
+        pid=N ..." and "supervisor pid=N ..." steps."""
+        procs = []
         try:
-            # the run state's "daemon pid=N start=T" and "keeper pid=N ..." steps
             for line in (self.run / (self.net + ".state")).read_text().splitlines():
                 words = line.split()
-                if words[:1] in (["daemon"], ["keeper"]):
+                if words[:1] in (["daemon"], ["keeper"], ["supervisor"]):
                     for w in words[1:]:
                         k, _, v = w.partition("=")
                         if k == "pid" and v.isdigit() and int(v) > 0:
-                            pids.append(int(v))
+                            procs.append((words[0], int(v)))
         except OSError:
             pass
-        return pids
+        return procs
+
+    def _state_pids(self):
+        return [pid for _, pid in self._state_procs()]
 
     def stop(self):
         problems = []
@@ -784,9 +789,8 @@ def section_dhcp(b):
     probe = NewClientsCase(b, srv, n_new, cpus).run()
     notes = ["   vnetd: isolated network (its nftables table loaded), --no-probe, every lease "
              "fdatasync'ed before its ACK (group commit);",
-             "   its peak RSS sums every process of the network: the serving daemon and the "
-             "firewall keeper (the pid file's\n   and the run state's processes; `vnetd start` "
-             "itself has exited).",
+             "   its peak RSS sums every process of the network the run state names (counted "
+             "here: %s; `vnetd start` itself has exited)." % counted(cases),
              "   dnsmasq %s: --no-ping, as libvirt runs it but without libvirt's "
              "lease helper script." % dnsmasq_version()]
     if kea_bench.KeaServer in servers:
@@ -805,6 +809,14 @@ def section_dhcp(b):
           % (machine_state(), time.monotonic() - t0))
     import bench_report
     bench_report.dhcp_results(b, cases, probe, [s.label for s in servers])
+
+
+def counted(cases):
+    """Which of vnetd's processes the RSS figures summed."""
+    kinds = set()
+    for c in cases.values():
+        kinds.update(getattr(c.server, "counted", ()))
+    return ", ".join(sorted(kinds)) or "?"
 
 
 def machine_state():
