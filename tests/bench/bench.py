@@ -1000,6 +1000,9 @@ def quicken():
     DhcpCase.max_steps, DhcpCase.confirm_runs, DhcpCase.max_period_s = 2, 1, 3
     NewClientsCase.max_steps, NewClientsCase.confirm_runs = 2, 1
     DhcpCase.quiet_wait_s = 3.0
+    import dhcp6_bench
+    dhcp6_bench.Dhcp6Case.max_steps, dhcp6_bench.Dhcp6Case.confirm_runs = 2, 1
+    tftp_bench.RUNS = 1
 
 def inner(args):
     b = Bench(args.vnetd, args.base, args.cycles, client_ns=args.client_ns,
@@ -1007,6 +1010,7 @@ def inner(args):
               quick=args.quick)
     if args.quick:
         quicken()
+        b.cycles = min(b.cycles, 3)
     for d in (b.confdir, b.rundir, b.statedir):
         d.mkdir(exist_ok=True)
     chosen = set(args.only.split(",")) if args.only else None
