@@ -4,6 +4,7 @@
 #   make check SANITIZE=1   the same with -fsanitize=address,undefined
 #   make soak         DHCP + DNS load for ~8 minutes, then checks for leaks and lost leases
 #   make bench        start/stop timings, DHCP/DNS side by side with dnsmasq, live update/reload
+#   make bench BENCH_ARGS=--quick   the same in short runs (tries the harness)
 #   make demo         the default network in a throwaway namespace, then removed
 #   make run          install dependencies, build, install, start the default network
 #   make install      honours PREFIX and DESTDIR
@@ -155,6 +156,8 @@ DEB_TEST  += dbus-daemon python3-dbus python3-gi
 DEB_TEST  += ndisc6
 
 DEB_BENCH := $(DEB_TEST) kea-admin dnsmasq-base dnsperf
+# Kea's DHCPv4 server beside vnetd and dnsmasq; gnuplot draws bench-results/dhcp.png
+DEB_BENCH += kea-dhcp4-server gnuplot-nox
 
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
@@ -269,7 +272,7 @@ system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 \
 # read when make starts, so they must come from a make that starts afterwards.
 bench: deps-bench
 	$(MAKE) $(BUILD)/vnetd
-	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py
+	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py $(BENCH_ARGS)
 
 # A soak, not part of `make check`: perfdhcp, dnsperf and a probe client
 # against one network for SOAK_SECONDS (default 480), then checks for crashes,

@@ -36,6 +36,7 @@ from cpustat import TASKSET, busy_pct, cpu_times, pct, pinned, proc_cpu_s, wait_
 import dns_bench
 import tftp_bench
 import live_bench
+import loopstat
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -51,8 +52,11 @@ LIBVIRT_NET_START_MS = 290.0
 class Bench:
     """What a section needs: the binary, private dirs, and how to run vnetd."""
 
-    def __init__(self, vnetd, base, cycles, client_ns=None, dhcp_clients=(200, 60000)):
+    def __init__(self, vnetd, base, cycles, client_ns=None, dhcp_clients=(200, 1000, 60000),
+                 quick=False):
         self.vnetd = vnetd
+        self.quick = quick              # short runs: to test the harness, not to quote
+        self.results = {}               # what the sections measured, for bench_report
         self.base = Path(base)
         self.cycles = cycles
         self.client_ns = client_ns      # a second namespace, for load generators
@@ -108,6 +112,7 @@ def section_start_stop(b):
         starts.append(b.vnetd_run("start", "default"))
         stops.append(b.vnetd_run("stop", "default"))
     b.vnetd_run("undefine", "default")
+    b.results["start_ms"] = statistics.median(starts)
     print_table("network start/stop (%d cycles, conf/default.xml)" % b.cycles, [
         ("vnetd start default", starts, LIBVIRT_NET_START_MS),
         ("vnetd stop default", stops, None),
@@ -232,6 +237,12 @@ def proc_status(pid, key):
     return None
 
 
+def sum_status(pids, key):
+    """A kB figure summed over processes (None if none of them reports it)."""
+    got = [v for v in (proc_status(p, key) for p in pids) if v is not None]
+    return sum(got) if got else None
+
+
 def other_load_pct(t0, t1, cpus, ours_s, wall):
     """CPU time on our cores that neither the server nor perfdhcp used, as a
     percentage of one core: other programs (or kernel threads) disturbing
@@ -246,6 +257,8 @@ def other_load_pct(t0, t1, cpus, ours_s, wall):
 class VnetdServer:
     label = "vnetd"
     net, bridge, xml = DHCP_NET, DHCP_BRIDGE, DHCP_XML
+    probe = False                       # --no-probe, as dnsmasq's --no-ping
+    reports_loop = True                 # its event-loop turns (`vnetd stats`)
 
     def __init__(self, b, work, cpu):
         self.b, self.work, self.cpu = b, work, cpu
@@ -267,25 +280,41 @@ class VnetdServer:
         self.defined = True
         # the serving daemon and its keeper inherit the CPU pin from `start`;
         # --no-probe: no ARP probe before first offers, as dnsmasq's --no-ping
-        run_ok(pinned(self.cpu, self.argv("start", "--no-probe", self.net)), "vnetd start")
+        start = ["start"] + ([] if self.probe else ["--no-probe"]) + [self.net]
+        run_ok(pinned(self.cpu, self.argv(*start)), "vnetd start")
         self.started = True
         self.pid = int((self.run / (self.net + ".pid")).read_text().split()[0])
         return self.bridge
 
-    def _state_pids(self):
-        pids = []
+    def all_pids(self):
+        """Every process of the network: the pid file's and the run state's."""
+        self.counted = sorted(set(["daemon"] + [k for k, _ in self._state_procs()]))
+        return sorted(set([self.pid] + self._state_pids()))
+
+    def loop_reset(self):
+        loopstat.reset(self.argv(), self.net)
+
+    def loop_stats(self):
+        return loopstat.read(self.argv(), self.net)
+
+    def _state_procs(self):
+        """[(kind, pid)] of the run state's "daemon pid=N start=T", "keeper
+        pid=N ..." and "supervisor pid=N ..." steps."""
+        procs = []
         try:
-            # the run state's "daemon pid=N start=T" and "keeper pid=N ..." steps
             for line in (self.run / (self.net + ".state")).read_text().splitlines():
                 words = line.split()
-                if words[:1] in (["daemon"], ["keeper"]):
+                if words[:1] in (["daemon"], ["keeper"], ["supervisor"]):
                     for w in words[1:]:
                         k, _, v = w.partition("=")
                         if k == "pid" and v.isdigit() and int(v) > 0:
-                            pids.append(int(v))
+                            procs.append((words[0], int(v)))
         except OSError:
             pass
-        return pids
+        return procs
+
+    def _state_pids(self):
+        return [pid for _, pid in self._state_procs()]
 
     def stop(self):
         problems = []
@@ -310,11 +339,12 @@ class VnetdServer:
         return problems
 
 
-class DnsmasqServer:
-    """dnsmasq as libvirt runs it for a network (minus the lease helper script),
-    with --no-ping."""
-    label = "dnsmasq"
-    bridge = "vbench1"
+class ProcServer:
+    """A server this section runs as one foreground process on a bridge of its
+    own (dnsmasq, Kea): subclasses give the bridge, the command and the files
+    it reads."""
+    label = bridge = None
+    reports_loop = False
 
     def __init__(self, b, work, cpu):
         self.b, self.work, self.cpu = b, work, cpu
@@ -323,38 +353,24 @@ class DnsmasqServer:
         self.bridge_made = False
 
     def start(self, leases):
+        """leases: dnsmasq-format lease lines, converted by write_files."""
         self.work.mkdir(parents=True)
-        leasefile = self.work / "dnsmasq.leases"
-        leasefile.write_text(leases)
+        argv, env = self.write_files(leases)
         run_ok([IP, "link", "add", self.bridge, "type", "bridge"], "ip link add bridge")
         self.bridge_made = True
         self.address_bridge()
         run_ok([IP, "link", "set", self.bridge, "up"], "ip link set up")
-        argv = [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--no-ping", "--no-resolv",
-                "--no-hosts", "--port=0", "--interface=" + self.bridge, "--bind-interfaces",
-                "--except-interface=lo"] + self.range_args() + [
-                "--dhcp-leasefile=%s" % leasefile,
-                "--dhcp-authoritative", "--dhcp-no-override",
-                "--pid-file=%s" % (self.work / "dnsmasq.pid"), "--user=nobody"]
-        self.errlog = open(self.work / "dnsmasq.stderr", "w")
+        log = self.work / (self.label + ".stderr")
+        self.errlog = open(log, "w")
         self.proc = subprocess.Popen(pinned(self.cpu, argv), stdout=self.errlog,
-                                     stderr=subprocess.STDOUT)
-        self.pid = self.proc.pid        # taskset execs dnsmasq: same process
+                                     stderr=subprocess.STDOUT, env=env)
+        self.pid = self.proc.pid        # taskset execs the server: same process
         time.sleep(0.3)
         if self.proc.poll() is not None:
             self.errlog.flush()
-            raise RuntimeError("dnsmasq exited at start (%d): %s" % (
-                self.proc.returncode, (self.work / "dnsmasq.stderr").read_text()))
+            raise RuntimeError("%s exited at start (%d): %s" % (
+                self.label, self.proc.returncode, log.read_text()))
         return self.bridge
-
-    def address_bridge(self):
-        run_ok([IP, "addr", "add", "%s/%d" % (DHCP_SERVER_ADDR, DHCP_PREFIX), "dev",
-                self.bridge], "ip addr add")
-
-    def range_args(self):
-        mask = ip4_text((0xFFFFFFFF << (32 - DHCP_PREFIX)) & 0xFFFFFFFF)
-        return ["--dhcp-range=%s,%s,%s" % (DHCP_RANGE[0], DHCP_RANGE[1], mask),
-                "--dhcp-lease-max=%d" % DHCP_POOL]
 
     def stop(self):
         problems = []
@@ -364,7 +380,7 @@ class DnsmasqServer:
                 try:
                     self.proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    problems.append("dnsmasq ignored SIGTERM; killed")
+                    problems.append("%s ignored SIGTERM; killed" % self.label)
                     self.proc.kill()
                     self.proc.wait()
             self.errlog.close()
@@ -374,6 +390,42 @@ class DnsmasqServer:
                            stderr=subprocess.DEVNULL)
             self.bridge_made = False
         return problems
+
+    def address_bridge(self):
+        run_ok([IP, "addr", "add", "%s/%d" % (DHCP_SERVER_ADDR, DHCP_PREFIX), "dev",
+                self.bridge], "ip addr add")
+
+    def all_pids(self):
+        return [self.pid]
+
+    def loop_reset(self):
+        pass
+
+    def loop_stats(self):
+        return None
+
+
+class DnsmasqServer(ProcServer):
+    """dnsmasq as libvirt runs it for a network (minus the lease helper script),
+    with --no-ping."""
+    label = "dnsmasq"
+    bridge = "vbench1"
+
+    def write_files(self, leases):
+        leasefile = self.work / "dnsmasq.leases"
+        leasefile.write_text(leases)
+        return [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--no-ping", "--no-resolv",
+                "--no-hosts", "--port=0", "--interface=" + self.bridge, "--bind-interfaces",
+                "--except-interface=lo"] + self.range_args() + [
+                "--dhcp-leasefile=%s" % leasefile,
+                "--dhcp-authoritative", "--dhcp-no-override",
+                "--pid-file=%s" % (self.work / "dnsmasq.pid"), "--user=nobody"], None
+
+    def range_args(self):
+        mask = ip4_text((0xFFFFFFFF << (32 - DHCP_PREFIX)) & 0xFFFFFFFF)
+        return ["--dhcp-range=%s,%s,%s" % (DHCP_RANGE[0], DHCP_RANGE[1], mask),
+                "--dhcp-lease-max=%d" % DHCP_POOL]
+
 
 
 def perfdhcp_counts(out, exchange, *keys):
@@ -476,6 +528,7 @@ class DhcpCase:
         rate = int(rate)
         argv = [IP, "netns", "exec", self.b.client_ns] + pinned(
             self.cpus[1], self.perfdhcp_argv(rate, period))
+        self.server.loop_reset()
         srv0 = proc_cpu_s(self.server.pid)
         ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = cpu_times()
@@ -497,6 +550,7 @@ class DhcpCase:
         srv1 = proc_cpu_s(self.server.pid)
         cli = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         res = self.result_class(rate, out, wall, srv1 - srv0, cli, t0, t1, self.cpus)
+        res.loop = self.server.loop_stats()
         if not res.parsed and p.returncode not in (0, 3):
             raise RuntimeError("perfdhcp failed (exit %d):\n%s" % (p.returncode, out))
         return res
@@ -511,11 +565,12 @@ class DhcpCase:
             self.steps.append(res)
             disturbed = res.other is not None and res.other > DHCP_OTHER_MAX
             print("   %-8s %6d clients  -r %-6d -> %7.0f %s/s  drops %6.2f%%  "
-                  "%7s us/%s  cores: server %s perfdhcp %s other %s%s%s" % (
+                  "%7s us/%s  cores: server %s perfdhcp %s other %s%s%s%s" % (
                       self.server.label, self.clients, res.rate, res.xchg_s, res.unit,
                       res.drop, "-" if res.srv_us is None else "%.1f" % res.srv_us, res.unit,
                       pct(res.srv_busy), pct(res.cli_busy), pct(res.other),
-                      "  (disturbed)" if disturbed else "", res.remark()))
+                      ("  loop %s ms" % loopstat.fmt(res.loop)) if self.server.reports_loop
+                      else "", "  (disturbed)" if disturbed else "", res.remark()))
             # a failure while something else ate our CPUs is not the server's
             # (the probe too: a disturbed probe misleads the whole search)
             if res.ok or not disturbed or attempt == 2:
@@ -618,8 +673,8 @@ class DhcpCase:
                                    % (self.server.label, warm.sent, warm.unit, warm.offers,
                                       warm.acks, warm.out))
             self.search()
-            self.hwm_kb = proc_status(self.server.pid, "VmHWM")
-            self.rss_kb = proc_status(self.server.pid, "VmRSS")
+            self.hwm_kb = sum_status(self.server.all_pids(), "VmHWM")
+            self.rss_kb = sum_status(self.server.all_pids(), "VmRSS")
         except Exception as e:       # report it in the table, keep benchmarking
             self.error = str(e)
         finally:
@@ -678,66 +733,192 @@ def run_dhcp_cases(b, cpus, servers, case_class, tag):
     return cases
 
 
+class VnetdProbeServer(VnetdServer):
+    """vnetd as `vnetd start` runs it by default: each new client's first
+    address is ARP-probed before it is offered."""
+    label = "vnetd+probe"
+    probe = True
+
+
+class NewClientsCase(DhcpCase):
+    """Every run a batch of clients the server has never seen (perfdhcp's MAC
+    template changes from run to run; the lease file starts empty): each
+    first offer waits for its address's ARP probe. The runs fill the pool (a
+    one-hour lease each), so this case takes few steps."""
+    max_steps, confirm_runs = 4, 2
+    base_octet = 0x10
+
+    def leases(self):
+        return ""
+
+    def search(self):
+        DhcpCase.search(self)
+        self.probes = loopstat.counter(self.server.argv(), self.server.net, "dhcp_probes")
+
+    def perfdhcp_argv(self, rate, period):
+        NewClientsCase.base_octet = (self.base_octet + 1) & 0xFF or 0x10
+        mac = list(PERFDHCP_MAC_BASE)
+        mac[2] = self.base_octet
+        argv = DhcpCase.perfdhcp_argv(self, rate, period)
+        return argv[:1] + ["-b", "mac=" + ":".join("%02x" % x for x in mac)] + argv[1:]
+
+
+def dhcp_servers():
+    import kea_bench                    # imported here: it builds on this module
+    if kea_bench.KeaServer.available():
+        return (VnetdServer, kea_bench.KeaServer, DnsmasqServer), kea_bench
+    print("   Kea (kea-dhcp4) not installed: its rows are missing (make deps-bench)")
+    return (VnetdServer, DnsmasqServer), kea_bench
+
+
 def section_dhcp(b):
-    """perfdhcp (relay mode) against vnetd and dnsmasq, N distinct clients."""
+    """perfdhcp (relay mode) against vnetd, Kea and dnsmasq, N distinct clients,
+    then vnetd with ARP probing on for new clients."""
     cpus = dhcp_cpus(b, "DHCP")
     if cpus is None:
         return
+    t0 = time.monotonic()
     print("\n== DHCP: perfdhcp in relay mode (giaddr %s, subnet %s/%d, pool %d), "
           "%d s runs" % (DHCP_RELAY_ADDR, DHCP_SERVER_ADDR, DHCP_PREFIX, DHCP_POOL,
-                         DHCP_PERIOD_S))
-    cases = run_dhcp_cases(b, cpus, (VnetdServer, DnsmasqServer), DhcpCase, "dhcp")
+                         DhcpCase.period_s))
+    print("   machine at the start: %s" % machine_state())
+    servers, kea_bench = dhcp_servers()
+    cases = run_dhcp_cases(b, cpus, servers, DhcpCase, "dhcp")
+    n_new = max(b.dhcp_clients)
+    srv = VnetdProbeServer(b, b.base / ("dhcp-probe-%d" % n_new), cpus[0])
+    probe = NewClientsCase(b, srv, n_new, cpus).run()
     notes = ["   vnetd: isolated network (its nftables table loaded), --no-probe, every lease "
-             "fdatasync'ed before its ACK (group commit).",
+             "fdatasync'ed before its ACK (group commit);",
+             "   its peak RSS sums every process of the network the run state names (counted "
+             "here: %s; `vnetd start` itself has exited)." % counted(cases),
              "   dnsmasq %s: --no-ping, as libvirt runs it but without libvirt's "
              "lease helper script." % dnsmasq_version()]
+    if kea_bench.KeaServer in servers:
+        notes.append(kea_bench.NOTE % kea_bench.version())
     if max(b.dhcp_clients) > 1000:
-        notes.append("   %d clients: both servers start from the same lease file, holding a "
-                     "lease for each of them." % max(b.dhcp_clients))
-    print_dhcp_results(b, cases, "DHCP: 4-way exchanges (DORA)", "DORA",
-                       lambda n: 2 if n <= 1000 else 20, notes)
+        notes.append("   %d clients: every server starts from the same lease file (Kea: "
+                     "the same leases in its CSV), holding a lease for each of them."
+                     % max(b.dhcp_clients))
+    notes.append("   loop max/p99: vnetd's longest event-loop turn and its 99th percentile "
+                 "during the reported run (`vnetd stats --json`, reset before each run; "
+                 "n/a: this vnetd does not report them).")
+    print_dhcp_results(b, cases, "DHCP: 4-way exchanges (DORA)", "DORA", None, notes)
+    print_probe_row(probe)
+    dhcp_floors(b, cases)
+    print("   machine at the end: %s; DHCP section took %.0f s"
+          % (machine_state(), time.monotonic() - t0))
+    import bench_report
+    bench_report.dhcp_results(b, cases, probe, [s.label for s in servers])
+
+
+def counted(cases):
+    """Which of vnetd's processes the RSS figures summed."""
+    kinds = set()
+    for c in cases.values():
+        kinds.update(getattr(c.server, "counted", ()))
+    return ", ".join(sorted(kinds)) or "?"
+
+
+def machine_state():
+    """What else the machine is doing: the figures are ratios from one run on
+    whatever the machine was at the time."""
+    load = os.getloadavg()
+    return "%d CPUs, load average %.2f %.2f %.2f" % (os.cpu_count() or 0, *load)
+
+
+def print_probe_row(c):
+    print("\n== DHCP with ARP probing on (vnetd without --no-probe), %d new clients a run, "
+          "empty lease file" % c.clients)
+    c.probes = getattr(c, "probes", None)
+    if c.best is None:
+        print("   vnetd+probe: -   %s" % (c.error or "no rate with < %g %% drops"
+                                         % DHCP_DROP_LIMIT))
+        return
+    r = c.best
+    print("   vnetd+probe: %.0f DORA/s, %.2f%% drops, %.1f us CPU/DORA, loop max/p99 %s ms"
+          % (r.xchg_s, r.drop, r.srv_us or 0, loopstat.fmt(r.loop)))
+    print("   offers that waited for an ARP probe, over all %d runs: %s (`vnetd stats`: "
+          "dhcp_probes; an offer with no probe slot free goes out unprobed)"
+          % (len(c.steps), "n/a" if c.probes is None else c.probes))
+
+
+def dhcp_floors(b, cases):
+    """Issue 18's DHCP floors, checked against this run's figures."""
+    lo, hi = min(b.dhcp_clients), max(b.dhcp_clients)
+    v_lo, v_hi = cases[("vnetd", lo)].best, cases[("vnetd", hi)].best
+    k_hi = cases.get(("Kea", hi))
+    k_hi = k_hi.best if k_hi else None
+    if not v_lo or not v_hi or lo == hi:
+        return
+    out = ["at %d clients %.0f%% of its own rate at %d (floor 80%%)"
+           % (hi, 100.0 * v_hi.xchg_s / v_lo.xchg_s, lo)]
+    if v_lo.srv_us and v_hi.srv_us:
+        out.append("CPU/DORA %.2fx that at %d (floor <= 1.5x)" % (v_hi.srv_us / v_lo.srv_us, lo))
+    if k_hi:
+        out.append("%.2fx Kea's rate at %d (floor >= 1x)" % (v_hi.xchg_s / k_hi.xchg_s, hi))
+    turns = loopstat.worst([s.loop for n in b.dhcp_clients for s in cases[("vnetd", n)].steps])
+    out.append("longest loop turn over all its runs: %s ms (floor <= 10 ms)"
+               % loopstat.fmt_ms(turns and turns["max_us"]))
+    print("   vnetd against issue 18's floors: " + ";\n      ".join(out))
+
+
+def server_labels(cases):
+    """The servers of a results table, in the order they ran."""
+    labels = []
+    for label, _ in cases:
+        if label not in labels:
+            labels.append(label)
+    return labels
 
 
 def print_dhcp_rows(b, cases, unit, target_of):
-    """The table's rows: each server at each client count, then the ratio."""
+    """The table's rows: each server at each client count, then vnetd's
+    ratios to each other server."""
+    labels = server_labels(cases)
     for n in b.dhcp_clients:
-        for label in ("vnetd", "dnsmasq"):
+        for label in labels:
             c = cases[(label, n)]
             if c.best is None:
                 lowest = min(s.rate for s in c.steps) if c.steps else 0
                 why = c.error or ("no rate with < %g %% drops twice in a row (lowest "
                                   "tried: -r %d)" % (DHCP_DROP_LIMIT, lowest))
-                print("%8d  %-8s %9s %7s %11s %9s %8s   %s" % (
-                    n, label, "-", "-", "-", fmt_mb(c.hwm_kb), fmt_s(c.ready_s), why))
+                print("%8d  %-8s %9s %7s %11s %9s %8s %11s   %s" % (
+                    n, label, "-", "-", "-", fmt_mb(c.hwm_kb), fmt_s(c.ready_s), "-", why))
                 continue
             r = c.best
-            print("%8d  %-8s %9.0f %6.2f%% %8.1f us %9s %8s   %s / %s" % (
+            print("%8d  %-8s %9.0f %6.2f%% %8.1f us %9s %8s %11s   %s / %s" % (
                 n, label, r.xchg_s, r.drop, r.srv_us or 0, fmt_mb(c.hwm_kb),
-                fmt_s(c.ready_s), pct(r.srv_busy), pct(r.cli_busy)))
+                fmt_s(c.ready_s), loopstat.fmt(r.loop) if label.startswith("vnetd") else "",
+                pct(r.srv_busy), pct(r.cli_busy)))
             if c.error:
                 print("%8s  %-8s problem: %s" % ("", "", c.error))
             nd = sum(1 for s in c.steps if s.other is not None and s.other > DHCP_OTHER_MAX)
             if nd:
                 print("%8s  %-8s (%d of %d runs disturbed by other programs on these CPUs)"
                       % ("", "", nd, len(c.steps)))
-        v, d = cases[("vnetd", n)], cases[("dnsmasq", n)]
-        if v.best and d.best:
-            target = target_of(n)
-            ratio = v.best.xchg_s / d.best.xchg_s
-            rss = ("RSS %.2fx dnsmasq's" % (v.hwm_kb / d.hwm_kb)) if v.hwm_kb and d.hwm_kb \
-                else ""
-            met = "" if target is None else " (target >= %dx: %s)" % (
-                target, "met" if ratio >= target else "NOT met")
-            print("%8s  vnetd/dnsmasq: %.1fx the exchanges/s%s, CPU/%s %.2gx, %s" % (
-                "", ratio, met, unit,
-                (v.best.srv_us / d.best.srv_us) if v.best.srv_us and d.best.srv_us else 0, rss))
+        for other in labels[1:]:
+            print_ratio(n, cases[(labels[0], n)], cases[(other, n)], unit,
+                        target_of and target_of(n))
+
+
+def print_ratio(n, v, d, unit, target):
+    """vnetd's figures over another server's at one client count."""
+    if not (v.best and d.best):
+        return
+    ratio = v.best.xchg_s / d.best.xchg_s
+    rss = ("peak RSS %.2fx" % (v.hwm_kb / d.hwm_kb)) if v.hwm_kb and d.hwm_kb else ""
+    met = "" if target is None else " (target >= %dx: %s)" % (
+        target, "met" if ratio >= target else "NOT met")
+    cpu = (v.best.srv_us / d.best.srv_us) if v.best.srv_us and d.best.srv_us else 0
+    print("%8s  %s/%s: %.2fx the %s/s%s, CPU/%s %.2fx, %s" % (
+        "", v.server.label, d.server.label, ratio, unit, met, unit, cpu, rss))
 
 
 def print_dhcp_results(b, cases, title, unit, target_of, notes):
     print("\n== %s per second at < %g %% drops" % (title, DHCP_DROP_LIMIT))
-    print("%8s  %-8s %9s %7s %11s %9s %8s   %s" % ("clients", "server", unit + "/s", "drops",
-                                                   "CPU/" + unit, "peak RSS", "ready",
-                                                   "core busy: server / perfdhcp"))
+    print("%8s  %-8s %9s %7s %11s %9s %8s %11s   %s" % (
+        "clients", "server", unit + "/s", "drops", "CPU/" + unit, "peak RSS", "ready",
+        "loop max/p99", "core busy: server / perfdhcp"))
     print_dhcp_rows(b, cases, unit, target_of)
     # perfdhcp's own ceiling: its best rate against any server
     bests = [(c.best.xchg_s, c) for c in cases.values() if c.best]
@@ -773,21 +954,25 @@ def print_dhcp_results(b, cases, title, unit, target_of, notes):
         "%s/%d %s" % (c.server.label, c.clients, fmt_mb(c.rss_kb)) for c in cases.values()))
     print("   CPU/%s: the server process's user+system time per completed exchange "
           "(softirq not included);\n"
-          "   peak RSS: VmHWM of the serving process at the end; ready: from launch until "
+          "   peak RSS: VmHWM at the end, summed over the server's processes; ready: from launch until "
           "it has loaded its leases and gone idle;\n"
           "   core busy: whole-core utilisation over the best run, softirq included." % unit)
     for line in notes:
         print(line)
 
 
-def dnsmasq_version():
+def tool_version(argv, pattern):
     try:
-        out = subprocess.run([DNSMASQ, "--version"], stdout=subprocess.PIPE,
+        out = subprocess.run([str(a) for a in argv], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True).stdout
-        m = re.search(r"version (\S+)", out)
+        m = re.search(pattern, out)
         return m.group(1) if m else "?"
     except OSError:
         return "?"
+
+
+def dnsmasq_version():
+    return tool_version([DNSMASQ, "--version"], r"version (\S+)")
 
 
 def section_dhcp6(b):
@@ -800,7 +985,7 @@ SECTIONS = [
     ("start-stop", section_start_stop),
     ("dhcp", section_dhcp),
     ("dhcp6", section_dhcp6),
-    ("dns", dns_bench.section_dns),
+    ("dns", lambda b: dns_bench.section_dns(b, seconds=2 if b.quick else dns_bench.RUN_S)),
     ("tftp", tftp_bench.section_tftp),
     ("live", live_bench.section_live),
 ]
@@ -808,9 +993,24 @@ SECTIONS = [
 
 # --- inner: runs inside the namespace ---------------------------------------
 
+def quicken():
+    """--quick: short runs and few of them, to try the harness (figures too
+    rough to quote)."""
+    DhcpCase.period_s, DhcpCase.probe_s = 2, 1
+    DhcpCase.max_steps, DhcpCase.confirm_runs, DhcpCase.max_period_s = 2, 1, 3
+    NewClientsCase.max_steps, NewClientsCase.confirm_runs = 2, 1
+    DhcpCase.quiet_wait_s = 3.0
+    import dhcp6_bench
+    dhcp6_bench.Dhcp6Case.max_steps, dhcp6_bench.Dhcp6Case.confirm_runs = 2, 1
+    tftp_bench.RUNS = 1
+
 def inner(args):
     b = Bench(args.vnetd, args.base, args.cycles, client_ns=args.client_ns,
-              dhcp_clients=tuple(int(x) for x in args.dhcp_clients.split(",")))
+              dhcp_clients=tuple(int(x) for x in args.dhcp_clients.split(",")),
+              quick=args.quick)
+    if args.quick:
+        quicken()
+        b.cycles = min(b.cycles, 3)
     for d in (b.confdir, b.rundir, b.statedir):
         d.mkdir(exist_ok=True)
     chosen = set(args.only.split(",")) if args.only else None
@@ -818,6 +1018,9 @@ def inner(args):
         for name, fn in SECTIONS:
             if chosen is None or name in chosen:
                 fn(b)
+        import bench_report
+        bench_report.print_summary(b)
+        bench_report.write_dhcp_files(b, Path(args.results))
     finally:
         # Whatever a section left running is stopped before the namespace goes.
         if (b.confdir / "networks").is_dir():
@@ -846,25 +1049,37 @@ def outer(args):
     if not DEFAULT_XML.is_file():
         print("bench: missing %s" % DEFAULT_XML, file=sys.stderr)
         return 1
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    report = open(results / "report.txt", "w")
     ns = "vnetd-bench-%d" % os.getpid()
     client_ns = ns + "-c"               # load generators (perfdhcp)
     # on disk, not tmpfs: lease journals are fdatasync'ed and that is measured
     base = tempfile.mkdtemp(prefix="vnetd-bench.", dir="/var/tmp")
     made = []
     child = None
+    began = time.monotonic()
     try:
         for n in (ns, client_ns):
             subprocess.run([IP, "netns", "add", n], check=True)
             made.append(n)
             subprocess.run([IP, "-n", n, "link", "set", "lo", "up"], check=True)
-        print("vnetd bench: %s, namespaces %s %s, %s" % (vnetd, ns, client_ns,
-                                                        time.strftime("%Y-%m-%d %H:%M")))
+        head = "vnetd bench: %s, namespaces %s %s, %s%s\n" % (
+            vnetd, ns, client_ns, time.strftime("%Y-%m-%d %H:%M"), " (--quick)" if args.quick
+            else "")
+        head += "machine: %s, %s\n" % (os.uname().release, machine_state())
+        sys.stdout.write(head)
+        report.write(head)
         argv = [IP, "netns", "exec", ns, PYTHON, str(Path(__file__).resolve()), "--inner",
                 "--vnetd", vnetd, "--base", base, "--cycles", str(args.cycles),
-                "--client-ns", client_ns, "--dhcp-clients", args.dhcp_clients]
+                "--client-ns", client_ns, "--dhcp-clients", args.dhcp_clients,
+                "--results", str(results)]
         if args.only:
             argv += ["--only", args.only]
-        child = subprocess.Popen(argv)
+        if args.quick:
+            argv.append("--quick")
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        copy_report(child.stdout, report)
         return child.wait()
     except KeyboardInterrupt:
         if child is not None and child.poll() is None:
@@ -890,6 +1105,19 @@ def outer(args):
                     time.sleep(0.05)
             subprocess.run([IP, "netns", "del", n])
         shutil.rmtree(base, ignore_errors=True)
+        report.write("whole run: %.0f s\n" % (time.monotonic() - began))
+        report.close()
+        print("bench: whole run %.0f s; report in %s" % (time.monotonic() - began,
+                                                          results / "report.txt"))
+
+
+def copy_report(stream, report):
+    """The inner run's output, to the terminal and to report.txt."""
+    for line in iter(stream.readline, b""):
+        text = line.decode(errors="replace")
+        sys.stdout.write(text)
+        report.write(text)
+        report.flush()
 
 
 def _interrupted(signum, frame):
@@ -907,7 +1135,11 @@ def main():
     ap.add_argument("--cycles", type=int, default=11)
     ap.add_argument("--only", help="comma-separated sections: %s"
                     % ",".join(n for n, _ in SECTIONS))
-    ap.add_argument("--dhcp-clients", default="200,60000",
+    ap.add_argument("--quick", action="store_true",
+                    help="few short runs, to try the harness (figures too rough to quote)")
+    ap.add_argument("--results", default=str(ROOT / "bench-results"),
+                    help="where report.txt, dhcp.dat and dhcp.png go")
+    ap.add_argument("--dhcp-clients", default="200,1000,60000",
                     help="comma-separated perfdhcp -R values for the dhcp section")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--client-ns", help=argparse.SUPPRESS)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The DNS section of `make bench`: dnsperf against vnetd and dnsmasq.
+"""The DNS section of `make bench`: dnsperf against vnetd, dnsmasq and (local
+names) a stateless responder.
 
 bench.py calls section_dns(b); b needs only .vnetd (the binary) and .base (a
 private working directory). Run on its own for debugging:
@@ -16,13 +17,17 @@ never touched (every `ip` command names a namespace):
     upstream ns: 192.0.2.53/24, the fake upstream resolver (a dnsmasq
              answering every *.fwd.test with --address)
 
-Two workloads: a local name (local1.bench.test A, a <dns><host>, answered
-from the server's own table) and forwarded names (a1.fwd.test ...
-a50000.fwd.test A, each distinct, answered by the fake upstream). dnsmasq
-runs as libvirt runs it for such a network (the host record in an addn-hosts
-file, domain + expand-hosts, strict-order); for the forwarded workload with
---cache-size=0, since vnetd keeps no cache and the names would otherwise
-partly come from dnsmasq's cache.
+Three workloads: a local name (local1.bench.test A, a <dns><host>, answered
+from the server's own table; also against dns_responder.c, a stateless
+answerer built here, the yardstick), forwarded names (a1.fwd.test ...
+a50000.fwd.test A, each distinct, answered by the fake upstream) and one
+forwarded name repeated (a1.fwd.test, again and again: the cache's case).
+dnsmasq runs as libvirt runs it for such a network (the host record in an
+addn-hosts file, domain + expand-hosts, strict-order); for the distinct
+forwarded names with --cache-size=0, so that both servers really forward
+them, and for the repeated name with its default cache, as libvirt runs it.
+vnetd's event-loop turns (longest, p99) are read per run from `vnetd stats
+--json` after a `--reset-loop`.
 
 The server is pinned to one CPU, dnsperf and the fake upstream to the other.
 For each server and workload: two max-throughput runs (dnsperf keeps
@@ -46,6 +51,7 @@ import time
 from pathlib import Path
 
 from cpustat import TASKSET, pct, pinned, proc_cpu_s, wait_quiet
+import loopstat
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
 DNSPERF = shutil.which("dnsperf") or "/usr/bin/dnsperf"
@@ -72,9 +78,6 @@ DNSPERF_TIMEOUT_S = 2
 OTHER_MAX = 15.0                        # % of a core used by others: a disturbed run
 RERUNS = 1                              # disturbed runs repeated, per server and workload
 
-# Quoted from ../shared/DESIGN.md ("Performance"), NOT measured here.
-RESPONDER_US = 6.5                      # a stateless responder's CPU per answer
-
 XML = """<network>
   <name>%s</name>
   <bridge name='%s' stp='off' delay='0'/>
@@ -90,7 +93,10 @@ XML = """<network>
 WORKLOADS = (
     ("local", "%s.%s" % (LOCAL_NAME, DOMAIN), LOCAL_IP),
     ("forwarded", "a1.%s" % FWD_DOMAIN, FWD_ANSWER),
+    ("repeated", "a1.%s" % FWD_DOMAIN, FWD_ANSWER),     # one forwarded name, again and again
 )
+RESPONDER_SRC = Path(__file__).resolve().parent / "dns_responder.c"
+CC = shutil.which("cc") or "/usr/bin/cc"
 
 
 class Stop(Exception):
@@ -285,10 +291,25 @@ class VnetdServer:
             self.defined = False
         return problems
 
+    def loop_reset(self):
+        loopstat.reset(self.lay.exec(self.lay.host, self.argv()), NET)
+
+    def loop_stats(self):
+        return loopstat.read(self.lay.exec(self.lay.host, self.argv()), NET)
+
     @staticmethod
     def note():
         return ("vnetd: isolated network (its nftables table loaded), --no-probe, upstream "
-                "from the host namespace's /etc/netns/NS/resolv.conf; it keeps no cache")
+                "from the host namespace's /etc/netns/NS/resolv.conf")
+
+
+def make_bridge(lay):
+    """The server's bridge and address, for a server that makes none itself."""
+    run_ok([IP, "-n", lay.host, "link", "add", BRIDGE, "type", "bridge", "stp_state",
+            "0", "forward_delay", "0"], "ip link add bridge")
+    run_ok([IP, "-n", lay.host, "addr", "add", "%s/%d" % (SERVER_ADDR, PREFIX),
+            "dev", BRIDGE], "ip addr add bridge")
+    run_ok([IP, "-n", lay.host, "link", "set", BRIDGE, "up"], "ip link set bridge up")
 
 
 class DnsmasqServer:
@@ -307,11 +328,7 @@ class DnsmasqServer:
         """Local names: libvirt's defaults (cache on). Forwarded names:
         --cache-size=0 (vnetd keeps no cache; every name is distinct anyway)."""
         self.work.mkdir(parents=True)
-        run_ok([IP, "-n", lay.host, "link", "add", BRIDGE, "type", "bridge", "stp_state",
-                "0", "forward_delay", "0"], "ip link add bridge")
-        run_ok([IP, "-n", lay.host, "addr", "add", "%s/%d" % (SERVER_ADDR, PREFIX),
-                "dev", BRIDGE], "ip addr add bridge")
-        run_ok([IP, "-n", lay.host, "link", "set", BRIDGE, "up"], "ip link set bridge up")
+        make_bridge(lay)
         hosts = self.work / "addnhosts"
         hosts.write_text("%s\t%s\n" % (LOCAL_IP, LOCAL_NAME))
         argv = [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--strict-order",
@@ -319,7 +336,7 @@ class DnsmasqServer:
                 "--bind-interfaces", "--interface=" + BRIDGE, "--listen-address=" + SERVER_ADDR,
                 "--addn-hosts=%s" % hosts, "--no-hosts", "--no-resolv",
                 "--server=" + UP_ADDR, "--pid-file=", "--user=nobody"]
-        if workload != "local":
+        if workload == "forwarded":
             argv.append("--cache-size=0")
         self.proc = Proc(lay.exec(lay.host, pinned(self.cpu, argv)),
                          self.work / "dnsmasq.log", "dnsmasq")
@@ -331,11 +348,45 @@ class DnsmasqServer:
             self.proc = None
         return problems
 
+    def loop_reset(self):
+        pass
+
+    def loop_stats(self):
+        return None
+
     @staticmethod
     def note():
         return ("dnsmasq %s: as libvirt runs it, --no-resolv --server=%s; forwarded "
-                "workload with --cache-size=0" % (version([DNSMASQ, "--version"],
+                "workload with --cache-size=0, repeated name with its default cache" % (version([DNSMASQ, "--version"],
                                                           r"version (\S+)"), UP_ADDR))
+
+
+class ResponderServer:
+    """The stateless responder (dns_responder.c, built here): every query
+    answered with one A record, batched, nothing looked up or kept -- the
+    yardstick for local answers."""
+    label = "responder"
+
+    def __init__(self, b, work, cpu):
+        self.b, self.work, self.cpu = b, work, cpu
+        self.proc = None
+
+    def start(self, lay, workload):
+        self.work.mkdir(parents=True)
+        exe = self.work / "dns_responder"
+        run_ok([CC, "-O2", "-o", exe, RESPONDER_SRC], "cc dns_responder.c")
+        make_bridge(lay)
+        self.proc = Proc(lay.exec(lay.host, pinned(self.cpu, [exe, SERVER_ADDR, LOCAL_IP])),
+                         self.work / "responder.log", "the stateless responder")
+
+    stop = DnsmasqServer.stop
+    loop_reset = DnsmasqServer.loop_reset
+    loop_stats = DnsmasqServer.loop_stats
+
+    @staticmethod
+    def note():
+        return ("responder: tests/bench/dns_responder.c, a stateless answerer (recvmmsg/sendmmsg "
+                "batches of 32, one A record to every query, no lookup)")
 
 
 # --- dnsperf ---------------------------------------------------------------------
@@ -365,6 +416,7 @@ class Result:
         self.cli_pct = 100.0 * cli_s / wall
         self.up_pct = 100.0 * up_s / wall
         self.other = 100.0 * other_s / wall
+        self.loop = None                # vnetd's event-loop turns, set by measure()
 
     @property
     def disturbed(self):
@@ -455,11 +507,12 @@ class Case:
 
 def show(case, res, kind):
     print("   %-8s %-10s %-10s -> %8.0f answers/s  lat %6.3f ms  %5s us/answer  lost %d  "
-          "not NOERROR %d  CPU: server %s dnsperf %s upstream %s others %s%s" % (
+          "not NOERROR %d  CPU: server %s dnsperf %s upstream %s others %s%s%s" % (
               case.label, case.workload, kind, res.qps, res.lat_ms,
               "-" if res.srv_us is None else "%.1f" % res.srv_us,
               res.lost, res.bad,
               pct(res.srv_pct), pct(res.cli_pct), pct(res.up_pct), pct(res.other),
+              "  loop %s ms" % loopstat.fmt(res.loop) if case.label == "vnetd" else "",
               "  (disturbed)" if res.disturbed else ""))
 
 
@@ -503,7 +556,9 @@ def measure(b, cls, wl, name, want, cpus, qfile, seconds):
             undisturbed (or better) one kept."""
             res = None
             while True:
+                srv.loop_reset()
                 r = dnsperf(lay, qfile, secs, cpus, pids, rate=rate, ours=others)
+                r.loop = srv.loop_stats()
                 show(case, r, kind)
                 if res is None or not r.disturbed or r.qps > res.qps:
                     res = r
@@ -570,7 +625,8 @@ def section_dns(b, seconds=RUN_S):
         # workload by workload, so that the two figures compared are minutes
         # apart at most (this machine's speed drifts)
         for wl, name, want in WORKLOADS:
-            for cls in (VnetdServer, DnsmasqServer):
+            for cls in (VnetdServer, DnsmasqServer) + ((ResponderServer,) if wl == "local"
+                                                       else ()):
                 cases[(cls.label, wl)] = measure(b, cls, wl, name, want, cpus, qfiles[wl],
                                                  seconds)
                 notes[cls.label] = cls.note()
@@ -579,85 +635,118 @@ def section_dns(b, seconds=RUN_S):
     finally:
         signal.signal(signal.SIGTERM, old)
     report(cases, notes)
+    if hasattr(b, "results"):
+        b.results["dns_rows"] = summary_rows(cases)
+
+
+SERVERS = ("vnetd", "dnsmasq", "responder")
 
 
 def report(cases, notes):
     print("\n== DNS: answers/s at dnsperf's maximum (%d queries in flight; best of %d runs), "
           "and at a fixed %d q/s" % (DNSPERF_OUTSTANDING, MAX_RUNS, FIXED_RATE))
-    print("%-10s %-8s %9s %9s %10s %6s %6s   %12s %10s" % (
+    print("%-10s %-9s %9s %9s %10s %6s %6s   %12s %10s  %s" % (
         "workload", "server", "answers/s", "latency", "CPU/answer", "lost", "other",
-        "latency@%dk" % (FIXED_RATE // 1000), "CPU/answer"))
-    top = None
+        "latency@%dk" % (FIXED_RATE // 1000), "CPU/answer", "loop max/p99 ms"))
     for wl, _, _ in WORKLOADS:
-        for label in ("vnetd", "dnsmasq"):
+        for label in SERVERS:
             c = cases.get((label, wl))
-            if c is None:
-                continue
-            r, f = c.best, c.fixed
-            if r is None:
-                print("%-10s %-8s %9s   %s" % (wl, label, "-", c.error or "no answers"))
-                continue
-            if top is None or r.qps > top[0]:
-                top = (r.qps, label, wl, pct(r.srv_pct).strip(), pct(r.cli_pct).strip(),
-                       r.cli_pct)
-            print("%-10s %-8s %9.0f %6.3f ms %7.1f us %5.1f%% %6s   %9s %10s" % (
-                wl, label, r.qps, r.lat_ms, r.srv_us or 0, r.lost_pct, pct(r.other),
-                "%.3f ms" % f.lat_ms if f else "-",
-                "%.1f us" % f.srv_us if f and f.srv_us else "-"))
-            if r.disturbed or (f and f.disturbed):
-                print("%-10s %-8s (disturbed: other programs used our CPUs during these "
-                      "runs)" % ("", ""))
-            if c.error:
-                print("%-10s %-8s problem: %s" % ("", "", c.error))
-            if r.bad:
-                print("%-10s %-8s %d answers were not NOERROR" % ("", "", r.bad))
-        v, d = cases.get(("vnetd", wl)), cases.get(("dnsmasq", wl))
-        if v and d and v.best and d.best:
-            vf, df = v.fixed, d.fixed
-            print("%-10s vnetd/dnsmasq: answers/s %s, latency %s, CPU/answer %s;\n"
-                  "%-10s               at %d q/s: latency %s, CPU/answer %s" % (
-                      "", ratio(v.best.qps, d.best.qps), ratio(v.best.lat_ms, d.best.lat_ms),
-                      ratio(v.best.srv_us, d.best.srv_us), "", FIXED_RATE,
-                      ratio(vf and vf.lat_ms, df and df.lat_ms),
-                      ratio(vf and vf.srv_us, df and df.srv_us)))
-    if top:
-        print("   dnsperf's ceiling here: %.0f answers/s (its best rate, against %s, %s name; "
-              "CPU then: server %s, dnsperf %s of a core)" % top[:5])
-        if top[5] < 90:
-            print("   (dnsperf did not use its whole core then: the limit is the pair's "
-                  "ping-pong, not dnsperf alone)")
-        v = cases.get(("vnetd", "local"))
-        d = cases.get(("dnsmasq", "local"))
-        if v and v.best:
-            share = v.best.qps / top[0]
-            x = v.best.qps / d.best.qps if d and d.best else 0
-            print("   vnetd, local name: %.0f%% of that ceiling, %.2fx dnsmasq's answers/s "
-                  "(issue 6 target: >= 2x, or\n"
-                  "   within 10%% of dnsperf's ceiling: %s); CPU/answer %.1f us = %.2fx a "
-                  "stateless responder's ~%.1f us\n"
-                  "   (DESIGN.md's figure, quoted, not measured here; target <= 1.10x: %s)" % (
-                      100 * share, x, "met" if x >= 2 or share >= 0.9 else "NOT met",
-                      v.best.srv_us or 0, (v.best.srv_us or 0) / RESPONDER_US, RESPONDER_US,
-                      "met" if (v.best.srv_us or 1e9) <= 1.1 * RESPONDER_US else "NOT met"))
-        v = cases.get(("vnetd", "forwarded"))
-        d = cases.get(("dnsmasq", "forwarded"))
-        if v and v.best and d and d.best:
-            print("   vnetd, forwarded names: %.2fx dnsmasq's answers/s (DESIGN.md target: "
-                  "more than dnsmasq's): %s" % (v.best.qps / d.best.qps,
-                                      "met" if v.best.qps > d.best.qps else "NOT met"))
+            if c is not None:
+                report_row(c, wl, label)
+        v = cases.get(("vnetd", wl))
+        for other in SERVERS[1:]:
+            o = cases.get((other, wl))
+            if v and o and v.best and o.best:
+                vf, of = v.fixed, o.fixed
+                print("%-10s vnetd/%s: answers/s %s, latency %s, CPU/answer %s; at %d q/s: "
+                      "latency %s, CPU/answer %s" % (
+                          "", other, ratio(v.best.qps, o.best.qps),
+                          ratio(v.best.lat_ms, o.best.lat_ms),
+                          ratio(v.best.srv_us, o.best.srv_us), FIXED_RATE,
+                          ratio(vf and vf.lat_ms, of and of.lat_ms),
+                          ratio(vf and vf.srv_us, of and of.srv_us)))
+    floors(cases)
     print("   answers/s: NOERROR answers per second of dnsperf's run time; latency: "
           "dnsperf's average;\n"
           "   CPU/answer: utime+stime of the server's processes (all of them in its "
           "namespace) per NOERROR\n"
           "   answer (with the softirq work run in its context); other: CPU time of every "
           "other program\n"
-          "   during the run, in percent of a core (> %.0f%%: disturbed)."
-          % OTHER_MAX)
-    for label in ("vnetd", "dnsmasq"):
+          "   during the run, in percent of a core (> %.0f%%: disturbed); loop: vnetd's "
+          "longest event-loop turn\n   and its p99 during the best run (n/a: this vnetd "
+          "does not report them)." % OTHER_MAX)
+    for label in SERVERS:
         if label in notes:
             print("   " + notes[label])
     print("   forwarded: %d distinct names (a1..a%d.%s) answered by a dnsmasq upstream "
-          "(--address) in its own namespace." % (FWD_NAMES, FWD_NAMES, FWD_DOMAIN))
+          "(--address) in its own namespace;\n   repeated: a1.%s over and over (answered "
+          "from a cache where the server keeps one)." % (FWD_NAMES, FWD_NAMES, FWD_DOMAIN,
+                                                         FWD_DOMAIN))
+
+
+def report_row(c, wl, label):
+    r, f = c.best, c.fixed
+    if r is None:
+        print("%-10s %-9s %9s   %s" % (wl, label, "-", c.error or "no answers"))
+        return
+    print("%-10s %-9s %9.0f %6.3f ms %7.1f us %5.1f%% %6s   %9s %10s  %s" % (
+        wl, label, r.qps, r.lat_ms, r.srv_us or 0, r.lost_pct, pct(r.other),
+        "%.3f ms" % f.lat_ms if f else "-",
+        "%.1f us" % f.srv_us if f and f.srv_us else "-",
+        loopstat.fmt(r.loop) if label == "vnetd" else ""))
+    if r.disturbed or (f and f.disturbed):
+        print("%-10s %-9s (disturbed: other programs used our CPUs during these "
+              "runs)" % ("", ""))
+    if c.error:
+        print("%-10s %-9s problem: %s" % ("", "", c.error))
+    if r.bad:
+        print("%-10s %-9s %d answers were not NOERROR" % ("", "", r.bad))
+
+
+def best_of(cases, label, wl):
+    c = cases.get((label, wl))
+    return c.best if c else None
+
+
+def floors(cases):
+    """Issue 18's DNS floors, against this run's figures."""
+    out = []
+    v, r = best_of(cases, "vnetd", "local"), best_of(cases, "responder", "local")
+    if v and r:
+        out.append("local name %.0f%% of the responder's answers/s (floor 95%%), CPU/answer "
+                   "%.2fx its %.1f us (floor <= 1.2x)" % (100 * v.qps / r.qps,
+                                                          (v.srv_us or 0) / (r.srv_us or 1),
+                                                          r.srv_us or 0))
+    for wl, floor in (("forwarded", 1.2), ("repeated", 1.5)):
+        v, d = best_of(cases, "vnetd", wl), best_of(cases, "dnsmasq", wl)
+        if v and d:
+            out.append("%s %.2fx dnsmasq's answers/s (floor >= %.1fx)" % (wl, v.qps / d.qps,
+                                                                           floor))
+    if out:
+        print("   vnetd against issue 18's floors: " + ";\n      ".join(out))
+
+
+def summary_rows(cases):
+    """The DNS rows of bench_report's side-by-side table: vnetd, Kea (none),
+    dnsmasq, the responder; in parentheses CPU per answer, and vnetd's
+    answers/s over that server's."""
+    titles = {"local": "DNS local name, answers/s", "forwarded":
+              "DNS forwarded, distinct names", "repeated": "DNS forwarded, one name repeated"}
+    rows = []
+    for wl, _, _ in WORKLOADS:
+        v = best_of(cases, "vnetd", wl)
+        cells = []
+        for label in SERVERS:
+            b = best_of(cases, label, wl)
+            if b is None:
+                cells.append("" if (label, wl) not in cases else "-")
+                continue
+            x = "" if label == "vnetd" or not v else " (%s)" % ratio(v.qps, b.qps)
+            cells.append("%.0f (%.1f us)%s" % (b.qps, b.srv_us or 0, x))
+        rows.append([titles[wl], cells[0], "", cells[1], cells[2]])
+        rows.append(["  vnetd loop turn max/p99, %s" % wl,
+                     loopstat.fmt(v and v.loop, " ms"), "", "", ""])
+    return rows
 
 
 # --- on its own ---------------------------------------------------------------------
