@@ -238,6 +238,7 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 	dns_name_lower(p->lname.b, p->lname.len);
 	p->qtype = m->qtype;
 	p->qclass = m->qclass;
+	p->cache_variant = dns_cache_variant(m);
 	srv->st.forwarded++;
 	send_try(srv, s, now, out, act);
 }
@@ -417,6 +418,9 @@ int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg,
 	}
 	srv->st.replies_accepted++;
 	note_latency(srv, p, now);
+	/* matched (RFC 5452 §9.1): worth keeping when cache_scan.c says so */
+	dns_cache_store(&srv->cache, msg, len, &p->lname, p->qtype, p->qclass, p->cache_variant,
+			now);
 	limit = p->client_limit < cap ? p->client_limit : cap;
 	if (len <= limit) {
 		memcpy(out, msg, len);
