@@ -13,9 +13,9 @@
  * (SERVFAIL and REFUSED say nothing about the name), any TTL of 0 (RFC
  * 1035 §3.2.1: use once) or with its top bit set (RFC 2181 §8: read as 0),
  * an extended rcode, an OPT that is not the last record (taking it out
- * must not move bytes a pointer could refer to), or a question written
- * with a pointer (a hit writes the asker's question over it, byte for
- * byte).
+ * must not move bytes a pointer could refer to), a question written with
+ * a pointer (a hit writes the asker's question over it, byte for byte),
+ * or a pointer onto a byte a hit patches.
  */
 #include <errno.h>
 #include <string.h>
@@ -127,6 +127,36 @@ static int lifetime(struct walk *w, const struct dns_msg *m)
 	return 0;
 }
 
+/*
+ * A hit rewrites the header's ID and counts and every TTL. A name whose
+ * compression pointer lands on those bytes would read differently then:
+ * any two bytes that could be such a pointer, anywhere in what is kept
+ * (names inside rdata too), and the answer is not kept. Rarely a false
+ * alarm, never a miss.
+ */
+static bool points_at_patched(const uint8_t *msg, const struct dns_cache_scan *s)
+{
+	uint8_t patched[DNS_CACHE_MSG_MAX / 8] = { 0 };
+	size_t i, t;
+	unsigned k, j;
+
+	for (i = 0; i < DNS_HDR_LEN; i++)
+		patched[i / 8] |= (uint8_t)(1u << (i % 8));
+	for (k = 0; k < s->n_ttl; k++)
+		for (j = 0; j < 4; j++) {
+			t = s->ttl_off[k] + j;
+			patched[t / 8] |= (uint8_t)(1u << (t % 8));
+		}
+	for (i = 0; i + 1 < s->keep; i++) {
+		if ((msg[i] & 0xc0) != 0xc0)
+			continue;
+		t = (size_t)(msg[i] & 0x3f) << 8 | msg[i + 1];
+		if (t < s->keep && (patched[t / 8] & (1u << (t % 8))))
+			return true;
+	}
+	return false;
+}
+
 int dns_cache_scan(const uint8_t *msg, size_t len, const struct dns_name *lname,
 		   uint16_t qtype, uint16_t qclass, struct dns_cache_scan *s)
 {
@@ -153,7 +183,7 @@ int dns_cache_scan(const uint8_t *msg, size_t len, const struct dns_name *lname,
 	if ((rc = walk_all(&w, &m)) < 0 || (rc = lifetime(&w, &m)) < 0)
 		return rc;
 	s->arcount = (uint16_t)(m.arcount - (w.has_opt ? 1 : 0));
-	if (s->keep > DNS_CACHE_MSG_MAX)
+	if (s->keep > DNS_CACHE_MSG_MAX || points_at_patched(msg, s))
 		return -ENOENT;
 	return 0;
 }

@@ -438,6 +438,10 @@ static void test_scan_literal_answer(void **state)
 	memcpy(msg, kernel_answer, sizeof(msg));
 	msg[KERNEL_A_TTL] = 0x80;
 	assert_int_equal(dns_cache_scan(msg, sizeof(msg), &q, DNS_T_A, DNS_C_IN, &s), -ENOENT);
+	/* a name pointing at a TTL field (which a hit rewrites): not kept */
+	memcpy(msg, kernel_answer, sizeof(msg));
+	msg[49] = KERNEL_CNAME_TTL;
+	assert_int_equal(dns_cache_scan(msg, sizeof(msg), &q, DNS_T_A, DNS_C_IN, &s), -ENOENT);
 	/* cut short, and a pointer forward: malformed */
 	assert_int_equal(dns_cache_scan(kernel_answer, 60, &q, DNS_T_A, DNS_C_IN, &s), -EBADMSG);
 	memcpy(msg, kernel_answer, sizeof(msg));
