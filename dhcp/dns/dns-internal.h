@@ -359,7 +359,7 @@ int dns_pclient_init(struct dns_pclients *pc, unsigned slots, unsigned cap, uint
 void dns_pclient_free(struct dns_pclients *pc);
 /*
  * One more pending for ip: 0 with *idx, -EBUSY at the cap, -ENOMEM. The cap
- * holds only when `crowded` (the table is half full): a lone busy client
+ * holds only when `crowded` (the table is 3/4 full): a lone busy client
  * may use the room nobody else needs, a flood cannot starve the others.
  */
 int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, bool crowded,

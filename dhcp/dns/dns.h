@@ -173,7 +173,7 @@ struct dns_config {
 	uint32_t local_ttl;             /* seconds, <= DNS_LOCAL_TTL_MAX; 0 as dnsmasq */
 	unsigned max_pending;           /* 0 = DNS_PENDING_DEFAULT, at most DNS_PENDING_LIMIT */
 	unsigned timeout_ms;            /* per upstream try; 0 = DNS_TIMEOUT_DEFAULT_MS */
-	/* Pending forwards of one client address once the table is half full;
+	/* Pending forwards of one client address once the table is 3/4 full;
 	 * 0 = max(DNS_PENDING_CLIENT_MIN, max_pending / 8). */
 	unsigned max_pending_per_client;
 	uint32_t expected_names;        /* table size hint (e.g. the pool size) */
@@ -268,9 +268,11 @@ struct dns_action {
  * than a header, or a response: DROP. Returns 0 (see act->kind) or -EINVAL
  * on bad arguments. Never allocates in the steady state.
  *
- * Limits: once half of the pending table is taken, a client address with
- * max_pending_per_client forwards under way gets SERVFAIL at once
- * (stats.pending_client_full), so one guest cannot take the whole table. Loops: a query that is one of our own forwards
+ * Limits: once three quarters of the pending table are taken, a client address with
+ * max_pending_per_client forwards under way gets no forward (stats.pending_client_full),
+ * so one guest cannot take the whole table; nor does anyone when the table is full
+ * (stats.pending_full). Such a query is dropped over UDP (the stub retries after its
+ * timeout) and answered SERVFAIL over TCP. Loops: a query that is one of our own forwards
  * coming back (the upstream ID and question of a pending forward, from that
  * upstream's address, one of ours or loopback) is not answered; the upstream
  * is skipped for DNS_LOOP_SKIP_MS (stats.loops, stats.last_loop) and the
