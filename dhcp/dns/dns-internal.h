@@ -174,6 +174,69 @@ int dns_table_del(struct dns_table *t, const uint8_t *key, size_t klen, uint16_t
 /* Text -> normalised key (domain stripped) + DNS_REC_QUALIFY flag. Length or -EINVAL. */
 int dns_table_key(const struct dns_table *t, const char *text, uint8_t *key, uint8_t *flags);
 
+/* ---- the cache of forwarded answers (cache.c, cache_scan.c) ---- */
+
+#define DNS_CACHE_MSG_MAX 4096  /* bigger answers are not kept */
+#define DNS_CACHE_RR_MAX 64     /* records in one kept answer */
+#define DNS_CACHE_TTL_MAX 86400 /* an answer is kept a day at most */
+
+/* One kept answer: the upstream's message (OPT taken off), its TTL fields' offsets after it. */
+struct dns_cache_ent {
+	uint8_t *msg;                   /* len bytes, then n_ttl uint16 offsets; NULL: free */
+	int64_t stored, expires;        /* ms on the clock of `now` */
+	uint32_t hash;
+	uint32_t prev, next;            /* recency list (head: the latest used); free list */
+	uint16_t len, n_ttl;
+	uint16_t qtype, qclass;
+	uint8_t variant;                /* query bits that change the answer (dns_cache_variant) */
+	uint8_t qname_len;
+};
+
+struct dns_cache {
+	struct dns_cache_ent *e;        /* NULL: no cache */
+	struct htab idx;
+	uint32_t cap, used, head, tail, free_head;
+	size_t bytes, max_bytes;
+	uint64_t seed;
+	uint64_t hits, misses, evictions;
+};
+
+/* What cache_scan.c learns from an upstream's answer. */
+struct dns_cache_scan {
+	uint16_t ttl_off[DNS_CACHE_RR_MAX];
+	unsigned n_ttl;
+	size_t keep;                    /* bytes kept: up to the last record, the OPT left out */
+	uint16_t arcount;               /* additional records kept */
+	uint32_t lifetime;              /* seconds */
+	int soa_ttl_off;                /* negative answers: the SOA's TTL field, else -1 */
+	uint32_t soa_ttl;               /* ... the TTL to give it: min(its TTL, its MINIMUM) */
+};
+
+int dns_cache_init(struct dns_cache *c, uint32_t entries, size_t bytes, uint64_t seed);
+void dns_cache_free(struct dns_cache *c);
+void dns_cache_flush(struct dns_cache *c);
+/* The query's bits that change an answer: RD, AD, CD and EDNS's DO. */
+uint8_t dns_cache_variant(const struct dns_msg *m);
+/*
+ * Is this upstream answer (already matched to the question lname/qtype/
+ * qclass) one to keep, and how: 0 with *s filled, or -EBADMSG (malformed),
+ * -ENOENT (not cacheable: TC, an rcode other than NOERROR/NXDOMAIN, a
+ * negative answer without an SOA, a TTL of 0, too big).
+ */
+int dns_cache_scan(const uint8_t *msg, size_t len, const struct dns_name *lname,
+		   uint16_t qtype, uint16_t qclass, struct dns_cache_scan *s);
+/* Keep an answer (dns_cache_scan() first): 0, -ENOENT (not cacheable), -ENOMEM. */
+int dns_cache_store(struct dns_cache *c, const uint8_t *msg, size_t len,
+		    const struct dns_name *lname, uint16_t qtype, uint16_t qclass,
+		    uint8_t variant, int64_t now);
+/*
+ * The kept answer to query m, its ID and question case m's, TTLs less the
+ * time kept, an OPT when m has one; cut to header+question with TC above
+ * limit. Its length, or 0 (not kept, or expired).
+ */
+size_t dns_cache_answer(struct dns_cache *c, const struct dns_msg *m, int64_t now,
+			uint8_t *out, size_t limit);
+
 /* ---- the server (dns_server.c, dns_answer.c, dns_forward.c) ---- */
 
 /* An ordered list of upstreams for a domain (NULL domain: the default). */
@@ -226,6 +289,7 @@ struct dns_pending {
 	uint16_t prev, next;            /* deadline-ordered list, DNS_NIL ends */
 	uint16_t pclient;               /* its dns_pclient entry */
 	uint8_t restarts;               /* new upstream lists it started over in */
+	uint8_t cache_variant;          /* dns_cache_variant() of the client's query */
 	bool used, has_opt;
 	struct dns_peer up;             /* where this try went: only it may answer */
 	struct dns_client client;
@@ -261,6 +325,7 @@ struct dns_server {
 	uint16_t n_pend, used_pend, free_head, head, tail;
 	unsigned timeout_ms;
 	struct dns_pclients pcl;
+	struct dns_cache cache;
 
 	dns_random_fn random;
 	void *random_userdata;
@@ -294,7 +359,7 @@ int dns_pclient_init(struct dns_pclients *pc, unsigned slots, unsigned cap, uint
 void dns_pclient_free(struct dns_pclients *pc);
 /*
  * One more pending for ip: 0 with *idx, -EBUSY at the cap, -ENOMEM. The cap
- * holds only when `crowded` (the table is half full): a lone busy client
+ * holds only when `crowded` (the table is 3/4 full): a lone busy client
  * may use the room nobody else needs, a flood cannot starve the others.
  */
 int dns_pclient_take(struct dns_pclients *pc, const struct dns_ip *ip, bool crowded,

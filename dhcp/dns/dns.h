@@ -78,6 +78,15 @@
 
 #define DNS_EXPIRES_NEVER INT64_MAX
 
+/*
+ * The cache of forwarded answers (cache.c): at most this many answers and
+ * bytes of them by default. dnsmasq keeps 150 names; a host serving many
+ * guests asks for more, and 1 000 typical answers take ~150 kB.
+ */
+#define DNS_CACHE_DEFAULT 1000
+#define DNS_CACHE_LIMIT 65536
+#define DNS_CACHE_BYTES_DEFAULT (1024 * 1024)
+
 /* An IPv4 or IPv6 address; family AF_INET uses the first 4 bytes. Network order. */
 struct dns_ip {
 	uint8_t family;
@@ -164,13 +173,17 @@ struct dns_config {
 	uint32_t local_ttl;             /* seconds, <= DNS_LOCAL_TTL_MAX; 0 as dnsmasq */
 	unsigned max_pending;           /* 0 = DNS_PENDING_DEFAULT, at most DNS_PENDING_LIMIT */
 	unsigned timeout_ms;            /* per upstream try; 0 = DNS_TIMEOUT_DEFAULT_MS */
-	/* Pending forwards of one client address once the table is half full;
+	/* Pending forwards of one client address once the table is 3/4 full;
 	 * 0 = max(DNS_PENDING_CLIENT_MIN, max_pending / 8). */
 	unsigned max_pending_per_client;
 	uint32_t expected_names;        /* table size hint (e.g. the pool size) */
 	/* Lease names (dns_lease_name_set()) at most; 0 = expected_names (or DNS_DYNAMIC_DEFAULT). */
 	uint32_t max_dynamic;
 	uint64_t hash_seed;             /* random: guests cannot pick colliding names */
+	/* Forwarded answers kept: 0 = DNS_CACHE_DEFAULT, at most DNS_CACHE_LIMIT; cache_off: none. */
+	uint32_t cache_entries;
+	uint32_t cache_bytes;           /* their bytes at most; 0 = DNS_CACHE_BYTES_DEFAULT */
+	bool cache_off;
 	dns_random_fn random;           /* required */
 	void *random_userdata;
 };
@@ -215,7 +228,7 @@ int dns_server_set_hosts(struct dns_server *srv, const struct dns_host *hosts, s
  * static record (hosts, SRV, TXT) are replaced from cfg, and so are the
  * host's upstreams (pass the current ones); lease names, queries under way
  * (they keep their upstream; a failover starts again in the new lists) and
- * loop marks stay.
+ * loop marks stay. The cache of forwarded answers starts empty (sized by the new cfg).
  * cfg is checked as dns_server_new() checks it; on failure nothing
  * changes. The network addresses (cfg->nets) must be the server's own.
  */
@@ -255,9 +268,11 @@ struct dns_action {
  * than a header, or a response: DROP. Returns 0 (see act->kind) or -EINVAL
  * on bad arguments. Never allocates in the steady state.
  *
- * Limits: once half of the pending table is taken, a client address with
- * max_pending_per_client forwards under way gets SERVFAIL at once
- * (stats.pending_client_full), so one guest cannot take the whole table. Loops: a query that is one of our own forwards
+ * Limits: once three quarters of the pending table are taken, a client address with
+ * max_pending_per_client forwards under way gets no forward (stats.pending_client_full),
+ * so one guest cannot take the whole table; nor does anyone when the table is full
+ * (stats.pending_full). Such a query is dropped over UDP (the stub retries after its
+ * timeout) and answered SERVFAIL over TCP. Loops: a query that is one of our own forwards
  * coming back (the upstream ID and question of a pending forward, from that
  * upstream's address, one of ours or loopback) is not answered; the upstream
  * is skipped for DNS_LOOP_SKIP_MS (stats.loops, stats.last_loop) and the
@@ -273,7 +288,8 @@ int dns_server_handle_query(struct dns_server *srv, const uint8_t *msg, size_t l
  * given at dns_server_new(). Forwarders without a domain keep precedence over
  * them, as at start. Queries under way keep the upstream they were sent to
  * (its reply is still accepted); when they fail over, they go on in the new
- * list. 0, or -ENOMEM / -EINVAL with nothing changed.
+ * list. When a route's list changed, the cache of forwarded answers is flushed.
+ * 0, or -ENOMEM / -EINVAL with nothing changed.
  */
 int dns_server_set_upstreams(struct dns_server *srv, const struct dns_ip *ups, size_t n,
 			     struct wire_error *err);
@@ -289,7 +305,9 @@ void dns_server_forward_failed(struct dns_server *srv, uint32_t token, int64_t n
  * question (name case-insensitively, type, class) match the pending query
  * (RFC 5452 §9.1); then it is copied to `out` with the client's ID (cut to
  * the header+question with TC when the client's UDP limit is smaller) and
- * act is ANSWER. Upstream SERVFAIL/REFUSED fails over to the next upstream
+ * act is ANSWER; a cacheable answer (NOERROR with records, or NXDOMAIN/NODATA
+ * with an SOA, RFC 2308; not truncated, no TTL of 0) is kept for later
+ * queries of the same question. Upstream SERVFAIL/REFUSED fails over to the next upstream
  * (act FORWARD). Anything else: DROP. Returns 0 or -EINVAL.
  */
 int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg, size_t len,
@@ -315,6 +333,10 @@ struct dns_stats {
 	/* accepted replies: ms from the try's send to its reply, summed and the largest */
 	uint64_t forward_latency_ms_total, forward_latency_ms_max;
 	uint32_t pending;
+	/* the cache of forwarded answers: lookups answered and not, answers pushed out
+	 * for room, and what it holds now */
+	uint64_t cache_hits, cache_misses, cache_evictions;
+	uint64_t cache_entries, cache_bytes;
 };
 void dns_server_stats(const struct dns_server *srv, struct dns_stats *out);
 

@@ -9,9 +9,19 @@
  * Pending queries sit in a fixed table allocated at start (no allocation
  * per query). All tries wait the same timeout, so a list in send order is
  * also in deadline order: the tick looks only at its head. When the table
- * is full, or the client's address has its share of it under way, the NEW
- * query gets SERVFAIL at once (counted): queries already under way keep
- * their chance, and one guest's flood cannot evict the others'.
+ * is full, or it is three quarters full and the client's address has its
+ * share of it under way, the NEW query is not forwarded (counted): queries
+ * already under way keep their chance, and one guest's flood cannot evict
+ * the others'. A lone busy guest (or dnsperf) may use most of the table;
+ * a quarter of it always stays for the others.
+ *
+ * Such a query over UDP is dropped, not answered SERVFAIL: this is an
+ * overload, and a stub resolver retries a lost query after its timeout
+ * (and then usually succeeds), while SERVFAIL is a final answer its
+ * application sees as a failed lookup; a flood gets nothing back for its
+ * effort; and dnsmasq, which libvirt guests know, drops at its
+ * dns-forward-max too. Over TCP it gets SERVFAIL: the connection carries
+ * one query at a time and would otherwise wait for nothing.
  *
  * Each try remembers the upstream it went to, so a reply is matched
  * against that one even when the host's upstream list changed meanwhile.
@@ -181,6 +191,17 @@ static void send_try(struct dns_server *srv, uint16_t s, int64_t now, uint8_t *o
 	act->token = token_of(srv, s);
 }
 
+/* No room for a new forward: dropped over UDP, SERVFAIL over TCP (see above). */
+static void no_room(struct dns_server *srv, const struct dns_msg *m,
+		    const struct dns_client *from, size_t limit, uint8_t *out,
+		    struct dns_action *act)
+{
+	if (from->transport == DNS_UDP)
+		return;
+	srv->st.servfail++;
+	dns_reply_to(act, from, dns_answer_rcode(srv, m, true, DNS_R_SERVFAIL, out, limit));
+}
+
 static void refuse_new(struct dns_server *srv, const struct dns_msg *m,
 		       const struct dns_client *from, uint8_t rcode, size_t limit, uint8_t *out,
 		       struct dns_action *act)
@@ -208,15 +229,20 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 	}
 	/* Every upstream of the route sent our queries back lately: SERVFAIL. */
 	first = dns_route_next(srv, (unsigned)route, 0, now);
-	if (first < 0 || srv->free_head == DNS_NIL) {
-		srv->st.pending_full += first >= 0;
+	if (first < 0) {
 		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);
 		return;
 	}
-	rc = dns_pclient_take(&srv->pcl, &from->peer.ip, srv->used_pend >= srv->n_pend / 2, &pc);
+	if (srv->free_head == DNS_NIL) {
+		srv->st.pending_full++;
+		no_room(srv, m, from, limit, out, act);
+		return;
+	}
+	rc = dns_pclient_take(&srv->pcl, &from->peer.ip,
+			      srv->used_pend >= srv->n_pend - srv->n_pend / 4, &pc);
 	if (rc < 0) {
 		srv->st.pending_client_full++;
-		refuse_new(srv, m, from, DNS_R_SERVFAIL, limit, out, act);
+		no_room(srv, m, from, limit, out, act);
 		return;
 	}
 	s = srv->free_head;
@@ -238,6 +264,7 @@ void dns_forward_query(struct dns_server *srv, const struct dns_msg *m, const ui
 	dns_name_lower(p->lname.b, p->lname.len);
 	p->qtype = m->qtype;
 	p->qclass = m->qclass;
+	p->cache_variant = dns_cache_variant(m);
 	srv->st.forwarded++;
 	send_try(srv, s, now, out, act);
 }
@@ -417,6 +444,9 @@ int dns_server_handle_upstream_reply(struct dns_server *srv, const uint8_t *msg,
 	}
 	srv->st.replies_accepted++;
 	note_latency(srv, p, now);
+	/* matched (RFC 5452 §9.1): worth keeping when cache_scan.c says so */
+	dns_cache_store(&srv->cache, msg, len, &p->lname, p->qtype, p->qclass, p->cache_variant,
+			now);
 	limit = p->client_limit < cap ? p->client_limit : cap;
 	if (len <= limit) {
 		memcpy(out, msg, len);

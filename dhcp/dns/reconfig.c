@@ -82,6 +82,11 @@ int dns_server_reconfigure(struct dns_server *srv, const struct dns_config *cfg,
 	SWAP(srv->n_route_ups, next->n_route_ups);
 	SWAP(srv->routes, next->routes);
 	SWAP(srv->n_routes, next->n_routes);
+	/* new forwarders, maybe new local names: start with a cache of the new size, empty */
+	next->cache.hits = srv->cache.hits;
+	next->cache.misses = srv->cache.misses;
+	next->cache.evictions = srv->cache.evictions;
+	SWAP(srv->cache, next->cache);
 	requeue_pending(srv, next->routes, next->n_routes);
 	dns_server_free(next);          /* with the old parts */
 	return 0;

@@ -144,8 +144,12 @@ static int rebuild(struct dns_server *srv, const struct dns_ip *ups, size_t n)
 	}
 	default_route(srv, &b, ups, n);
 	domain_routes(srv, &b);
-	for (i = 0; srv->routes && i < b.n_routes; i++)
+	for (i = 0; srv->routes && i < b.n_routes; i++) {
 		b.routes[i].gen = (uint16_t)(srv->routes[i].gen + !same_list(srv, &b, i));
+		/* answers came from the old upstreams: ask the new ones */
+		if (b.routes[i].gen != srv->routes[i].gen)
+			dns_cache_flush(&srv->cache);
+	}
 	free(srv->routes);
 	free(srv->route_ups);
 	srv->routes = b.routes;

@@ -134,6 +134,8 @@ static int check_config(const struct dns_config *cfg, struct wire_error *err)
 			    DNS_LOCAL_TTL_MAX);
 	if (cfg->max_pending > DNS_PENDING_LIMIT)
 		return wire_fail(err, -EINVAL, "dns: at most %u pending forwards", DNS_PENDING_LIMIT);
+	if (cfg->cache_entries > DNS_CACHE_LIMIT)
+		return wire_fail(err, -EINVAL, "dns: at most %u cached answers", DNS_CACHE_LIMIT);
 	return 0;
 }
 
@@ -181,6 +183,11 @@ int dns_server_new(const struct dns_config *cfg, struct dns_server **ret, struct
 		rc = add_txts(srv, cfg, err);
 	if (rc >= 0)
 		rc = dns_forward_init(srv, cfg, err);
+	if (rc >= 0 && dns_cache_init(&srv->cache, cfg->cache_off ? 0 :
+				      cfg->cache_entries ? cfg->cache_entries : DNS_CACHE_DEFAULT,
+				      cfg->cache_bytes ? cfg->cache_bytes : DNS_CACHE_BYTES_DEFAULT,
+				      cfg->hash_seed) < 0)
+		rc = wire_fail(err, -ENOMEM, "dns: out of memory");
 	if (rc < 0) {
 		dns_server_free(srv);
 		return rc;
@@ -250,6 +257,7 @@ void dns_server_free(struct dns_server *srv)
 	if (!srv)
 		return;
 	dns_forward_free(srv);
+	dns_cache_free(&srv->cache);
 	dns_table_free(&srv->table);
 	free(srv->nets);
 	free(srv);
@@ -259,6 +267,11 @@ void dns_server_stats(const struct dns_server *srv, struct dns_stats *out)
 {
 	*out = srv->st;
 	out->pending = srv->used_pend;
+	out->cache_hits = srv->cache.hits;
+	out->cache_misses = srv->cache.misses;
+	out->cache_evictions = srv->cache.evictions;
+	out->cache_entries = srv->cache.used;
+	out->cache_bytes = srv->cache.bytes;
 }
 
 /*
@@ -335,6 +348,11 @@ int dns_server_handle_query(struct dns_server *srv, const uint8_t *msg, size_t l
 	route = dns_route_for(srv, &m, &route_len);
 	if (dns_answer_local(srv, &m, now, limit, route_len, out, &rlen)) {
 		srv->st.answered_local++;
+		dns_reply_to(act, from, rlen);
+		return 0;
+	}
+	/* Asked before and still fresh: the upstream's answer again, aged. */
+	if ((rlen = dns_cache_answer(&srv->cache, &m, now, out, limit)) > 0) {
 		dns_reply_to(act, from, rlen);
 		return 0;
 	}

@@ -25,7 +25,8 @@ static bool is_gauge(const char *name)
 {
 	static const char *const gauges[] = {
 		"dhcp_leases_used", "dhcp_pool_size", "dhcp_pool_free", "dns_pending",
-		"journal_sync_us_max", "dns_forward_latency_ms_max", "ctl_subscribers", NULL
+		"journal_sync_us_max", "dns_forward_latency_ms_max", "ctl_subscribers",
+		"dns_cache_entries", "dns_cache_bytes", NULL
 	};
 	const char *const *g;
 

@@ -115,6 +115,11 @@ static void put_dns(struct stats_out *o, const struct daemon *d)
 	put(o, "dns_forward_replies", st.replies_accepted);
 	put(o, "dns_forward_latency_ms_total", st.forward_latency_ms_total);
 	put(o, "dns_forward_latency_ms_max", st.forward_latency_ms_max);
+	put(o, "dns_cache_hits", st.cache_hits);
+	put(o, "dns_cache_misses", st.cache_misses);
+	put(o, "dns_cache_evictions", st.cache_evictions);
+	put(o, "dns_cache_entries", st.cache_entries);
+	put(o, "dns_cache_bytes", st.cache_bytes);
 }
 
 static void put_ra(struct stats_out *o, const struct daemon *d)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the DNS server core. The first byte picks what the
- * rest is: a client's query (over UDP or TCP), or an upstream's reply to a
- * forward that is pending (raw, with the right ID, or after a copy of the
+ * rest is: a client's query (over UDP or TCP, answered locally, from the
+ * cache or forwarded), or an upstream's reply to a forward that is pending
+ * (an accepted one goes through the cache's parser and may be kept) (raw, with the right ID, or after a copy of the
  * forwarded header+question so matching gets all the way through). With
  * its high nibble all ones, one of the calls that change the server:
  * a pending forward coming back to us (the loop guard; the input flips its
@@ -141,6 +142,8 @@ static bool make_pending(struct dns_server *srv, uint8_t *fq, size_t *fqlen,
 
 	dns_ip_parse("192.168.122.50", &cl.peer.ip);
 	cl.peer.port = 5000;
+	/* a kept answer to this question would be a hit, and no forward to answer */
+	dns_cache_flush(&srv->cache);
 	dns_server_handle_query(srv, q, sizeof(q), &cl, fuzz_dns_now, fq, 512, &act);
 	if (act.kind != DNS_ACT_FORWARD)
 		return false;

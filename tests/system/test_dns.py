@@ -568,12 +568,13 @@ def test_per_domain_forwarder_without_default_upstream(host, dnsnet):
         net, net_xml(dns="<dns><forwarder domain='corp.test' addr='%s'/></dns>" % UP), resolv="")
     d = dig(g, "www.corp.test")
     assert d.status == "NOERROR" and d.rdata("A") == [CORP_A], d
-    d = dig(g, "www.corp.test", "A", "+tcp")
+    # another name over TCP (www.corp.test's answer is kept in the cache now)
+    d = dig(g, "tcp.corp.test", "A", "+tcp")
     assert d.status == "NOERROR" and d.rdata("A") == [CORP_A], d
     d = dig(g, "outside.test")
     assert d.status in ("REFUSED", "SERVFAIL") and d.answers == [], d
     assert [q[:2] + (q[4].lower(),) for q in net.queries()] == \
-        [("udp", UPLINK, "www.corp.test"), ("tcp", UPLINK, "www.corp.test")], net.queries()
+        [("udp", UPLINK, "www.corp.test"), ("tcp", UPLINK, "tcp.corp.test")], net.queries()
 
 
 # --- who may ask, and where ---------------------------------------------------

@@ -870,11 +870,15 @@ static void test_pending_full(void **state)
 	f->srv = srv2;
 	forward(f, "a.kernel.org", &w, 1);
 	forward(f, "b.kernel.org", &w, 2);
+	/* a full table drops a UDP query (the stub retries), and SERVFAILs a TCP one */
+	query_name(f, "c.kernel.org", DNS_T_A);
+	assert_int_equal(f->act.kind, DNS_ACT_DROP);
+	f->client.transport = DNS_TCP;
 	query_name(f, "c.kernel.org", DNS_T_A);
 	parse_reply(f, &r);
 	assert_int_equal(r.rcode, DNS_R_SERVFAIL);
 	dns_server_stats(f->srv, &st);
-	assert_int_equal(st.pending_full, 1);
+	assert_int_equal(st.pending_full, 2);
 	assert_int_equal(st.pending, 2);
 }
 
