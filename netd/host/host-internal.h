@@ -111,6 +111,7 @@ struct host_ops {
 struct host_sys {
 	const struct host_ops *ops;
 	void *data;             /* the implementation's: a netlink session, a fake's log */
+	struct nat_held *nat;   /* the firewall's socket, closed with the session (nat.h) */
 };
 
 /* A warning line on stderr ("vnetd: warning: ..."): what start and stop say but go on. */
