@@ -12,6 +12,18 @@
 
 int nat_install(const struct nat_config *cfg, struct nat_error *err)
 {
+	return nat_install_held(cfg, NULL, err);
+}
+
+/* The public name of a kept socket is libmnl's, under a name of ours. */
+void nat_release(struct nat_held *held)
+{
+	nat_sock_close((struct mnl_socket *)held);
+}
+
+int nat_install_held(const struct nat_config *cfg, struct nat_held **held,
+		     struct nat_error *err)
+{
 	char table[NFT_TABLE_MAXNAMELEN];
 	void *buf;
 	int len, r;
@@ -35,7 +47,7 @@ int nat_install(const struct nat_config *cfg, struct nat_error *err)
 				table);
 	r = nat_build_batch(cfg, buf, (size_t)len, NAT_FIRST_SEQ, err);
 	if (r >= 0)
-		r = nat_talk_batch(buf, (size_t)r, table, err);
+		r = nat_talk_batch_keep(buf, (size_t)r, table, (struct mnl_socket **)held, err);
 	free(buf);
 	return r < 0 ? r : 0;
 }

@@ -155,5 +155,8 @@ int nat_sock_recv(struct mnl_socket *nl, nat_reply_fn fn, void *data, struct nat
  * message the kernel refused (e.g. "adding rule 3 to chain postrouting").
  */
 int nat_talk_batch(const void *buf, size_t len, const char *table, struct nat_error *err);
+/* The same, handing its socket to *keep instead of closing it (when keep is not NULL). */
+int nat_talk_batch_keep(const void *buf, size_t len, const char *table,
+			struct mnl_socket **keep, struct nat_error *err);
 
 #endif

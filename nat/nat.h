@@ -71,6 +71,18 @@ bool nat_table_name(const char *network, char *buf, size_t size);
  */
 int nat_install(const struct nat_config *cfg, struct nat_error *err);
 
+/*
+ * nat_install, leaving its socket open in *held (when it was none) for
+ * nat_release to close later. Closing a netfilter socket right after a
+ * commit makes the kernel finish that commit's clean-up first, an RCU grace
+ * period (~10 ms); closed a little later, once that clean-up has run on its
+ * own, it costs nothing. For a caller with more to do meanwhile (start).
+ */
+struct nat_held;
+int nat_install_held(const struct nat_config *cfg, struct nat_held **held,
+		     struct nat_error *err);
+void nat_release(struct nat_held *held);        /* NULL is fine */
+
 /* Delete the network's table. 0, -ENOENT when there was none, or an error. */
 int nat_remove(const char *network, struct nat_error *err);
 

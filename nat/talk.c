@@ -183,6 +183,12 @@ static void grow_buffer(int fd, int opt, int force_opt, size_t want)
 
 int nat_talk_batch(const void *buf, size_t len, const char *table, struct nat_error *err)
 {
+	return nat_talk_batch_keep(buf, len, table, NULL, err);
+}
+
+int nat_talk_batch_keep(const void *buf, size_t len, const char *table,
+			struct mnl_socket **keep, struct nat_error *err)
+{
 	struct batch_wait w = { .buf = buf, .len = len };
 	struct mnl_socket *nl = NULL;
 	char what[NFT_TABLE_MAXNAMELEN + 96];
@@ -199,7 +205,10 @@ int nat_talk_batch(const void *buf, size_t len, const char *table, struct nat_er
 	r = nat_sock_send(nl, buf, len, err);
 	if (r == 0)
 		r = nat_sock_recv(nl, on_reply, &w, err);
-	nat_sock_close(nl);
+	if (keep != NULL && *keep == NULL)
+		*keep = nl;
+	else
+		nat_sock_close(nl);
 	if (w.malformed)
 		return nat_fail(err, r, "malformed answer from nftables for %s", table);
 	if (r < 0)

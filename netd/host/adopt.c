@@ -46,7 +46,7 @@ static int take_supervision(struct host_sys *sys, const struct vnetd_paths *path
 		}
 	}
 	next = *s;
-	r = host_spawn_supervisor(sys, paths, st->name, opts, run_state_step(st, UNDO_DAEMON), &next,
+	r = host_spawn_supervisor(sys, paths, st->name, NULL, opts, run_state_step(st, UNDO_DAEMON), &next,
 				  msg, msg_size);
 	if (r < 0)
 		return r;

@@ -111,6 +111,7 @@ struct host_ops {
 struct host_sys {
 	const struct host_ops *ops;
 	void *data;             /* the implementation's: a netlink session, a fake's log */
+	struct nat_held *nat;   /* the firewall's socket, closed with the session (nat.h) */
 };
 
 /* A warning line on stderr ("vnetd: warning: ..."): what start and stop say but go on. */
@@ -315,7 +316,7 @@ int host_spawn_keeper(struct host_sys *sys, const struct vnetd_paths *paths, str
 		      size_t msg_size);
 /* foreground: this process (systemd's) is the supervisor; else a process of its own */
 int host_spawn_supervisor(struct host_sys *sys, const struct vnetd_paths *paths,
-			  const char *name, const struct lifecycle_opts *opts,
+			  const char *name, struct netdef *def, const struct lifecycle_opts *opts,
 			  const struct undo_rec *daemon, struct undo_rec *u, char *msg,
 			  size_t msg_size);
 
@@ -347,6 +348,7 @@ struct supervisor_args {
 	struct lifecycle_opts opts;
 	pid_t daemon_pid;               /* the daemon to watch first */
 	uint64_t daemon_start;
+	struct netdef *def;             /* start's, already parsed (the child's copy); or NULL */
 };
 
 /* The background supervisor's process (spawn_fn). */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <poll.h>
 #include <signal.h>
@@ -155,6 +156,7 @@ int keeper_run(void *arg, int ready_fd)
 	if (privdrop(PRIVDROP_KEEPER, msg, sizeof(msg)) < 0)
 		goto fail;
 	spawn_report(ready_fd, NULL);
+	malloc_trim(0);         /* the forked CLI's free heap goes back to the system */
 	ensure_table(&cfg);     /* in case it went while we were starting */
 	watch(w, pidfd, sigfd, dirfd, &def, &cfg);
 	rc = 0;

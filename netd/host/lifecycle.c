@@ -269,7 +269,7 @@ static int start_supervisor(struct start_ctx *c)
 	struct undo_rec *u = step(c, UNDO_SUPERVISOR);
 	int r;
 
-	r = host_spawn_supervisor(c->sys, c->paths, c->st.name, c->opts, d, u, c->msg,
+	r = host_spawn_supervisor(c->sys, c->paths, c->st.name, c->def, c->opts, d, u, c->msg,
 				  c->msg_size);
 	if (r == 0)
 		undo_commit(&c->st);

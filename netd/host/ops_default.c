@@ -18,6 +18,7 @@ void host_sys_default(struct host_sys *sys)
 {
 	sys->ops = &host_ops_linux;
 	sys->data = NULL;
+	sys->nat = NULL;
 }
 
 #else
@@ -303,6 +304,7 @@ void host_sys_default(struct host_sys *sys)
 {
 	sys->ops = &fault_ops;
 	sys->data = NULL;
+	sys->nat = NULL;
 }
 
 #endif

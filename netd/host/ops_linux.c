@@ -20,6 +20,8 @@ static void linux_close(struct host_sys *sys)
 {
 	bridge_close(sys->data);
 	sys->data = NULL;
+	nat_release(sys->nat);
+	sys->nat = NULL;
 }
 
 static int linux_link_query(struct host_sys *sys, const char *name,
@@ -91,7 +93,7 @@ static int linux_sysctl_set(struct host_sys *sys, const char *path, const char *
 static int linux_nat_install(struct host_sys *sys, const struct nat_config *cfg,
 			     struct nat_error *err)
 {
-	return nat_install(cfg, err);
+	return nat_install_held(cfg, &sys->nat, err);
 }
 
 static int linux_nat_remove(struct host_sys *sys, const char *network, struct nat_error *err)

@@ -55,11 +55,11 @@ int host_spawn_keeper(struct host_sys *sys, const struct vnetd_paths *paths, str
 }
 
 int host_spawn_supervisor(struct host_sys *sys, const struct vnetd_paths *paths,
-			  const char *name, const struct lifecycle_opts *opts,
+			  const char *name, struct netdef *def, const struct lifecycle_opts *opts,
 			  const struct undo_rec *daemon, struct undo_rec *u, char *msg,
 			  size_t msg_size)
 {
-	struct supervisor_args a = { .paths = paths, .opts = *opts };
+	struct supervisor_args a = { .paths = paths, .opts = *opts, .def = def };
 
 	snprintf(a.name, sizeof(a.name), "%s", name);
 	a.daemon_pid = daemon ? daemon->pid : 0;

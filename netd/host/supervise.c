@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -326,8 +327,14 @@ int supervisor_run(void *arg, int ready_fd)
 		spawn_report(ready_fd, "supervisor: cannot watch signals");
 		return 1;
 	}
-	host_load_definition(a->paths, a->name, &s.def, msg, sizeof(msg));
+	/* start's own copy when it has one: no second parse on start's path */
+	if (a->def)
+		s.def = a->def;
+	else
+		host_load_definition(a->paths, a->name, &s.def, msg, sizeof(msg));
 	spawn_report(ready_fd, NULL);
+	/* what the forked CLI left in the heap, freed, goes back to the system */
+	malloc_trim(0);
 	loop(&s);
 	close(s.sigfd);
 	netdef_free(s.def);

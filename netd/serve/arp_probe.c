@@ -46,7 +46,12 @@ static int open_socket(struct arp_prober *p, const char *ifname, const uint8_t m
 
 	memcpy(p->mac, mac, 6);
 	p->ifindex = (int)if_nametoindex(ifname);
-	p->sock.fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	/*
+	 * Protocol 0 here, ETH_P_ARP at bind: a socket opened with a protocol
+	 * is hooked at once, and bind must unhook it first, which waits for an
+	 * RCU grace period (synchronize_net: 10-20 ms, the longest step of start).
+	 */
+	p->sock.fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!p->ifindex || p->sock.fd < 0) {
 		snprintf(msg, msg_size, "cannot open the ARP socket on %s: %s", ifname,
 			 strerror(errno));

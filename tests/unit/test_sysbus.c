@@ -294,7 +294,7 @@ static struct in_addr addr(const char *text)
 static void test_resolved_register_and_revert(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", buf[1024];
 
 	start_fake(e);
@@ -311,7 +311,7 @@ static void test_resolved_register_and_revert(void **state)
 static void test_resolved_refusal_is_one_message(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", buf[256];
 
 	start_fake(e);
@@ -324,7 +324,7 @@ static void test_resolved_refusal_is_one_message(void **state)
 static void test_firewalld_prefers_libvirts_zone(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[512];
 
 	start_fake(e);
@@ -340,7 +340,7 @@ static void test_firewalld_prefers_libvirts_zone(void **state)
 static void test_firewalld_vnetd_zone_else(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[512];
 
 	e->zones = "public,vnetd";
@@ -354,7 +354,7 @@ static void test_firewalld_vnetd_zone_else(void **state)
 static void test_firewalld_without_either_zone(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[512];
 
 	e->zones = "public,block";
@@ -370,7 +370,7 @@ static void test_firewalld_without_either_zone(void **state)
 static void test_services_absent_say_nothing(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[256];
 
 	e->no_names = true;
@@ -391,7 +391,7 @@ static void test_services_absent_say_nothing(void **state)
 static void test_services_of_another_netns_are_left_alone(void **state)
 {
 	struct env *e = *state;
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "", buf[256];
 
 	e->other_netns = true;
@@ -406,7 +406,7 @@ static void test_services_of_another_netns_are_left_alone(void **state)
 /* No bus at all (a host without D-Bus): the same. */
 static void test_no_bus_says_nothing(void **state)
 {
-	struct host_sys sys = { &host_ops_linux, NULL };
+	struct host_sys sys = { .ops = &host_ops_linux };
 	char msg[300] = "", zone[RUN_STATE_ZONE_MAX] = "";
 
 	setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/vnetd-test-bus", 1);
