@@ -69,6 +69,11 @@ static void put_dhcp(struct stats_out *o, const struct daemon *d)
 	put(o, "journal_sync_failures", db.sync_failures);
 	put(o, "journal_sync_us_total", db.sync_us_total);
 	put(o, "journal_sync_us_max", db.sync_us_max);
+	put(o, "lease_file_writes", db.writes);
+	put(o, "lease_file_write_failures", db.write_failures);
+	put(o, "lease_file_write_us_last", db.write_us_last);
+	put(o, "lease_file_write_us_max", db.write_us_max);
+	put(o, "lease_file_write_cpu_us_total", db.write_cpu_us_total);
 }
 
 /* DHCPv6 messages by type (dhcp6_solicit, ...) and the core's counters. */

@@ -274,6 +274,10 @@ def test_stats_counters_move_with_a_dhcp_exchange(host, net):
     assert after["dhcp_discover"] >= 1 and after["dhcp_request"] >= 1
     assert (after["dhcp_leases_used"], after["dhcp_pool_free"]) == (1, 100)
     assert after["journal_syncs"] >= 1
+    # the lease file is rewritten by a forked writer, which ends well
+    files = wait_for(lambda: (lambda s: s if s["lease_file_writes"] >= 1 else None)(stats(host)),
+                     10, "the lease file written")
+    assert files["lease_file_write_failures"] == 0
     prom = host.run("stats", NAME, "--prometheus").stdout.splitlines()
     i = prom.index("# TYPE vnetd_dhcp_ack_total counter")
     assert re.fullmatch(r'vnetd_dhcp_ack_total\{network="live"\} [1-9]\d*', prom[i + 1])
