@@ -170,14 +170,17 @@ static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
 		uint8_t *buf = dhcp_io_reply_buf(s->io, i, &cap);
 		struct dhcp_tx *tx = dhcp_io_tx(s->io, i);
 
+		int started = -1;
+
 		r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
 		/* no slot for a probe: offer without one rather than stall the client */
 		while (r == DHCP_PROBE &&
-		       (!s->arp || arp_probe_start(s->arp, tx->addr, &rx[i], loop_now_ms()) < 0)) {
+		       (!s->arp ||
+			(started = arp_probe_start(s->arp, tx->addr, &rx[i], loop_now_ms())) < 0)) {
 			dhcp_server_probe_result(s->srv, tx->addr, false, now);
 			r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
 		}
-		s->probes += r == DHCP_PROBE;
+		s->probes += r == DHCP_PROBE && started == 0;      /* 1: joined a running probe */
 		replied[i] = r == DHCP_REPLY;
 	}
 	/* not durable, so not granted (rolled back): the clients retry */
