@@ -3,6 +3,7 @@
 #include "netd/base/base.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +329,8 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
 	db->j4.fd = db->j6.fd = -1;
 	db->writer.pid = 0;
 	db->writer.pidfd = -1;
+	/* the writer is reaped by its pid: an ignored SIGCHLD (inherited) would reap it first */
+	signal(SIGCHLD, SIG_DFL);
 	db->srv = srv;
 	db->srv6 = srv6;
 	if (set_names(db, statedir, name, bridge) < 0) {

@@ -191,20 +191,23 @@ static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
 		serve_dhcp_files_changed(s);
 }
 
-/* The DHCP socket is readable: every packet waiting, in batches. */
+/*
+ * The DHCP socket is readable: one batch of what is waiting (up to
+ * DHCP_IO_BATCH, one fdatasync), then back to the loop. More batches per
+ * turn would save epoll_wait calls but make a turn as long as several disk
+ * syncs; what is left wakes the loop again at once (level-triggered).
+ */
 static void on_requests(void *userdata)
 {
 	struct serve_dhcp *s = userdata;
 	struct dhcp_rx rx[DHCP_IO_BATCH];
-	int n, i, rounds = 4;   /* then back to the loop: other sockets and timers get a turn */
+	int n, i;
 
-	do {
-		n = dhcp_io_receive(s->io);
-		for (i = 0; i < n; i++)
-			dhcp_io_rx(s->io, i, &rx[i]);
-		if (n > 0)
-			serve_batch(s, rx, n);
-	} while (n == DHCP_IO_BATCH && --rounds);
+	n = dhcp_io_receive(s->io);
+	for (i = 0; i < n; i++)
+		dhcp_io_rx(s->io, i, &rx[i]);
+	if (n > 0)
+		serve_batch(s, rx, n);
 }
 
 /* Probes answered or timed out: tell the server, then serve their requests. */
