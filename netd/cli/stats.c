@@ -103,6 +103,7 @@ static bool is_gauge(const char *name)
 	static const char *const gauges[] = {
 		"dhcp_leases_used", "dhcp_pool_size", "dhcp_pool_free", "dns_pending",
 		"journal_sync_us_max", "lease_file_write_us_last", "lease_file_write_us_max",
+		"lease_file_fork_us_max",
 		"dns_forward_latency_ms_max", "ctl_subscribers", NULL
 	};
 	const char *const *g;

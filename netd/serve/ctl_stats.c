@@ -74,6 +74,7 @@ static void put_dhcp(struct stats_out *o, const struct daemon *d)
 	put(o, "lease_file_write_us_last", db.write_us_last);
 	put(o, "lease_file_write_us_max", db.write_us_max);
 	put(o, "lease_file_write_cpu_us_total", db.write_cpu_us_total);
+	put(o, "lease_file_fork_us_max", db.fork_us_max);
 }
 
 /* DHCPv6 messages by type (dhcp6_solicit, ...) and the core's counters. */

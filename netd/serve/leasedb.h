@@ -99,6 +99,7 @@ struct leasedb_stats {
 	/* the lease file's rewrites: how many, failed, wall time, the writers' CPU time */
 	uint64_t writes, write_failures;
 	uint64_t write_us_last, write_us_max, write_cpu_us_total;
+	uint64_t fork_us_max;           /* the longest the loop waited for a writer to start */
 };
 void leasedb_stats(const struct leasedb *db, struct leasedb_stats *out);       /* NULL: zeros */
 

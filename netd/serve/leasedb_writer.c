@@ -137,6 +137,7 @@ int leasedb_writer_start(struct leasedb *db)
 {
 	struct ldb_writer *w = &db->writer;
 	pid_t parent = getpid();
+	uint64_t took;
 	int ready[2];
 	char c;
 
@@ -163,6 +164,9 @@ int leasedb_writer_start(struct leasedb *db)
 	while (read(ready[0], &c, 1) < 0 && errno == EINTR)
 		;
 	close(ready[0]);
+	took = mono_us() - w->started_us;       /* what the loop paid for the fork */
+	if (took > db->st.fork_us_max)
+		db->st.fork_us_max = took;
 	w->pidfd = open_pidfd(w->pid);
 	if (w->pidfd < 0)               /* a kernel before 5.3: wait here */
 		return finish(db, reap(db, 0));
