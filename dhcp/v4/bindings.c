@@ -98,9 +98,11 @@ void dhcp_server_probe_result(struct dhcp_server *srv, struct in_addr addr, bool
 	if (idx == HTAB_NONE)
 		return;
 	if (!in_use) {
+		/* the claim stays: the client that waited takes the address next */
 		dhcp_pool_set(&srv->pool, srv->pool.probed, idx, true);
 		return;
 	}
+	dhcp_claim_drop(&srv->pool, a);
 	holder = dhcp_store_by_addr(&srv->store, a);
 	if (holder != HTAB_NONE) {
 		if (srv->store.rec[holder].state != LS_GHOST)

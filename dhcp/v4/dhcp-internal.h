@@ -101,6 +101,20 @@ struct dhcp_pool_range {
 	uint32_t lease_time;
 };
 
+/*
+ * An address claimed for one client while the daemon probes it (and, once
+ * nobody answered, until the client takes it): no other client is offered
+ * it meanwhile, so a burst of new clients probes as many addresses at once.
+ */
+#define DHCP_PROBE_CLAIMS DHCP_PROBES_MAX
+#define DHCP_CLAIM_HOLD 10      /* seconds a claim lasts at most */
+
+struct dhcp_probe_claim {
+	uint32_t addr;          /* host order; 0: a free slot */
+	uint64_t client;        /* dhcp_client_key() of the client */
+	int64_t until;          /* wall seconds */
+};
+
 struct dhcp_pool {
 	struct dhcp_pool_range *ranges;
 	size_t n_ranges;
@@ -108,7 +122,10 @@ struct dhcp_pool {
 	uint64_t *used;         /* held by an offer, a lease or a quarantine */
 	uint64_t *reserved;     /* a static host's address */
 	uint64_t *probed;       /* a probe said nobody answers there */
+	uint64_t *claimed;      /* claimed for a client (below): not for the others */
 	uint32_t n_free;        /* neither used nor reserved */
+	uint32_t n_claims;
+	struct dhcp_probe_claim claims[DHCP_PROBE_CLAIMS];
 };
 
 int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_range *ranges, size_t n);
@@ -118,8 +135,29 @@ uint32_t dhcp_pool_addr(const struct dhcp_pool *p, uint32_t idx);
 bool dhcp_pool_is_free(const struct dhcp_pool *p, uint32_t idx);
 void dhcp_pool_set(struct dhcp_pool *p, uint64_t *map, uint32_t idx, bool on);
 bool dhcp_pool_test(const uint64_t *map, uint32_t idx);
-/* First free index at or after `start`, wrapping around; HTAB_NONE when full. */
+/*
+ * First free index at or after `start`, wrapping around, skipping what is
+ * claimed for a probe; HTAB_NONE when there is none.
+ */
 uint32_t dhcp_pool_find_free(const struct dhcp_pool *p, uint32_t start);
+
+/* ---- claims of addresses being probed (probing.c) ---- */
+
+struct dhcp_ident;
+/* A client's identity as one number (client id, else hardware address). */
+uint64_t dhcp_client_key(const struct dhcp_ident *id);
+/* Claims past their time go (and their addresses are free for anyone again). */
+void dhcp_claims_expire(struct dhcp_pool *p, int64_t now);
+/* The address (host order) claimed for this client, or 0. */
+uint32_t dhcp_claim_of(const struct dhcp_pool *p, uint64_t client);
+/* Is `addr` claimed for another client than this one? */
+bool dhcp_claimed_by_other(const struct dhcp_pool *p, uint32_t addr, uint64_t client);
+/* Claim `addr` for the client (already its claim: renewed). False when every slot is taken. */
+bool dhcp_claim(struct dhcp_pool *p, uint32_t addr, uint64_t client, int64_t now);
+/* Could dhcp_claim() succeed? */
+bool dhcp_claim_room(const struct dhcp_pool *p, uint32_t addr, uint64_t client);
+/* `addr` was taken (an offer, a grant) or found in use: its claim goes. */
+void dhcp_claim_drop(struct dhcp_pool *p, uint32_t addr);
 
 /* ---- lease records (store.c) ---- */
 

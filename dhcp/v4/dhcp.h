@@ -284,6 +284,13 @@ struct dhcp_tx {
 #define DHCP_IGNORE 0           /* nothing to send */
 #define DHCP_REPLY 1            /* a reply of tx->len bytes is in buf */
 #define DHCP_PROBE 2            /* probe tx->addr, then call probe_result and handle again */
+/*
+ * Addresses the server keeps claimed for probes at once, each for one
+ * client (no other client is offered it meanwhile; the same client asking
+ * again gets DHCP_PROBE for the same address). Past that, first offers go
+ * out unprobed.
+ */
+#define DHCP_PROBES_MAX 64
 
 /*
  * Handle one datagram. Writes at most `cap` bytes of reply into `buf`

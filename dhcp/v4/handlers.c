@@ -82,6 +82,9 @@ static bool may_have(const struct ctx *c, uint32_t addr)
 	idx = dhcp_pool_index(&srv->pool, addr);
 	if (idx == HTAB_NONE || dhcp_pool_test(srv->pool.reserved, idx))
 		return false;
+	/* being probed for someone else: theirs, if nobody answers */
+	if (srv->pool.n_claims && dhcp_claimed_by_other(&srv->pool, addr, dhcp_client_key(&c->id)))
+		return false;
 	return !held_by_other(c, addr);
 }
 
@@ -97,6 +100,8 @@ static uint32_t take(struct ctx *c, uint32_t addr)
 
 	if (holder != HTAB_NONE && holder != c->lease)
 		dhcp_store_del(&srv->store, holder);    /* someone's memory, or stale */
+	if (srv->pool.n_claims)
+		dhcp_claim_drop(&srv->pool, addr);      /* the probe, if any, has done its job */
 	if (c->lease == HTAB_NONE) {
 		c->lease = dhcp_store_add(&srv->store, &c->id, addr);
 		if (c->lease == HTAB_NONE)
@@ -121,6 +126,13 @@ static uint32_t choose(const struct ctx *c)
 
 	if (c->host && c->host->has_ip)
 		return c->host->ip;
+	/* the address being (or just) probed for this client: it asks again */
+	if (srv->pool.n_claims) {
+		uint32_t claim = dhcp_claim_of(&srv->pool, dhcp_client_key(&c->id));
+
+		if (claim && may_have(c, claim))
+			return claim;
+	}
 	if (l && l->state != LS_QUARANTINED && may_have(c, l->addr) &&
 	    (l->state != LS_GHOST || dhcp_pool_is_free(&srv->pool, dhcp_pool_index(&srv->pool, l->addr))))
 		return l->addr;         /* current or previous lease */
@@ -210,11 +222,15 @@ static bool needs_probe(const struct ctx *c, uint32_t addr)
 
 	return srv->probe && (!l || l->addr != addr) && !(c->host && c->host->has_ip) &&
 	       !dhcp_pool_test(srv->pool.probed, dhcp_pool_index(&srv->pool, addr)) &&
-	       dhcp_store_by_addr(&srv->store, addr) == HTAB_NONE;
+	       dhcp_store_by_addr(&srv->store, addr) == HTAB_NONE &&
+	       /* every claim slot busy: offer without a probe rather than stall */
+	       dhcp_claim_room(&srv->pool, addr, dhcp_client_key(&c->id));
 }
 
+/* Probe `addr`, claimed for this client meanwhile (needs_probe made room). */
 static int probe(struct ctx *c, uint32_t addr)
 {
+	dhcp_claim(&c->srv->pool, addr, dhcp_client_key(&c->id), c->now);
 	c->tx->kind = DHCP_DEST_PROBE;
 	c->tx->addr.s_addr = htonl(addr);
 	return DHCP_PROBE;
@@ -225,8 +241,13 @@ static int on_discover(struct ctx *c)
 	struct dhcp_server *srv = c->srv;
 	struct dhcp_lease *l;
 	char buf[LEASE_HOSTNAME_MAX + 1];
-	const char *name = lease_name(c, buf, false);
-	uint32_t addr = choose(c), lt;
+	const char *name;
+	uint32_t addr, lt;
+
+	if (srv->pool.n_claims)
+		dhcp_claims_expire(&srv->pool, c->now);
+	name = lease_name(c, buf, false);
+	addr = choose(c);
 
 	dhcp_emit(srv, DHCP_EV_DISCOVER, c->m, addr, name, NULL);
 	if (!addr || !may_have(c, addr)) {
@@ -316,7 +337,10 @@ static int admit_stranger(struct ctx *c, uint32_t addr)
 	struct dhcp_server *srv = c->srv;
 	uint32_t idx = dhcp_pool_index(&srv->pool, addr);
 
-	if (!srv->authoritative || idx == HTAB_NONE || !dhcp_pool_is_free(&srv->pool, idx))
+	if (srv->pool.n_claims)
+		dhcp_claims_expire(&srv->pool, c->now);
+	if (!srv->authoritative || idx == HTAB_NONE || !dhcp_pool_is_free(&srv->pool, idx) ||
+	    (srv->pool.n_claims && dhcp_claimed_by_other(&srv->pool, addr, dhcp_client_key(&c->id))))
 		return DHCP_IGNORE;
 	if (needs_probe(c, addr))
 		return dhcp_bucket_ready(srv, c->now) ? probe(c, addr) : DHCP_IGNORE;

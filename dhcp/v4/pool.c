@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dhcp/v4/dhcp-internal.h"
 
@@ -18,6 +19,8 @@ int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_range *ranges, size_t 
 	uint64_t total = 0;
 	size_t i, words;
 
+	p->n_claims = 0;
+	memset(p->claims, 0, sizeof(p->claims));
 	p->ranges = calloc(n ? n : 1, sizeof(*p->ranges));
 	if (!p->ranges)
 		return -ENOMEM;
@@ -40,7 +43,8 @@ int dhcp_pool_init(struct dhcp_pool *p, const struct dhcp_range *ranges, size_t 
 	p->used = calloc(words, sizeof(uint64_t));
 	p->reserved = calloc(words, sizeof(uint64_t));
 	p->probed = calloc(words, sizeof(uint64_t));
-	if (!p->used || !p->reserved || !p->probed)
+	p->claimed = calloc(words, sizeof(uint64_t));
+	if (!p->used || !p->reserved || !p->probed || !p->claimed)
 		return -ENOMEM;
 	p->n_free = p->size;
 	return 0;
@@ -54,9 +58,11 @@ void dhcp_pool_free(struct dhcp_pool *p)
 	free(p->used);
 	free(p->reserved);
 	free(p->probed);
+	free(p->claimed);
 	p->ranges = NULL;
-	p->used = p->reserved = p->probed = NULL;
-	p->size = p->n_free = 0;
+	p->used = p->reserved = p->probed = p->claimed = NULL;
+	p->size = p->n_free = p->n_claims = 0;
+	memset(p->claims, 0, sizeof(p->claims));
 }
 
 uint32_t dhcp_pool_index(const struct dhcp_pool *p, uint32_t addr)
@@ -114,10 +120,10 @@ void dhcp_pool_set(struct dhcp_pool *p, uint64_t *map, uint32_t idx, bool on)
 		p->n_free++;
 }
 
-/* Free bits of word w (1 = free), with bits past the end of the pool cleared. */
+/* Free bits of word w (1 = free, not claimed), with bits past the end of the pool cleared. */
 static uint64_t free_bits(const struct dhcp_pool *p, uint32_t w)
 {
-	uint64_t f = ~(p->used[w] | p->reserved[w]);
+	uint64_t f = ~(p->used[w] | p->reserved[w] | p->claimed[w]);
 	uint32_t last = p->size / 64;
 
 	if (w == last)

@@ -30,7 +30,7 @@ const struct vnetd_cmd vnetd_commands[] = {
 	  "NAME add|delete|modify SECTION XML [--live] [--config] [--parent-index N]",
 	  "change a host, range or DNS record (virsh net-update's sections)" },
 	{ "reload", cmd_reload, "NAME", "apply the stored definition to the running network" },
-	{ "stats", cmd_stats, "NAME [--json|--prometheus]", "the running daemon's counters" },
+	{ "stats", cmd_stats, "NAME [--json|--prometheus] [--reset-loop]", "the running daemon's counters" },
 	{ "events", cmd_events, "[NAME] [--json] [--timeout SECONDS]",
 	  "follow network and lease events (--json: one object per line)" },
 	{ "import", cmd_import, "NAME [--from DIR] [--leases FILE] [--force]",

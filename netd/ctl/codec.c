@@ -20,10 +20,11 @@ struct verb_spec {
 
 static const char *const no_keys[] = { NULL };
 static const char *const apply_keys[] = { "origin", NULL };
+static const char *const stats_keys[] = { "reset", NULL };       /* reset=loop */
 
 static const struct verb_spec verbs[CTL_VERBS] = {
 	[CTL_PING] = { "ping", no_keys, false },
-	[CTL_STATS] = { "stats", no_keys, false },
+	[CTL_STATS] = { "stats", stats_keys, false },
 	[CTL_SUBSCRIBE] = { "subscribe", no_keys, false },
 	[CTL_APPLY] = { "apply", apply_keys, true },
 	[CTL_PUBLISH] = { "publish", no_keys, true },

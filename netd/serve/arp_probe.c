@@ -124,6 +124,16 @@ int arp_probe_start(struct arp_prober *p, struct in_addr addr, const struct dhcp
 
 	if (rx->len > ARP_PROBE_PKT_MAX)
 		return -ENOSPC;
+	/* the client asked again while its address is probed: answer the newest request */
+	for (i = 0; i < ARP_PROBE_SLOTS && !s; i++)
+		if (p->slots[i].used && p->slots[i].addr.s_addr == addr.s_addr)
+			s = &p->slots[i];
+	if (s) {
+		memcpy(s->pkt, rx->data, rx->len);
+		s->rx = *rx;
+		s->rx.data = s->pkt;
+		return 1;
+	}
 	for (i = 0; i < ARP_PROBE_SLOTS && !s; i++)
 		if (!p->slots[i].used)
 			s = &p->slots[i];

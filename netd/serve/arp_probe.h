@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ARP_PROBE_SLOTS 64
+#define ARP_PROBE_SLOTS DHCP_PROBES_MAX   /* as many as the core claims addresses for */
 #define ARP_PROBE_WAIT_MS 200
 #define ARP_PROBE_PKT_MAX 1536
 
@@ -44,8 +44,12 @@ int arp_watch(struct arp_prober *p, struct loop *loop, void (*on_answers)(void *
 	      void *userdata);
 
 /*
- * Probe `addr`, holding `rx` (copied) until the answer. -ENOSPC when every
- * slot is busy or the packet is too big: then offer without a probe.
+ * Probe `addr`, holding `rx` (copied) until the answer: 0. When `addr` is
+ * being probed already (the same client asked again: the DHCP core claims
+ * an address for one client while it is probed), `rx` replaces the request
+ * held and no second probe goes out: 1. -ENOSPC when every slot is busy or
+ * the packet is too big: then offer without a probe. Slots are scanned, and
+ * the socket never blocks: a busy prober costs the loop nothing but this.
  */
 int arp_probe_start(struct arp_prober *p, struct in_addr addr, const struct dhcp_rx *rx,
 		    int64_t now_ms);

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define REPLY_TEXT_MAX 4096
+#define REPLY_TEXT_MAX 8192
 
 static void conn_close(struct ctl_conn *c)
 {
@@ -79,21 +79,35 @@ static void do_publish(struct daemon *d, struct ctl_conn *c, const struct ctl_re
 	reply(c, CTL_REPLY_OK, "", 0);
 }
 
-static void dispatch(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
+/* The counters; with reset=loop, as they were when the loop's turn times start again. */
+static void do_stats(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
 {
+	const char *reset = ctl_request_arg(req, "reset");
 	char text[REPLY_TEXT_MAX];
 	int n;
 
+	if (reset && strcmp(reset, "loop")) {
+		reply_error(c, "stats: reset=loop is the only reset");
+		return;
+	}
+	n = serve_stats_format(d, text, sizeof(text));
+	if (n < 0) {
+		reply_error(c, "the counters do not fit a reply");
+		return;
+	}
+	if (reset)
+		loop_turns_reset(d->loop);
+	reply(c, CTL_REPLY_OK, text, (size_t)n);
+}
+
+static void dispatch(struct daemon *d, struct ctl_conn *c, const struct ctl_request *req)
+{
 	switch (req->verb) {
 	case CTL_PING:
 		reply(c, CTL_REPLY_OK, "vnetd-ctl 1\n", 12);
 		break;
 	case CTL_STATS:
-		n = serve_stats_format(d, text, sizeof(text));
-		if (n < 0)
-			reply_error(c, "the counters do not fit a reply");
-		else
-			reply(c, CTL_REPLY_OK, text, (size_t)n);
+		do_stats(d, c, req);
 		break;
 	case CTL_SUBSCRIBE:
 		/* what a subscriber may leave unread is bounded: past it, it is dropped */

@@ -69,6 +69,12 @@ static void put_dhcp(struct stats_out *o, const struct daemon *d)
 	put(o, "journal_sync_failures", db.sync_failures);
 	put(o, "journal_sync_us_total", db.sync_us_total);
 	put(o, "journal_sync_us_max", db.sync_us_max);
+	put(o, "lease_file_writes", db.writes);
+	put(o, "lease_file_write_failures", db.write_failures);
+	put(o, "lease_file_write_us_last", db.write_us_last);
+	put(o, "lease_file_write_us_max", db.write_us_max);
+	put(o, "lease_file_write_cpu_us_total", db.write_cpu_us_total);
+	put(o, "lease_file_fork_us_max", db.fork_us_max);
 }
 
 /* DHCPv6 messages by type (dhcp6_solicit, ...) and the core's counters. */
@@ -143,6 +149,32 @@ static uint64_t subscribers(const struct serve_ctl *s)
 	return n;
 }
 
+/*
+ * The loop's turn times: loop_turns, loop_busy_us, loop_max_us, loop_p99_us,
+ * then one loop_turn_us_le_BOUND line per bucket (the last is "inf"), in
+ * order; the CLI makes them one "loop" object.
+ */
+static void put_loop(struct stats_out *o, const struct daemon *d)
+{
+	struct loop_turns t;
+	char name[48];
+	size_t b;
+
+	loop_turns_get(d->loop, &t);
+	put(o, "loop_turns", t.turns);
+	put(o, "loop_busy_us", t.busy_us);
+	put(o, "loop_max_us", t.max_us);
+	put(o, "loop_p99_us", loop_turns_quantile_us(&t, 990));
+	for (b = 0; b < LOOP_TURN_BUCKETS; b++) {
+		if (loop_turn_bound_us[b] == UINT64_MAX)
+			snprintf(name, sizeof(name), "loop_turn_us_le_inf");
+		else
+			snprintf(name, sizeof(name), "loop_turn_us_le_%llu",
+				 (unsigned long long)loop_turn_bound_us[b]);
+		put(o, name, t.count[b]);
+	}
+}
+
 int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 {
 	struct stats_out o = { buf, size, 0, false };
@@ -156,6 +188,7 @@ int serve_stats_format(const struct daemon *d, char *buf, size_t size)
 	put(&o, "ctl_subscribers", subscribers(&d->ctl));
 	put(&o, "ctl_refused", d->ctl.refused);
 	put(&o, "ctl_dropped_subscribers", d->ctl.dropped);
+	put_loop(&o, d);
 	return o.overflow ? -EMSGSIZE : (int)o.len;
 }
 

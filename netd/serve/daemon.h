@@ -50,6 +50,8 @@ struct serve_dhcp {
 	int64_t last_flush_end_ms;
 	int64_t flush_cost_ms;          /* how long the last lease file rewrite took */
 	int64_t flush_retry_ms;         /* back-off after a failed rewrite, 0 when none */
+	struct loop *loop;              /* for the writer's pidfd */
+	struct loop_handler writer;     /* the forked lease-file writer's pidfd while it runs */
 	uint64_t throttled_reported;    /* dhcp_stats.throttled when last logged */
 	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
 	uint64_t probes, probes_answered;       /* ARP probes sent; found the address in use */

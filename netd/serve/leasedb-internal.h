@@ -6,6 +6,7 @@
 #include "netd/serve/leasedb.h"
 
 #include <limits.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,42 @@ struct ldb_journal {
 	bool torn;                      /* bytes past size to cut before appending */
 	bool failing;                   /* an outage is under way (logged once) */
 };
+
+/* A forked writer at work (leasedb_writer.c); pid 0 when none. */
+struct ldb_writer {
+	pid_t pid;
+	int pidfd;                      /* -1 without one: waited for at once */
+	uint64_t upto4, upto6;          /* the journals' sizes when it was forked */
+	uint64_t started_us;            /* monotonic */
+};
+
+struct leasedb {
+	char leases_path[PATH_MAX];     /* for messages */
+	char leases_name[NAME_MAX + 1]; /* inside the state directory */
+	char status_name[NAME_MAX + 1];
+	int dir_fd;
+	struct ldb_journal j4, j6;      /* j6.fd -1 without DHCPv6 */
+	const struct dhcp_server *srv;  /* either may be NULL */
+	const struct dhcp6_server *srv6;
+	bool flush_failing;
+	bool dirty;                     /* the lease file lags behind memory */
+	struct ldb_writer writer;
+	struct leasedb_stats st;
+};
+
+/* Both files from memory, atomically (the status first). 0 or negative errno. */
+int ldb_write_files(struct leasedb *db);
+/* The files hold the journals up to these sizes: fold a large journal. */
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6);
+
+/*
+ * Drop the journal's first `upto` bytes, which the lease file now holds:
+ * a truncation when nothing came after; else what came after is copied to
+ * a new file that replaces the journal atomically (a crash leaves the old
+ * one, which replays to the same leases). Best effort: a failure keeps the
+ * journal as it is.
+ */
+void ldb_journal_drop_head(struct ldb_journal *j, int dir_fd, uint64_t upto);
 
 /* Open (creating) j->name in dir_fd: a plain file of its own. 0 or -errno with msg. */
 int ldb_journal_open(struct ldb_journal *j, int dir_fd, char *msg, size_t msg_size);

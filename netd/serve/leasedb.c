@@ -3,6 +3,7 @@
 #include "netd/base/base.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,6 @@ static void report_problem(void *userdata, const struct lease_error *e)
 	else
 		log_msg(LOG_WARNING, "%s: %s", what, e->message);
 }
-
-struct leasedb {
-	char leases_path[PATH_MAX];     /* for messages */
-	char leases_name[NAME_MAX + 1]; /* inside the state directory */
-	char status_name[NAME_MAX + 1];
-	int dir_fd;
-	struct ldb_journal j4, j6;      /* j6.fd -1 without DHCPv6 */
-	const struct dhcp_server *srv;  /* either may be NULL */
-	const struct dhcp6_server *srv6;
-	bool flush_failing;
-	bool dirty;                     /* the lease file lags behind memory */
-	struct leasedb_stats st;
-};
 
 void leasedb_stats(const struct leasedb *db, struct leasedb_stats *out)
 {
@@ -114,8 +102,8 @@ out:
 }
 
 /* Both files replaced from memory, the status first: whoever sees the new
- * lease file finds the status as new. */
-static int write_files(struct leasedb *db)
+ * lease file finds the status as new. The forked writer runs this too. */
+int ldb_write_files(struct leasedb *db)
 {
 	struct atomic_writer leases = { .fd = -1 }, status = { .fd = -1 };
 	struct lease_sink to_leases = { to_writer, &leases }, to_status = { to_writer, &status };
@@ -132,26 +120,31 @@ static int write_files(struct leasedb *db)
 	return atomic_writer_commit(&leases);
 }
 
-/* The lease file now holds everything the journal says: it may be emptied. */
-static void empty_when_large(struct ldb_journal *j)
+/*
+ * The lease file now holds what the journals said up to `upto4`/`upto6`
+ * (their sizes when the files were taken from memory): a large journal
+ * loses that part.
+ */
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6)
 {
-	if (j->fd >= 0 && j->size >= JOURNAL_FOLD_AT && !j->torn) {
-		j->size = 0;
-		ldb_journal_cut_back(j);
-	}
+	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT)
+		ldb_journal_drop_head(&db->j4, db->dir_fd, upto4);
+	if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT)
+		ldb_journal_drop_head(&db->j6, db->dir_fd, upto6);
 }
 
 int leasedb_flush(struct leasedb *db)
 {
-	int r = write_files(db);
+	int r;
 
+	leasedb_writer_wait(db);
+	r = ldb_write_files(db);
 	ldb_outage(&db->flush_failing, r, "write", db->leases_path,
 		   "the journal keeps every lease meanwhile, retrying", "written again");
 	if (r < 0)
 		return r;
 	db->dirty = false;
-	empty_when_large(&db->j4);
-	empty_when_large(&db->j6);
+	ldb_written(db, db->j4.size, db->j6.size);
 	return 0;
 }
 
@@ -334,6 +327,10 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
 	}
 	db->dir_fd = dir_fd;
 	db->j4.fd = db->j6.fd = -1;
+	db->writer.pid = 0;
+	db->writer.pidfd = -1;
+	/* the writer is reaped by its pid: an ignored SIGCHLD (inherited) would reap it first */
+	signal(SIGCHLD, SIG_DFL);
 	db->srv = srv;
 	db->srv6 = srv6;
 	if (set_names(db, statedir, name, bridge) < 0) {
@@ -359,6 +356,7 @@ void leasedb_close(struct leasedb *db)
 {
 	if (!db)
 		return;
+	leasedb_writer_wait(db);
 	if (db->j4.fd >= 0)
 		close(db->j4.fd);
 	if (db->j6.fd >= 0)

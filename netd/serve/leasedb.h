@@ -61,8 +61,33 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv);
 /* The same for the DHCPv6 server, through NAME.journal6. */
 int leasedb_commit6(struct leasedb *db, struct dhcp6_server *srv6);
 
-/* Rewrite the lease file and status from memory (both servers); fold the journals when large. */
+/*
+ * Rewrite the lease file and status from memory (both servers) here and
+ * now, after any writer running ends; fold the journals when large. For
+ * the start's fold and the stop: the loop uses the writer below.
+ */
 int leasedb_flush(struct leasedb *db);
+
+/*
+ * The same off the loop: a child forked from this moment's memory (copy on
+ * write) writes both files with the same code, atomically, and exits; the
+ * loop hears of its end through a pidfd. Never two at once. A change made
+ * meanwhile marks the files dirty again. 1: a writer runs (watch
+ * leasedb_writer_fd(), then call leasedb_writer_done()); 0: written here
+ * already (no fork or pidfd to be had); negative errno: not written
+ * (-EBUSY: a writer runs).
+ */
+int leasedb_writer_start(struct leasedb *db);
+/* The running writer's pidfd (readable when it ends), or -1. */
+int leasedb_writer_fd(const struct leasedb *db);
+/*
+ * The writer's pidfd is readable: reap it, fold large journals up to what
+ * it wrote. 0 when it wrote the files, negative errno when it did not
+ * (logged; the files are dirty again), -EAGAIN while it still runs.
+ */
+int leasedb_writer_done(struct leasedb *db);
+/* Block until a running writer ends (stop, close). */
+void leasedb_writer_wait(struct leasedb *db);
 
 /* The lease file lags behind memory: a flush is wanted. */
 bool leasedb_dirty(const struct leasedb *db);
@@ -71,6 +96,10 @@ bool leasedb_dirty(const struct leasedb *db);
 struct leasedb_stats {
 	uint64_t syncs, sync_failures;
 	uint64_t sync_us_total, sync_us_max;
+	/* the lease file's rewrites: how many, failed, wall time, the writers' CPU time */
+	uint64_t writes, write_failures;
+	uint64_t write_us_last, write_us_max, write_cpu_us_total;
+	uint64_t fork_us_max;           /* the longest the loop waited for a writer to start */
 };
 void leasedb_stats(const struct leasedb *db, struct leasedb_stats *out);       /* NULL: zeros */
 

@@ -105,3 +105,66 @@ int ldb_journal_open(struct ldb_journal *j, int dir_fd, char *msg, size_t msg_si
 	}
 	return 0;
 }
+
+/* [from, to) of the journal into fd, through the page cache. 0 or negative errno. */
+static int copy_range(int from_fd, int to_fd, uint64_t from, uint64_t to)
+{
+	char buf[64 << 10];
+	ssize_t n;
+	int r;
+
+	while (from < to) {
+		size_t want = to - from < sizeof(buf) ? (size_t)(to - from) : sizeof(buf);
+
+		n = pread(from_fd, buf, want, (off_t)from);
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		if ((r = write_full(to_fd, buf, (size_t)n)) < 0)
+			return r;
+		from += (uint64_t)n;
+	}
+	return 0;
+}
+
+/* The journal's records after `upto` as a new file under its name, durable. */
+static int replace_with_tail(struct ldb_journal *j, int dir_fd, uint64_t upto)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, r;
+
+	if (snprintf(tmp, sizeof(tmp), ".%s.tail", j->name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(dir_fd, tmp, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW |
+		    O_NONBLOCK, 0644);
+	if (fd < 0)
+		return -errno;
+	r = copy_range(j->fd, fd, upto, j->size);
+	if (r == 0 && fdatasync(fd) < 0)
+		r = -errno;
+	if (r == 0 && renameat(dir_fd, tmp, dir_fd, j->name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dir_fd, tmp, 0);
+		close(fd);
+		return r;
+	}
+	fsync(dir_fd);          /* the new name durable; until then the old replays the same */
+	close(j->fd);
+	j->fd = fd;
+	j->size -= upto;
+	j->reserved_end = j->size;
+	ldb_journal_reserve(j, 0);
+	return 0;
+}
+
+void ldb_journal_drop_head(struct ldb_journal *j, int dir_fd, uint64_t upto)
+{
+	if (j->torn || upto > j->size)
+		return;         /* cut back first (the next append does); fold another time */
+	if (upto == j->size) {
+		j->size = 0;
+		ldb_journal_cut_back(j);
+		return;
+	}
+	replace_with_tail(j, dir_fd, upto);
+}

@@ -22,12 +22,66 @@
 
 #define LOOP_EVENTS 16          /* per wake-up; more wait for the next turn */
 
+/* 1-2-5 steps from 10 us to 10 s; the last bucket takes the rest */
+const uint64_t loop_turn_bound_us[LOOP_TURN_BUCKETS] = {
+	10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 1000000,
+	10000000, UINT64_MAX,
+};
+
 struct loop {
 	int epfd;
 	bool stop;
+	struct loop_turns turns;
 	struct loop_timer *timers;
 	struct loop_timer **tail;
 };
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void count_turn(struct loop_turns *t, uint64_t us)
+{
+	size_t b = 0;
+
+	while (us > loop_turn_bound_us[b])
+		b++;
+	t->count[b]++;
+	t->turns++;
+	t->busy_us += us;
+	if (us > t->max_us)
+		t->max_us = us;
+}
+
+void loop_turns_get(const struct loop *l, struct loop_turns *out)
+{
+	*out = l->turns;
+}
+
+void loop_turns_reset(struct loop *l)
+{
+	memset(&l->turns, 0, sizeof(l->turns));
+}
+
+uint64_t loop_turns_quantile_us(const struct loop_turns *t, unsigned permille)
+{
+	uint64_t want = (t->turns * permille + 999) / 1000, seen = 0;
+	size_t b;
+
+	if (!t->turns)
+		return 0;
+	for (b = 0; b < LOOP_TURN_BUCKETS; b++) {
+		seen += t->count[b];
+		if (seen >= want)
+			break;
+	}
+	return b < LOOP_TURN_BUCKETS && loop_turn_bound_us[b] < t->max_us ? loop_turn_bound_us[b]
+									    : t->max_us;
+}
 
 int64_t loop_now_ms(void)
 {
@@ -138,12 +192,19 @@ void loop_run(struct loop *l)
 {
 	struct epoll_event evs[LOOP_EVENTS];
 	struct loop_timer *t;
+	uint64_t woke = 0;
 	int64_t now;
 	int n, i;
 
 	l->stop = false;
 	while (!l->stop) {
-		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, wait_ms(l));
+		int timeout = wait_ms(l);
+
+		/* the turn ends where the next wait starts: deadlines worked out too */
+		if (woke)
+			count_turn(&l->turns, now_us() - woke);
+		n = epoll_wait(l->epfd, evs, LOOP_EVENTS, timeout);
+		woke = now_us();
 		if (n < 0 && errno != EINTR) {
 			log_msg(LOG_ERR, "epoll: %s", strerror(errno));
 			return;

@@ -67,6 +67,30 @@ void loop_add_timer(struct loop *l, struct loop_timer *t);
 void loop_run(struct loop *l);
 void loop_stop(struct loop *l);         /* from a callback: the loop ends after this turn */
 
+/*
+ * How long the loop's turns were busy: from epoll_wait's return to the
+ * next wait (dispatch and every timer's due work), in a fixed histogram
+ * (nothing allocated per turn). A bucket counts the turns up to its bound
+ * and above the previous one; the last bound is UINT64_MAX (the rest).
+ * Since the loop was made or since loop_turns_reset().
+ */
+#define LOOP_TURN_BUCKETS 16
+struct loop_turns {
+	uint64_t turns;
+	uint64_t busy_us;               /* the turns' sum */
+	uint64_t max_us;
+	uint64_t count[LOOP_TURN_BUCKETS];
+};
+extern const uint64_t loop_turn_bound_us[LOOP_TURN_BUCKETS];
+
+void loop_turns_get(const struct loop *l, struct loop_turns *out);
+void loop_turns_reset(struct loop *l);
+/*
+ * The turn time below which `permille` of the turns fall, read off the
+ * histogram: the bound of the bucket it lands in, never more than max_us.
+ */
+uint64_t loop_turns_quantile_us(const struct loop_turns *t, unsigned permille);
+
 /* The loop's clock: CLOCK_MONOTONIC in ms. */
 int64_t loop_now_ms(void);
 

@@ -274,6 +274,10 @@ def test_stats_counters_move_with_a_dhcp_exchange(host, net):
     assert after["dhcp_discover"] >= 1 and after["dhcp_request"] >= 1
     assert (after["dhcp_leases_used"], after["dhcp_pool_free"]) == (1, 100)
     assert after["journal_syncs"] >= 1
+    # the lease file is rewritten by a forked writer, which ends well
+    files = wait_for(lambda: (lambda s: s if s["lease_file_writes"] >= 1 else None)(stats(host)),
+                     10, "the lease file written")
+    assert files["lease_file_write_failures"] == 0
     prom = host.run("stats", NAME, "--prometheus").stdout.splitlines()
     i = prom.index("# TYPE vnetd_dhcp_ack_total counter")
     assert re.fullmatch(r'vnetd_dhcp_ack_total\{network="live"\} [1-9]\d*', prom[i + 1])
@@ -281,6 +285,23 @@ def test_stats_counters_move_with_a_dhcp_exchange(host, net):
     text = host.run("stats", NAME).stdout.splitlines()
     assert re.fullmatch(r"dhcp_leases_used +1", [l for l in text
                                                   if l.startswith("dhcp_leases_used")][0])
+    # the loop's turn times: a histogram whose buckets add up to the turns
+    whole = json.loads(host.run("stats", NAME, "--json").stdout)
+    loop = whole["loop"]
+    assert sorted(loop) == ["buckets_us", "busy_us", "max_us", "p99_us", "turns"]
+    assert loop["turns"] > 0 and loop["turns"] == sum(c for _, c in loop["buckets_us"])
+    bounds = [b for b, _ in loop["buckets_us"]]
+    assert bounds == sorted(bounds) and bounds[-1] == 2**64 - 1
+    assert 0 < loop["max_us"] <= loop["busy_us"] and loop["p99_us"] <= loop["max_us"]
+    assert not any(k.startswith("loop_") for k in whole["counters"])
+    assert "# TYPE vnetd_loop_turn_us histogram" in prom
+    assert any(re.fullmatch(r'vnetd_loop_turn_us_bucket\{network="live",le="\+Inf"\} \d+', l)
+               for l in prom)
+    assert [l for l in text if l.startswith("loop_turns ")]
+    # --reset-loop: this reading still counts, the next starts from (almost) nothing
+    host.run("stats", NAME, "--reset-loop")
+    again = json.loads(host.run("stats", NAME, "--json").stdout)["loop"]
+    assert again["turns"] < loop["turns"]
 
 
 def test_events_show_start_lease_and_stop(host, net):

@@ -44,6 +44,15 @@ static void test_request_round_trip(void **state)
 	assert_int_equal(ctl_request_parse(buf, (size_t)n, &req, msg, sizeof(msg)), 0);
 	assert_int_equal(req.verb, CTL_STATS);
 	assert_null(req.body);
+
+	/* `stats --reset-loop`: the one key stats takes */
+	a = (struct ctl_arg){ "reset", "loop" };
+	n = ctl_request_format(buf, sizeof(buf), CTL_STATS, &a, 1, NULL, 0);
+	assert_int_equal(n, (int)strlen("stats\nreset=loop\n"));
+	assert_memory_equal(buf, "stats\nreset=loop\n", (size_t)n);
+	assert_int_equal(ctl_request_parse(buf, (size_t)n, &req, msg, sizeof(msg)), 0);
+	assert_int_equal(req.verb, CTL_STATS);
+	assert_string_equal(ctl_request_arg(&req, "reset"), "loop");
 }
 
 struct bad_request {
@@ -58,6 +67,7 @@ static const struct bad_request bad_requests[] = {
 	{ "reboot\n", -EINVAL, "unknown verb 'reboot'" },
 	{ "Stats\n", -EINVAL, "a request starts with a verb of lowercase letters" },
 	{ "stats\nfoo=1\n", -EINVAL, "'stats' takes no argument 'foo'" },
+	{ "ping\nreset=loop\n", -EINVAL, "'ping' takes no argument 'reset'" },
 	{ "apply\norigin=a\norigin=b\n\nx", -EINVAL, "'apply': 'origin' given twice" },
 	{ "apply\norigin\n\nx", -EINVAL, "'apply' takes lines of key=value, printable ASCII" },
 	{ "apply\nOrigin=x\n\nx", -EINVAL, "'apply': a key is lowercase letters and '_'" },

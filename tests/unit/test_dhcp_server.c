@@ -724,6 +724,84 @@ static void test_probe_hook(void **state)
 	fx_free(f);
 }
 
+static void tweak_probe5(struct fixture *f)
+{
+	f->cfg.probe = true;
+	inet_pton(AF_INET, "192.168.122.10", &f->range.start);
+	inet_pton(AF_INET, "192.168.122.14", &f->range.end);
+}
+
+/*
+ * A burst of new clients while probing: each is probed on an address of its
+ * own (no two wait on one address, so all probes run at once); a client
+ * asking again meanwhile gets its own address probed, not another; a probe
+ * that finds nobody leaves the address to its client; a claim whose client
+ * went away ends after DHCP_CLAIM_HOLD seconds.
+ */
+static void test_probe_burst_gets_distinct_addresses(void **state)
+{
+	struct fixture *f = fx_new(tweak_probe5);
+	struct in_addr got[6];
+	struct pkt p;
+	struct reply r;
+	int i, j;
+
+	for (i = 1; i <= 5; i++) {
+		udhcpc_discover(&p, (uint8_t)i);
+		assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_PROBE);
+		assert_int_equal(r.tx.kind, DHCP_DEST_PROBE);
+		got[i] = r.tx.addr;
+		for (j = 1; j < i; j++)
+			assert_int_not_equal(got[j].s_addr, got[i].s_addr);
+	}
+	/* the whole pool is being probed: a sixth client gets nothing yet */
+	udhcpc_discover(&p, 6);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	/* client 1 retransmits: the same address, still probing */
+	udhcpc_discover(&p, 1);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_PROBE);
+	assert_int_equal(r.tx.addr.s_addr, got[1].s_addr);
+	/* client 2's address is in use: quarantined, nothing left for it */
+	dhcp_server_probe_result(f->srv, got[2], true, NOW0);
+	assert_int_equal(f->ev.count[DHCP_EV_CONFLICT], 1);
+	udhcpc_discover(&p, 2);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_IGNORE);
+	/* nobody answered for client 1: it is offered its address */
+	dhcp_server_probe_result(f->srv, got[1], false, NOW0);
+	udhcpc_discover(&p, 1);
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(rep_type(&r), DHCPOFFER);
+	assert_int_equal(htonl(rep_u32(&r, 16)), got[1].s_addr);
+	/* clients 3-5 never came back: their claims end, the sixth gets one */
+	udhcpc_discover(&p, 6);
+	assert_int_equal(handle(f->srv, &p, NOW0 + DHCP_CLAIM_HOLD, &r), DHCP_PROBE);
+	assert_true(r.tx.addr.s_addr == got[3].s_addr || r.tx.addr.s_addr == got[4].s_addr ||
+		    r.tx.addr.s_addr == got[5].s_addr);
+	fx_free(f);
+}
+
+/* Claims are a bounded table: once every slot is taken, first offers go out unprobed. */
+static void test_probe_claims_bounded(void **state)
+{
+	struct fixture *f = fx_new(NULL);
+	struct pkt p;
+	struct reply r;
+	int i;
+
+	dhcp_server_free(f->srv);
+	f->cfg.probe = true;
+	f->cfg.new_client_rate = DHCP_RATE_UNLIMITED;
+	assert_int_equal(dhcp_server_new(&f->cfg, &f->srv, NULL), 0);
+	for (i = 0; i < DHCP_PROBES_MAX; i++) {
+		udhcpc_discover(&p, (uint8_t)(i + 1));
+		assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_PROBE);
+	}
+	udhcpc_discover(&p, (uint8_t)(DHCP_PROBES_MAX + 1));
+	assert_int_equal(handle(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	assert_int_equal(rep_type(&r), DHCPOFFER);
+	fx_free(f);
+}
+
 /* ---- malformed input ---- */
 
 static void test_malformed(void **state)
@@ -965,6 +1043,8 @@ int main(void)
 		cmocka_unit_test(test_boot_file_by_arch_and_user_class),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_probe_hook),
+		cmocka_unit_test(test_probe_burst_gets_distinct_addresses),
+		cmocka_unit_test(test_probe_claims_bounded),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_overload),
 		cmocka_unit_test(test_huge_and_padded),

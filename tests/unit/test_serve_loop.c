@@ -145,9 +145,78 @@ static void test_wall_to_mono(void **state)
 	assert_true(r <= m1 + 50 + 2);
 }
 
+struct turner {
+	struct loop_timer t;
+	struct loop *loop;
+	int left;
+};
+
+static int64_t turner_deadline(struct loop_timer *t)
+{
+	return loop_now_ms();   /* always due: every wait is the 1 ms minimum */
+}
+
+static void turner_run(struct loop_timer *t, int64_t now_ms)
+{
+	struct turner *u = loop_owner(t, struct turner, t);
+
+	if (--u->left <= 0)
+		loop_stop(u->loop);
+}
+
+/* Run the loop for n turns. */
+static void run_turns(struct loop *l, int n)
+{
+	struct turner u = { .t = { .next_deadline = turner_deadline, .run_due = turner_run },
+			    .loop = l, .left = n };
+
+	loop_add_timer(l, &u.t);
+	loop_run(l);
+}
+
+/* Turn times: each turn counted once in its bucket; quantiles read off the buckets. */
+static void test_turn_histogram(void **state)
+{
+	struct loop_turns t = { 0 };
+	struct loop *l;
+	size_t b;
+	uint64_t sum = 0;
+
+	(void)state;
+	for (b = 1; b < LOOP_TURN_BUCKETS; b++)
+		assert_true(loop_turn_bound_us[b] > loop_turn_bound_us[b - 1]);
+	assert_int_equal(loop_turn_bound_us[LOOP_TURN_BUCKETS - 1], UINT64_MAX);
+	/* 990 turns of at most 10 us, 10 of 3 ms: p99 is 10 us, p99.9 the 5 ms bucket */
+	t.turns = 1000;
+	t.count[0] = 990;
+	t.count[8] = 10;
+	t.max_us = 3000;
+	assert_int_equal(loop_turns_quantile_us(&t, 990), 10);
+	/* never above the longest turn seen */
+	assert_int_equal(loop_turns_quantile_us(&t, 999), 3000);
+	t = (struct loop_turns){ 0 };
+	assert_int_equal(loop_turns_quantile_us(&t, 990), 0);
+
+	/* a real loop counts its turns; a reset starts again from zero */
+	assert_int_equal(loop_new(&l), 0);
+	run_turns(l, 3);
+	loop_turns_get(l, &t);
+	assert_true(t.turns >= 2);
+	for (b = 0; b < LOOP_TURN_BUCKETS; b++)
+		sum += t.count[b];
+	assert_int_equal(sum, t.turns);
+	assert_true(t.max_us <= t.busy_us);
+	loop_turns_reset(l);
+	loop_turns_get(l, &t);
+	assert_int_equal(t.turns, 0);
+	assert_int_equal(t.max_us, 0);
+	loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_turn_histogram),
 		cmocka_unit_test(test_handler_gets_its_event),
 		cmocka_unit_test(test_earliest_deadline_never_early),
 		cmocka_unit_test(test_wall_to_mono),
