@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "netd/serve/mmsg.h"
 #include "netd/serve/dhcp6_io.h"
 
 #include <arpa/inet.h>
@@ -143,19 +144,10 @@ int dhcp6_io_watch(struct dhcp6_io *io, struct loop *loop, void (*on_requests)(v
 
 int dhcp6_io_receive(struct dhcp6_io *io)
 {
-	int i, n;
+	int n;
 
-	for (i = 0; i < DHCP6_IO_BATCH; i++) {
-		struct msghdr *h = &io->rx_msgs[i].msg_hdr;
-
-		memset(h, 0, sizeof(*h));
-		h->msg_name = &io->rx_from[i];
-		h->msg_namelen = sizeof(io->rx_from[i]);
-		h->msg_iov = &io->rx_iov[i];
-		h->msg_iovlen = 1;
-		h->msg_control = io->rx_ctrl[i];
-		h->msg_controllen = sizeof(io->rx_ctrl[i]);
-	}
+	mmsg_prepare_rx(io->rx_msgs, io->rx_iov, io->rx_from, sizeof(io->rx_from[0]), io->rx_ctrl,
+			sizeof(io->rx_ctrl[0]), DHCP6_IO_BATCH);
 	n = recvmmsg(io->udp.fd, io->rx_msgs, DHCP6_IO_BATCH, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
