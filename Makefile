@@ -130,6 +130,38 @@ helper.dir  := netd/helper
 helper.uses := base def adapt host serve wire lease dhcpv4 dhcpv6 dns ra nat bridge
 $(eval $(call module,helper))
 $(helper.objs): CFLAGS += -DVNETD_HELPER_CONFDIR='"$(SYSCONFDIR)/vnetd"'
+$(BUILD)/netd/base/libexec.o: CFLAGS += -DVNETD_LIBEXECDIR='"$(PREFIX)/libexec/vnetd"'
+
+# ---- small programs ----------------------------------------------------------
+# The processes that live as long as a network and never read a guest's byte
+# (the firewall keeper, the supervisor) are programs of their own, exec'd by
+# vnetd: statically linked against musl, they cost tens of kB of memory where a
+# fork of vnetd costs megabytes (its shared libraries' pages). Each is built
+# from its folder and netd/small/ (what they share), against only the
+# kernel's headers; not with SANITIZE=1's flags (musl has no sanitizer runtime),
+# so their parsers are fuzzed with the normal compiler instead.
+# $(call small_prog,NAME,FOLDER): build/vnetd-NAME from FOLDER/*.c.
+MUSL_CC    ?= musl-gcc
+SMALL_INC  := $(BUILD)/small-include
+SMALL_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wformat=2 -Wmissing-prototypes -fno-strict-aliasing -D_GNU_SOURCE \
+	-DVNETD_VERSION='"$(VERSION)"' -I. -I$(SMALL_INC)
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+KERNEL_ASM := $(firstword $(wildcard /usr/include/$(MULTIARCH)/asm /usr/include/asm))
+SMALL_PROGS :=
+
+$(SMALL_INC)/.made: Makefile
+	@rm -rf $(SMALL_INC) && mkdir -p $(SMALL_INC)
+	@ln -s /usr/include/linux $(SMALL_INC)/linux
+	@ln -s /usr/include/asm-generic $(SMALL_INC)/asm-generic
+	@ln -s $(KERNEL_ASM) $(SMALL_INC)/asm
+	@touch $@
+
+define small_prog
+SMALL_PROGS += $$(BUILD)/vnetd-$(1)
+$$(BUILD)/vnetd-$(1): $$(wildcard $(2)/*.c $(2)/*.h netd/small/*.c netd/small/*.h) $$(SMALL_INC)/.made
+	$$(MUSL_CC) $$(SMALL_CFLAGS) -static -o $$@ $$(wildcard $(2)/*.c netd/small/*.c)
+endef
 
 MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
 LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group
@@ -142,7 +174,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_RUNS ?= 20000
 
-DEB_BUILD := gcc make pkg-config libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
+DEB_BUILD := gcc make pkg-config musl-tools linux-libc-dev libnl-3-dev libnl-route-3-dev libxml2-dev libcap-ng-dev \
              libmnl-dev libnftnl-dev libsystemd-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3-pytest python3-scapy iproute2 nftables \
              clang libclang-rt-14-dev busybox udhcpc isc-dhcp-client dhcpcd5 bind9-dnsutils \
@@ -162,7 +194,7 @@ DEB_BENCH += kea-dhcp4-server gnuplot-nox
 .PHONY: all check lint unit fuzz system bench soak demo run install uninstall deps deps-build \
 	deps-bench users clean
 
-all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
+all: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper $(SMALL_PROGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -263,7 +295,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 \
-	    $(BUILD)/vnetd-bridge-helper users
+	    $(BUILD)/vnetd-bridge-helper $(SMALL_PROGS) users
 	VNETD=$(CURDIR)/$(BUILD)/vnetd VNETD_TEST=$(CURDIR)/$(BUILD)/vnetd-test \
 	    VNETD_BRIDGE_HELPER=$(CURDIR)/$(BUILD)/vnetd-bridge-helper \
 	    $(PYTHON) -m pytest -q tests/system
@@ -293,7 +325,7 @@ run: deps-build
 	$(MAKE) all install
 	$(DESTDIR)$(PREFIX)/sbin/vnetd start default
 
-install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper
+install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper $(SMALL_PROGS)
 	install -D -m 0755 $(BUILD)/vnetd $(DESTDIR)$(PREFIX)/sbin/vnetd
 	@# setuid root as qemu-bridge-helper is, so an unprivileged qemu can use it;
 	@# only the group kvm may run it where that group exists

@@ -138,6 +138,12 @@ int spawn_signalfd(void);
 /* In the child: say "ready" (error NULL) or why not, then close the fd. */
 void spawn_report(int ready_fd, const char *error);
 
+/*
+ * The path of one of vnetd's small programs (vnetd-keeper, ...): beside this
+ * executable, else in the install's libexec directory. 0, or -ENOENT.
+ */
+int libexec_find(const char *prog, char *path, size_t size);
+
 /* ---- files ---- */
 
 /*

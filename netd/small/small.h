@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * small: what vnetd's small exec'd programs share (the firewall keeper, the
+ * supervisor). They are built against musl and the kernel's headers only
+ * (see the Makefile's "small programs"), so nothing here may include a
+ * header of the rest of the tree: the protocol with vnetd (the ready line,
+ * the arguments) is restated here and kept in step with netd/base/spawn.c.
+ */
+#ifndef VNETD_SMALL_H
+#define VNETD_SMALL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Log to stderr (foreground) or syslog as "vnetd[NETWORK]", as netd/base/log.c does. */
+void small_log_open(const char *prog, const char *network, bool to_stderr);
+void small_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* spawn_report()'s protocol: "OK\n" or "ERR reason\n" on the ready fd, then close it. */
+void small_ready(int ready_fd, const char *error);
+
+/* A decimal argument in [min, max]: 0, or -EINVAL. */
+int small_parse_int(const char *text, long long min, long long max, long long *out);
+
+/* pidfd_open(2) (musl has no wrapper): the fd, or -1 with errno. */
+int small_pidfd_open(pid_t pid);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t small_now_ms(void);
+
+#endif
