@@ -952,8 +952,9 @@ def print_dhcp_results(b, cases, title, unit, target_of, notes):
                       % (n, 100.0 * v.best.xchg_s / top, sat))
     print("   RSS at the end (VmRSS): %s" % ", ".join(
         "%s/%d %s" % (c.server.label, c.clients, fmt_mb(c.rss_kb)) for c in cases.values()))
-    print("   CPU/%s: the server process's user+system time per completed exchange "
-          "(softirq not included);\n"
+    print("   CPU/%s: the server process's user+system time per completed exchange, with "
+          "that of the children it reaped\n   (vnetd's forked lease-file writers; softirq not "
+          "included);\n"
           "   peak RSS: VmHWM at the end, summed over the server's processes; ready: from launch until "
           "it has loaded its leases and gone idle;\n"
           "   core busy: whole-core utilisation over the best run, softirq included." % unit)

@@ -15,13 +15,16 @@ def pinned(cpu, argv):
 
 
 def proc_cpu_s(pid):
-    """utime + stime of a process (all its threads), in seconds; 0 if gone."""
+    """utime + stime of a process (all its threads) and of the children it
+    has reaped (cutime + cstime: vnetd's forked lease-file writers, any
+    helper a server forks and waits for), in seconds; 0 if gone. Work a
+    server hands to a child is still its cost per exchange."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_times():
