@@ -44,7 +44,8 @@ static int parse(int argc, char **argv, struct lifecycle_opts *lo, const char **
 	};
 	int opt;
 
-	optind = 1;
+	/* 0: glibc starts afresh, forgetting main's "+" (options after NAME too) */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'R' && valid_reason(optarg))
 			*reason = optarg;
