@@ -49,11 +49,15 @@ static int build_argv(struct sup_argv *a, const char *prog, const struct vnetd_p
 		      const char *name, const struct lifecycle_opts *opts, pid_t pid,
 		      uint64_t start, int ready_fd)
 {
+	static const char deleted[] = " (deleted)";
 	ssize_t n = readlink("/proc/self/exe", a->self, sizeof(a->self) - 1);
 
 	if (n <= 0)
 		return -errno;
 	a->self[n] = '\0';
+	/* replaced by an upgrade while it ran: the program now at that path */
+	if ((size_t)n > sizeof(deleted) && !strcmp(a->self + n - (sizeof(deleted) - 1), deleted))
+		a->self[n - (sizeof(deleted) - 1)] = '\0';
 	snprintf(a->pid, sizeof(a->pid), "%d", (int)pid);
 	snprintf(a->start, sizeof(a->start), "%" PRIu64, start);
 	a->n = 0;

@@ -58,12 +58,15 @@ void sup_reap(struct sup *s)
 /* `vnetd reload NAME`: its report goes where ours goes (the journal). */
 static void reload(struct sup *s)
 {
-	int status;
+	int status, r;
 
 	s->hup_pending = false;
 	sup_notify("RELOADING=1");
-	if (sup_run_vnetd(s, "reload", NULL, NULL, 0, &status) < 0)
+	r = sup_run_vnetd(s, "reload", NULL, NULL, 0, &status);
+	if (r < 0 && r != -EINTR)
 		small_log(LOG_ERR, "supervisor: cannot run %s reload", s->a.vnetd);
+	/* children that ended meanwhile (SIGCHLD was read while reload ran) */
+	sup_reap(s);
 	sup_notify("READY=1");
 }
 
