@@ -93,15 +93,20 @@ int sup_parse_args(int argc, char **argv, struct sup_args *a, char *msg, size_t 
 		{ "ready-fd", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
+	int opt, at = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->ready_fd = -1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == '?' || set_option(a, opt, optarg) < 0) {
-			snprintf(msg, msg_size, "vnetd-supervise: bad argument '%s'",
+	while ((opt = getopt_long(argc, argv, "", opts, &at)) != -1) {
+		if (opt == '?') {
+			snprintf(msg, msg_size, "vnetd-supervise: unknown argument '%s'",
 				 argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (set_option(a, opt, optarg) < 0) {
+			snprintf(msg, msg_size, "vnetd-supervise: bad --%s '%s'", opts[at].name,
+				 optarg ? optarg : "");
 			return -EINVAL;
 		}
 	}
