@@ -145,3 +145,22 @@ def test_foreground_under_systemd(host):
     finally:
         kill_proc(fg)
         sd.sock.close()
+
+
+def test_respawn_verb_is_the_supervisors_only(host):
+    """`vnetd __respawn` is internal: not in --help, and it acts only for the
+    supervisor the record names (its parent), never for another caller."""
+    host.define(sup_xml())
+    host.run("start", NAME)
+    assert "__respawn" not in host.run("--help").stdout
+    daemon = host.running_pid(NAME, "Daemon")
+    cp = host.run("__respawn", NAME, "--reason", "killed-by-KILL", check=False)
+    assert (cp.returncode, cp.stdout, cp.stderr) == (3, "", "")
+    cp = host.run("__respawn", NAME, "--reason", "not a word", check=False)
+    assert (cp.returncode, cp.stdout) == (2, "")
+    assert cp.stderr == ("vnetd: usage: vnetd __respawn NAME --reason WORD [--check] "
+                         "[--foreground] [--no-probe] [--new-client-rate N|unlimited] (run by "
+                         "vnetd-supervise)\n")
+    assert host.running_pid(NAME, "Daemon") == daemon
+    assert host.info(NAME)["Restarts"] == "0 (last: none)"
+    host.run("stop", NAME)
