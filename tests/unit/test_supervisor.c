@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "netd/supervisor/parse.c"
@@ -98,6 +100,55 @@ static void test_proc_stat(void **state)
 	assert_int_equal(sup_parse_stat("1 (a) R x 1\n", 12, &st), -EINVAL);
 }
 
+/* A real zombie: its wait status from /proc/PID/stat, as the supervisor reads it. */
+static void read_stat(pid_t pid, struct sup_stat *st)
+{
+	char path[32], text[1024];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, text, sizeof(text));
+	close(fd);
+	assert_true(n > 0);
+	assert_int_equal(sup_parse_stat(text, (size_t)n, st), 0);
+}
+
+static void test_zombie_exit_status(void **state)
+{
+	struct sup_stat alive, dead;
+	siginfo_t si;
+	int status, fds[2];
+	pid_t child;
+
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char c;
+
+		close(fds[1]);
+		if (read(fds[0], &c, 1) < 0)
+			_exit(1);
+		_exit(3);
+	}
+	close(fds[0]);
+	read_stat(child, &alive);
+	assert_true(alive.state != 'Z' && alive.start != 0);
+	close(fds[1]);          /* it exits now */
+	/* wait for the exit without reaping it */
+	assert_int_equal(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
+	read_stat(child, &dead);
+	assert_int_equal(dead.state, 'Z');
+	assert_true(dead.start == alive.start && dead.has_exit);
+	assert_true(WIFEXITED(dead.exit_code));
+	assert_int_equal(WEXITSTATUS(dead.exit_code), 3);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(status, dead.exit_code);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_answer_line),
 		cmocka_unit_test(test_proc_stat),
+		cmocka_unit_test(test_zombie_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
