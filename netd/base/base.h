@@ -103,13 +103,6 @@ bool proc_alive(pid_t pid, uint64_t start_time);
  */
 int proc_terminate(pid_t pid, uint64_t start_time, int timeout_ms);
 
-/*
- * How a process that is not our child ended, as a wait status, while it is
- * still a zombie of that start time: 0, -EAGAIN when it is not a zombie,
- * -ESRCH when it is another process, other negative errno when unknown.
- */
-int proc_exit_status(pid_t pid, uint64_t start_time, int *status);
-
 /* ---- spawning a network process ---- */
 
 /* spawn: fork one of a network's processes and wait until it is ready. */

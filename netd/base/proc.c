@@ -127,38 +127,3 @@ out:
 		close(pidfd);
 	return r;
 }
-
-/*
- * A zombie's wait status (field 52 of /proc/PID/stat, since Linux 3.5),
- * for a process that is not our child: readable only until its parent
- * reaps it, and only while pid and start time are still that process.
- */
-int proc_exit_status(pid_t pid, uint64_t start_time, int *status)
-{
-	char path[64], text[1024], *p, *end;
-	unsigned long long v[53] = { 0 };
-	ssize_t n;
-	int fd, field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	text[n] = '\0';
-	if (!(p = strrchr(text, ')')) || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'))
-		return -EAGAIN;         /* not (or no longer) a zombie */
-	p += 4;                         /* past ") S ": field 4 */
-	for (field = 4; field <= 52 && *p; field++) {
-		v[field] = strtoull(p, &end, 10);
-		if (end == p)
-			return -EIO;
-		p = end + (*end == ' ');
-	}
-	if (field <= 52 || v[22] != start_time)
-		return -ESRCH;
-	*status = (int)v[52];
-	return 0;
-}

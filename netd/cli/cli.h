@@ -34,6 +34,10 @@ int cmd_stats(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_events(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_complete(const struct vnetd_paths *paths, int argc, char **argv);
 int cmd_import(const struct vnetd_paths *paths, int argc, char **argv);
+/* respawn.c: `vnetd __respawn`, run by vnetd-supervise only (hidden from --help) */
+int cmd_respawn(const struct vnetd_paths *paths, int argc, char **argv);
+/* start.c: --new-client-rate's value (a number from 1 up, or "unlimited") */
+bool start_parse_rate(const char *text, uint32_t *rate);
 
 /*
  * define.c: refuse what libvirt refuses (the same name with another uuid, a

@@ -36,6 +36,7 @@ const struct vnetd_cmd vnetd_commands[] = {
 	{ "import", cmd_import, "NAME [--from DIR] [--leases FILE] [--force]",
 	  "define a libvirt network and keep its guests' addresses" },
 	{ "__complete", cmd_complete, NULL, NULL },     /* for bash completion */
+	{ "__respawn", cmd_respawn, NULL, NULL },       /* for vnetd-supervise */
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -17,7 +17,7 @@
 		    "[--new-client-rate N|unlimited] NAME | --autostart"
 
 /* New clients per second: a number from 1 up, or "unlimited". */
-static bool parse_rate(const char *text, uint32_t *rate)
+bool start_parse_rate(const char *text, uint32_t *rate)
 {
 	char *end;
 	unsigned long v;
@@ -101,7 +101,7 @@ int cmd_start(const struct vnetd_paths *paths, int argc, char **argv)
 			lo.no_probe = true;
 			break;
 		case 'r':
-			if (!parse_rate(optarg, &lo.new_client_rate))
+			if (!start_parse_rate(optarg, &lo.new_client_rate))
 				return vnetd_error("--new-client-rate: '%s' is not a positive number "
 						   "or 'unlimited'", optarg);
 			break;

@@ -348,30 +348,10 @@ struct supervisor_args {
 	struct lifecycle_opts opts;
 	pid_t daemon_pid;               /* the daemon to watch first */
 	uint64_t daemon_start;
-	struct netdef *def;             /* start's, already parsed (the child's copy); or NULL */
+	struct netdef *def;             /* start's, already parsed; or NULL (not passed on) */
 };
 
-/* The background supervisor's process (spawn_fn). */
+/* The background supervisor's process (spawn_fn): it execs vnetd-supervise. */
 int supervisor_run(void *arg, int ready_fd);
-
-/*
- * The back-off between restarts: 100 ms, doubling up to 30 s; a daemon
- * that lived a minute resets it; more than ten failures in a row (a daemon
- * that does not start, or dies before it is healthy) and the supervisor
- * gives up (-1) and keeps the bridge.
- */
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 30000
-#define BACKOFF_HEALTHY_MS 60000
-#define BACKOFF_GIVE_UP 10
-
-struct backoff {
-	int64_t delay_ms;       /* the next wait */
-	unsigned failures;      /* in a row */
-};
-
-void backoff_init(struct backoff *b);
-/* The daemon ended after lived_ms (0: it did not start): the wait before the next try, or -1. */
-int64_t backoff_next(struct backoff *b, int64_t lived_ms);
 
 #endif

@@ -295,15 +295,33 @@ int ports_format(const struct saved_ports *sp, char **text, size_t *size);
 /*
  * supervise: `start --foreground`, for systemd (Type=notify). The started
  * network's daemons run as usual, unprivileged, in their own processes; this
- * process stays as root beside them, never reads guest traffic, tells
- * systemd READY=1, restarts the serving daemon (with a back-off) when it
- * dies, keeping the bridge, and on SIGTERM undoes everything exactly as
- * `stop` does. Without --foreground a small process of its own does the
- * same (netd/host/supervise.c), and `stop` ends it first.
+ * process tells systemd READY=1 and becomes vnetd-supervise (execve, same
+ * pid), which stays as root beside them, never reads guest traffic,
+ * restarts the serving daemon (with a back-off) when it dies, keeping the
+ * bridge, and on SIGTERM runs `vnetd stop`. Without --foreground the same
+ * program runs in the background (netd/host/supervise.c), and `stop` ends
+ * it first.
  */
 
-/* Returns the exit status: 0 after a stop. */
+/* Returns only on failure: the exit status (1). */
 int supervise(const struct vnetd_paths *paths, const struct run_state *st,
 	      const struct lifecycle_opts *opts);
+
+/*
+ * `vnetd __respawn`, which vnetd-supervise runs when the daemon ended. Under
+ * the network's lock: if the record no longer names the supervisor (pid
+ * sup, start time sup_start) 1: stop supervising (stopped, or another took
+ * over). Else 0 with the daemon that runs in *out — one someone else
+ * started, or one started again now (host_respawn(), the restart counted
+ * with reason); check_only starts none. Negative errno with msg: none runs.
+ * The verb's exit statuses (netd/supervisor/supervisor.h restates them):
+ */
+#define SUPERVISE_EXIT_RUNS 0   /* "PID START\n" on stdout */
+#define SUPERVISE_EXIT_END 3
+#define SUPERVISE_EXIT_RETRY 4
+int supervisor_respawn(const struct vnetd_paths *paths, const char *name,
+		       const struct lifecycle_opts *opts, const char *reason, bool check_only,
+		       pid_t sup, uint64_t sup_start, struct undo_rec *out, char *msg,
+		       size_t msg_size);
 
 #endif

@@ -803,22 +803,6 @@ static void test_port_record(void **state)
 	assert_null(run_state_find(&st, UNDO_PORTSEC));
 }
 
-/* The back-off: 0.1 s doubling to 30 s, reset by a healthy minute, given up after ten. */
-static void test_backoff(void **state)
-{
-	static const int64_t want[] = { 100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600,
-					30000 };
-	struct backoff b;
-	size_t i;
-
-	backoff_init(&b);
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		assert_int_equal(backoff_next(&b, 10), want[i]);
-	assert_int_equal(backoff_next(&b, 10), -1);
-	assert_int_equal(backoff_next(&b, BACKOFF_HEALTHY_MS), 100);
-	assert_int_equal(backoff_next(&b, 0), 200);
-}
-
 /* An undo that fails keeps it and everything before it on record; stop finishes later. */
 static void test_failed_undo_keeps_the_rest(void **state)
 {
@@ -1159,7 +1143,6 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dead_daemon_taken_over_by_start, setup,
 						teardown),
-		cmocka_unit_test(test_backoff),
 		cmocka_unit_test_setup_teardown(test_port_record, setup, teardown),
 		cmocka_unit_test(test_state_seeds),
 		cmocka_unit_test(test_default_table_is_the_kernel),

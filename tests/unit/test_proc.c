@@ -187,38 +187,6 @@ static void test_wrong_start_time_left_alone(void **state)
 }
 
 /* A zombie that is not reaped yet tells how it ended; a live one or another does not. */
-static void test_exit_status_of_a_zombie(void **state)
-{
-	siginfo_t si;
-	uint64_t start;
-	int status = 0, fds[2];
-	pid_t child;
-
-	assert_int_equal(pipe(fds), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		char c;
-
-		close(fds[1]);
-		if (read(fds[0], &c, 1) < 0)
-			_exit(1);
-		_exit(3);
-	}
-	close(fds[0]);
-	start = proc_start_time(child);
-	assert_true(start != 0);
-	assert_int_equal(proc_exit_status(child, start, &status), -EAGAIN);
-	close(fds[1]);          /* it exits now */
-	/* wait for the exit without reaping it */
-	assert_int_equal(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
-	assert_int_equal(proc_exit_status(child, start + 1, &status), -ESRCH);
-	assert_int_equal(proc_exit_status(child, start, &status), 0);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 3);
-	assert_int_equal(waitpid(child, &status, 0), child);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,7 +194,6 @@ int main(void)
 		cmocka_unit_test(test_sigterm_through_pidfd),
 		cmocka_unit_test(test_sigkill_through_pidfd),
 		cmocka_unit_test(test_wrong_start_time_left_alone),
-		cmocka_unit_test(test_exit_status_of_a_zombie),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
