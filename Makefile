@@ -162,6 +162,7 @@ SMALL_PROGS += $$(BUILD)/vnetd-$(1)
 $$(BUILD)/vnetd-$(1): $$(wildcard $(2)/*.c $(2)/*.h netd/small/*.c netd/small/*.h) $$(SMALL_INC)/.made
 	$$(MUSL_CC) $$(SMALL_CFLAGS) -static -o $$@ $$(wildcard $(2)/*.c netd/small/*.c)
 endef
+$(eval $(call small_prog,keeper,netd/keeper))
 
 MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
 LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group

@@ -100,6 +100,17 @@ int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32
 		    struct nat_error *err);
 
 /*
+ * The same into a buffer of its own size (malloc'ed, the caller frees it):
+ * exactly the bytes nat_install sends, numbered from 1, for a process that
+ * sends them again later (the firewall keeper's RUNDIR/NAME.fw). It holds
+ * no handles or set ids, only names, so it installs the table as well when
+ * the table is gone as when it is there. NAT_MODE_OPEN: *buf NULL, *len 0.
+ * 0 or negative errno with err filled.
+ */
+int nat_batch_bytes(const struct nat_config *cfg, void **buf, size_t *len,
+		    struct nat_error *err);
+
+/*
  * Is the table intact (nat/intact.c)? The rules it holds now (*have) and
  * those cfg builds (*want); 0 or negative errno. Only that table is read.
  */
