@@ -286,6 +286,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
+# the keeper's reader is compiled into its target (it is musl's program's, not a module's)
+$(BUILD)/fuzz/fuzz_keeper_nl: $(wildcard netd/keeper/*.c netd/keeper/*.h netd/small/*.c netd/small/*.h)
+
 fuzz: $(FUZZ_BINS)
 	@set -e; for b in $(FUZZ_BINS); do \
 	  n=$$(basename $$b); mkdir -p $$b.corpus; \

@@ -9,18 +9,18 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#define NFT_TYPE(msg) ((uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | (msg)))
+#define KP_NFT_TYPE(msg) ((uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | (msg)))
 #define NFGEN_LEN NLMSG_ALIGN(sizeof(struct nfgenmsg))
 #define NEST_DEPTH 16           /* nf_tables nests rules, expressions, data: 4 deep */
 
-void nl_walk_init(struct nl_walk *w, const void *buf, size_t len)
+void kp_walk_init(struct kp_walk *w, const void *buf, size_t len)
 {
 	w->buf = buf;
 	w->len = buf ? len : 0;
 	w->off = 0;
 }
 
-int nl_walk_next(struct nl_walk *w, const struct nlmsghdr **msg)
+int kp_walk_next(struct kp_walk *w, const struct nlmsghdr **msg)
 {
 	size_t left = w->len - w->off, step;
 	const struct nlmsghdr *h;
@@ -39,14 +39,14 @@ int nl_walk_next(struct nl_walk *w, const struct nlmsghdr **msg)
 	return 1;
 }
 
-void nl_attr_walk_init(struct nl_attr_walk *w, const void *buf, size_t len)
+void kp_attr_walk_init(struct kp_attr_walk *w, const void *buf, size_t len)
 {
 	w->buf = buf;
 	w->len = buf ? len : 0;
 	w->off = 0;
 }
 
-int nl_attr_next(struct nl_attr_walk *w, uint16_t *type, bool *nested, const void **data,
+int kp_attr_next(struct kp_attr_walk *w, uint16_t *type, bool *nested, const void **data,
 		 size_t *dlen)
 {
 	size_t left = w->len - w->off, step;
@@ -68,26 +68,26 @@ int nl_attr_next(struct nl_attr_walk *w, uint16_t *type, bool *nested, const voi
 	return 1;
 }
 
-int nl_attrs_check(const void *buf, size_t len, unsigned depth)
+int kp_attrs_check(const void *buf, size_t len, unsigned depth)
 {
-	struct nl_attr_walk w;
+	struct kp_attr_walk w;
 	const void *data;
 	size_t dlen;
 	uint16_t type;
 	bool nested;
 	int r;
 
-	nl_attr_walk_init(&w, buf, len);
-	while ((r = nl_attr_next(&w, &type, &nested, &data, &dlen)) > 0) {
+	kp_attr_walk_init(&w, buf, len);
+	while ((r = kp_attr_next(&w, &type, &nested, &data, &dlen)) > 0) {
 		if (!nested)
 			continue;
-		if (depth == 0 || nl_attrs_check(data, dlen, depth - 1) < 0)
+		if (depth == 0 || kp_attrs_check(data, dlen, depth - 1) < 0)
 			return -EBADMSG;
 	}
 	return r;
 }
 
-int nl_nft_payload(const struct nlmsghdr *msg, uint8_t *family, const void **attrs,
+int kp_nft_payload(const struct nlmsghdr *msg, uint8_t *family, const void **attrs,
 		   size_t *len)
 {
 	struct nfgenmsg g;
@@ -101,16 +101,16 @@ int nl_nft_payload(const struct nlmsghdr *msg, uint8_t *family, const void **att
 	return 0;
 }
 
-const char *nl_attr_string(const void *attrs, size_t len, uint16_t type)
+const char *kp_attr_string(const void *attrs, size_t len, uint16_t type)
 {
-	struct nl_attr_walk w;
+	struct kp_attr_walk w;
 	const void *data;
 	size_t dlen;
 	uint16_t t;
 	bool nested;
 
-	nl_attr_walk_init(&w, attrs, len);
-	while (nl_attr_next(&w, &t, &nested, &data, &dlen) > 0)
+	kp_attr_walk_init(&w, attrs, len);
+	while (kp_attr_next(&w, &t, &nested, &data, &dlen) > 0)
 		if (t == type)
 			return !nested && dlen > 0 && memchr(data, '\0', dlen) ? data : NULL;
 	return NULL;
@@ -147,23 +147,23 @@ static int object_check(const struct nlmsghdr *m, const char *table, struct kp_b
 	size_t len;
 	unsigned n = info->messages + 1;
 
-	if (m->nlmsg_type != NFT_TYPE(NFT_MSG_NEWTABLE) &&
-	    m->nlmsg_type != NFT_TYPE(NFT_MSG_DELTABLE) &&
-	    m->nlmsg_type != NFT_TYPE(NFT_MSG_NEWCHAIN) &&
-	    m->nlmsg_type != NFT_TYPE(NFT_MSG_NEWRULE))
+	if (m->nlmsg_type != KP_NFT_TYPE(NFT_MSG_NEWTABLE) &&
+	    m->nlmsg_type != KP_NFT_TYPE(NFT_MSG_DELTABLE) &&
+	    m->nlmsg_type != KP_NFT_TYPE(NFT_MSG_NEWCHAIN) &&
+	    m->nlmsg_type != KP_NFT_TYPE(NFT_MSG_NEWRULE))
 		return bad(why, size, "not a table, chain or rule", n);
 	if (!(m->nlmsg_flags & NLM_F_REQUEST))
 		return bad(why, size, "not a request", n);
-	if (nl_nft_payload(m, &family, &attrs, &len) < 0 || family != NFPROTO_INET)
+	if (kp_nft_payload(m, &family, &attrs, &len) < 0 || family != NFPROTO_INET)
 		return bad(why, size, "not of the inet family", n);
-	if (nl_attrs_check(attrs, len, NEST_DEPTH) < 0)
+	if (kp_attrs_check(attrs, len, NEST_DEPTH) < 0)
 		return bad(why, size, "malformed attributes", n);
 	/* NFTA_TABLE_NAME, NFTA_CHAIN_TABLE and NFTA_RULE_TABLE are all attribute 1 */
-	name = nl_attr_string(attrs, len, NFTA_TABLE_NAME);
+	name = kp_attr_string(attrs, len, NFTA_TABLE_NAME);
 	if (!name || strcmp(name, table))
 		return bad(why, size, "not about the network's table", n);
 	info->messages++;
-	info->rules += m->nlmsg_type == NFT_TYPE(NFT_MSG_NEWRULE);
+	info->rules += m->nlmsg_type == KP_NFT_TYPE(NFT_MSG_NEWRULE);
 	return 0;
 }
 
@@ -171,15 +171,15 @@ int kp_batch_check(const void *buf, size_t len, const char *table, struct kp_bat
 		   char *why, size_t why_size)
 {
 	const struct nlmsghdr *m;
-	struct nl_walk w;
+	struct kp_walk w;
 	bool begun = false, ended = false;
 	int r;
 
 	memset(info, 0, sizeof(*info));
 	if (len == 0 || len > KP_BATCH_MAX)
 		return bad(why, why_size, "the batch is empty or too large", 0);
-	nl_walk_init(&w, buf, len);
-	while ((r = nl_walk_next(&w, &m)) > 0) {
+	kp_walk_init(&w, buf, len);
+	while ((r = kp_walk_next(&w, &m)) > 0) {
 		if (ended)
 			return bad(why, why_size, "follows the batch's end", info->messages + 2);
 		if (!begun) {
@@ -203,11 +203,11 @@ int kp_batch_check(const void *buf, size_t len, const char *table, struct kp_bat
 unsigned kp_batch_renumber(void *buf, size_t len, uint32_t first)
 {
 	const struct nlmsghdr *m;
-	struct nl_walk w;
+	struct kp_walk w;
 	unsigned acks = 0;
 
-	nl_walk_init(&w, buf, len);
-	while (nl_walk_next(&w, &m) > 0) {
+	kp_walk_init(&w, buf, len);
+	while (kp_walk_next(&w, &m) > 0) {
 		struct nlmsghdr *h = (struct nlmsghdr *)(uintptr_t)m;
 
 		h->nlmsg_seq = first++;
@@ -227,20 +227,20 @@ int kp_notes_say_gone(const void *buf, size_t len, const char *table)
 	const struct nlmsghdr *m;
 	const void *attrs;
 	const char *name;
-	struct nl_walk w;
+	struct kp_walk w;
 	uint8_t family;
 	size_t alen;
 	int r;
 
-	nl_walk_init(&w, buf, len);
-	while ((r = nl_walk_next(&w, &m)) > 0) {
-		if (m->nlmsg_type != NFT_TYPE(NFT_MSG_DELTABLE))
+	kp_walk_init(&w, buf, len);
+	while ((r = kp_walk_next(&w, &m)) > 0) {
+		if (m->nlmsg_type != KP_NFT_TYPE(NFT_MSG_DELTABLE))
 			continue;
-		if (nl_nft_payload(m, &family, &attrs, &alen) < 0)
+		if (kp_nft_payload(m, &family, &attrs, &alen) < 0)
 			return 1;
 		if (family != NFPROTO_INET)
 			continue;
-		name = nl_attr_string(attrs, alen, NFTA_TABLE_NAME);
+		name = kp_attr_string(attrs, alen, NFTA_TABLE_NAME);
 		if (!name || !strcmp(name, table))
 			return 1;
 	}
@@ -266,7 +266,7 @@ static void error_text(const struct nlmsghdr *m, const struct nlmsgerr *e, char 
 	}
 	if (off >= m->nlmsg_len)
 		return;
-	text = nl_attr_string((const uint8_t *)m + off, m->nlmsg_len - off, NLMSGERR_ATTR_MSG);
+	text = kp_attr_string((const uint8_t *)m + off, m->nlmsg_len - off, NLMSGERR_ATTR_MSG);
 	if (text) {
 		snprintf(out, size, "%s", text);
 		out[strcspn(out, "\n")] = '\0';
@@ -303,15 +303,15 @@ static int take_error(struct kp_answers *a, const struct nlmsghdr *m)
 int kp_answers_take(struct kp_answers *a, const void *buf, size_t len)
 {
 	const struct nlmsghdr *m;
-	struct nl_walk w;
+	struct kp_walk w;
 	int r;
 
-	nl_walk_init(&w, buf, len);
-	while ((r = nl_walk_next(&w, &m)) > 0) {
+	kp_walk_init(&w, buf, len);
+	while ((r = kp_walk_next(&w, &m)) > 0) {
 		if ((m->nlmsg_pid != a->portid && m->nlmsg_pid != 0) ||
 		    m->nlmsg_seq < a->first || m->nlmsg_seq > a->last)
 			continue;       /* not an answer to us */
-		if (m->nlmsg_type == NFT_TYPE(NFT_MSG_NEWTABLE))
+		if (m->nlmsg_type == KP_NFT_TYPE(NFT_MSG_NEWTABLE))
 			a->found = true;
 		else if (m->nlmsg_type == NLMSG_ERROR && take_error(a, m) < 0)
 			return -EBADMSG;
@@ -325,7 +325,7 @@ size_t kp_gettable_build(void *buf, size_t size, const char *table, uint32_t seq
 	size_t attr_len = NLA_HDRLEN + name_len;
 	size_t len = NLMSG_HDRLEN + NFGEN_LEN + NLA_ALIGN(attr_len);
 	struct nlmsghdr h = {
-		.nlmsg_len = (uint32_t)len, .nlmsg_type = NFT_TYPE(NFT_MSG_GETTABLE),
+		.nlmsg_len = (uint32_t)len, .nlmsg_type = KP_NFT_TYPE(NFT_MSG_GETTABLE),
 		.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = seq,
 	};
 	struct nfgenmsg g = { .nfgen_family = NFPROTO_INET, .version = NFNETLINK_V0 };

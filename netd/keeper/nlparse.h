@@ -19,35 +19,35 @@
 /* ---- the walks ---- */
 
 /* Messages one after another in a buffer. */
-struct nl_walk {
+struct kp_walk {
 	const uint8_t *buf;
 	size_t len, off;
 };
 
-void nl_walk_init(struct nl_walk *w, const void *buf, size_t len);
+void kp_walk_init(struct kp_walk *w, const void *buf, size_t len);
 /* 1 with *msg set, 0 at the end, -EBADMSG when what is left is not a message. */
-int nl_walk_next(struct nl_walk *w, const struct nlmsghdr **msg);
+int kp_walk_next(struct kp_walk *w, const struct nlmsghdr **msg);
 
 /* Attributes one after another (a message's payload or a nest's). */
-struct nl_attr_walk {
+struct kp_attr_walk {
 	const uint8_t *buf;
 	size_t len, off;
 };
 
-void nl_attr_walk_init(struct nl_attr_walk *w, const void *buf, size_t len);
+void kp_attr_walk_init(struct kp_attr_walk *w, const void *buf, size_t len);
 /* 1 with *type (flags masked off), *data, *dlen set; 0 at the end; -EBADMSG. */
-int nl_attr_next(struct nl_attr_walk *w, uint16_t *type, bool *nested, const void **data,
+int kp_attr_next(struct kp_attr_walk *w, uint16_t *type, bool *nested, const void **data,
 		 size_t *dlen);
 
 /* Every attribute in buf well-formed, those marked nested too (to depth). 0 or -EBADMSG. */
-int nl_attrs_check(const void *buf, size_t len, unsigned depth);
+int kp_attrs_check(const void *buf, size_t len, unsigned depth);
 
 /* An nftables message: its nfgenmsg family and its attributes (0), or -EBADMSG. */
-int nl_nft_payload(const struct nlmsghdr *msg, uint8_t *family, const void **attrs,
+int kp_nft_payload(const struct nlmsghdr *msg, uint8_t *family, const void **attrs,
 		   size_t *len);
 
 /* The string attribute `type` of an attribute list, or NULL (absent, not terminated). */
-const char *nl_attr_string(const void *attrs, size_t len, uint16_t type);
+const char *kp_attr_string(const void *attrs, size_t len, uint16_t type);
 
 /* ---- the firewall file: a batch vnetd built (nat_build_batch) ---- */
 
