@@ -338,6 +338,9 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper 
 	@if getent group kvm >/dev/null; then \
 	  chgrp kvm $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper && \
 	  chmod 4750 $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper; fi
+	@# the small programs vnetd execs (vnetd-keeper, ...), where libexec_find() looks
+	for p in $(SMALL_PROGS); do \
+	  install -D -m 0755 $$p $(DESTDIR)$(PREFIX)/libexec/vnetd/$$(basename $$p); done
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
 	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
@@ -368,6 +371,7 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
 	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2 \
 	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
+	rm -f $(DESTDIR)$(PREFIX)/libexec/vnetd/vnetd-keeper
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

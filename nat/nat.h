@@ -133,24 +133,6 @@ int nat_portsec_install(const char *network, const struct nat_port *ports, size_
 			struct nat_error *err);
 int nat_portsec_remove(const char *network, struct nat_error *err);
 
-/*
- * Watching nftables for someone deleting a network's table (what the
- * firewall keeper does). The watch is a netlink socket subscribed to
- * nftables' change notifications; poll its fd, then call nat_watch_read().
- */
-struct nat_watch;
-
-int nat_watch_open(struct nat_watch **ret, struct nat_error *err);
-int nat_watch_fd(const struct nat_watch *w);
-
-/*
- * Drain the waiting notifications. Returns 1 when a table was deleted (or
- * notifications were lost, so one may have been), 0 when not, negative
- * errno on failure. The caller then checks with nat_present().
- */
-int nat_watch_read(struct nat_watch *w, struct nat_error *err);
-void nat_watch_close(struct nat_watch *w);     /* NULL is fine */
-
 /* ---- foreign.c: other firewalls on the hooks a network needs ---- */
 
 /*
