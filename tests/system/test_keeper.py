@@ -119,6 +119,13 @@ def test_keeper_is_the_small_program(host, vnetd_bin):
     assert int(st["CapEff"], 16) == int(st["CapPrm"], 16) == CAP_NET_ADMIN
     assert int(st["CapInh"], 16) == int(st["CapAmb"], 16) == 0
     assert st["NoNewPrivs"] == "1"
+    # nothing of vnetd's leaked through the exec: stdio on /dev/null, the run
+    # directory, its signalfd and the daemon's pidfd, two netfilter sockets
+    fds = sorted(re.sub(r"socket:\[\d+\]", "socket", os.readlink("/proc/%d/fd/%s" % (keeper, fd)))
+                 for fd in os.listdir("/proc/%d/fd" % keeper))
+    assert fds == sorted(["/dev/null"] * 3 + [str(host.rundir), "anon_inode:[signalfd]",
+                                               "anon_inode:[pidfd]", "socket", "socket"]), fds
+    assert int(st["CapBnd"], 16) == 0
     # what it keeps: root's, readable by its group only
     s = os.stat(fw_file(host))
     assert (s.st_uid, s.st_gid, s.st_mode & 0o7777) == \
