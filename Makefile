@@ -163,6 +163,7 @@ $$(BUILD)/vnetd-$(1): $$(wildcard $(2)/*.c $(2)/*.h netd/small/*.c netd/small/*.
 	$$(MUSL_CC) $$(SMALL_CFLAGS) -static -o $$@ $$(wildcard $(2)/*.c netd/small/*.c)
 endef
 $(eval $(call small_prog,supervise,netd/supervisor))
+$(eval $(call small_prog,keeper,netd/keeper))
 
 MODULE_LIBS := $(foreach m,$(MODULES),$($(m).lib))
 LINK_LIBS   := -Wl,--start-group $(MODULE_LIBS) -Wl,--end-group
@@ -286,6 +287,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
+# the keeper's reader is compiled into its target (it is musl's program's, not a module's)
+$(BUILD)/fuzz/fuzz_keeper_nl: $(wildcard netd/keeper/*.c netd/keeper/*.h netd/small/*.c netd/small/*.h)
+
 fuzz: $(FUZZ_BINS)
 	@set -e; for b in $(FUZZ_BINS); do \
 	  n=$$(basename $$b); mkdir -p $$b.corpus; \
@@ -335,6 +339,9 @@ install: $(BUILD)/vnetd $(BUILD)/libnss_vnetd.so.2 $(BUILD)/vnetd-bridge-helper 
 	@if getent group kvm >/dev/null; then \
 	  chgrp kvm $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper && \
 	  chmod 4750 $(DESTDIR)$(PREFIX)/libexec/vnetd-bridge-helper; fi
+	@# the small programs vnetd execs (vnetd-keeper, ...), where libexec_find() looks
+	for p in $(SMALL_PROGS); do \
+	  install -D -m 0755 $$p $(DESTDIR)$(PREFIX)/libexec/vnetd/$$(basename $$p); done
 	install -D -m 0644 man/vnetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/vnetd.8
 	install -D -m 0644 $(BUILD)/libnss_vnetd.so.2 $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2
 	install -D -m 0644 man/vnetd-network.5 $(DESTDIR)$(PREFIX)/share/man/man5/vnetd-network.5
@@ -365,6 +372,8 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vnetd \
 	    $(DESTDIR)$(NSS_LIBDIR)/libnss_vnetd.so.2 \
 	    $(DESTDIR)$(FIREWALLD_ZONEDIR)/vnetd.xml
+	rm -f $(foreach p,$(SMALL_PROGS),$(DESTDIR)$(PREFIX)/libexec/vnetd/$(notdir $(p)))
+	-rmdir $(DESTDIR)$(PREFIX)/libexec/vnetd 2>/dev/null
 
 # The daemons' two accounts (conf/vnetd.sysusers says the same for systemd-sysusers):
 # vnetd for the serving daemons, vnetd-keeper for the firewall keepers.

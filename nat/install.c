@@ -21,12 +21,38 @@ void nat_release(struct nat_held *held)
 	nat_sock_close((struct mnl_socket *)held);
 }
 
+int nat_batch_bytes(const struct nat_config *cfg, void **buf, size_t *len,
+		    struct nat_error *err)
+{
+	char table[NFT_TABLE_MAXNAMELEN];
+	int n, r;
+
+	*buf = NULL;
+	*len = 0;
+	/* Measure first, then build into a buffer of exactly that size. */
+	if ((n = nat_build_batch(cfg, NULL, 0, NAT_FIRST_SEQ, err)) <= 0)
+		return n;
+	if (!(*buf = malloc((size_t)n))) {
+		nat_table_name(cfg->network, table, sizeof(table));
+		return nat_fail(err, -ENOMEM, "building firewall batch for %s: out of memory",
+				table);
+	}
+	if ((r = nat_build_batch(cfg, *buf, (size_t)n, NAT_FIRST_SEQ, err)) < 0) {
+		free(*buf);
+		*buf = NULL;
+		return r;
+	}
+	*len = (size_t)r;
+	return 0;
+}
+
 int nat_install_held(const struct nat_config *cfg, struct nat_held **held,
 		     struct nat_error *err)
 {
 	char table[NFT_TABLE_MAXNAMELEN];
 	void *buf;
-	int len, r;
+	size_t len;
+	int r;
 
 	if ((r = nat_check_config(cfg, err)) < 0)
 		return r;
@@ -36,18 +62,9 @@ int nat_install_held(const struct nat_config *cfg, struct nat_held **held,
 		return r == -ENOENT ? 0 : r;
 	}
 	nat_table_name(cfg->network, table, sizeof(table));
-
-	/* Measure first, then build into a buffer of exactly that size. */
-	len = nat_build_batch(cfg, NULL, 0, NAT_FIRST_SEQ, err);
-	if (len < 0)
-		return len;
-	buf = malloc((size_t)len);
-	if (buf == NULL)
-		return nat_fail(err, -ENOMEM, "building firewall batch for %s: out of memory",
-				table);
-	r = nat_build_batch(cfg, buf, (size_t)len, NAT_FIRST_SEQ, err);
-	if (r >= 0)
-		r = nat_talk_batch_keep(buf, (size_t)r, table, (struct mnl_socket **)held, err);
+	if ((r = nat_batch_bytes(cfg, &buf, &len, err)) < 0)
+		return r;
+	r = nat_talk_batch_keep(buf, len, table, (struct mnl_socket **)held, err);
 	free(buf);
 	return r < 0 ? r : 0;
 }

@@ -100,6 +100,17 @@ int nat_build_batch(const struct nat_config *cfg, void *buf, size_t size, uint32
 		    struct nat_error *err);
 
 /*
+ * The same into a buffer of its own size (malloc'ed, the caller frees it):
+ * exactly the bytes nat_install sends, numbered from 1, for a process that
+ * sends them again later (the firewall keeper's RUNDIR/NAME.fw). It holds
+ * no handles or set ids, only names, so it installs the table as well when
+ * the table is gone as when it is there. NAT_MODE_OPEN: *buf NULL, *len 0.
+ * 0 or negative errno with err filled.
+ */
+int nat_batch_bytes(const struct nat_config *cfg, void **buf, size_t *len,
+		    struct nat_error *err);
+
+/*
  * Is the table intact (nat/intact.c)? The rules it holds now (*have) and
  * those cfg builds (*want); 0 or negative errno. Only that table is read.
  */
@@ -121,24 +132,6 @@ struct nat_port {
 int nat_portsec_install(const char *network, const struct nat_port *ports, size_t n,
 			struct nat_error *err);
 int nat_portsec_remove(const char *network, struct nat_error *err);
-
-/*
- * Watching nftables for someone deleting a network's table (what the
- * firewall keeper does). The watch is a netlink socket subscribed to
- * nftables' change notifications; poll its fd, then call nat_watch_read().
- */
-struct nat_watch;
-
-int nat_watch_open(struct nat_watch **ret, struct nat_error *err);
-int nat_watch_fd(const struct nat_watch *w);
-
-/*
- * Drain the waiting notifications. Returns 1 when a table was deleted (or
- * notifications were lost, so one may have been), 0 when not, negative
- * errno on failure. The caller then checks with nat_present().
- */
-int nat_watch_read(struct nat_watch *w, struct nat_error *err);
-void nat_watch_close(struct nat_watch *w);     /* NULL is fine */
 
 /* ---- foreign.c: other firewalls on the hooks a network needs ---- */
 

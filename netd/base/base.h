@@ -248,4 +248,11 @@ int privdrop_user(enum privdrop_role role, uid_t *uid, gid_t *gid, char *msg,
 /* Become the role's account. 0 or negative errno with msg filled. */
 int privdrop(enum privdrop_role role, char *msg, size_t msg_size);
 
+/*
+ * The same before an execve(): the role's capabilities are kept as ambient
+ * ones (and inheritable), so the program exec'd holds them; it is to give
+ * the ambient set up itself (netd/keeper/self.c does).
+ */
+int privdrop_exec(enum privdrop_role role, char *msg, size_t msg_size);
+
 #endif

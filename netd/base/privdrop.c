@@ -32,8 +32,14 @@ int privdrop_user(enum privdrop_role role, uid_t *uid, gid_t *gid, char *msg,
 	return 0;
 }
 
-int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
+/*
+ * for_exec: the role's capabilities also inheritable and ambient, so that
+ * they survive the execve() of a program without file capabilities (the
+ * small programs, netd/small/); they give up the ambient set themselves.
+ */
+static int drop(enum privdrop_role role, bool for_exec, char *msg, size_t msg_size)
 {
+	capng_type_t keep = CAPNG_EFFECTIVE | CAPNG_PERMITTED | (for_exec ? CAPNG_INHERITABLE : 0);
 	uid_t uid;
 	gid_t gid;
 	int r;
@@ -41,8 +47,7 @@ int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
 	if ((r = privdrop_user(role, &uid, &gid, msg, msg_size)) < 0)
 		return r;
 	capng_clear(CAPNG_SELECT_ALL);
-	if (role == PRIVDROP_KEEPER &&
-	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0) {
+	if (role == PRIVDROP_KEEPER && capng_update(CAPNG_ADD, keep, CAP_NET_ADMIN) < 0) {
 		snprintf(msg, msg_size, "cannot keep CAP_NET_ADMIN");
 		return -EPERM;
 	}
@@ -57,8 +62,14 @@ int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
 		snprintf(msg, msg_size, "cannot set no_new_privs: %s", strerror(errno));
 		return -errno;
 	}
-	/* make sure: no ambient capabilities survive (kernel >= 4.3) */
+	/* make sure: no ambient capabilities survive (kernel >= 4.3) but those asked for */
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (for_exec && role == PRIVDROP_KEEPER &&
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0, 0) < 0) {
+		snprintf(msg, msg_size, "cannot keep CAP_NET_ADMIN across exec: %s",
+			 strerror(errno));
+		return -EPERM;
+	}
 	/* other networks' daemons share the account: none may trace this one */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (getuid() == 0 || geteuid() == 0) {
@@ -66,4 +77,14 @@ int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
 		return -EPERM;
 	}
 	return 0;
+}
+
+int privdrop(enum privdrop_role role, char *msg, size_t msg_size)
+{
+	return drop(role, false, msg, msg_size);
+}
+
+int privdrop_exec(enum privdrop_role role, char *msg, size_t msg_size)
+{
+	return drop(role, true, msg, msg_size);
 }

@@ -1,177 +1,138 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Starting the keeper: in the child spawn_process() forked, as root, write
+ * what it is to keep (RUNDIR/NAME.fw), open the run directory for it, become
+ * vnetd-keeper with CAP_NET_ADMIN kept as an ambient capability, and exec
+ * the small program (netd/keeper/), which reports ready on the same pipe.
+ */
 #include "netd/host/keeper.h"
 #include "netd/adapt/adapt.h"
 #include "netd/base/base.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
-#include <stdlib.h>
-#include <poll.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/syscall.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Put the table back if it is gone. */
-static void ensure_table(const struct nat_config *cfg)
+#define KEEPER_PROG "vnetd-keeper"
+
+/*
+ * Replaced by rename, so the keeper reads the old file or the new one; not
+ * fsync'ed, unlike the run state: it is written again whenever a keeper
+ * starts, and no keeper outlives a crash of the host to read it. On a run
+ * directory on disk the two fsyncs would cost `start` milliseconds.
+ */
+static int replace_file(int dir_fd, const char *file, gid_t gid, const void *buf, size_t len)
 {
-	struct nat_error ne;
-	int r = nat_present(cfg->network, &ne);
+	char tmp[VNETD_NAME_MAX + 16];
+	int fd, r = 0;
 
-	if (r < 0) {
-		log_msg(LOG_ERR, "keeper: cannot check the firewall: %s", ne.message);
-		return;
-	}
-	if (r > 0)
-		return;
-	if (nat_install(cfg, &ne) < 0)
-		log_msg(LOG_ERR, "keeper: cannot put the firewall back: %s", ne.message);
-	else
-		log_msg(LOG_WARNING, "keeper: the nftables table of %s was deleted; put back",
-			cfg->network);
-}
-
-/* RUNDIR/NAME.xml through the directory opened while root (the path above may be closed to us). */
-static int read_running(int dirfd, const char *name, struct netdef **def, char *msg, size_t size)
-{
-	struct netdef_error err;
-	char file[VNETD_NAME_MAX + 8], *text = NULL;
-	size_t len;
-	int fd, r;
-
-	snprintf(file, sizeof(file), "%s.xml", name);
-	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(msg, size, "cannot open %s: %s", file, strerror(errno));
+	snprintf(tmp, sizeof(tmp), ".%s.tmp", file);
+	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
 		return -errno;
-	}
-	r = read_fd_whole(fd, 1 << 20, &text, &len);
-	close(fd);
-	if (r < 0) {
-		snprintf(msg, size, "cannot read %s: %s", file, strerror(-r));
-		return r;
-	}
-	if ((r = netdef_parse(text, len, file, def, &err)) < 0)
-		netdef_error_format(&err, msg, size);
-	free(text);
+	/* the keeper reads it by its group; nobody else does */
+	if (fchown(fd, 0, gid) < 0 || fchmod(fd, 0640) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_full(fd, buf, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dir_fd, tmp, dir_fd, file) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dir_fd, tmp, 0);
 	return r;
 }
 
-/* SIGHUP: the firewall to keep is now the running definition's (reload replaced it). */
-static void learn(int dirfd, struct netdef **def, struct nat_config *cfg)
+int keeper_write_firewall(const struct vnetd_paths *paths, const struct netdef *def,
+			  char *msg, size_t msg_size)
 {
-	struct netdef *now = NULL;
-	char msg[600] = "the run directory is not open";
+	char file[VNETD_NAME_MAX + 8];
+	struct nat_error ne = { 0 };
+	struct nat_config cfg;
+	void *buf = NULL;
+	size_t len = 0;
+	uid_t uid;
+	gid_t gid;
+	int dir_fd, r;
 
-	if (dirfd < 0 || read_running(dirfd, (*def)->name, &now, msg, sizeof(msg)) < 0) {
-		log_msg(LOG_ERR, "keeper: cannot learn the new firewall: %s; keeping the old", msg);
-		return;
+	if ((r = privdrop_user(PRIVDROP_KEEPER, &uid, &gid, msg, msg_size)) < 0)
+		return r;
+	firewall_config(def, &cfg);
+	if ((r = nat_batch_bytes(&cfg, &buf, &len, &ne)) < 0) {
+		snprintf(msg, msg_size, "%s", ne.message);
+		return r;
 	}
-	netdef_free(*def);
-	*def = now;
-	firewall_config(now, cfg);
-	log_msg(LOG_INFO, "keeper: keeping the reloaded firewall (%s)",
-		netdef_forward_mode_name(now->forward.given ? now->forward.mode : NETDEF_FWD_NONE));
-	ensure_table(cfg);
+	snprintf(file, sizeof(file), "%s.fw", def->name);
+	dir_fd = open(paths->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = dir_fd < 0 ? -errno : replace_file(dir_fd, file, gid, buf, len);
+	if (r < 0)
+		snprintf(msg, msg_size, "cannot write %s/%s: %s", paths->rundir, file,
+			 strerror(-r));
+	if (dir_fd >= 0)
+		close(dir_fd);
+	free(buf);
+	return r;
 }
 
-/* The signals: SIGHUP to learn, anything else to stop (returns false). */
-static bool on_signal(int sigfd, int dirfd, struct netdef **def, struct nat_config *cfg)
+/* What the keeper is told on its command line (netd/keeper/keeper.h). */
+static void exec_keeper(const char *prog, int ready_fd, int dir_fd,
+			const struct keeper_target *t)
 {
-	struct signalfd_siginfo si;
-	bool go_on = true;
-
-	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
-			learn(dirfd, def, cfg);
-		else
-			go_on = false;
-	}
-	return go_on;
-}
-
-static void watch(struct nat_watch *w, int pidfd, int sigfd, int dirfd, struct netdef **def,
-		  struct nat_config *cfg)
-{
-	struct pollfd fds[3] = {
-		{ .fd = nat_watch_fd(w), .events = POLLIN },
-		{ .fd = pidfd, .events = POLLIN },
-		{ .fd = sigfd, .events = POLLIN },
+	char ready[16], dir[16], pid[24], start[24];
+	char *argv[13] = {
+		KEEPER_PROG, "--ready-fd", ready, "--dir-fd", dir, "--daemon-pid", pid,
+		"--daemon-start", start, "--network", t->def->name,
+		t->foreground ? "--foreground" : NULL, NULL,
 	};
-	struct nat_error ne;
+	char *envp[] = { NULL };
 
-	for (;;) {
-		if (poll(fds, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_msg(LOG_ERR, "keeper: poll: %s", strerror(errno));
-			return;
-		}
-		if (fds[1].revents)
-			return;         /* the daemon ended */
-		if (fds[2].revents && !on_signal(sigfd, dirfd, def, cfg))
-			return;         /* we are told to stop */
-		if (fds[0].revents) {
-			int r = nat_watch_read(w, &ne);
-
-			if (r < 0) {
-				log_msg(LOG_ERR, "keeper: %s", ne.message);
-				return;
-			}
-			if (r > 0)
-				ensure_table(cfg);
-		}
-	}
+	snprintf(ready, sizeof(ready), "%d", ready_fd);
+	snprintf(dir, sizeof(dir), "%d", dir_fd);
+	snprintf(pid, sizeof(pid), "%d", (int)t->daemon_pid);
+	snprintf(start, sizeof(start), "%llu", (unsigned long long)t->daemon_start);
+	execve(prog, argv, envp);
 }
 
 int keeper_run(void *arg, int ready_fd)
 {
 	const struct keeper_target *t = arg;
-	struct netdef *def = t->def;
-	struct nat_watch *w = NULL;
-	struct nat_config cfg;
-	struct nat_error ne;
-	char msg[300];
-	int pidfd = -1, sigfd, dirfd = -1, rc = 1;
+	char msg[300], prog[PATH_MAX];
+	int dir_fd = -1, r;
 
-	log_open(def->name, t->foreground);
-	firewall_config(def, &cfg);
-	sigfd = spawn_signalfd();
-	pidfd = (int)syscall(SYS_pidfd_open, t->daemon_pid, 0);
-	if (sigfd < 0 || pidfd < 0 || !proc_alive(t->daemon_pid, t->daemon_start)) {
-		snprintf(msg, sizeof(msg), "keeper: cannot follow the daemon (pid %d)",
-			 (int)t->daemon_pid);
+	log_open(t->def->name, t->foreground);
+	if (!t->paths) {
+		snprintf(msg, sizeof(msg), "keeper: no run directory to keep the firewall in");
 		goto fail;
 	}
-	if (nat_watch_open(&w, &ne) < 0) {
-		snprintf(msg, sizeof(msg), "keeper: %s", ne.message);
+	if (keeper_write_firewall(t->paths, t->def, msg, sizeof(msg)) < 0)
+		goto fail;
+	if ((r = libexec_find(KEEPER_PROG, prog, sizeof(prog))) < 0) {
+		snprintf(msg, sizeof(msg), "cannot find %s (beside vnetd or in the libexec "
+			 "directory): %s", KEEPER_PROG, strerror(-r));
 		goto fail;
 	}
-	/* opened as root: the keeper re-reads its table there on SIGHUP */
-	if (t->paths)
-		dirfd = open(t->paths->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (privdrop(PRIVDROP_KEEPER, msg, sizeof(msg)) < 0)
+	/* opened as root: the keeper reads NAME.fw there again on SIGHUP */
+	dir_fd = open(t->paths->rundir, O_PATH | O_DIRECTORY);
+	if (dir_fd < 0 || fcntl(ready_fd, F_SETFD, 0) < 0) {
+		snprintf(msg, sizeof(msg), "cannot open %s: %s", t->paths->rundir,
+			 strerror(errno));
 		goto fail;
-	spawn_report(ready_fd, NULL);
-	malloc_trim(0);         /* the forked CLI's free heap goes back to the system */
-	ensure_table(&cfg);     /* in case it went while we were starting */
-	watch(w, pidfd, sigfd, dirfd, &def, &cfg);
-	rc = 0;
-	goto out;
+	}
+	if (privdrop_exec(PRIVDROP_KEEPER, msg, sizeof(msg)) < 0)
+		goto fail;
+	exec_keeper(prog, ready_fd, dir_fd, t);
+	snprintf(msg, sizeof(msg), "cannot run %.200s: %s", prog, strerror(errno));
 fail:
-	log_msg(LOG_ERR, "%s", msg);
+	log_msg(LOG_ERR, "keeper: %s", msg);
 	spawn_report(ready_fd, msg);
-out:
-	nat_watch_close(w);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (sigfd >= 0)
-		close(sigfd);
-	if (dirfd >= 0)
-		close(dirfd);
-	netdef_free(def);
-	return rc;
+	if (dir_fd >= 0)
+		close(dir_fd);
+	netdef_free(t->def);
+	return 1;
 }

@@ -10,6 +10,7 @@
  * change (RUNDIR/NAME.xml), so the next reload compares with it.
  */
 #include "netd/host/host-internal.h"
+#include "netd/host/keeper.h"
 #include "netd/adapt/adapt.h"
 #include "netd/ctl/ctl.h"
 #include "netd/serve/serve.h"
@@ -96,13 +97,20 @@ static const char *mode_of(const struct netdef *def)
 	return netdef_forward_mode_name(def->forward.given ? def->forward.mode : NETDEF_FWD_NONE);
 }
 
-/* The keeper keeps what RUNDIR/NAME.xml says from now on (it re-reads on SIGHUP). */
+/* The keeper keeps the new firewall from now on (it reads RUNDIR/NAME.fw again on SIGHUP). */
 static void tell_keeper(struct live_ctx *c)
 {
 	const struct undo_rec *k = run_state_find(&c->st, UNDO_KEEPER);
+	char why[300];
 	int fd;
 
-	if (!k || (fd = (int)syscall(SYS_pidfd_open, k->pid, 0)) < 0)
+	if (!k)
+		return;
+	if (keeper_write_firewall(c->paths, c->next, why, sizeof(why)) < 0) {
+		say(c, "warning: the firewall keeper keeps the old firewall: %s\n", why);
+		return;
+	}
+	if ((fd = (int)syscall(SYS_pidfd_open, k->pid, 0)) < 0)
 		return;
 	/* the pidfd pins the process: checked once, it cannot be a reused pid */
 	if (proc_alive(k->pid, k->start) &&

@@ -148,6 +148,9 @@ int state_remove(const struct vnetd_paths *paths, const char *name)
 		unlink(path);
 	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".xml"))
 		unlink(path);
+	/* what the keeper kept (netd/host/keeper.c) */
+	if (vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".fw"))
+		unlink(path);
 	if (!vnetd_path(path, sizeof(path), paths->rundir, NULL, name, ".state"))
 		return -EINVAL;
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
