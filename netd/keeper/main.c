@@ -96,18 +96,9 @@ static int watch(struct keeper *k, int pid_fd, int sig_fd)
 
 static int signals_fd(void)
 {
-	sigset_t set;
+	static const int stop_or_learn[] = { SIGTERM, SIGINT, SIGHUP };
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	/* an ignored signal is never pending, so signalfd would not see it: the exec kept that */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return small_signalfd(stop_or_learn, sizeof(stop_or_learn) / sizeof(stop_or_learn[0]));
 }
 
 /* Everything up to ready; the pidfd, or -1 with why. */

@@ -28,6 +28,13 @@ int small_parse_int(const char *text, long long min, long long max, long long *o
 /* pidfd_open(2) (musl has no wrapper): the fd, or -1 with errno. */
 int small_pidfd_open(pid_t pid);
 
+/*
+ * The given signals back to their default action (an ignored one, kept
+ * across the exec, would never be pending), blocked, and delivered through
+ * the returned signalfd (non-blocking, close-on-exec); -1 with errno.
+ */
+int small_signalfd(const int *signals, size_t count);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t small_now_ms(void);
 

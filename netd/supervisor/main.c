@@ -21,15 +21,9 @@
 
 static int watch_signals(void)
 {
-	sigset_t set;
+	static const int watched[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return small_signalfd(watched, sizeof(watched) / sizeof(watched[0]));
 }
 
 /*

@@ -100,6 +100,18 @@ def wait_for(pred, timeout, what=None, step=0.05):
         time.sleep(step)
 
 
+def daemon_restarted(host, name, old, timeout=20):
+    """Poll `vnetd info` until a serving daemon other than pid `old` runs
+    (the supervisor is quick, the machine may not be); return its pid."""
+    def new_pid():
+        v = host.info(name)["Daemon"]
+        if not v.startswith("running (pid "):
+            return None
+        pid = int(v[len("running (pid "):-1])
+        return pid if pid != old else None
+    return wait_for(new_pid, timeout, "the daemon to be restarted")
+
+
 def kill_proc(p):
     """End a process the test started, by its PID (SIGKILL), and reap it.
     Its pipes stay open: what it wrote can still be read."""

@@ -22,7 +22,7 @@ import subprocess
 import pytest
 
 from conftest import netns_add, netns_del, Guest, IP
-from helpers import (PY, Topology, built, kill_proc, network_xml, wait_for)
+from helpers import (PY, Topology, built, daemon_restarted, kill_proc, network_xml, wait_for)
 
 NAME, BR, GW = "keep", "vkbr0", "10.55.0.1"
 POOL = ("10.55.0.100", "10.55.0.200")
@@ -57,16 +57,6 @@ def daemon_pid(host):
     return host.running_pid(NAME, "Daemon")
 
 
-def restarted(host, old):
-    """Poll until a daemon other than `old` runs (the supervisor is quick,
-    the machine may not be); returns its pid."""
-    def new_pid():
-        v = host.info(NAME)["Daemon"]
-        if not v.startswith("running (pid "):
-            return None
-        pid = int(v[len("running (pid "):-1])
-        return pid if pid != old else None
-    return wait_for(new_pid, 10, "the daemon to be restarted")
 
 
 def lease_ips(host):
@@ -104,7 +94,7 @@ def test_kill9_keeps_bridge_address_and_leases(net):
     wait_for(lambda: host.info(NAME)["Leases"] == "1/101", 10, "Leases: 1/101")
 
     os.kill(first, signal.SIGKILL)
-    second = restarted(host, first)
+    second = daemon_restarted(host, NAME, first)
     info = host.info(NAME)
     assert info["Active"] == "yes"
     # the first daemon was not the supervisor's child: how it ended is read from
@@ -124,7 +114,7 @@ def test_kill9_keeps_bridge_address_and_leases(net):
 
     # the new daemon is the supervisor's own child: now it knows how it ended
     os.kill(second, signal.SIGKILL)
-    restarted(host, second)
+    daemon_restarted(host, NAME, second)
     assert host.info(NAME)["Restarts"] == "2 (last: killed-by-KILL)"
     assert ifindex(host) == before
     cp = host.run("stop", NAME)
@@ -143,7 +133,7 @@ def test_undefined_while_running_still_restarts(net):
     host.run("undefine", NAME)
     first = daemon_pid(host)
     os.kill(first, signal.SIGKILL)
-    restarted(host, first)
+    daemon_restarted(host, NAME, first)
     assert host.info(NAME)["Restarts"] in ("1 (last: killed-by-KILL)", "1 (last: ended)")
     host.run("stop", NAME)
     assert host.link_json(BR) is None
@@ -192,7 +182,7 @@ def test_foreground_restarts_the_daemon_and_is_taken_over(host):
         before = ifindex(host)
         first = daemon_pid(host)
         os.kill(first, signal.SIGKILL)
-        second = restarted(host, first)
+        second = daemon_restarted(host, NAME, first)
         assert host.info(NAME)["Restarts"] == "1 (last: killed-by-KILL)"
         assert ifindex(host) == before
         # systemd's process itself dies (KillMode=process leaves the daemon)
@@ -235,7 +225,7 @@ def test_plain_start_takes_over_after_the_supervisor_died(net):
     assert new != sup
     first = daemon_pid(host)
     os.kill(first, signal.SIGKILL)
-    restarted(host, first)
+    daemon_restarted(host, NAME, first)
     assert host.run("start", NAME).stdout == "Network %s is already active\n" % NAME
 
 

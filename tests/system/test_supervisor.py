@@ -15,7 +15,7 @@ import signal
 import socket
 import subprocess
 
-from helpers import kill_proc, network_xml, wait_for
+from helpers import daemon_restarted, kill_proc, network_xml, wait_for
 
 NAME, BR, GW = "sup", "vsupbr0", "10.56.0.1"
 
@@ -36,14 +36,6 @@ def ppid(pid):
     return None
 
 
-def restarted(host, old):
-    def new_pid():
-        v = host.info(NAME)["Daemon"]
-        if not v.startswith("running (pid "):
-            return None
-        pid = int(v[len("running (pid "):-1])
-        return pid if pid != old else None
-    return wait_for(new_pid, 20, "the daemon to be restarted")
 
 
 def test_background_supervisor_is_the_small_program(host):
@@ -54,14 +46,14 @@ def test_background_supervisor_is_the_small_program(host):
     first = host.running_pid(NAME, "Daemon")
     # a daemon killed by SIGABRT: restarted, and why it ended is on record
     os.kill(first, signal.SIGABRT)
-    second = restarted(host, first)
+    second = daemon_restarted(host, NAME, first)
     assert host.info(NAME)["Restarts"] in ("1 (last: killed-by-ABRT)", "1 (last: ended)")
     # the daemon `vnetd __respawn` started is the subreaper's child now
     assert ppid(second) == sup
     assert ppid(host.running_pid(NAME, "Keeper")) == sup
     assert exe(second) == "vnetd"
     os.kill(second, signal.SIGKILL)
-    third = restarted(host, second)
+    third = daemon_restarted(host, NAME, second)
     assert host.info(NAME)["Restarts"] == "2 (last: killed-by-KILL)"
     assert host.running_pid(NAME, "Supervisor") == sup
     assert ppid(third) == sup
@@ -124,7 +116,7 @@ def test_foreground_under_systemd(host):
         os.kill(first, signal.SIGKILL)
         assert sd.until("STATUS=") == ("STATUS=network %s active; daemon restarted "
                                        "(killed-by-KILL)" % NAME)
-        second = restarted(host, first)
+        second = daemon_restarted(host, NAME, first)
         assert host.info(NAME)["Restarts"] == "1 (last: killed-by-KILL)"
         fg.send_signal(signal.SIGHUP)
         assert sd.next() == "RELOADING=1"
