@@ -283,6 +283,16 @@ struct dhcp_bucket {
 	int64_t last;                   /* unix seconds of the last refill */
 };
 
+/* A start-up under way (load.c): the files folded in, piece by piece. */
+struct dhcp_load {
+	int64_t now;
+	lease_problem_fn on_problem;
+	void *userdata;
+	int error;                      /* the first -ENOMEM: the load failed */
+	dhcp_name_fn on_name;           /* held back until the end */
+	struct lease_replay journal;
+};
+
 struct dhcp_server {
 	char ifname[16];
 	uint32_t server_addr, netmask, network, broadcast;
@@ -311,6 +321,7 @@ struct dhcp_server {
 
 	struct lease_buf journal;       /* pending records, see journal_pending */
 	struct dhcp_batch batch;        /* pending grants, undone by a rollback */
+	struct dhcp_load load;
 	struct dhcp_stats st;
 };
 

@@ -355,6 +355,25 @@ int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t tex
 		     lease_problem_fn on_problem, void *userdata, size_t *journal_good);
 
 /*
+ * The same in pieces, for a caller that streams the files rather than hold
+ * them whole: begin; the lease file's v4 part (before a "duid" line) in
+ * pieces of whole lines, `lines_before` being the lines of earlier pieces;
+ * the journal in pieces (dhcp_server_load_journal() replays the records
+ * complete in the piece and returns the bytes they take: the rest goes in
+ * front of the next piece; `more` false for the file's last piece, where a
+ * cut record is torn; *stopped once a bad record ended the replay); end.
+ * Each returns 0 (a byte count) or negative errno (-ENOMEM); names go out
+ * at the end, once.
+ */
+void dhcp_server_load_begin(struct dhcp_server *srv, int64_t now, lease_problem_fn on_problem,
+			    void *userdata);
+int dhcp_server_load_lines(struct dhcp_server *srv, const char *text, size_t len,
+			   unsigned lines_before);
+long dhcp_server_load_journal(struct dhcp_server *srv, const uint8_t *data, size_t len,
+			      bool more, bool *stopped);
+int dhcp_server_load_end(struct dhcp_server *srv);
+
+/*
  * The lease file (NAME.leases) and the status JSON (BRIDGE.status) of every
  * bound lease, written in one pass through the two sinks, in chunks of at
  * most 64 KiB. 0 or negative errno (-ENOMEM, -EOVERFLOW); the sinks may

@@ -45,6 +45,16 @@ struct leasedb {
 	struct leasedb_stats st;
 };
 
+/*
+ * Start (leasedb_load.c): open the journals, fold the lease file and the
+ * journals into the servers (either may be NULL), then into the lease file.
+ * 0 or negative errno with msg.
+ */
+int ldb_load(struct leasedb *db, struct dhcp_server *srv, struct dhcp6_server *srv6,
+	     int64_t now, char *msg, size_t msg_size);
+/* A lease_problem_fn logging the problem; userdata: the file's path. */
+void ldb_report_problem(void *userdata, const struct lease_error *e);
+
 /* Both files from memory, atomically (the status first). 0 or negative errno. */
 int ldb_write_files(struct leasedb *db);
 /* The files hold the journals up to these sizes: fold a large journal. */
