@@ -27,7 +27,9 @@ bool dhcp_batch_note(struct dhcp_server *srv, uint32_t idx, bool created)
 	ch->idx = idx;
 	ch->created = created;
 	ch->before = *l;
-	ch->before.extra = NULL;
+	/* not the record's bytes (they may be on the heap): the name is copied below */
+	memset(ch->before.tail, 0, sizeof(ch->before.tail));
+	ch->before.flags &= (uint8_t)~LF_HEAP;
 	if (name)
 		snprintf(ch->before_name, sizeof(ch->before_name), "%s", name);
 	return true;
@@ -101,7 +103,7 @@ static void undo(struct dhcp_server *srv, const struct dhcp_change *ch)
 	dhcp_store_move(s, ch->idx, ch->before.addr);
 	dhcp_store_set_name(s, ch->idx, ch->before_name[0] ? ch->before_name : NULL);
 	l->expires = ch->before.expires;
-	l->flags = ch->before.flags;
+	l->flags = (uint8_t)((l->flags & LF_STORAGE) | (ch->before.flags & ~LF_STORAGE));
 	l->state = ch->before.state;
 	if (l->state == LS_BOUND || l->state == LS_OFFERED || l->state == LS_QUARANTINED)
 		dhcp_lease_hold(srv, l->addr, true);
