@@ -146,4 +146,11 @@ void serve_dns_lease_name6(void *userdata, const struct in6_addr *addr, const ch
 /* reload.c: the signalfd, registered with the loop. 0 or negative errno. */
 int serve_signals_open(struct daemon *d);
 
+/*
+ * daemon_pages.c: once ready, give back what only the start-up used: the
+ * free heap, and the clean pages of file mappings (programs, libraries),
+ * which the loop faults back as it needs them. The bytes of mappings let go.
+ */
+size_t daemon_shed_start_pages(void);
+
 #endif
