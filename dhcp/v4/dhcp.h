@@ -309,6 +309,15 @@ void dhcp_server_journal_pending(const struct dhcp_server *srv, const uint8_t **
 /* The pending records are durable: their ACK events and names go out now. */
 void dhcp_server_commit(struct dhcp_server *srv);
 /*
+ * For a daemon that syncs in the background while it goes on handling
+ * requests: how many grants and journal bytes are pending now (a mark to
+ * pass to dhcp_server_commit_upto() once the bytes up to it are durable),
+ * and the commit of just those; what came after stays pending. A rollback
+ * undoes everything pending.
+ */
+void dhcp_server_pending(const struct dhcp_server *srv, size_t *changes, size_t *bytes);
+void dhcp_server_commit_upto(struct dhcp_server *srv, size_t changes, size_t bytes);
+/*
  * The pending records could not be made durable: every grant since the
  * last commit is undone in memory (the lease is as it was before), its
  * events and names never go out, and the records are dropped. Releases

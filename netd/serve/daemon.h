@@ -22,6 +22,7 @@
 #include "netd/serve/serve.h"
 #include "netd/serve/loop.h"
 #include "netd/serve/ctl_server.h"
+#include "netd/serve/dhcp_io.h"
 #include "netd/adapt/adapt.h"
 
 #include <netinet/in.h>
@@ -56,6 +57,16 @@ struct serve_dhcp {
 	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
 	uint64_t probes, probes_answered;       /* ARP probes sent; found the address in use */
 	bool with_v6;                   /* DHCPv6 shares the lease files (and this timer) */
+	/* replies waiting for their journal sync (leasedb_commit_start), by dhcp_io bank */
+	struct loop_handler synced;     /* the sync thread's eventfd: a sync ended */
+	struct serve_dhcp_bank {
+		int n;                  /* requests of the batch; 0: the bank is free */
+		bool replied[DHCP_IO_BATCH];
+	} bank[DHCP_IO_BANKS];
+	unsigned inflight;              /* banks (bit b: bank b) whose sync runs */
+	unsigned queued;                /* banks whose records the next sync takes */
+	int filling;                    /* the queued bank taking requests, or -1 */
+	bool paused;                    /* no bank free: the socket is not watched */
 };
 
 #define SERVE_DHCP6_EVENT_TYPES (DHCP6_EV_IGNORED + 1)

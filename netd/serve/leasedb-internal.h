@@ -6,6 +6,7 @@
 #include "netd/serve/leasedb.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,24 @@ struct ldb_writer {
 	uint64_t started_us;            /* monotonic */
 };
 
+/* The v4 journal's sync thread (leasedb_sync.c). */
+struct ldb_sync {
+	bool running;                   /* the thread exists (else syncs run on the loop) */
+	bool busy;                      /* a sync is in flight (the loop's view) */
+	size_t changes, bytes;          /* the core's marks it covers */
+	int event_fd;                   /* readable once a sync ended */
+	pthread_t thread;
+	pthread_mutex_t mu;             /* guards the fields below */
+	pthread_cond_t cv;
+	int fd;                         /* the journal to sync; -1: nothing asked */
+	struct lease_buf out;           /* the records it writes (the loop's again once done) */
+	bool quit;
+	uint64_t fold_upto;             /* a fold, not a sync, when > 0 */
+	struct leasedb *db;
+	int result;                     /* the last sync's errno, 0 when durable */
+	uint64_t took_us;
+};
+
 struct leasedb {
 	char leases_path[PATH_MAX];     /* for messages */
 	char leases_name[NAME_MAX + 1]; /* inside the state directory */
@@ -42,8 +61,16 @@ struct leasedb {
 	bool flush_failing;
 	bool dirty;                     /* the lease file lags behind memory */
 	struct ldb_writer writer;
+	struct ldb_sync sync;
 	struct leasedb_stats st;
 };
+
+/* Start the sync thread (0, or negative errno: syncs then run on the loop); stop it. */
+int ldb_sync_open(struct leasedb *db);
+void ldb_sync_close(struct ldb_sync *s);
+/* Fold the v4 journal up to `upto` in the sync thread (skipped while it is busy:
+ * the next rewrite folds it); records wait meanwhile as behind a sync. */
+void ldb_sync_fold(struct leasedb *db, uint64_t upto);
 
 /*
  * Start (leasedb_load.c): open the journals, fold the lease file and the
@@ -57,8 +84,9 @@ void ldb_report_problem(void *userdata, const struct lease_error *e);
 
 /* Both files from memory, atomically (the status first). 0 or negative errno. */
 int ldb_write_files(struct leasedb *db);
-/* The files hold the journals up to these sizes: fold a large journal. */
-void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6);
+/* The files hold the journals up to these sizes: fold a large journal
+ * (off_loop: the v4 one by the sync thread, when there is one). */
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop);
 
 /*
  * Drop the journal's first `upto` bytes, which the lease file now holds:

@@ -124,9 +124,12 @@ int ldb_write_files(struct leasedb *db)
  * (their sizes when the files were taken from memory): a large journal
  * loses that part.
  */
-void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6)
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop)
 {
-	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT)
+	/* the v4 fold copies and syncs: on the loop's behalf, the sync thread does it */
+	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && off_loop && db->sync.running)
+		ldb_sync_fold(db, upto4);
+	else if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && !db->sync.busy)
 		ldb_journal_drop_head(&db->j4, db->dir_fd, upto4);
 	if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT)
 		ldb_journal_drop_head(&db->j6, db->dir_fd, upto6);
@@ -143,7 +146,7 @@ int leasedb_flush(struct leasedb *db)
 	if (r < 0)
 		return r;
 	db->dirty = false;
-	ldb_written(db, db->j4.size, db->j6.size);
+	ldb_written(db, db->j4.size, db->j6.size, false);
 	return 0;
 }
 
@@ -198,6 +201,8 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
 	} else {
 		r = ldb_load(db, srv, srv6, now, msg, msg_size);
 	}
+	if (r == 0 && srv && ldb_sync_open(db) < 0)
+		log_msg(LOG_WARNING, "no thread for the journal's syncs: they run on the loop");
 	if (r < 0) {
 		leasedb_close(db);
 		return r;
@@ -216,6 +221,7 @@ void leasedb_close(struct leasedb *db)
 	if (!db)
 		return;
 	leasedb_writer_wait(db);
+	ldb_sync_close(&db->sync);
 	if (db->j4.fd >= 0)
 		close(db->j4.fd);
 	if (db->j6.fd >= 0)
