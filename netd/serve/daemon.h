@@ -66,6 +66,7 @@ struct serve_dhcp {
 	unsigned inflight;              /* banks (bit b: bank b) whose sync runs */
 	unsigned queued;                /* banks whose records the next sync takes */
 	int filling;                    /* the queued bank taking requests, or -1 */
+	int64_t next_sync_ms;           /* monotonic: no sync starts before (SYNC_GAP_MS) */
 	bool paused;                    /* no bank free: the socket is not watched */
 };
 
@@ -123,6 +124,13 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 			   const struct netdef *def, struct dhcp6_server *srv6, char *msg,
 			   size_t size);
 void serve_dhcp_close(struct serve_dhcp *s);
+/* serve_dhcp_batch.c: requests into reply banks, their group commit in the sync thread. */
+void serve_dhcp_on_requests(void *userdata);
+void serve_dhcp_batch(struct serve_dhcp *s, int bank, const struct dhcp_rx *rx, int n);
+int serve_dhcp_filling_bank(const struct serve_dhcp *s);     /* -1: every bank waits */
+void serve_dhcp_kick_sync(struct serve_dhcp *s, int64_t now_ms);
+void serve_dhcp_on_synced(struct loop_handler *h, uint32_t events);
+void serve_dhcp_drain(struct serve_dhcp *s);
 /* The lease file lags memory: rewrite it soon (paced). */
 void serve_dhcp_files_changed(struct serve_dhcp *s);
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The DHCP serving path. One wake-up of the DHCP socket takes every request
- * waiting, in batches of DHCP_IO_BATCH (recvmmsg); the core handles them,
- * every lease change they make is appended to the journal and made durable
- * with one fdatasync, and only then do their replies leave, with one
- * sendmmsg (group commit). A request that needs an ARP probe first waits in
+ * The DHCP serving path. One wake-up of the DHCP socket takes the requests
+ * waiting, in batches of up to DHCP_IO_BATCH (recvmmsg); the core handles
+ * them, every lease change they make is appended to the journal and made
+ * durable with one fdatasync in the sync thread, and only then do their
+ * replies leave, with one sendmmsg (group commit: serve_dhcp_batch.c). A request that needs an ARP probe first waits in
  * the prober and comes back here, as a batch of one, when the probe is done.
  *
  * Time: the core keeps leases in wall seconds (that is what the lease file
@@ -160,165 +160,6 @@ static void flush_leases(struct serve_dhcp *s)
 	flushed(s, r);
 }
 
-/* A reply bank neither waiting for a sync nor queued for the next, or -1. */
-static int free_bank(const struct serve_dhcp *s)
-{
-	int b;
-
-	for (b = 0; b < DHCP_IO_BANKS; b++)
-		if (!((s->inflight | s->queued) & 1u << b))
-			return b;
-	return -1;
-}
-
-static void banks_done(struct serve_dhcp *s, unsigned banks, bool send)
-{
-	int b;
-
-	for (b = 0; b < DHCP_IO_BANKS; b++) {
-		if (!(banks & 1u << b))
-			continue;
-		if (send)
-			dhcp_io_send(s->io, b, s->bank[b].replied, s->bank[b].n);
-		s->bank[b].n = 0;
-	}
-}
-
-/* Make the banks' records (everything pending) durable; their replies wait. */
-static void start_sync(struct serve_dhcp *s, unsigned banks)
-{
-	int r = leasedb_commit_start(s->db, s->srv);
-
-	if (r == 1) {
-		s->inflight = banks;
-		return;
-	}
-	banks_done(s, banks, r == 0);   /* < 0: not durable, rolled back: the clients retry */
-	if (leasedb_dirty(s->db))
-		serve_dhcp_files_changed(s);
-}
-
-/* A sync ended (r: leasedb_commit_end()'s): its replies go, the queued banks' sync starts. */
-static void sync_ended(struct serve_dhcp *s, int r)
-{
-	unsigned done = s->inflight, next = s->queued;
-
-	s->inflight = s->queued = 0;
-	s->filling = -1;
-	banks_done(s, done, r == 0);
-	if (next && r == 0)
-		start_sync(s, next);
-	else
-		banks_done(s, next, false);     /* rolled back with the rest */
-	if (s->paused && dhcp_io_pause(s->io, false) == 0)
-		s->paused = false;
-	if (leasedb_dirty(s->db))
-		serve_dhcp_files_changed(s);
-}
-
-static void on_synced(struct loop_handler *h, uint32_t events)
-{
-	struct serve_dhcp *s = loop_owner(h, struct serve_dhcp, synced);
-	int r = leasedb_commit_end(s->db, s->srv);
-
-	if (r != -EAGAIN)
-		sync_ended(s, r);
-}
-
-/*
- * The bank the next requests go to: while a sync runs, the queued one
- * taking them, else a free one (all that arrives meanwhile waits for the
- * next sync together: group commit); -1 when every bank is full.
- */
-static int filling_bank(const struct serve_dhcp *s)
-{
-	if (s->filling >= 0 && s->bank[s->filling].n < DHCP_IO_BATCH)
-		return s->filling;
-	return free_bank(s);
-}
-
-/* Send now the replies of slots [from, to) of bank b (they changed no lease). */
-static void send_now(struct serve_dhcp *s, int b, int from, int to)
-{
-	bool now[DHCP_IO_BATCH] = { false };
-	int i;
-
-	for (i = from; i < to; i++) {
-		now[i] = s->bank[b].replied[i];
-		s->bank[b].replied[i] = false;
-	}
-	dhcp_io_send(s->io, b, now, to);
-}
-
-/*
- * Handle requests into bank b after what it holds. Their lease changes
- * are written to the journal and made durable by one fdatasync, in the
- * sync thread, and only then do their replies leave; meanwhile the loop
- * goes on, and what it handles during that sync waits for the next one.
- * Requests that changed no lease (offers, NAKs, INFORMs) are answered at once.
- */
-static void serve_batch(struct serve_dhcp *s, int b, const struct dhcp_rx *rx, int n)
-{
-	int64_t now = (int64_t)time(NULL);      /* the lease clock */
-	int first = s->bank[b].n, i, r;
-	size_t c0, j0, c1, j1;
-
-	dhcp_server_pending(s->srv, &c0, &j0);
-	for (i = 0; i < n; i++) {
-		size_t cap;
-		uint8_t *buf = dhcp_io_reply_buf(s->io, b, first + i, &cap);
-		struct dhcp_tx *tx = dhcp_io_tx(s->io, b, first + i);
-		int started = -1;
-
-		r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
-		/* no slot for a probe: offer without one rather than stall the client */
-		while (r == DHCP_PROBE &&
-		       (!s->arp ||
-			(started = arp_probe_start(s->arp, tx->addr, &rx[i], loop_now_ms())) < 0)) {
-			dhcp_server_probe_result(s->srv, tx->addr, false, now);
-			r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
-		}
-		s->probes += r == DHCP_PROBE && started == 0;      /* 1: joined a running probe */
-		s->bank[b].replied[first + i] = r == DHCP_REPLY;
-	}
-	s->bank[b].n = first + n;
-	dhcp_server_pending(s->srv, &c1, &j1);
-	if (c1 == c0 && j1 == j0) {
-		send_now(s, b, first, first + n);
-		if (!first)
-			s->bank[b].n = 0;       /* nothing else waits in it */
-	} else if (leasedb_syncing(s->db)) {   /* a sync (or a journal fold) at work */
-		s->queued |= 1u << b;
-		s->filling = b;
-	} else {
-		start_sync(s, 1u << b);
-	}
-}
-
-/*
- * The DHCP socket is readable: one batch of what is waiting (as much as
- * the bank has room for), then back to the loop; what is left wakes it
- * again at once (level-triggered). With every bank full of replies waiting
- * for syncs, the socket is left alone until one ends (the kernel queues).
- */
-static void on_requests(void *userdata)
-{
-	struct serve_dhcp *s = userdata;
-	struct dhcp_rx rx[DHCP_IO_BATCH];
-	int b = filling_bank(s), n, i;
-
-	if (b < 0) {
-		if (!s->paused && dhcp_io_pause(s->io, true) == 0)
-			s->paused = true;
-		return;
-	}
-	n = dhcp_io_receive(s->io, DHCP_IO_BATCH - s->bank[b].n);
-	for (i = 0; i < n; i++)
-		dhcp_io_rx(s->io, i, &rx[i]);
-	if (n > 0)
-		serve_batch(s, b, rx, n);
-}
-
 /* Probes answered or timed out: tell the server, then serve their requests. */
 static void finish_probes(struct serve_dhcp *s)
 {
@@ -326,10 +167,10 @@ static void finish_probes(struct serve_dhcp *s)
 	int64_t now = (int64_t)time(NULL);
 	int b;
 
-	while ((b = filling_bank(s)) >= 0 && arp_take_done(s->arp, loop_now_ms(), &done)) {
+	while ((b = serve_dhcp_filling_bank(s)) >= 0 && arp_take_done(s->arp, loop_now_ms(), &done)) {
 		s->probes_answered += done.answered;
 		dhcp_server_probe_result(s->srv, done.addr, done.answered, now);
-		serve_batch(s, b, &done.rx, 1);
+		serve_dhcp_batch(s, b, &done.rx, 1);
 	}
 }
 
@@ -367,6 +208,8 @@ static int64_t next_deadline(struct loop_timer *t)
 	int64_t flush = s->flush_due_ms && s->writer.fd < 0 ? s->flush_due_ms : -1;
 	int64_t due = earliest(s->expiry_due_ms, flush);
 
+	if (s->queued && !leasedb_syncing(s->db))
+		due = earliest(due, s->next_sync_ms);
 	return s->arp ? earliest(due, arp_next_deadline(s->arp)) : due;
 }
 
@@ -381,6 +224,7 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 	}
 	if (s->arp)
 		finish_probes(s);
+	serve_dhcp_kick_sync(s, now_ms);
 	if (s->flush_due_ms && now_ms >= s->flush_due_ms)
 		flush_leases(s);
 	report_throttling(s, now_ms);
@@ -423,7 +267,7 @@ int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop)
 	s->loop = loop;
 	s->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
 	loop_add_timer(loop, &s->timer);
-	if (s->io && (r = dhcp_io_watch(s->io, loop, on_requests, s)) < 0)
+	if (s->io && (r = dhcp_io_watch(s->io, loop, serve_dhcp_on_requests, s)) < 0)
 		return r;
 	return s->arp ? arp_watch(s->arp, loop, on_probe_answers, s) : 0;
 }
@@ -447,7 +291,7 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 		serve_dhcp_files_changed(s);
 	if (!s->srv)
 		return 0;
-	s->synced = (struct loop_handler){ .fd = leasedb_sync_fd(s->db), .on_ready = on_synced };
+	s->synced = (struct loop_handler){ .fd = leasedb_sync_fd(s->db), .on_ready = serve_dhcp_on_synced };
 	if (s->synced.fd >= 0 && (r = loop_add(s->loop, &s->synced, EPOLLIN)) < 0) {
 		snprintf(msg, size, "cannot watch the journal's syncs: %s", strerror(-r));
 		return r;
@@ -462,8 +306,7 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 void serve_dhcp_close(struct serve_dhcp *s)
 {
 	/* replies waiting for a sync still go once it ends */
-	while (s->db && leasedb_syncing(s->db))
-		sync_ended(s, leasedb_commit_wait(s->db, s->srv));
+	serve_dhcp_drain(s);
 	/* a writer at work finishes first; then whatever it missed is written here */
 	if (s->db)
 		leasedb_writer_wait(s->db);
