@@ -45,6 +45,13 @@ static void banks_done(struct serve_dhcp *s, unsigned banks, bool send)
 	}
 }
 
+/* A bank is free again: take requests again if every bank was waiting. */
+static void resume(struct serve_dhcp *s)
+{
+	if (s->paused && dhcp_io_pause(s->io, false) == 0)
+		s->paused = false;
+}
+
 /* Make the banks' records (everything pending) durable; their replies wait. */
 static void start_sync(struct serve_dhcp *s, unsigned banks)
 {
@@ -56,6 +63,7 @@ static void start_sync(struct serve_dhcp *s, unsigned banks)
 		return;
 	}
 	banks_done(s, banks, r == 0);   /* < 0: not durable, rolled back: the clients retry */
+	resume(s);
 	if (leasedb_dirty(s->db))
 		serve_dhcp_files_changed(s);
 }
@@ -85,8 +93,7 @@ static void sync_ended(struct serve_dhcp *s, int r)
 		s->filling = -1;
 	}
 	serve_dhcp_kick_sync(s, loop_now_ms());
-	if (s->paused && dhcp_io_pause(s->io, false) == 0)
-		s->paused = false;
+	resume(s);
 	if (leasedb_dirty(s->db))
 		serve_dhcp_files_changed(s);
 }
