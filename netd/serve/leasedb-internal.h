@@ -22,6 +22,7 @@ struct ldb_journal {
 	uint64_t reserved_end;          /* allocated up to here (fallocate) */
 	bool torn;                      /* bytes past size to cut before appending */
 	bool failing;                   /* an outage is under way (logged once) */
+	uint64_t ok_since_ms;           /* monotonic: syncs work again since (0: not yet) */
 };
 
 /* A forked writer at work (leasedb_writer.c); pid 0 when none. */

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define OUTAGE_OVER_MS 1000
 #define SYNC_STACK (256u << 10)      /* a fold copies through a 16 KiB buffer on it */
 
 static uint64_t mono_us(void)
@@ -143,6 +144,34 @@ bool leasedb_syncing(const struct leasedb *db)
 	return db->sync.busy;
 }
 
+/*
+ * The journal's outage, logged as it starts and as it ends: once a sync
+ * worked with room allocated ahead again (or, where that cannot be had,
+ * syncs have worked for OUTAGE_OVER_MS). On a full disk the room that
+ * cutting a torn record back frees lets a few small syncs through between
+ * failures: that is still the same outage.
+ */
+static void journal_outage(struct ldb_journal *j, int r)
+{
+	uint64_t now = mono_us() / 1000;
+
+	if (r < 0) {
+		if (!j->failing)
+			ldb_outage(&j->failing, r, "append to", j->path,
+				   "no lease is granted or renewed until it works again",
+				   "works again; leases are granted");
+		j->ok_since_ms = 0;
+		return;
+	}
+	if (!j->failing)
+		return;
+	if (!j->ok_since_ms)
+		j->ok_since_ms = now;
+	if (j->reserved_end > j->size || now - j->ok_since_ms >= OUTAGE_OVER_MS)
+		ldb_outage(&j->failing, 0, "append to", j->path, "",
+			   "works again; leases are granted");
+}
+
 /* The pending records, for the thread to write: the journal cut back to its
  * last durable byte first if a failed write left it torn. */
 static int take_pending(struct leasedb *db, struct dhcp_server *srv, size_t bytes)
@@ -161,9 +190,7 @@ static int take_pending(struct leasedb *db, struct dhcp_server *srv, size_t byte
 	if (r < 0) {
 		db->st.sync_failures++;
 		dhcp_server_rollback(srv);
-		ldb_outage(&j->failing, r, "append to", j->path,
-			   "no lease is granted or renewed until it works again",
-			   "works again; leases are granted");
+		journal_outage(j, r);
 		return r;
 	}
 	ldb_journal_reserve(j, bytes);
@@ -248,10 +275,8 @@ int leasedb_commit_end(struct leasedb *db, struct dhcp_server *srv)
 		return 0;               /* a fold: nothing to commit */
 	}
 	r = sync_outcome(db);
-	ldb_outage(&j->failing, -r, "append to", j->path,
-		   "no lease is granted or renewed until it works again",
-		   "works again; leases are granted");
 	if (r) {
+		journal_outage(j, -r);
 		db->st.sync_failures++;
 		j->torn = true;
 		ldb_journal_cut_back(j);
@@ -259,6 +284,7 @@ int leasedb_commit_end(struct leasedb *db, struct dhcp_server *srv)
 		return -r;
 	}
 	j->size += s->bytes;
+	journal_outage(j, 0);
 	db->dirty = true;
 	dhcp_server_commit_upto(srv, s->changes, s->bytes);
 	return 0;
