@@ -137,24 +137,38 @@ void lease_journal_stopped(lease_problem_fn on_problem, void *userdata, unsigned
 	on_problem(userdata, &e);
 }
 
-long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_record,
-			  lease_problem_fn on_problem, void *userdata)
+/* Does the frame at data[0..left) go on past left (a piece's end, not a tear)? */
+static bool cut_short(const uint8_t *data, size_t left, uint32_t max)
+{
+	uint32_t plen;
+
+	if (left < 12)
+		return true;
+	plen = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 | (uint32_t)data[6] << 8 |
+	       data[7];
+	return plen <= max && left - 12 < plen;
+}
+
+long lease_journal_replay_part(const uint8_t *data, size_t len, bool more,
+			       struct lease_replay *st, lease_journal_fn on_record,
+			       lease_problem_fn on_problem, void *userdata)
 {
 	struct wire_reader r, pay;
 	char name[LEASE_HOSTNAME_MAX + 1];
-	unsigned count = 0;
 	size_t good = 0;
 	const char *why = NULL;
 
 	wire_rd_init(&r, data, len);
-	while (wire_rd_left(&r)) {
+	while (!st->stopped && wire_rd_left(&r)) {
 		const uint8_t *p;
 		struct lease_info l;
 		uint32_t plen;
 		uint8_t op;
 		int rc;
 
-		count++;
+		if (more && cut_short(data + r.pos, wire_rd_left(&r), PAYLOAD_MAX))
+			break;          /* the rest comes with the next piece */
+		st->count++;
 		if (!(p = lease_journal_next(&r, PAYLOAD_MAX, &plen, &why)))
 			break;
 		wire_rd_init(&pay, p, plen);
@@ -167,6 +181,17 @@ long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_r
 			return rc;
 		good = r.pos;
 	}
-	lease_journal_stopped(on_problem, userdata, count, why, len - good);
+	if (why) {
+		st->stopped = true;
+		lease_journal_stopped(on_problem, userdata, st->count, why, len - good);
+	}
 	return (long)good;
+}
+
+long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_record,
+			  lease_problem_fn on_problem, void *userdata)
+{
+	struct lease_replay st = { 0 };
+
+	return lease_journal_replay_part(data, len, false, &st, on_record, on_problem, userdata);
 }

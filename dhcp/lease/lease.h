@@ -100,6 +100,12 @@ typedef void (*lease_problem_fn)(void *userdata, const struct lease_error *e);
  */
 int lease_file_parse(const char *text, size_t len, lease_info_fn on_lease,
 		     lease_problem_fn on_problem, void *userdata);
+/*
+ * The same for a piece of a file read in pieces (whole lines): lines are
+ * numbered in reports after the `lines_before` lines of earlier pieces.
+ */
+int lease_file_parse_lines(const char *text, size_t len, unsigned lines_before,
+			   lease_info_fn on_lease, lease_problem_fn on_problem, void *userdata);
 
 /* ---- NAME.journal ---- */
 
@@ -124,6 +130,23 @@ typedef int (*lease_journal_fn)(void *userdata, enum lease_journal_op op,
  */
 long lease_journal_replay(const uint8_t *data, size_t len, lease_journal_fn on_record,
 			  lease_problem_fn on_problem, void *userdata);
+
+/* Where a replay in pieces stands (zero-initialise before the first piece). */
+struct lease_replay {
+	unsigned count;                 /* records seen, for reports */
+	bool stopped;                   /* a bad record ended the replay (reported) */
+};
+
+/*
+ * The same for a journal read in pieces: the records complete in
+ * data[0..len) are replayed and the bytes they take returned (keep the rest
+ * in front of the next piece). `more`: the file goes on, so a record cut
+ * by the piece's end is not torn (only at the file's end is it). After a
+ * bad record st->stopped is set and nothing more may be replayed.
+ */
+long lease_journal_replay_part(const uint8_t *data, size_t len, bool more,
+			       struct lease_replay *st, lease_journal_fn on_record,
+			       lease_problem_fn on_problem, void *userdata);
 
 /* ---- BRIDGE.status ---- */
 

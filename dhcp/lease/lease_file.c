@@ -164,11 +164,17 @@ static void report(lease_problem_fn fn, void *ud, unsigned line, const char *why
 int lease_file_parse(const char *text, size_t len, lease_info_fn on_lease,
 		     lease_problem_fn on_problem, void *userdata)
 {
+	return lease_file_parse_lines(text, len, 0, on_lease, on_problem, userdata);
+}
+
+int lease_file_parse_lines(const char *text, size_t len, unsigned lines_before,
+			   lease_info_fn on_lease, lease_problem_fn on_problem, void *userdata)
+{
 	char buf[1024], *f[6], *save;
 	uint8_t id[LEASE_CLIENT_ID_MAX];
 	char name[LEASE_HOSTNAME_MAX + 1];
 	size_t pos = 0, start, n;
-	unsigned line = 0;
+	unsigned line = lines_before;
 	int count = 0, nf, rc;
 
 	while (pos < len) {

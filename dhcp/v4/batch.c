@@ -27,7 +27,9 @@ bool dhcp_batch_note(struct dhcp_server *srv, uint32_t idx, bool created)
 	ch->idx = idx;
 	ch->created = created;
 	ch->before = *l;
-	ch->before.extra = NULL;
+	/* not the record's bytes (they may be on the heap): the name is copied below */
+	memset(ch->before.tail, 0, sizeof(ch->before.tail));
+	ch->before.flags &= (uint8_t)~LF_HEAP;
 	if (name)
 		snprintf(ch->before_name, sizeof(ch->before_name), "%s", name);
 	return true;
@@ -59,20 +61,41 @@ static bool still_granted(const struct dhcp_server *srv, const struct dhcp_chang
 	       l->hlen == ch->before.hlen && !memcmp(l->chaddr, ch->before.chaddr, l->hlen);
 }
 
-void dhcp_server_commit(struct dhcp_server *srv)
+void dhcp_server_pending(const struct dhcp_server *srv, size_t *changes, size_t *bytes)
 {
+	*changes = srv->batch.n;
+	*bytes = srv->journal.len;
+}
+
+void dhcp_server_commit_upto(struct dhcp_server *srv, size_t changes, size_t bytes)
+{
+	struct dhcp_batch *b = &srv->batch;
 	size_t i;
 
-	for (i = 0; i < srv->batch.n; i++) {
-		const struct dhcp_change *ch = &srv->batch.ch[i];
+	if (changes > b->n)
+		changes = b->n;
+	if (bytes > srv->journal.len)
+		bytes = srv->journal.len;
+	for (i = 0; i < changes; i++) {
+		const struct dhcp_change *ch = &b->ch[i];
 
 		if (!still_granted(srv, ch))
 			continue;
 		dhcp_emit_granted(srv, ch);
 		dhcp_name_publish(srv, &srv->store.rec[ch->idx]);
 	}
-	srv->batch.n = 0;
-	srv->journal.len = 0;   /* the buffer stays: no allocation next time */
+	/* what came after waits for its own sync; the buffers stay: no allocation */
+	if (changes && changes < b->n)
+		memmove(b->ch, b->ch + changes, (b->n - changes) * sizeof(*b->ch));
+	b->n -= changes;
+	if (bytes && bytes < srv->journal.len)
+		memmove(srv->journal.data, srv->journal.data + bytes, srv->journal.len - bytes);
+	srv->journal.len -= bytes;
+}
+
+void dhcp_server_commit(struct dhcp_server *srv)
+{
+	dhcp_server_commit_upto(srv, srv->batch.n, srv->journal.len);
 }
 
 /* Put record ch->idx back as it was before the grant. */
@@ -101,7 +124,7 @@ static void undo(struct dhcp_server *srv, const struct dhcp_change *ch)
 	dhcp_store_move(s, ch->idx, ch->before.addr);
 	dhcp_store_set_name(s, ch->idx, ch->before_name[0] ? ch->before_name : NULL);
 	l->expires = ch->before.expires;
-	l->flags = ch->before.flags;
+	l->flags = (uint8_t)((l->flags & LF_STORAGE) | (ch->before.flags & ~LF_STORAGE));
 	l->state = ch->before.state;
 	if (l->state == LS_BOUND || l->state == LS_OFFERED || l->state == LS_QUARANTINED)
 		dhcp_lease_hold(srv, l->addr, true);

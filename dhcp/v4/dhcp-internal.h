@@ -172,18 +172,33 @@ enum dhcp_lease_state {
 /* Lease record flags. */
 #define LF_NAME_LOGGED 0x01     /* a refused host name was logged for this client */
 #define LF_NO_DNS 0x02          /* RFC 4702 N bit: the client asked for no DNS update */
+#define LF_ID_HW 0x40           /* the client id is htype + chaddr (01:MAC): not stored */
+#define LF_HEAP 0x80            /* the stored bytes are on the heap (tail: their pointer) */
+#define LF_STORAGE (LF_ID_HW | LF_HEAP)
+#define DHCP_LEASE_TAIL 11
 
-/* Compact: 48 bytes plus one allocation for client id + host name when present. */
+/*
+ * Compact: 48 bytes, and no allocation for most leases. The stored bytes
+ * are the client id (unless it is htype + chaddr, as 01:MAC usually is),
+ * then the host name and a NUL; they live in `tail` when they fit, else
+ * in one heap block whose pointer tail holds. 60 000 leases are 2.9 MB.
+ */
 struct dhcp_lease {
+	int64_t expires;
 	uint32_t addr;          /* host order */
 	uint32_t next_free;     /* free-list link when LS_UNUSED */
-	int64_t expires;
 	uint8_t state;
-	uint8_t htype, hlen;
+	uint8_t hlen;
 	uint8_t id_len;         /* client id length, 0 = identity is chaddr */
-	uint8_t chaddr[LEASE_CHADDR_MAX];
 	uint8_t flags;          /* LF_* */
-	uint8_t *extra;         /* id_len bytes of client id, then host name + NUL; or NULL */
+	union {
+		uint8_t hw[1 + LEASE_CHADDR_MAX];      /* a client id 01:MAC is hw[0..7) */
+		struct {
+			uint8_t htype;
+			uint8_t chaddr[LEASE_CHADDR_MAX];
+		};
+	};
+	uint8_t tail[DHCP_LEASE_TAIL];
 };
 
 /* What identifies a client: option 61, else htype + chaddr. */
@@ -221,7 +236,15 @@ uint32_t dhcp_store_by_name(const struct dhcp_store *s, const char *name);
 void dhcp_store_index_name(struct dhcp_store *s, uint32_t idx, bool on);
 /* Lowercase hash of a host name, shared by every name index. */
 uint32_t dhcp_name_hash(uint64_t seed, const char *name);
+/* record.c: a record's client id and host name (NULL when it has none). */
 const char *dhcp_lease_name(const struct dhcp_lease *l);
+const uint8_t *dhcp_lease_id(const struct dhcp_lease *l);
+/* Store this client id (id_len 0: none) and name (NULL: none); 0 or -ENOMEM
+ * (the record unchanged). Either may point into the record's own bytes. */
+int dhcp_lease_set_bytes(struct dhcp_lease *l, const uint8_t *id, size_t id_len,
+			 const char *name);
+/* Free what the record stores: no client id, no name. */
+void dhcp_lease_drop_bytes(struct dhcp_lease *l);
 void dhcp_lease_view(const struct dhcp_lease *l, struct lease_info *out);
 bool dhcp_ident_eq_lease(const struct dhcp_lease *l, const struct dhcp_ident *id);
 
@@ -264,7 +287,7 @@ struct dhcp_change {
 	uint32_t idx;
 	bool created;                   /* the record did not exist before */
 	bool renewed;
-	struct dhcp_lease before;       /* extra not owned: see before_name */
+	struct dhcp_lease before;       /* without its bytes: see before_name */
 	char before_name[LEASE_HOSTNAME_MAX + 1];
 	uint32_t addr;                  /* after the grant */
 	int64_t expires;
@@ -281,6 +304,16 @@ struct dhcp_bucket {
 	uint64_t milli, burst_milli;
 	uint32_t rate;                  /* tokens per second */
 	int64_t last;                   /* unix seconds of the last refill */
+};
+
+/* A start-up under way (load.c): the files folded in, piece by piece. */
+struct dhcp_load {
+	int64_t now;
+	lease_problem_fn on_problem;
+	void *userdata;
+	int error;                      /* the first -ENOMEM: the load failed */
+	dhcp_name_fn on_name;           /* held back until the end */
+	struct lease_replay journal;
 };
 
 struct dhcp_server {
@@ -311,6 +344,7 @@ struct dhcp_server {
 
 	struct lease_buf journal;       /* pending records, see journal_pending */
 	struct dhcp_batch batch;        /* pending grants, undone by a rollback */
+	struct dhcp_load load;
 	struct dhcp_stats st;
 };
 

@@ -309,6 +309,15 @@ void dhcp_server_journal_pending(const struct dhcp_server *srv, const uint8_t **
 /* The pending records are durable: their ACK events and names go out now. */
 void dhcp_server_commit(struct dhcp_server *srv);
 /*
+ * For a daemon that syncs in the background while it goes on handling
+ * requests: how many grants and journal bytes are pending now (a mark to
+ * pass to dhcp_server_commit_upto() once the bytes up to it are durable),
+ * and the commit of just those; what came after stays pending. A rollback
+ * undoes everything pending.
+ */
+void dhcp_server_pending(const struct dhcp_server *srv, size_t *changes, size_t *bytes);
+void dhcp_server_commit_upto(struct dhcp_server *srv, size_t changes, size_t bytes);
+/*
  * The pending records could not be made durable: every grant since the
  * last commit is undone in memory (the lease is as it was before), its
  * events and names never go out, and the records are dropped. Releases
@@ -353,6 +362,25 @@ const char *dhcp_server_name_by_mac(const struct dhcp_server *srv, const uint8_t
 int dhcp_server_load(struct dhcp_server *srv, const char *lease_text, size_t text_len,
 		     const uint8_t *journal, size_t journal_len, int64_t now,
 		     lease_problem_fn on_problem, void *userdata, size_t *journal_good);
+
+/*
+ * The same in pieces, for a caller that streams the files rather than hold
+ * them whole: begin; the lease file's v4 part (before a "duid" line) in
+ * pieces of whole lines, `lines_before` being the lines of earlier pieces;
+ * the journal in pieces (dhcp_server_load_journal() replays the records
+ * complete in the piece and returns the bytes they take: the rest goes in
+ * front of the next piece; `more` false for the file's last piece, where a
+ * cut record is torn; *stopped once a bad record ended the replay); end.
+ * Each returns 0 (a byte count) or negative errno (-ENOMEM); names go out
+ * at the end, once.
+ */
+void dhcp_server_load_begin(struct dhcp_server *srv, int64_t now, lease_problem_fn on_problem,
+			    void *userdata);
+int dhcp_server_load_lines(struct dhcp_server *srv, const char *text, size_t len,
+			   unsigned lines_before);
+long dhcp_server_load_journal(struct dhcp_server *srv, const uint8_t *data, size_t len,
+			      bool more, bool *stopped);
+int dhcp_server_load_end(struct dhcp_server *srv);
 
 /*
  * The lease file (NAME.leases) and the status JSON (BRIDGE.status) of every

@@ -52,7 +52,7 @@ static void from_lease(struct dhcp_event *ev, enum dhcp_event_type type,
 	ev->htype = l->htype;
 	ev->hlen = l->hlen;
 	ev->chaddr = l->chaddr;
-	ev->client_id = l->id_len ? l->extra : NULL;
+	ev->client_id = dhcp_lease_id(l);
 	ev->client_id_len = l->id_len;
 	ev->hostname = dhcp_lease_name(l);
 	ev->expires = l->expires;

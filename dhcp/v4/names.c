@@ -160,7 +160,7 @@ void dhcp_names_recheck(struct dhcp_server *srv)
 		struct dhcp_lease *l = &srv->store.rec[i];
 		const char *name = dhcp_lease_name(l);
 		struct dhcp_ident id = {
-			.client_id = l->id_len ? l->extra : NULL, .client_id_len = l->id_len,
+			.client_id = dhcp_lease_id(l), .client_id_len = l->id_len,
 			.htype = l->htype, .hlen = l->hlen, .chaddr = l->chaddr,
 		};
 

@@ -2,9 +2,9 @@
 /*
  * Lease records: one dense array (indices are stable; freed records go on a
  * free list), indexed by client identity and by address in two hash tables.
- * The only allocations are the array growing and one small block per lease
- * for its client id and host name, made when a lease is created or renamed,
- * never on a renewal.
+ * The only allocations are the array growing and, for a client id or host
+ * name too long for the record's tail (record.c), one small block, made
+ * when a lease is created or renamed, never on a renewal.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -30,7 +30,7 @@ static uint32_t ident_hash(uint64_t seed, const struct dhcp_ident *id)
 
 static void lease_ident(const struct dhcp_lease *l, struct dhcp_ident *id)
 {
-	id->client_id = l->id_len ? l->extra : NULL;
+	id->client_id = dhcp_lease_id(l);
 	id->client_id_len = l->id_len;
 	id->htype = l->htype;
 	id->hlen = l->hlen;
@@ -41,7 +41,7 @@ bool dhcp_ident_eq_lease(const struct dhcp_lease *l, const struct dhcp_ident *id
 {
 	if (id->client_id_len)
 		return l->id_len == id->client_id_len &&
-		       !memcmp(l->extra, id->client_id, id->client_id_len);
+		       !memcmp(dhcp_lease_id(l), id->client_id, id->client_id_len);
 	return !l->id_len && l->htype == id->htype && l->hlen == id->hlen &&
 	       !memcmp(l->chaddr, id->chaddr, id->hlen);
 }
@@ -149,7 +149,7 @@ void dhcp_store_free(struct dhcp_store *s)
 	if (!s)
 		return;
 	for (i = 0; s->rec && i < s->n_rec; i++)
-		free(s->rec[i].extra);
+		dhcp_lease_drop_bytes(&s->rec[i]);
 	free(s->rec);
 	htab_free(&s->by_ident);
 	htab_free(&s->by_addr);
@@ -203,14 +203,9 @@ uint32_t dhcp_store_add(struct dhcp_store *s, const struct dhcp_ident *id, uint3
 	l->hlen = id->hlen > LEASE_CHADDR_MAX ? LEASE_CHADDR_MAX : id->hlen;
 	if (id->chaddr)
 		memcpy(l->chaddr, id->chaddr, l->hlen);
-	if (id->client_id_len) {
-		l->extra = malloc(id->client_id_len + 1);
-		if (!l->extra)
-			goto fail;
-		memcpy(l->extra, id->client_id, id->client_id_len);
-		l->extra[id->client_id_len] = 0;        /* empty host name */
-		l->id_len = (uint8_t)id->client_id_len;
-	}
+	if (id->client_id_len &&
+	    dhcp_lease_set_bytes(l, id->client_id, id->client_id_len, NULL) < 0)
+		goto fail;
 	l->state = LS_OFFERED;
 	if (htab_insert(&s->by_ident, ident_hash(s->seed, id), idx, rehash_ident, s) < 0)
 		goto fail;
@@ -220,8 +215,7 @@ uint32_t dhcp_store_add(struct dhcp_store *s, const struct dhcp_ident *id, uint3
 	}
 	return idx;
 fail:
-	free(l->extra);
-	l->extra = NULL;
+	dhcp_lease_drop_bytes(l);
 	l->state = LS_UNUSED;
 	l->next_free = s->free_head;
 	s->free_head = idx;
@@ -242,8 +236,7 @@ void dhcp_store_del(struct dhcp_store *s, uint32_t idx)
 	lease_ident(l, &id);
 	htab_remove(&s->by_ident, ident_hash(s->seed, &id), idx);
 	htab_remove(&s->by_addr, addr_hash(s->seed, l->addr), idx);
-	free(l->extra);
-	l->extra = NULL;
+	dhcp_lease_drop_bytes(l);
 	l->state = LS_UNUSED;
 	l->next_free = s->free_head;
 	s->free_head = idx;
@@ -261,46 +254,23 @@ void dhcp_store_move(struct dhcp_store *s, uint32_t idx, uint32_t addr)
 	htab_insert(&s->by_addr, addr_hash(s->seed, addr), idx, rehash_addr, s);
 }
 
-const char *dhcp_lease_name(const struct dhcp_lease *l)
-{
-	if (!l->extra || !l->extra[l->id_len])
-		return NULL;
-	return (const char *)l->extra + l->id_len;
-}
-
 int dhcp_store_set_name(struct dhcp_store *s, uint32_t idx, const char *name)
 {
 	struct dhcp_lease *l = &s->rec[idx];
 	const char *old = dhcp_lease_name(l);
-	size_t n = name ? strlen(name) : 0;
-	uint8_t *extra;
-
 	bool indexed = l->state == LS_BOUND;
+	int r;
 
-	if ((!old && !n) || (old && name && !strcmp(old, name)))
+	if (name && !*name)
+		name = NULL;
+	if ((!old && !name) || (old && name && !strcmp(old, name)))
 		return 0;       /* a renewal with the same name allocates nothing */
-	if (!n && !l->id_len) {
-		if (indexed)
-			dhcp_store_index_name(s, idx, false);
-		free(l->extra);
-		l->extra = NULL;
-		return 0;
-	}
-	extra = malloc((size_t)l->id_len + n + 1);
-	if (!extra)
-		return -ENOMEM;
-	if (l->id_len)
-		memcpy(extra, l->extra, l->id_len);
-	if (n)
-		memcpy(extra + l->id_len, name, n);
-	extra[l->id_len + n] = 0;
 	if (indexed)
 		dhcp_store_index_name(s, idx, false);
-	free(l->extra);
-	l->extra = extra;
+	r = dhcp_lease_set_bytes(l, dhcp_lease_id(l), l->id_len, name);
 	if (indexed)
 		dhcp_store_index_name(s, idx, true);
-	return 0;
+	return r;
 }
 
 void dhcp_lease_view(const struct dhcp_lease *l, struct lease_info *out)
@@ -311,7 +281,7 @@ void dhcp_lease_view(const struct dhcp_lease *l, struct lease_info *out)
 	out->htype = l->htype;
 	out->hlen = l->hlen;
 	memcpy(out->chaddr, l->chaddr, sizeof(out->chaddr));
-	out->client_id = l->id_len ? l->extra : NULL;
+	out->client_id = dhcp_lease_id(l);
 	out->client_id_len = l->id_len;
 	out->hostname = dhcp_lease_name(l);
 }

@@ -115,6 +115,8 @@ static int open_leases(struct daemon *d, char *msg, size_t size)
 	int r;
 
 	d->state_fd = -1;       /* the lease database owns it now (or it is closed) */
+	/* the start-up's pages go before the lease tables fill: a lower peak */
+	daemon_shed_start_pages();
 	if ((r = serve_dhcp6_make(d, fd, msg, size)) < 0) {
 		close(fd);
 		return r;
@@ -167,6 +169,7 @@ int daemon_run(const struct vnetd_paths *paths, struct netdef *def, int ready_fd
 	}
 	log_msg(LOG_INFO, "serving network %s on %s", def->name, def->bridge_name);
 	spawn_report(ready_fd, NULL);
+	daemon_shed_start_pages();
 	loop_run(d.loop);
 	log_msg(LOG_INFO, "stopping");
 	/* only a stop ends the loop (a restart follows a death): guests drop the route now */

@@ -22,6 +22,7 @@
 #include "netd/serve/serve.h"
 #include "netd/serve/loop.h"
 #include "netd/serve/ctl_server.h"
+#include "netd/serve/dhcp_io.h"
 #include "netd/adapt/adapt.h"
 
 #include <netinet/in.h>
@@ -56,6 +57,17 @@ struct serve_dhcp {
 	int64_t throttle_report_ms;     /* monotonic: no summary line before this */
 	uint64_t probes, probes_answered;       /* ARP probes sent; found the address in use */
 	bool with_v6;                   /* DHCPv6 shares the lease files (and this timer) */
+	/* replies waiting for their journal sync (leasedb_commit_start), by dhcp_io bank */
+	struct loop_handler synced;     /* the sync thread's eventfd: a sync ended */
+	struct serve_dhcp_bank {
+		int n;                  /* requests of the batch; 0: the bank is free */
+		bool replied[DHCP_IO_BATCH];
+	} bank[DHCP_IO_BANKS];
+	unsigned inflight;              /* banks (bit b: bank b) whose sync runs */
+	unsigned queued;                /* banks whose records the next sync takes */
+	int filling;                    /* the queued bank taking requests, or -1 */
+	int64_t next_sync_ms;           /* monotonic: no sync starts before (SYNC_GAP_MS) */
+	bool paused;                    /* no bank free: the socket is not watched */
 };
 
 #define SERVE_DHCP6_EVENT_TYPES (DHCP6_EV_IGNORED + 1)
@@ -112,6 +124,13 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 			   const struct netdef *def, struct dhcp6_server *srv6, char *msg,
 			   size_t size);
 void serve_dhcp_close(struct serve_dhcp *s);
+/* serve_dhcp_batch.c: requests into reply banks, their group commit in the sync thread. */
+void serve_dhcp_on_requests(void *userdata);
+void serve_dhcp_batch(struct serve_dhcp *s, int bank, const struct dhcp_rx *rx, int n);
+int serve_dhcp_filling_bank(const struct serve_dhcp *s);     /* -1: every bank waits */
+void serve_dhcp_kick_sync(struct serve_dhcp *s, int64_t now_ms);
+void serve_dhcp_on_synced(struct loop_handler *h, uint32_t events);
+void serve_dhcp_drain(struct serve_dhcp *s);
 /* The lease file lags memory: rewrite it soon (paced). */
 void serve_dhcp_files_changed(struct serve_dhcp *s);
 
@@ -145,5 +164,12 @@ void serve_dns_lease_name6(void *userdata, const struct in6_addr *addr, const ch
 
 /* reload.c: the signalfd, registered with the loop. 0 or negative errno. */
 int serve_signals_open(struct daemon *d);
+
+/*
+ * daemon_pages.c: once ready, give back what only the start-up used: the
+ * free heap, and the clean pages of file mappings (programs, libraries),
+ * which the loop faults back as it needs them. The bytes of mappings let go.
+ */
+size_t daemon_shed_start_pages(void);
 
 #endif

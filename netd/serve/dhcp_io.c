@@ -35,9 +35,10 @@ struct dhcp_io {
 	uint8_t rx_ctrl[DHCP_IO_BATCH][64];
 	uint8_t rx_buf[DHCP_IO_BATCH][DHCP_IO_RXBUF];
 
-	/* replies of that wake-up */
-	struct dhcp_tx tx[DHCP_IO_BATCH];
-	uint8_t tx_buf[DHCP_IO_BATCH][IP_UDP_HDR + DHCP_REPLY_BUF];
+	/* replies, in banks: one batch's wait for their journal sync while the next is handled */
+	struct loop *loop;
+	struct dhcp_tx tx[DHCP_IO_BANKS][DHCP_IO_BATCH];
+	uint8_t tx_buf[DHCP_IO_BANKS][DHCP_IO_BATCH][IP_UDP_HDR + DHCP_REPLY_BUF];
 };
 
 static int fail(char *msg, size_t size, const char *what, const char *ifname)
@@ -136,16 +137,24 @@ int dhcp_io_watch(struct dhcp_io *io, struct loop *loop, void (*on_requests)(voi
 	io->on_requests = on_requests;
 	io->userdata = userdata;
 	io->udp.on_ready = on_udp_ready;
+	io->loop = loop;
 	return loop_add(loop, &io->udp, EPOLLIN);
 }
 
-int dhcp_io_receive(struct dhcp_io *io)
+int dhcp_io_pause(struct dhcp_io *io, bool paused)
+{
+	return loop_modify(io->loop, &io->udp, paused ? 0 : EPOLLIN);
+}
+
+int dhcp_io_receive(struct dhcp_io *io, int max)
 {
 	int n;
 
+	if (max > DHCP_IO_BATCH)
+		max = DHCP_IO_BATCH;
 	mmsg_prepare_rx(io->rx_msgs, io->rx_iov, io->rx_from, sizeof(io->rx_from[0]), io->rx_ctrl,
-			sizeof(io->rx_ctrl[0]), DHCP_IO_BATCH);
-	n = recvmmsg(io->udp.fd, io->rx_msgs, DHCP_IO_BATCH, MSG_DONTWAIT, NULL);
+			sizeof(io->rx_ctrl[0]), max);
+	n = recvmmsg(io->udp.fd, io->rx_msgs, (unsigned)max, MSG_DONTWAIT, NULL);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	return n;
@@ -171,15 +180,15 @@ void dhcp_io_rx(const struct dhcp_io *io, int i, struct dhcp_rx *rx)
 		}
 }
 
-uint8_t *dhcp_io_reply_buf(struct dhcp_io *io, int i, size_t *cap)
+uint8_t *dhcp_io_reply_buf(struct dhcp_io *io, int bank, int i, size_t *cap)
 {
 	*cap = DHCP_REPLY_BUF;
-	return io->tx_buf[i] + IP_UDP_HDR;
+	return io->tx_buf[bank][i] + IP_UDP_HDR;
 }
 
-struct dhcp_tx *dhcp_io_tx(struct dhcp_io *io, int i)
+struct dhcp_tx *dhcp_io_tx(struct dhcp_io *io, int bank, int i)
 {
-	return &io->tx[i];
+	return &io->tx[bank][i];
 }
 
 static uint16_t csum_fold(uint32_t sum)
@@ -204,10 +213,10 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
  * The packet socket carries a whole IPv4 datagram: write the IP and UDP
  * headers in front of the reply (its room was kept free for that).
  */
-static size_t frame_hwaddr_reply(struct dhcp_io *io, int i)
+static size_t frame_hwaddr_reply(struct dhcp_io *io, int bank, int i)
 {
-	const struct dhcp_tx *tx = &io->tx[i];
-	uint8_t *p = io->tx_buf[i];
+	const struct dhcp_tx *tx = &io->tx[bank][i];
+	uint8_t *p = io->tx_buf[bank][i];
 	size_t udp_len = 8 + tx->len, total = 20 + udp_len;
 	struct iphdr ip = {
 		.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP,
@@ -238,7 +247,7 @@ static size_t frame_hwaddr_reply(struct dhcp_io *io, int i)
 	return total;
 }
 
-int dhcp_io_send(struct dhcp_io *io, const bool *replied, int n)
+int dhcp_io_send(struct dhcp_io *io, int bank, const bool *replied, int n)
 {
 	struct sockaddr_in to[DHCP_IO_BATCH];
 	struct sockaddr_ll ll[DHCP_IO_BATCH];
@@ -247,14 +256,14 @@ int dhcp_io_send(struct dhcp_io *io, const bool *replied, int n)
 	int i, nu = 0, np = 0, sent = 0, r;
 
 	for (i = 0; i < n; i++) {
-		const struct dhcp_tx *tx = &io->tx[i];
+		const struct dhcp_tx *tx = &io->tx[bank][i];
 		struct msghdr *h;
 
 		if (!replied[i] || tx->kind == DHCP_DEST_NONE || tx->kind == DHCP_DEST_PROBE)
 			continue;
 		if (tx->kind == DHCP_DEST_HWADDR && tx->hlen == ETH_ALEN) {
-			iov[i].iov_base = io->tx_buf[i];
-			iov[i].iov_len = frame_hwaddr_reply(io, i);
+			iov[i].iov_base = io->tx_buf[bank][i];
+			iov[i].iov_len = frame_hwaddr_reply(io, bank, i);
 			memset(&ll[i], 0, sizeof(ll[i]));
 			ll[i].sll_family = AF_PACKET;
 			ll[i].sll_protocol = htons(ETH_P_IP);
@@ -267,7 +276,7 @@ int dhcp_io_send(struct dhcp_io *io, const bool *replied, int n)
 			h->msg_namelen = sizeof(ll[i]);
 		} else {
 			/* hardware we cannot address directly gets a broadcast */
-			iov[i].iov_base = io->tx_buf[i] + IP_UDP_HDR;
+			iov[i].iov_base = io->tx_buf[bank][i] + IP_UDP_HDR;
 			iov[i].iov_len = tx->len;
 			memset(&to[i], 0, sizeof(to[i]));
 			to[i].sin_family = AF_INET;

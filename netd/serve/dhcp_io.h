@@ -12,6 +12,7 @@
 #include "netd/serve/loop.h"
 
 #define DHCP_IO_BATCH 64
+#define DHCP_IO_BANKS 4         /* reply banks: replies waiting for a sync, and filling */
 
 struct dhcp_io;
 
@@ -27,20 +28,23 @@ void dhcp_io_close(struct dhcp_io *io);        /* NULL is fine */
 int dhcp_io_watch(struct dhcp_io *io, struct loop *loop, void (*on_requests)(void *userdata),
 		  void *userdata);
 
-/* Receive what is waiting (non-blocking), at most DHCP_IO_BATCH; how many, or -errno. */
-int dhcp_io_receive(struct dhcp_io *io);
+/* Stop (true) or start again taking requests: all reply banks wait. 0 or -errno. */
+int dhcp_io_pause(struct dhcp_io *io, bool paused);
+
+/* Receive what is waiting (non-blocking), at most max (<= DHCP_IO_BATCH); how many, or -errno. */
+int dhcp_io_receive(struct dhcp_io *io, int max);
 
 /* The i-th received packet as the server core wants it. */
 void dhcp_io_rx(const struct dhcp_io *io, int i, struct dhcp_rx *rx);
 
-/* Where handle() should write the i-th reply, its capacity, and its destination. */
-uint8_t *dhcp_io_reply_buf(struct dhcp_io *io, int i, size_t *cap);
-struct dhcp_tx *dhcp_io_tx(struct dhcp_io *io, int i);
+/* Where handle() should write the i-th reply of a bank, its capacity, and its destination. */
+uint8_t *dhcp_io_reply_buf(struct dhcp_io *io, int bank, int i, size_t *cap);
+struct dhcp_tx *dhcp_io_tx(struct dhcp_io *io, int bank, int i);
 
 /*
- * Send the replies of the batch (one sendmmsg per socket): replied[i] says
+ * Send the replies of a bank (one sendmmsg per socket): replied[i] says
  * which slots hold one. Returns how many were sent.
  */
-int dhcp_io_send(struct dhcp_io *io, const bool *replied, int n);
+int dhcp_io_send(struct dhcp_io *io, int bank, const bool *replied, int n);
 
 #endif

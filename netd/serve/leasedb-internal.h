@@ -6,6 +6,7 @@
 #include "netd/serve/leasedb.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@ struct ldb_journal {
 	uint64_t reserved_end;          /* allocated up to here (fallocate) */
 	bool torn;                      /* bytes past size to cut before appending */
 	bool failing;                   /* an outage is under way (logged once) */
+	uint64_t ok_since_ms;           /* monotonic: syncs work again since (0: not yet) */
 };
 
 /* A forked writer at work (leasedb_writer.c); pid 0 when none. */
@@ -29,6 +31,24 @@ struct ldb_writer {
 	int pidfd;                      /* -1 without one: waited for at once */
 	uint64_t upto4, upto6;          /* the journals' sizes when it was forked */
 	uint64_t started_us;            /* monotonic */
+};
+
+/* The v4 journal's sync thread (leasedb_sync.c). */
+struct ldb_sync {
+	bool running;                   /* the thread exists (else syncs run on the loop) */
+	bool busy;                      /* a sync is in flight (the loop's view) */
+	size_t changes, bytes;          /* the core's marks it covers */
+	int event_fd;                   /* readable once a sync ended */
+	pthread_t thread;
+	pthread_mutex_t mu;             /* guards the fields below */
+	pthread_cond_t cv;
+	int fd;                         /* the journal to sync; -1: nothing asked */
+	struct lease_buf out;           /* the records it writes (the loop's again once done) */
+	bool quit;
+	uint64_t fold_upto;             /* a fold, not a sync, when > 0 */
+	struct leasedb *db;
+	int result;                     /* the last sync's errno, 0 when durable */
+	uint64_t took_us;
 };
 
 struct leasedb {
@@ -42,13 +62,32 @@ struct leasedb {
 	bool flush_failing;
 	bool dirty;                     /* the lease file lags behind memory */
 	struct ldb_writer writer;
+	struct ldb_sync sync;
 	struct leasedb_stats st;
 };
 
+/* Start the sync thread (0, or negative errno: syncs then run on the loop); stop it. */
+int ldb_sync_open(struct leasedb *db);
+void ldb_sync_close(struct ldb_sync *s);
+/* Fold the v4 journal up to `upto` in the sync thread (skipped while it is busy:
+ * the next rewrite folds it); records wait meanwhile as behind a sync. */
+void ldb_sync_fold(struct leasedb *db, uint64_t upto);
+
+/*
+ * Start (leasedb_load.c): open the journals, fold the lease file and the
+ * journals into the servers (either may be NULL), then into the lease file.
+ * 0 or negative errno with msg.
+ */
+int ldb_load(struct leasedb *db, struct dhcp_server *srv, struct dhcp6_server *srv6,
+	     int64_t now, char *msg, size_t msg_size);
+/* A lease_problem_fn logging the problem; userdata: the file's path. */
+void ldb_report_problem(void *userdata, const struct lease_error *e);
+
 /* Both files from memory, atomically (the status first). 0 or negative errno. */
 int ldb_write_files(struct leasedb *db);
-/* The files hold the journals up to these sizes: fold a large journal. */
-void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6);
+/* The files hold the journals up to these sizes: fold a large journal
+ * (off_loop: the v4 one by the sync thread, when there is one). */
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop);
 
 /*
  * Drop the journal's first `upto` bytes, which the lease file now holds:

@@ -9,10 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LEASE_FILE_MAX (64u << 20)      /* far above 60 000 leases */
 #define JOURNAL_FOLD_AT (1u << 20)      /* fold a journal once it passes 1 MiB */
 
-static void report_problem(void *userdata, const struct lease_error *e)
+void ldb_report_problem(void *userdata, const struct lease_error *e)
 {
 	const char *what = userdata;
 
@@ -125,9 +124,12 @@ int ldb_write_files(struct leasedb *db)
  * (their sizes when the files were taken from memory): a large journal
  * loses that part.
  */
-void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6)
+void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop)
 {
-	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT)
+	/* the v4 fold copies and syncs: on the loop's behalf, the sync thread does it */
+	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && off_loop && db->sync.running)
+		ldb_sync_fold(db, upto4);
+	else if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && !db->sync.busy)
 		ldb_journal_drop_head(&db->j4, db->dir_fd, upto4);
 	if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT)
 		ldb_journal_drop_head(&db->j6, db->dir_fd, upto6);
@@ -144,35 +146,8 @@ int leasedb_flush(struct leasedb *db)
 	if (r < 0)
 		return r;
 	db->dirty = false;
-	ldb_written(db, db->j4.size, db->j6.size);
+	ldb_written(db, db->j4.size, db->j6.size, false);
 	return 0;
-}
-
-static int read_optional(int dir_fd, const char *file, char **buf, size_t *len)
-{
-	int r = statedir_read(dir_fd, file, getuid(), LEASE_FILE_MAX, buf, len);
-
-	if (r == -ENOENT) {
-		*buf = NULL;
-		*len = 0;
-		return 0;
-	}
-	return r;
-}
-
-int leasedb_server_duid(int dir_fd, const char *name, uint8_t *out, size_t cap)
-{
-	char file[NAME_MAX + 1], *text = NULL;
-	size_t len = 0;
-	int r;
-
-	if (snprintf(file, sizeof(file), "%s.leases", name) >= (int)sizeof(file))
-		return -ENAMETOOLONG;
-	if ((r = read_optional(dir_fd, file, &text, &len)) < 0)
-		return r;
-	r = text ? lease_file6_server_duid(text, len, out, cap) : -ENOENT;
-	free(text);
-	return r;
 }
 
 static int name_journal(struct ldb_journal *j, const char *statedir, const char *name,
@@ -197,119 +172,6 @@ static int set_names(struct leasedb *db, const char *statedir, const char *name,
 		return -ENAMETOOLONG;
 	return n[0] < (int)sizeof(db->leases_path) && n[1] < (int)sizeof(db->leases_name) &&
 	       n[2] < (int)sizeof(db->status_name) ? 0 : -ENAMETOOLONG;
-}
-
-/* What one start reads: the lease file and both journals. */
-struct loaded {
-	char *text, *journal, *journal6;
-	size_t text_len, journal_len, journal6_len, good, good6;
-};
-
-static void fold_journal(struct ldb_journal *j, bool flushed, size_t good, size_t len)
-{
-	if (j->fd < 0)
-		return;
-	if (flushed) {
-		j->size = 0;
-		j->torn = true;
-	} else {
-		/* the disk is full, say: keep the journal, without its torn tail */
-		j->size = good;
-		j->torn = good < len;
-	}
-	ldb_journal_cut_back(j);
-}
-
-/* Fold: the lease file takes everything, then the journals start empty. */
-static void fold(struct leasedb *db, const struct loaded *ld)
-{
-	bool flushed;
-
-	db->j4.size = ld->good;
-	db->j6.size = ld->good6;
-	flushed = leasedb_flush(db) == 0;
-	if (!flushed)
-		db->dirty = true;
-	fold_journal(&db->j4, flushed, ld->good, ld->journal_len);
-	fold_journal(&db->j6, flushed, ld->good6, ld->journal6_len);
-}
-
-static int read_all(struct leasedb *db, struct loaded *ld)
-{
-	int r;
-
-	if ((r = read_optional(db->dir_fd, db->leases_name, &ld->text, &ld->text_len)) < 0 ||
-	    (r = read_optional(db->dir_fd, db->j4.name, &ld->journal, &ld->journal_len)) < 0)
-		return r;
-	if (db->j6.fd >= 0)
-		r = read_optional(db->dir_fd, db->j6.name, &ld->journal6, &ld->journal6_len);
-	return r;
-}
-
-static int load(struct leasedb *db, struct dhcp_server *srv, struct dhcp6_server *srv6,
-		struct loaded *ld, int64_t now)
-{
-	const char *text = ld->text ? ld->text : "";
-	int r = 0;
-
-	if (srv) {
-		r = dhcp_server_load(srv, text, lease_file6_v4_len(text, ld->text_len),
-				     (const uint8_t *)ld->journal, ld->journal_len, now,
-				     report_problem, db->leases_path, &ld->good);
-		if (r < 0)
-			return r;
-		dhcp_server_commit(srv);
-	}
-	if (srv6) {
-		r = dhcp6_server_load(srv6, text, ld->text_len, (const uint8_t *)ld->journal6,
-				      ld->journal6_len, now, report_problem, db->leases_path,
-				      &ld->good6);
-		if (r < 0)
-			return r;
-		dhcp6_server_commit(srv6);
-	}
-	if (ld->good < ld->journal_len)
-		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped", db->j4.path,
-			ld->journal_len - ld->good);
-	if (ld->good6 < ld->journal6_len)
-		log_msg(LOG_WARNING, "%s: %zu bytes of a torn last record skipped", db->j6.path,
-			ld->journal6_len - ld->good6);
-	return 0;
-}
-
-static int open_db(struct leasedb *db, const char *statedir, struct dhcp_server *srv,
-		   struct dhcp6_server *srv6, int64_t now, char *msg, size_t msg_size)
-{
-	struct loaded ld = { 0 };
-	int r;
-
-	if ((r = ldb_journal_open(&db->j4, db->dir_fd, msg, msg_size)) < 0 ||
-	    (srv6 && (r = ldb_journal_open(&db->j6, db->dir_fd, msg, msg_size)) < 0))
-		return r;
-	if ((r = read_all(db, &ld)) < 0) {
-		snprintf(msg, msg_size, "cannot read the lease files in %s: %s", statedir,
-			 strerror(-r));
-		goto out;
-	}
-	if ((r = load(db, srv, srv6, &ld, now)) < 0) {
-		snprintf(msg, msg_size, "cannot load leases: %s", strerror(-r));
-		goto out;
-	}
-	if (ld.text && ld.journal_len == 0 && ld.journal6_len == 0) {
-		/* nothing to fold: a start costs no disk sync; the first flush drops
-		 * what expired a moment later */
-		db->dirty = true;
-		ldb_journal_reserve(&db->j4, 0);
-		if (db->j6.fd >= 0)
-			ldb_journal_reserve(&db->j6, 0);
-	} else {
-		fold(db, &ld);
-	}
-out:
-	free(ld.text);
-	free(ld.journal);
-	free(ld.journal6);
-	return r;
 }
 
 int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const char *name,
@@ -337,8 +199,10 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
 		snprintf(msg, msg_size, "state directory path too long");
 		r = -ENAMETOOLONG;
 	} else {
-		r = open_db(db, statedir, srv, srv6, now, msg, msg_size);
+		r = ldb_load(db, srv, srv6, now, msg, msg_size);
 	}
+	if (r == 0 && srv && ldb_sync_open(db) < 0)
+		log_msg(LOG_WARNING, "no thread for the journal's syncs: they run on the loop");
 	if (r < 0) {
 		leasedb_close(db);
 		return r;
@@ -357,6 +221,7 @@ void leasedb_close(struct leasedb *db)
 	if (!db)
 		return;
 	leasedb_writer_wait(db);
+	ldb_sync_close(&db->sync);
 	if (db->j4.fd >= 0)
 		close(db->j4.fd);
 	if (db->j6.fd >= 0)

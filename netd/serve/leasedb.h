@@ -62,6 +62,23 @@ int leasedb_commit(struct leasedb *db, struct dhcp_server *srv);
 int leasedb_commit6(struct leasedb *db, struct dhcp6_server *srv6);
 
 /*
+ * The same for DHCPv4 without waiting for the disk on the loop: the
+ * pending records are written and a thread makes them durable while the
+ * loop goes on (and the core goes on adding records: they wait for the
+ * next sync). 1: a sync runs; watch leasedb_sync_fd() and then call
+ * leasedb_commit_end(), which commits exactly what that sync covered (0)
+ * or rolls everything pending back (negative errno). 0: committed already
+ * (nothing to sync, or no thread: synced here); -EBUSY: a sync runs, call
+ * again after its end; another negative errno: rolled back.
+ */
+int leasedb_commit_start(struct leasedb *db, struct dhcp_server *srv);
+int leasedb_commit_end(struct leasedb *db, struct dhcp_server *srv);   /* -EAGAIN: not yet */
+/* Block until the running sync ends, then as leasedb_commit_end() (stop only). */
+int leasedb_commit_wait(struct leasedb *db, struct dhcp_server *srv);
+int leasedb_sync_fd(const struct leasedb *db);  /* -1 without the thread */
+bool leasedb_syncing(const struct leasedb *db);
+
+/*
  * Rewrite the lease file and status from memory (both servers) here and
  * now, after any writer running ends; fold the journals when large. For
  * the start's fold and the stop: the loop uses the writer below.

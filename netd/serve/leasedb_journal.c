@@ -109,7 +109,7 @@ int ldb_journal_open(struct ldb_journal *j, int dir_fd, char *msg, size_t msg_si
 /* [from, to) of the journal into fd, through the page cache. 0 or negative errno. */
 static int copy_range(int from_fd, int to_fd, uint64_t from, uint64_t to)
 {
-	char buf[64 << 10];
+	char buf[16 << 10];     /* on the sync thread's stack too */
 	ssize_t n;
 	int r;
 

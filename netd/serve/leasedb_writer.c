@@ -129,7 +129,7 @@ static int finish(struct leasedb *db, int r)
 		db->dirty = true;
 		return r;
 	}
-	ldb_written(db, db->writer.upto4, db->writer.upto6);
+	ldb_written(db, db->writer.upto4, db->writer.upto6, true);
 	return 0;
 }
 
@@ -141,8 +141,8 @@ int leasedb_writer_start(struct leasedb *db)
 	int ready[2];
 	char c;
 
-	if (w->pid > 0)
-		return -EBUSY;
+	if (w->pid > 0 || (db->sync.busy && db->sync.fold_upto))
+		return -EBUSY;          /* the sync thread owns the journal while it folds it */
 	w->upto4 = db->j4.size;
 	w->upto6 = db->j6.size;
 	w->started_us = mono_us();

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The DHCP serving path. One wake-up of the DHCP socket takes every request
- * waiting, in batches of DHCP_IO_BATCH (recvmmsg); the core handles them,
- * every lease change they make is appended to the journal and made durable
- * with one fdatasync, and only then do their replies leave, with one
- * sendmmsg (group commit). A request that needs an ARP probe first waits in
+ * The DHCP serving path. One wake-up of the DHCP socket takes the requests
+ * waiting, in batches of up to DHCP_IO_BATCH (recvmmsg); the core handles
+ * them, every lease change they make is appended to the journal and made
+ * durable with one fdatasync in the sync thread, and only then do their
+ * replies leave, with one sendmmsg (group commit: serve_dhcp_batch.c). A request that needs an ARP probe first waits in
  * the prober and comes back here, as a batch of one, when the probe is done.
  *
  * Time: the core keeps leases in wall seconds (that is what the lease file
@@ -27,6 +27,7 @@
 #define FLUSH_DELAY_MS 250              /* the lease file lags memory by at most this */
 #define FLUSH_PACE 4                   /* the writer's length times this between two */
 #define FLUSH_RETRY_MAX_MS 30000        /* a failing rewrite is retried at least this often */
+#define FLUSH_BUSY_MS 10                /* a fold of the journal runs: try again after */
 #define THROTTLE_REPORT_MS 10000        /* the rate limit's summary line, at most this often */
 
 int64_t serve_lease_end_ms(int64_t expires)
@@ -140,6 +141,10 @@ static void flush_leases(struct serve_dhcp *s)
 		return;                 /* its end schedules the next */
 	s->flush_due_ms = 0;
 	r = leasedb_writer_start(s->db);
+	if (r == -EBUSY) {              /* the journal is being folded: a moment */
+		s->flush_due_ms = loop_now_ms() + FLUSH_BUSY_MS;
+		return;
+	}
 	if (r == 1) {
 		s->writer = (struct loop_handler){ .fd = leasedb_writer_fd(s->db),
 						   .on_ready = on_writer_end };
@@ -155,71 +160,17 @@ static void flush_leases(struct serve_dhcp *s)
 	flushed(s, r);
 }
 
-/*
- * Handle a batch: every lease change it makes is written to the journal and
- * made durable with one fdatasync, and only then do its replies leave.
- */
-static void serve_batch(struct serve_dhcp *s, const struct dhcp_rx *rx, int n)
-{
-	bool replied[DHCP_IO_BATCH];
-	int64_t now = (int64_t)time(NULL);      /* the lease clock */
-	int i, r;
-
-	for (i = 0; i < n; i++) {
-		size_t cap;
-		uint8_t *buf = dhcp_io_reply_buf(s->io, i, &cap);
-		struct dhcp_tx *tx = dhcp_io_tx(s->io, i);
-
-		int started = -1;
-
-		r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
-		/* no slot for a probe: offer without one rather than stall the client */
-		while (r == DHCP_PROBE &&
-		       (!s->arp ||
-			(started = arp_probe_start(s->arp, tx->addr, &rx[i], loop_now_ms())) < 0)) {
-			dhcp_server_probe_result(s->srv, tx->addr, false, now);
-			r = dhcp_server_handle(s->srv, &rx[i], now, buf, cap, tx);
-		}
-		s->probes += r == DHCP_PROBE && started == 0;      /* 1: joined a running probe */
-		replied[i] = r == DHCP_REPLY;
-	}
-	/* not durable, so not granted (rolled back): the clients retry */
-	if (leasedb_commit(s->db, s->srv) < 0)
-		return;
-	dhcp_io_send(s->io, replied, n);
-	if (leasedb_dirty(s->db))
-		serve_dhcp_files_changed(s);
-}
-
-/*
- * The DHCP socket is readable: one batch of what is waiting (up to
- * DHCP_IO_BATCH, one fdatasync), then back to the loop. More batches per
- * turn would save epoll_wait calls but make a turn as long as several disk
- * syncs; what is left wakes the loop again at once (level-triggered).
- */
-static void on_requests(void *userdata)
-{
-	struct serve_dhcp *s = userdata;
-	struct dhcp_rx rx[DHCP_IO_BATCH];
-	int n, i;
-
-	n = dhcp_io_receive(s->io);
-	for (i = 0; i < n; i++)
-		dhcp_io_rx(s->io, i, &rx[i]);
-	if (n > 0)
-		serve_batch(s, rx, n);
-}
-
 /* Probes answered or timed out: tell the server, then serve their requests. */
 static void finish_probes(struct serve_dhcp *s)
 {
 	struct arp_probe_done done;
 	int64_t now = (int64_t)time(NULL);
+	int b;
 
-	while (arp_take_done(s->arp, loop_now_ms(), &done)) {
+	while ((b = serve_dhcp_filling_bank(s)) >= 0 && arp_take_done(s->arp, loop_now_ms(), &done)) {
 		s->probes_answered += done.answered;
 		dhcp_server_probe_result(s->srv, done.addr, done.answered, now);
-		serve_batch(s, &done.rx, 1);
+		serve_dhcp_batch(s, b, &done.rx, 1);
 	}
 }
 
@@ -257,6 +208,8 @@ static int64_t next_deadline(struct loop_timer *t)
 	int64_t flush = s->flush_due_ms && s->writer.fd < 0 ? s->flush_due_ms : -1;
 	int64_t due = earliest(s->expiry_due_ms, flush);
 
+	if (s->queued && !leasedb_syncing(s->db))
+		due = earliest(due, s->next_sync_ms);
 	return s->arp ? earliest(due, arp_next_deadline(s->arp)) : due;
 }
 
@@ -271,6 +224,7 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 	}
 	if (s->arp)
 		finish_probes(s);
+	serve_dhcp_kick_sync(s, now_ms);
 	if (s->flush_due_ms && now_ms >= s->flush_due_ms)
 		flush_leases(s);
 	report_throttling(s, now_ms);
@@ -284,6 +238,8 @@ int serve_dhcp_open(struct daemon *d, char *msg, size_t size)
 
 	d->dhcp.next_expiry = LEASE_EXPIRES_NEVER;
 	d->dhcp.expiry_due_ms = -1;
+	d->dhcp.filling = -1;
+	d->dhcp.synced.fd = -1;
 	if (!d->setup.has_dhcp)
 		return 0;
 	cfg->on_event = on_dhcp_event;
@@ -311,7 +267,7 @@ int serve_dhcp_start(struct serve_dhcp *s, struct loop *loop)
 	s->loop = loop;
 	s->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
 	loop_add_timer(loop, &s->timer);
-	if (s->io && (r = dhcp_io_watch(s->io, loop, on_requests, s)) < 0)
+	if (s->io && (r = dhcp_io_watch(s->io, loop, serve_dhcp_on_requests, s)) < 0)
 		return r;
 	return s->arp ? arp_watch(s->arp, loop, on_probe_answers, s) : 0;
 }
@@ -335,6 +291,11 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 		serve_dhcp_files_changed(s);
 	if (!s->srv)
 		return 0;
+	s->synced = (struct loop_handler){ .fd = leasedb_sync_fd(s->db), .on_ready = serve_dhcp_on_synced };
+	if (s->synced.fd >= 0 && (r = loop_add(s->loop, &s->synced, EPOLLIN)) < 0) {
+		snprintf(msg, size, "cannot watch the journal's syncs: %s", strerror(-r));
+		return r;
+	}
 	s->next_expiry = dhcp_server_tick(s->srv, (int64_t)time(NULL));
 	s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
 	log_msg(LOG_INFO, "DHCP on %s, %zu leases loaded", def->bridge_name,
@@ -344,6 +305,8 @@ int serve_dhcp_open_leases(struct serve_dhcp *s, int dir_fd, const char *statedi
 
 void serve_dhcp_close(struct serve_dhcp *s)
 {
+	/* replies waiting for a sync still go once it ends */
+	serve_dhcp_drain(s);
 	/* a writer at work finishes first; then whatever it missed is written here */
 	if (s->db)
 		leasedb_writer_wait(s->db);

@@ -256,6 +256,56 @@ static void test_rollback_undoes_grants(void **state)
 	fx_free(f);
 }
 
+/* A new client's REQUEST handled (pending, not committed): its address. */
+static uint32_t grant_pending(struct fixture *f, uint8_t last, const char *name)
+{
+	struct pkt p;
+	struct reply r;
+	uint32_t a;
+
+	udhcpc_discover(&p, last);
+	assert_int_equal(handle_pending(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	a = rep_u32(&r, 16);
+	select_named(&p, last, a, name);
+	assert_int_equal(handle_pending(f->srv, &p, NOW0, &r), DHCP_REPLY);
+	return a;
+}
+
+/* A sync covers what was pending when it started: only that is committed; a
+ * failure of the next one rolls back only what came after. */
+static void test_commit_upto_a_sync_mark(void **state)
+{
+	struct fixture *f = fx_new(NULL);
+	int acks = f->ev.count[DHCP_EV_ACK];
+	size_t c_mark, j_mark, c, j, left;
+	const uint8_t *data;
+	uint32_t a, b;
+
+	a = grant_pending(f, 0x61, "first");
+	dhcp_server_pending(f->srv, &c_mark, &j_mark);
+	assert_int_equal(c_mark, 1);
+	assert_true(j_mark > 0);
+	b = grant_pending(f, 0x62, "second");
+	dhcp_server_pending(f->srv, &c, &j);
+	assert_int_equal(c, 2);
+	dhcp_server_commit_upto(f->srv, c_mark, j_mark);
+	assert_int_equal(f->ev.count[DHCP_EV_ACK], acks + 1);
+	assert_string_equal(told(f, a), "first");
+	assert_string_equal(told(f, b), "");
+	/* the second grant's record is what is left, at the front */
+	dhcp_server_journal_pending(f->srv, &data, &left);
+	assert_int_equal(left, j - j_mark);
+	dhcp_server_pending(f->srv, &c, &j);
+	assert_int_equal(c, 1);
+	assert_int_equal(data[0], 'V');                 /* a whole frame: "VJL1" */
+	dhcp_server_rollback(f->srv);
+	assert_int_equal(dhcp_server_lease_count(f->srv), 1);
+	assert_int_equal(dhcp_store_by_name(&f->srv->store, "second"), HTAB_NONE);
+	assert_int_not_equal(dhcp_store_by_name(&f->srv->store, "first"), HTAB_NONE);
+	assert_int_equal(f->ev.count[DHCP_EV_ACK], acks + 1);
+	fx_free(f);
+}
+
 static void tweak_probe(struct fixture *f)
 {
 	f->cfg.probe = true;
@@ -499,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_names_follow_the_store),
 		cmocka_unit_test(test_superseded_binding_loses_name),
 		cmocka_unit_test(test_rollback_undoes_grants),
+		cmocka_unit_test(test_commit_upto_a_sync_mark),
 		cmocka_unit_test(test_init_reboot_stranger_is_probed),
 		cmocka_unit_test(test_new_clients_are_rate_limited),
 		cmocka_unit_test(test_default_limit_keeps_part_of_the_pool),

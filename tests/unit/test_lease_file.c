@@ -221,6 +221,47 @@ static void test_journal_corrupt_record(void **state)
 	lease_buf_free(&j);
 }
 
+/* Replay in pieces of every size, the rest carried into the next piece as
+ * the daemon does: the same records, and a tear reported only at the end. */
+static void test_journal_replay_in_pieces(void **state)
+{
+	struct lease_buf j = { 0 };
+	size_t ends[3], piece, torn;
+
+	build_journal(&j, ends);
+	for (torn = 0; torn < 2; torn++) {
+		size_t len = torn ? ends[2] - 3 : ends[2];
+
+		for (piece = 1; piece <= len; piece++) {
+			struct lease_replay st = { 0 };
+			struct seen s = { 0 };
+			size_t at = 0, held = 0;
+			long n;
+
+			while (!st.stopped) {
+				bool more = at + held + piece < len;
+				size_t take = more ? held + piece : len - at;
+
+				n = lease_journal_replay_part(j.data + at, take, more, &st, on_record,
+							      on_problem, &s);
+				assert_true(n >= 0);
+				at += (size_t)n;
+				held = take - (size_t)n;
+				if (!more)
+					break;
+			}
+			assert_int_equal(at, torn ? ends[1] : ends[2]);
+			assert_int_equal(s.leases, torn ? 2 : 3);
+			assert_int_equal(s.problems, torn);
+			assert_int_equal(st.stopped, torn);
+			if (torn)
+				assert_int_equal(s.last_line, 3);
+			seen_free(&s);
+		}
+	}
+	lease_buf_free(&j);
+}
+
 static void test_crc32c(void **state)
 {
 	/* The standard check value of CRC-32C. */
@@ -247,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_journal_replay),
 		cmocka_unit_test(test_journal_torn_record),
 		cmocka_unit_test(test_journal_corrupt_record),
+		cmocka_unit_test(test_journal_replay_in_pieces),
 		cmocka_unit_test(test_crc32c),
 		cmocka_unit_test(test_status_empty),
 	};
