@@ -763,12 +763,15 @@ class NewClientsCase(DhcpCase):
         return argv[:1] + ["-b", "mac=" + ":".join("%02x" % x for x in mac)] + argv[1:]
 
 
-def dhcp_servers():
+def dhcp_servers(b):
+    """The servers the dhcp section compares (--dhcp-servers), in order."""
     import kea_bench                    # imported here: it builds on this module
-    if kea_bench.KeaServer.available():
-        return (VnetdServer, kea_bench.KeaServer, DnsmasqServer), kea_bench
-    print("   Kea (kea-dhcp4) not installed: its rows are missing (make deps-bench)")
-    return (VnetdServer, DnsmasqServer), kea_bench
+    servers = [VnetdServer, kea_bench.KeaServer, DnsmasqServer]
+    if not kea_bench.KeaServer.available():
+        print("   Kea (kea-dhcp4) not installed: its rows are missing (make deps-bench)")
+        servers.remove(kea_bench.KeaServer)
+    want = getattr(b, "dhcp_server_labels", None)
+    return tuple(s for s in servers if want is None or s.label in want), kea_bench
 
 
 def section_dhcp(b):
@@ -782,7 +785,7 @@ def section_dhcp(b):
           "%d s runs" % (DHCP_RELAY_ADDR, DHCP_SERVER_ADDR, DHCP_PREFIX, DHCP_POOL,
                          DhcpCase.period_s))
     print("   machine at the start: %s" % machine_state())
-    servers, kea_bench = dhcp_servers()
+    servers, kea_bench = dhcp_servers(b)
     cases = run_dhcp_cases(b, cpus, servers, DhcpCase, "dhcp")
     n_new = max(b.dhcp_clients)
     srv = VnetdProbeServer(b, b.base / ("dhcp-probe-%d" % n_new), cpus[0])
@@ -1009,6 +1012,7 @@ def inner(args):
     b = Bench(args.vnetd, args.base, args.cycles, client_ns=args.client_ns,
               dhcp_clients=tuple(int(x) for x in args.dhcp_clients.split(",")),
               quick=args.quick)
+    b.dhcp_server_labels = set(args.dhcp_servers.split(","))
     if args.quick:
         quicken()
         b.cycles = min(b.cycles, 3)
@@ -1074,7 +1078,7 @@ def outer(args):
         argv = [IP, "netns", "exec", ns, PYTHON, str(Path(__file__).resolve()), "--inner",
                 "--vnetd", vnetd, "--base", base, "--cycles", str(args.cycles),
                 "--client-ns", client_ns, "--dhcp-clients", args.dhcp_clients,
-                "--results", str(results)]
+                "--results", str(results), "--dhcp-servers", args.dhcp_servers]
         if args.only:
             argv += ["--only", args.only]
         if args.quick:
@@ -1142,6 +1146,9 @@ def main():
                     help="where report.txt, dhcp.dat and dhcp.png go")
     ap.add_argument("--dhcp-clients", default="200,1000,60000",
                     help="comma-separated perfdhcp -R values for the dhcp section")
+    ap.add_argument("--dhcp-servers", default="vnetd,Kea,dnsmasq",
+                    help="comma-separated servers for the dhcp section (A/B runs of "
+                    "two vnetd builds: vnetd alone)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--client-ns", help=argparse.SUPPRESS)
     ap.add_argument("--base", help=argparse.SUPPRESS)
