@@ -43,8 +43,9 @@ DNSPERF_OUTSTANDING queries in flight; the better run is reported) and one
 run at a fixed, moderate rate (latency without queueing). CPU per answer is
 the server's utime+stime (all processes in its namespace, from
 /proc/PID/stat) over the NOERROR answers dnsperf received. Every other
-program's CPU time is summed over each run too: a run where they used more
-than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
+program's CPU time is summed over each run too (those that lived through it
+from /proc/PID/stat, all of them from /proc/stat's task time less ours): a
+run where they used more than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
 server and workload, keeping the section under ~3 minutes).
 """
 
@@ -58,7 +59,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpustat import TASKSET, pct, pinned, proc_cpu_s, wait_quiet
+from cpustat import TASKSET, cpu_times, pct, pinned, proc_cpu_s, wait_quiet
 import loopstat
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
@@ -485,6 +486,7 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
     tck = float(os.sysconf("SC_CLK_TCK"))
     mine = set(server_pids) | set(ours) | {os.getpid()}
     a0 = user_cpu()
+    m0 = cpu_times()
     s0 = sum(proc_cpu_s(p) for p in server_pids)
     u0 = sum(proc_cpu_s(p) for p in ours)
     c0 = os.times()
@@ -502,8 +504,16 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
     s1 = sum(proc_cpu_s(p_) for p_ in server_pids)
     u1 = sum(proc_cpu_s(p_) for p_ in ours)
     a1 = user_cpu()
+    m1 = cpu_times()
     other = sum(t - a0.get(pid, 0) for pid, t in a1.items() if pid not in mine) / tck
-    cli = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    # Programs that started and ended within the run (a compiler's cc1, a test's
+    # ip and nft) are in no snapshot: the machine's task time (user + system of
+    # every CPU, from /proc/stat) less ours catches them too.
+    cli_s = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    machine = sum(m1[c][2] - m0[c][2] for c in m1 if c in m0) / tck
+    other = max(other, machine - (s1 - s0) - (u1 - u0) - cli_s
+                - (c1.user - c0.user) - (c1.system - c0.system))
+    cli = cli_s
     if p.returncode != 0 and "Queries per second" not in out:
         raise RuntimeError("dnsperf failed (exit %d):\n%s" % (p.returncode, out))
     return Result(out, wall, rate, s1 - s0, cli, u1 - u0, max(0.0, other))
