@@ -135,11 +135,10 @@ static int open_listener(const char *ifname, unsigned ifindex, const struct dns_
  * DNS core itself spends on a local answer. The two sockets form a
  * SO_REUSEPORT group (only sockets of our own uid, on the same device, may
  * join one) whose steering program, classic BPF "return 0", gives every
- * datagram to the group's
- * first socket, the listener; it is attached before the reply socket
- * joins, so the reply socket is never chosen, and its receive buffer is
- * the smallest there is anyway. Where a step fails the answers go out of
- * the listener itself, as before.
+ * datagram to the group's first socket, the listener; it is attached
+ * before the reply socket joins, so the reply socket is never chosen, and
+ * its receive buffer is the smallest there is anyway. Where a step fails
+ * the answers go out of the listener itself, as before.
  */
 static int open_reply_socket(int listener, const char *ifname, const struct dns_ip *ip,
 			     unsigned ifindex)
