@@ -84,9 +84,10 @@ int dns_name_read(struct wire_reader *r, struct dns_name *out);
  */
 int dns_msg_parse(const uint8_t *p, size_t len, bool whole, struct dns_msg *m);
 /*
- * The usual query (one question of plain labels, then nothing or one OPT
- * without options) in one pass: 0 with *m as dns_msg_parse(whole) makes it,
- * or -1 for anything else (dns_msg_parse() decides about that).
+ * A query whose one question is plain labels (no compression), read in one
+ * pass (a bare OPT after it at once, other records as dns_msg_parse reads
+ * them): 0 with *m as dns_msg_parse(whole) makes it, or -1 for anything
+ * else (dns_msg_parse() decides about that: FORMERR, a drop, or a reading).
  */
 int dns_msg_parse_quick(const uint8_t *p, size_t len, struct dns_msg *m);
 

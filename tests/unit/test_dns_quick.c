@@ -29,7 +29,7 @@ static const uint8_t bare_opt[] = {
 	0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,
 };
 
-/* dig's: OPT with a client cookie (an option: dns_msg_parse's job). */
+/* dig's: OPT with a client cookie (an option: read as dns_msg_parse reads records). */
 static const uint8_t dig_cookie[] = {
 	0x8a, 0x3f, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
 	4, 'w', 'e', 'b', '1', 0, 0x00, 0x01, 0x00, 0x01,
@@ -95,8 +95,11 @@ static void test_leaves_the_rest(void **state)
 	uint8_t q[64];
 	struct dns_msg m;
 
-	/* an option in the OPT, a cut message, a compressed name, more records */
-	assert_int_equal(dns_msg_parse_quick(dig_cookie, sizeof(dig_cookie), &m), -1);
+	/* an OPT with an option: its records read the full reader's way */
+	assert_int_equal(dns_msg_parse_quick(dig_cookie, sizeof(dig_cookie), &m), 0);
+	assert_true(m.has_opt && m.has_cookie);
+	assert_true(check(dig_cookie, sizeof(dig_cookie)));
+	/* a cut message, a compressed name, records that are not there or bad */
 	assert_int_equal(dns_msg_parse_quick(plain, sizeof(plain) - 1, &m), -1);
 	memcpy(q, plain, sizeof(plain));
 	q[12] = 0xc0;
@@ -111,9 +114,15 @@ static void test_leaves_the_rest(void **state)
 	q[7] = 0;
 	q[5] = 2;                       /* two questions */
 	assert_int_equal(dns_msg_parse_quick(q, sizeof(plain), &m), -1);
+	memcpy(q, dig_cookie, sizeof(dig_cookie));
+	q[sizeof(dig_cookie) - 9] = 7;          /* a cookie of 7 octets: FORMERR's business */
+	assert_int_equal(dns_msg_parse_quick(q, sizeof(dig_cookie), &m), -1);
+	/* not an OPT: an additional record like any other */
 	memcpy(q, bare_opt, sizeof(bare_opt));
-	q[sizeof(bare_opt) - 11 + 2] = 0x2a;    /* not an OPT */
-	assert_int_equal(dns_msg_parse_quick(q, sizeof(bare_opt), &m), -1);
+	q[sizeof(bare_opt) - 11 + 2] = 0x2a;
+	assert_int_equal(dns_msg_parse_quick(q, sizeof(bare_opt), &m), 0);
+	assert_false(m.has_opt);
+	assert_true(check(q, sizeof(bare_opt)));
 }
 
 /* Every cut, and every value of every byte, of each query: the two readers agree. */
