@@ -183,10 +183,25 @@ static int rr_check(struct wire_reader *r, struct dns_msg *m, bool additional)
 	return 0;
 }
 
+/* The answer, authority and additional sections, r just past the question. */
+static int parse_records(struct wire_reader *r, struct dns_msg *m)
+{
+	uint32_t i, rrs;
+
+	/* Every RR takes at least 11 octets: refuse absurd counts before looping. */
+	rrs = (uint32_t)m->ancount + m->nscount + m->arcount;
+	if ((uint64_t)rrs * 11 > wire_rd_left(r))
+		return -EBADMSG;
+	for (i = 0; i < rrs; i++)
+		if (rr_check(r, m, i >= (uint32_t)m->ancount + m->nscount) < 0)
+			return -EBADMSG;
+	/* Trailing octets after the last RR: tolerated (RFC 1035 is silent; BIND accepts). */
+	return 0;
+}
+
 int dns_msg_parse(const uint8_t *p, size_t len, bool whole, struct dns_msg *m)
 {
 	struct wire_reader r;
-	uint32_t i, rrs;
 
 	memset(m, 0, sizeof(*m));
 	wire_rd_init(&r, p, len);
@@ -201,17 +216,84 @@ int dns_msg_parse(const uint8_t *p, size_t len, bool whole, struct dns_msg *m)
 	    !wire_rd_u16(&r, &m->qclass))
 		return -EBADMSG;
 	m->question_end = r.pos;
-	if (!whole)
-		return 0;
-	/* Every RR takes at least 11 octets: refuse absurd counts before looping. */
-	rrs = (uint32_t)m->ancount + m->nscount + m->arcount;
-	if ((uint64_t)rrs * 11 > wire_rd_left(&r))
-		return -EBADMSG;
-	for (i = 0; i < rrs; i++)
-		if (rr_check(&r, m, i >= (uint32_t)m->ancount + m->nscount) < 0)
-			return -EBADMSG;
-	/* Trailing octets after the last RR: tolerated (RFC 1035 is silent; BIND accepts). */
+	return whole ? parse_records(&r, m) : 0;
+}
+
+/*
+ * The usual query read in one pass: header, one question whose name is
+ * plain labels, then nothing or one bare OPT (no options) read at once, any
+ * other records as dns_msg_parse reads them (parse_records). What it takes
+ * dns_msg_parse(whole) takes too, to the same struct (the name's bytes past
+ * qname.len aside); the rest -- a compressed or malformed question, bad
+ * records -- is left to dns_msg_parse: -1.
+ */
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static int quick_opt(struct wire_reader *r, struct dns_msg *m)
+{
+	const uint8_t *o;
+
+	/* root owner, OPT, CLASS = size, TTL = ext-rcode/version/DO, RDLENGTH 0 */
+	if (!wire_rd_ptr(r, 11, &o) || o[0] != 0 || be16(o + 1) != DNS_T_OPT || be16(o + 9))
+		return -1;
+	m->has_opt = true;
+	m->udp_size = be16(o + 3);
+	m->edns_version = o[6];
+	m->edns_do = (o[7] & 0x80) != 0;
 	return 0;
+}
+
+int dns_msg_parse_quick(const uint8_t *p, size_t len, struct dns_msg *m)
+{
+	struct wire_reader r;
+	const uint8_t *h, *lab;
+	size_t n = 0;
+	uint8_t l;
+
+	wire_rd_init(&r, p, len);
+	if (!wire_rd_ptr(&r, DNS_HDR_LEN, &h) || be16(h + 4) != 1)
+		return -1;
+	m->qname.labels = 0;
+	for (;;) {
+		/* a pointer or a 0x40/0x80 label type: dns_msg_parse's business */
+		if (!wire_rd_u8(&r, &l) || (l & 0xc0) ||
+		    n + 1 + l + (l ? 1 : 0) > DNS_NAME_MAX)
+			return -1;
+		m->qname.b[n++] = l;
+		if (!l)
+			break;
+		if (!wire_rd_ptr(&r, l, &lab))
+			return -1;
+		memcpy(m->qname.b + n, lab, l);
+		n += l;
+		m->qname.labels++;
+	}
+	if (!wire_rd_ptr(&r, 4, &lab))
+		return -1;
+	m->qname.len = (uint8_t)n;
+	m->id = be16(h);
+	m->flags = be16(h + 2);
+	m->qdcount = 1;
+	m->ancount = be16(h + 6);
+	m->nscount = be16(h + 8);
+	m->arcount = be16(h + 10);
+	m->qtype = be16(lab);
+	m->qclass = be16(lab + 2);
+	m->question_end = r.pos;
+	m->has_opt = m->edns_do = m->has_cookie = false;
+	m->udp_size = 0;
+	m->edns_version = 0;
+	if (!m->ancount && !m->nscount && m->arcount <= 1) {
+		struct wire_reader at = r;
+
+		if (!m->arcount || quick_opt(&r, m) == 0)
+			return 0;
+		r = at;
+	}
+	return parse_records(&r, m) == 0 ? 0 : -1;
 }
 
 /* ---- reverse names ---- */

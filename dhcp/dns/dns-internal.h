@@ -83,6 +83,13 @@ int dns_name_read(struct wire_reader *r, struct dns_name *out);
  * -EBADMSG: malformed after a readable header (FORMERR); 0.
  */
 int dns_msg_parse(const uint8_t *p, size_t len, bool whole, struct dns_msg *m);
+/*
+ * A query whose one question is plain labels (no compression), read in one
+ * pass (a bare OPT after it at once, other records as dns_msg_parse reads
+ * them): 0 with *m as dns_msg_parse(whole) makes it, or -1 for anything
+ * else (dns_msg_parse() decides about that: FORMERR, a drop, or a reading).
+ */
+int dns_msg_parse_quick(const uint8_t *p, size_t len, struct dns_msg *m);
 
 /* ASCII lowercase in place (label length octets are <= 63, below 'A'). */
 void dns_name_lower(uint8_t *p, size_t n);

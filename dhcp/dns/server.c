@@ -330,7 +330,7 @@ int dns_server_handle_query(struct dns_server *srv, const uint8_t *msg, size_t l
 	if (!srv || (!msg && len) || !from || !out)
 		return -EINVAL;
 	srv->st.queries++;
-	parsed = dns_msg_parse(msg, len, true, &m);
+	parsed = dns_msg_parse_quick(msg, len, &m) == 0 ? 0 : dns_msg_parse(msg, len, true, &m);
 	/* No header, or a response: never answer (no reflection loops). */
 	if (parsed == -EMSGSIZE || (m.flags & DNS_QR))
 		return 0;

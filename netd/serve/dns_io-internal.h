@@ -31,6 +31,12 @@ struct dns_listener {
 	struct loop_handler h;
 	struct dns_io *io;
 	size_t index;                   /* of the address: UDP answers leave from its socket */
+	/*
+	 * UDP: the socket the answers go out of (dns_io.c, open_reply_socket):
+	 * another socket on the same address, port and device that is never in
+	 * epoll, or h.fd itself where one could not be made.
+	 */
+	int reply_fd;
 };
 
 /* A TCP client: 2-byte length framing (RFC 1035 §4.2.2), one query at a time. */
@@ -93,9 +99,10 @@ void dns_udp_batch_init(struct dns_udp_batch *b);
 /*
  * Take what waits on UDP listener l (one recvmmsg, at most DNS_IO_BATCH),
  * answer it, send the answers (one sendmmsg). How many datagrams came, 0 when
- * none, or negative errno.
+ * none, or negative errno. *acted is set when a datagram led to more than
+ * an answer to its sender (a forward, a failover, a socket closed).
  */
-int dns_udp_serve(struct dns_io *io, struct dns_listener *l);
+int dns_udp_serve(struct dns_io *io, struct dns_listener *l, bool *acted);
 
 /* dns_io_tcp.c: TCP clients */
 void dns_tcp_accept(struct dns_listener *l);

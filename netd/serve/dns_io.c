@@ -13,6 +13,7 @@
 #include "netd/base/base.h"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <errno.h>
 #include <stdio.h>
@@ -103,6 +104,8 @@ static int open_listener(const char *ifname, unsigned ifindex, const struct dns_
 
 	if (!len)
 		errno = EAFNOSUPPORT;
+	if (fd >= 0 && type == SOCK_DGRAM)     /* for the reply socket: tried, not needed */
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) ||
 	    (ip->family == AF_INET6 && ipv6_options(fd)) ||
@@ -122,6 +125,46 @@ static int open_listener(const char *ifname, unsigned ifindex, const struct dns_
 	return fd;
 }
 
+/*
+ * UDP answers leave through a second socket on the same address, port 53
+ * and device, one that is never in epoll. A socket in epoll keeps the
+ * epoll's entry on its wait queue, so each datagram it sends, when the
+ * kernel lets go of it, takes that queue's lock to offer an EPOLLOUT
+ * wake-up nobody asked for (sock_wfree -> sock_def_write_space): measured
+ * with perf at ~0.12 us of kernel time per answer, about half of what the
+ * DNS core itself spends on a local answer. The two sockets form a
+ * SO_REUSEPORT group (only sockets of our own uid, on the same device, may
+ * join one) whose steering program, classic BPF "return 0", gives every
+ * datagram to the group's first socket, the listener; it is attached
+ * before the reply socket joins, so the reply socket is never chosen, and
+ * its receive buffer is the smallest there is anyway. Where a step fails
+ * the answers go out of the listener itself, as before.
+ */
+static int open_reply_socket(int listener, const char *ifname, const struct dns_ip *ip,
+			     unsigned ifindex)
+{
+	static const struct sock_filter first[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	const struct sock_fprog prog = { 1, (struct sock_filter *)first };
+	struct sockaddr_storage ss;
+	socklen_t len = listen_addr(&ss, ip, ifindex);
+	int fd, one = 1, small = 1;
+
+	if (setsockopt(listener, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)))
+		return listener;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return listener;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) ||
+	    (ip->family == AF_INET6 && ipv6_options(fd)) ||
+	    bind(fd, (struct sockaddr *)&ss, len)) {
+		close(fd);
+		return listener;
+	}
+	return fd;
+}
+
 static int open_listeners(struct dns_io *io, const char *ifname, const struct dns_ip *addrs,
 			  size_t n, char *msg, size_t msg_size)
 {
@@ -135,6 +178,7 @@ static int open_listeners(struct dns_io *io, const char *ifname, const struct dn
 					msg_size)) < 0)
 			return fd;
 		io->udp[i].h.fd = fd;
+		io->udp[i].reply_fd = open_reply_socket(fd, ifname, &addrs[i], io->ifindex);
 		if ((fd = open_listener(ifname, io->ifindex, &addrs[i], SOCK_STREAM, msg,
 					msg_size)) < 0)
 			return fd;
@@ -164,7 +208,7 @@ static void send_answer(struct dns_io *io, const struct dns_action *act)
 		if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
 			sin6->sin6_scope_id = io->ifindex;
 	}
-	sendto(io->udp[act->conn].h.fd, io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to,
+	sendto(io->udp[act->conn].reply_fd, io->out, act->len, MSG_DONTWAIT, (struct sockaddr *)&to,
 	       tl);
 }
 
@@ -183,16 +227,21 @@ void dns_io_perform(struct dns_io *io, const struct dns_action *act)
  * that came back short emptied the socket: no extra call to learn that it
  * is empty. A bounded number of full ones, then the rest of the loop gets
  * its turn (epoll is level-triggered: what is left wakes us again).
+ * Batches that were only answered (from the table or the cache) moved no
+ * deadline, so the deadlines are worked out again only after a forward or
+ * the like, not on every wake-up.
  */
 static void on_udp_ready(struct loop_handler *h, uint32_t events)
 {
 	struct dns_listener *l = loop_owner(h, struct dns_listener, h);
+	bool acted = false;
 	int round;
 
 	for (round = 0; round < DNS_IO_UDP_ROUNDS; round++)
-		if (dns_udp_serve(l->io, l) < DNS_IO_BATCH)
+		if (dns_udp_serve(l->io, l, &acted) < DNS_IO_BATCH)
 			break;
-	dns_io_retick(l->io);
+	if (acted)
+		dns_io_retick(l->io);
 }
 
 static void on_tcp_ready(struct loop_handler *h, uint32_t events)
@@ -257,6 +306,8 @@ void dns_io_close(struct dns_io *io)
 	if (!io)
 		return;
 	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
+		if (io->udp[i].reply_fd >= 0 && io->udp[i].reply_fd != io->udp[i].h.fd)
+			close(io->udp[i].reply_fd);
 		if (io->udp[i].h.fd >= 0)
 			close(io->udp[i].h.fd);
 		if (io->tcp[i].h.fd >= 0)
@@ -283,8 +334,8 @@ static void init_io(struct dns_io *io)
 	size_t i;
 
 	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
-		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i };
-		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i };
+		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i, -1 };
+		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i, -1 };
 	}
 	io->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
 	io->deadline_ms = -1;

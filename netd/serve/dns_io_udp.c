@@ -3,7 +3,8 @@
  * UDP queries in batches. One recvmmsg takes up to DNS_IO_BATCH datagrams
  * from a listener; the core writes each answer straight into that
  * datagram's reply slot, and one sendmmsg sends them all back from the same
- * socket, each to the exact address it came from (an IPv6 link-local peer's
+ * address, port and device (the listener's reply socket, dns_io.c), each to
+ * the exact address it came from (an IPv6 link-local peer's
  * scope included, as the kernel gave it; no IP_PKTINFO is needed: each
  * listener is bound to one address, so the answer leaves from the address
  * that was asked). The slots are allocated once with the dns_io object, so
@@ -61,9 +62,13 @@ static bool same_peer(const struct dns_peer *a, const struct dns_peer *b)
 	return a->port == b->port && dns_ip_eq(&a->ip, &b->ip);
 }
 
-/* Datagram i to the core; true when its answer waits in out[i] for the sender. */
+/*
+ * Datagram i to the core; true when its answer waits in out[i] for the
+ * sender. *acted: anything else was done (a forward, a socket closed), which
+ * may move the deadlines.
+ */
 static bool handle_one(struct dns_io *io, struct dns_listener *l, int i, int64_t now,
-		       size_t *len)
+		       size_t *len, bool *acted)
 {
 	struct dns_udp_batch *b = io->batch;
 	struct dns_client client = { .transport = DNS_UDP, .conn = l->index };
@@ -83,6 +88,7 @@ static bool handle_one(struct dns_io *io, struct dns_listener *l, int i, int64_t
 	if (act.kind != DNS_ACT_DROP)
 		memcpy(io->out, b->out[i], act.len);
 	dns_io_perform(io, &act);
+	*acted = true;
 	return false;
 }
 
@@ -108,7 +114,7 @@ static void send_all(int fd, struct mmsghdr *tx, unsigned n)
 	}
 }
 
-int dns_udp_serve(struct dns_io *io, struct dns_listener *l)
+int dns_udp_serve(struct dns_io *io, struct dns_listener *l, bool *acted)
 {
 	struct dns_udp_batch *b = io->batch;
 	unsigned nt = 0;
@@ -121,7 +127,7 @@ int dns_udp_serve(struct dns_io *io, struct dns_listener *l)
 		return n < 0 ? -errno : 0;
 	now = loop_now_ms();
 	for (i = 0; i < n; i++) {
-		if (handle_one(io, l, i, now, &len)) {
+		if (handle_one(io, l, i, now, &len, acted)) {
 			b->tx_iov[nt] = (struct iovec){ b->out[i], len };
 			b->tx[nt].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
 							     .msg_namelen = b->rx[i].msg_hdr.msg_namelen,
@@ -129,7 +135,7 @@ int dns_udp_serve(struct dns_io *io, struct dns_listener *l)
 			nt++;
 		}
 	}
-	send_all(l->h.fd, b->tx, nt);
+	send_all(l->reply_fd, b->tx, nt);
 	for (i = 0; i < n; i++)
 		rx_ready(b, i);
 	return n;

@@ -29,14 +29,23 @@ them, and for the repeated name with its default cache, as libvirt runs it.
 vnetd's event-loop turns (longest, p99) are read per run from `vnetd stats
 --json` after a `--reset-loop`.
 
+Like with like: vnetd loads its network's nftables table (input accepts for
+DNS/DHCP, forward rules, an output chain), and the kernel runs it for every
+query and answer -- work of the network, not of the server, and libvirt
+loads a firewall for dnsmasq's networks too. So the table vnetd loaded (as
+`nft list table` prints it) is loaded unchanged into the host namespace of
+dnsmasq and of the responder as well, before they are timed; a run without
+it says so in the notes.
+
 The server is pinned to one CPU, dnsperf and the fake upstream to the other.
 For each server and workload: two max-throughput runs (dnsperf keeps
 DNSPERF_OUTSTANDING queries in flight; the better run is reported) and one
 run at a fixed, moderate rate (latency without queueing). CPU per answer is
 the server's utime+stime (all processes in its namespace, from
 /proc/PID/stat) over the NOERROR answers dnsperf received. Every other
-program's CPU time is summed over each run too: a run where they used more
-than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
+program's CPU time is summed over each run too (those that lived through it
+from /proc/PID/stat, all of them from /proc/stat's task time less ours): a
+run where they used more than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
 server and workload, keeping the section under ~3 minutes).
 """
 
@@ -50,10 +59,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpustat import TASKSET, pct, pinned, proc_cpu_s, wait_quiet
+from cpustat import TASKSET, cpu_times, pct, pinned, proc_cpu_s, wait_quiet
 import loopstat
 
 IP = shutil.which("ip") or "/usr/sbin/ip"
+NFT = shutil.which("nft") or "/usr/sbin/nft"
 DNSPERF = shutil.which("dnsperf") or "/usr/bin/dnsperf"
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 DIG = shutil.which("dig")
@@ -254,8 +264,8 @@ def start_upstream(lay, work, cpu):
 class VnetdServer:
     label = "vnetd"
 
-    def __init__(self, b, work, cpu):
-        self.b, self.work, self.cpu = b, work, cpu
+    def __init__(self, b, work, cpu, fw):
+        self.b, self.work, self.cpu, self.fw = b, work, cpu, fw
         self.conf, self.run, self.state = work / "conf", work / "run", work / "state"
         self.lay = None
         self.defined = self.started = False
@@ -279,6 +289,11 @@ class VnetdServer:
         run_ok(lay.exec(lay.host, pinned(self.cpu, self.argv("start", "--no-probe", NET))),
                "vnetd start")
         self.started = True
+        # the network's firewall, for the other servers' runs (like with like)
+        cp = subprocess.run(lay.exec(lay.host, [NFT, "list", "table", "inet", "vnetd-" + NET]),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if cp.returncode == 0 and cp.stdout.strip():
+            self.fw["rules"] = cp.stdout
 
     def stop(self):
         problems = []
@@ -306,6 +321,19 @@ class VnetdServer:
                 "from the host namespace's /etc/netns/NS/resolv.conf")
 
 
+def load_firewall(lay, fw):
+    """vnetd's table for this network (VnetdServer.start kept it) into the
+    host namespace of a server that loads none itself; noted when missing."""
+    rules = fw.get("rules")
+    if not rules:
+        fw["missing"] = True
+        return
+    p = subprocess.run(lay.exec(lay.host, [NFT, "-f", "-"]), input=rules, text=True,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        raise RuntimeError("nft -f (vnetd's table): %s" % p.stdout.strip())
+
+
 def make_bridge(lay):
     """The server's bridge and address, for a server that makes none itself."""
     run_ok([IP, "-n", lay.host, "link", "add", BRIDGE, "type", "bridge", "stp_state",
@@ -323,8 +351,8 @@ class DnsmasqServer:
     serves DHCP here)."""
     label = "dnsmasq"
 
-    def __init__(self, b, work, cpu):
-        self.b, self.work, self.cpu = b, work, cpu
+    def __init__(self, b, work, cpu, fw):
+        self.b, self.work, self.cpu, self.fw = b, work, cpu, fw
         self.proc = None
 
     def start(self, lay, workload):
@@ -332,6 +360,7 @@ class DnsmasqServer:
         --cache-size=0 (50 000 names cycle through vnetd's 1 000-entry cache, so it never hits)."""
         self.work.mkdir(parents=True)
         make_bridge(lay)
+        load_firewall(lay, self.fw)
         hosts = self.work / "addnhosts"
         hosts.write_text("%s\t%s\n" % (LOCAL_IP, LOCAL_NAME))
         argv = [DNSMASQ, "--no-daemon", "--conf-file=/dev/null", "--strict-order",
@@ -370,8 +399,8 @@ class ResponderServer:
     yardstick for local answers."""
     label = "responder"
 
-    def __init__(self, b, work, cpu):
-        self.b, self.work, self.cpu = b, work, cpu
+    def __init__(self, b, work, cpu, fw):
+        self.b, self.work, self.cpu, self.fw = b, work, cpu, fw
         self.proc = None
 
     def start(self, lay, workload):
@@ -379,6 +408,7 @@ class ResponderServer:
         exe = self.work / "dns_responder"
         run_ok([CC, "-O2", "-o", exe, RESPONDER_SRC], "cc dns_responder.c")
         make_bridge(lay)
+        load_firewall(lay, self.fw)
         self.proc = Proc(lay.exec(lay.host, pinned(self.cpu, [exe, SERVER_ADDR, LOCAL_IP])),
                          self.work / "responder.log", "the stateless responder")
 
@@ -456,6 +486,7 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
     tck = float(os.sysconf("SC_CLK_TCK"))
     mine = set(server_pids) | set(ours) | {os.getpid()}
     a0 = user_cpu()
+    m0 = cpu_times()
     s0 = sum(proc_cpu_s(p) for p in server_pids)
     u0 = sum(proc_cpu_s(p) for p in ours)
     c0 = os.times()
@@ -473,8 +504,16 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
     s1 = sum(proc_cpu_s(p_) for p_ in server_pids)
     u1 = sum(proc_cpu_s(p_) for p_ in ours)
     a1 = user_cpu()
+    m1 = cpu_times()
     other = sum(t - a0.get(pid, 0) for pid, t in a1.items() if pid not in mine) / tck
-    cli = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    # Programs that started and ended within the run (a compiler's cc1, a test's
+    # ip and nft) are in no snapshot: the machine's task time (user + system of
+    # every CPU, from /proc/stat) less ours catches them too.
+    cli_s = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    machine = sum(m1[c][2] - m0[c][2] for c in m1 if c in m0) / tck
+    other = max(other, machine - (s1 - s0) - (u1 - u0) - cli_s
+                - (c1.user - c0.user) - (c1.system - c0.system))
+    cli = cli_s
     if p.returncode != 0 and "Queries per second" not in out:
         raise RuntimeError("dnsperf failed (exit %d):\n%s" % (p.returncode, out))
     return Result(out, wall, rate, s1 - s0, cli, u1 - u0, max(0.0, other))
@@ -519,14 +558,14 @@ def show(case, res, kind):
               "  (disturbed)" if res.disturbed else ""))
 
 
-def measure(b, cls, wl, name, want, cpus, qfile, seconds):
+def measure(b, cls, wl, name, want, cpus, qfile, seconds, fw):
     """One server, one workload, in a layout of its own: start, check one
     answer, time, and take it all down again."""
     case = Case(cls.label, wl)
     work = Path(b.base) / ("dns-%s-%s" % (cls.label, wl))
     work.mkdir(parents=True)
     lay = Layout("%s-%s" % (cls.label[0], wl[0]))
-    srv = cls(b, work / "server", cpus[0])
+    srv = cls(b, work / "server", cpus[0], fw)
     upstream = None
     problems = []
     try:
@@ -624,6 +663,7 @@ def section_dns(b, seconds=RUN_S):
     old = signal.signal(signal.SIGTERM, on_term)
     cases = {}
     notes = {}
+    fw = {}                             # vnetd's nftables table, for the others (load_firewall)
     try:
         # workload by workload, so that the two figures compared are minutes
         # apart at most (this machine's speed drifts)
@@ -631,12 +671,17 @@ def section_dns(b, seconds=RUN_S):
             for cls in (VnetdServer, DnsmasqServer) + ((ResponderServer,) if wl == "local"
                                                        else ()):
                 cases[(cls.label, wl)] = measure(b, cls, wl, name, want, cpus, qfiles[wl],
-                                                 seconds)
+                                                 seconds, fw)
                 notes[cls.label] = cls.note()
     except Stop:
         raise SystemExit("bench: DNS section stopped by SIGTERM (its namespaces removed)")
     finally:
         signal.signal(signal.SIGTERM, old)
+    notes["firewall"] = ("dnsmasq and the responder ran behind vnetd's own nftables table for the "
+                         "network, loaded unchanged into their namespace (like with like)"
+                         if not fw.get("missing") else
+                         "NOTE: vnetd's nftables table was not at hand for some runs: those of "
+                         "dnsmasq and the responder ran without a firewall")
     report(cases, notes)
     if hasattr(b, "results"):
         b.results["dns_rows"] = summary_rows(cases)
@@ -678,7 +723,7 @@ def report(cases, notes):
           "   during the run, in percent of a core (> %.0f%%: disturbed); loop: vnetd's "
           "longest event-loop turn\n   and its p99 during the best run (n/a: this vnetd "
           "does not report them)." % OTHER_MAX)
-    for label in SERVERS:
+    for label in SERVERS + ("firewall",):
         if label in notes:
             print("   " + notes[label])
     print("   forwarded: %d distinct names (a1..a%d.%s) answered by a dnsmasq upstream "

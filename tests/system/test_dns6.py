@@ -113,10 +113,13 @@ def test_aaaa_and_ptr_over_ipv6(host, dnsnet):
     # the host itself may ask the bridge's IPv6 address too, as the IPv4 one
     assert_local(dig6(net.host, "web6.%s" % DOMAIN, "AAAA"), "AAAA", WEB6, "web6.%s." % DOMAIN)
 
-    # Port 53 on both addresses, each bound to the bridge (udp and tcp).
+    # Port 53 on both addresses, each bound to the bridge (udp and tcp); two
+    # UDP sockets each: the listener and the socket its answers leave from.
     socks = sorted((s[0], s[-2]) for s in net.ss_53())
     assert socks == sorted([("tcp", GW + "%virbr0:53"), ("udp", GW + "%virbr0:53"),
+                            ("udp", GW + "%virbr0:53"),
                             ("tcp", "[%s]%%virbr0:53" % GW6),
+                            ("udp", "[%s]%%virbr0:53" % GW6),
                             ("udp", "[%s]%%virbr0:53" % GW6)]), socks
 
 
@@ -291,4 +294,5 @@ def test_ipv6_only_network_serves_dns(host, dnsnet):
     g.ip("-6", "addr", "add", G6 + "/64", "dev", "eth0", "nodad")
     assert_local(dig6(g, "paul.%s" % DOMAIN, "AAAA"), "AAAA", PAUL6, "paul.%s." % DOMAIN)
     assert sorted((s[0], s[-2]) for s in net.ss_53()) == \
-        [("tcp", "[%s]%%virbr0:53" % GW6), ("udp", "[%s]%%virbr0:53" % GW6)]
+        [("tcp", "[%s]%%virbr0:53" % GW6), ("udp", "[%s]%%virbr0:53" % GW6),
+         ("udp", "[%s]%%virbr0:53" % GW6)]

@@ -27,7 +27,8 @@ SOCKS, PER_SOCK = 4, 24         # 96 datagrams at once: three batches and more
 # argv: server, sockets, datagrams per socket, then the datagrams of every
 # socket as hex, socket by socket. Sends them all (socket after socket, one
 # datagram each turn), then reads until every socket is quiet for 3 s (at most
-# 30 s in all). Prints [[socket, answer as hex], ...] as JSON.
+# 30 s in all). Prints [[socket, answer as hex, from address, from port], ...]
+# as JSON.
 CLIENT = r'''
 import json, select, socket, sys, time
 srv, n, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -42,7 +43,8 @@ while time.monotonic() < end:
     if not ready:
         break
     for s in ready:
-        got.append([socks.index(s), s.recv(4096).hex()])
+        d, src = s.recvfrom(4096)
+        got.append([socks.index(s), d.hex(), src[0], src[1]])
 print(json.dumps(got))
 '''
 
@@ -123,7 +125,8 @@ def test_burst_from_many_sockets_gets_every_answer_once(host, dnsnet):
     cp = g.exec(PY, "-c", CLIENT, GW, str(SOCKS), str(PER_SOCK), *[p.hex() for p in pkts],
                 timeout=60)
     got = {}
-    for s, h in json.loads(cp.stdout):
+    for s, h, src, port in json.loads(cp.stdout):
+        assert (src, port) == (GW, 53), (src, port)
         d = bytes.fromhex(h)
         key = (s, struct.unpack("!H", d[:2])[0])
         assert key not in got, "answered twice: %r" % (key,)
@@ -135,3 +138,29 @@ def test_burst_from_many_sockets_gets_every_answer_once(host, dnsnet):
         assert got[k] == a, (k, got[k].hex(), a.hex())
     # nothing of a localOnly domain, nor a local name, went upstream
     assert net.queries() == [], net.queries()
+
+
+def udp_53(net):
+    """(Recv-Q, local address) of each UDP socket on port 53."""
+    return sorted((int(l[2]), l[-2]) for l in net.ss_53() if l[0] == "udp")
+
+
+def test_every_asker_is_answered_from_port_53_by_the_listener(host, dnsnet):
+    """The answers leave through a second socket on GW:53 that is not in epoll
+    (dns_io.c): a SO_REUSEPORT group whose steering program gives every query
+    to the listener. Were the steering lost, about half of these 64 askers
+    (64 source ports, so 64 hashes) would land on the reply socket and never
+    be answered."""
+    net = dnsnet
+    dns = "<dns><host ip='%s'><hostname>db</hostname></host></dns>" % DB
+    net.start(net_xml(dns=dns, local_only=True))
+    net.serve_upstream()
+    g = net.plug(addr=G1 + "/24")
+    n = 64
+    pkts = [query(0x6000 + i, "db", 1) for i in range(n)]
+    cp = g.exec(PY, "-c", CLIENT, GW, str(n), "1", *[p.hex() for p in pkts], timeout=60)
+    got = sorted((s, h, src, port) for s, h, src, port in json.loads(cp.stdout))
+    assert got == [(i, answer(0x6000 + i, "db", 1, socket.inet_aton(DB)).hex(), GW, 53)
+                   for i in range(n)], got
+    # the listener and the reply socket, both bound to the bridge, nothing left queued
+    assert udp_53(net) == [(0, GW + "%virbr0:53"), (0, GW + "%virbr0:53")], net.ss_53()

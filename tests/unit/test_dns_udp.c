@@ -191,9 +191,10 @@ static size_t recv_answer(int fd, uint8_t *buf, size_t cap, int wait_ms)
 /* Serve the first UDP listener (127.0.0.1) or the second (::1) until it has nothing. */
 static int serve(struct env *e, size_t listener)
 {
+	bool acted = false;
 	int n, total = 0;
 
-	while ((n = dns_udp_serve(e->io, &e->io->udp[listener])) > 0)
+	while ((n = dns_udp_serve(e->io, &e->io->udp[listener], &acted)) > 0)
 		total += n;
 	assert_true(n == 0 || n == -EAGAIN);
 	return total;
