@@ -187,6 +187,11 @@ struct dhcp_lease {
 	int64_t expires;
 	uint32_t addr;          /* host order */
 	uint32_t next_free;     /* free-list link when LS_UNUSED */
+	/*
+	 * At an 8-byte boundary: with LF_HEAP it holds a pointer, which a leak
+	 * checker (and a reader of a core dump) finds only where it is aligned.
+	 */
+	uint8_t tail[DHCP_LEASE_TAIL];
 	uint8_t state;
 	uint8_t hlen;
 	uint8_t id_len;         /* client id length, 0 = identity is chaddr */
@@ -198,7 +203,6 @@ struct dhcp_lease {
 			uint8_t chaddr[LEASE_CHADDR_MAX];
 		};
 	};
-	uint8_t tail[DHCP_LEASE_TAIL];
 };
 
 /* What identifies a client: option 61, else htype + chaddr. */
