@@ -308,7 +308,7 @@ system: $(BUILD)/vnetd $(BUILD)/vnetd-test $(BUILD)/libnss_vnetd.so.2 \
 # Dependencies are installed first, then a sub-make builds: pkg-config flags are
 # read when make starts, so they must come from a make that starts afterwards.
 bench: deps-bench
-	$(MAKE) $(BUILD)/vnetd
+	$(MAKE) $(BUILD)/vnetd $(SMALL_PROGS)
 	VNETD=$(CURDIR)/$(BUILD)/vnetd $(PYTHON) tests/bench/bench.py $(BENCH_ARGS)
 
 # A soak, not part of `make check`: perfdhcp, dnsperf and a probe client
@@ -318,12 +318,12 @@ bench: deps-bench
 SOAK_SECONDS ?= 480
 
 soak: deps-bench
-	$(MAKE) $(BUILD)/vnetd
+	$(MAKE) $(BUILD)/vnetd $(SMALL_PROGS)
 	VNETD=$(CURDIR)/$(BUILD)/vnetd SOAK_SECONDS=$(SOAK_SECONDS) \
 	    timeout -k 15 585 $(PYTHON) tests/bench/soak.py
 
 demo: deps users
-	$(MAKE) $(BUILD)/vnetd
+	$(MAKE) $(BUILD)/vnetd $(SMALL_PROGS)
 	VNETD=$(CURDIR)/$(BUILD)/vnetd sh tests/demo.sh
 
 run: deps-build
