@@ -193,6 +193,8 @@ int dns_cache_store(struct dns_cache *c, const uint8_t *msg, size_t len,
 	uint8_t low[DNS_NAME_MAX];
 	struct key k = { low, lname->len, variant, qtype, qclass };
 	struct dns_cache_ent *e;
+	struct dns_msg m;
+	uint8_t *copy;
 	uint32_t hash, i;
 	int rc;
 
@@ -200,16 +202,29 @@ int dns_cache_store(struct dns_cache *c, const uint8_t *msg, size_t len,
 		return -ENOENT;
 	if ((rc = dns_cache_scan(msg, len, lname, qtype, qclass, &s)) < 0)
 		return rc;
+	/*
+	 * What is kept must stand on its own: a compression pointer may lean on
+	 * bytes after the kept sections (trailing junk, dropped records), which
+	 * the copy no longer has; a hit would then serve a broken message.
+	 */
+	if (!(copy = copy_answer(msg, &s)))
+		return -ENOMEM;
+	if (dns_msg_parse(copy, s.keep, true, &m) < 0) {
+		free(copy);
+		return -EINVAL;
+	}
 	memcpy(low, lname->b, lname->len);
 	dns_name_lower(low, lname->len);
 	hash = key_hash(c, &k);
 	if ((i = find(c, &k, hash)) != HTAB_NONE)
 		drop(c, i);             /* a newer answer to the same question */
-	if ((i = make_room(c, s.keep + 2u * s.n_ttl)) == NIL)
+	if ((i = make_room(c, s.keep + 2u * s.n_ttl)) == NIL) {
+		free(copy);
 		return -ENOENT;
+	}
 	e = &c->e[i];
-	e->msg = copy_answer(msg, &s);
-	if (!e->msg || htab_insert(&c->idx, hash, i, rehash, c) < 0) {
+	e->msg = copy;
+	if (htab_insert(&c->idx, hash, i, rehash, c) < 0) {
 		free(e->msg);
 		e->msg = NULL;
 		e->next = c->free_head;
