@@ -289,6 +289,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 
 # the keeper's reader is compiled into its target (it is musl's program's, not a module's)
 $(BUILD)/fuzz/fuzz_keeper_nl: $(wildcard netd/keeper/*.c netd/keeper/*.h netd/small/*.c netd/small/*.h)
+$(BUILD)/fuzz/fuzz_supervisor: $(wildcard netd/supervisor/*.c netd/supervisor/*.h netd/small/*.c netd/small/*.h)
 
 fuzz: $(FUZZ_BINS)
 	@set -e; for b in $(FUZZ_BINS); do \

@@ -357,30 +357,3 @@ bool kp_table_of(const char *network, char *table, size_t size)
 	n = snprintf(table, size, "vnetd-%s", network);
 	return n > 0 && (size_t)n < size && (size_t)n < KP_TABLE_MAX;
 }
-
-int kp_stat_start(const char *text, size_t len, uint64_t *start)
-{
-	const char *p = NULL, *end = text + len;
-	uint64_t v = 0;
-	int field = 2;
-
-	/* the command name (field 2) may hold anything, ')' too: count from the last ')' */
-	for (const char *s = text; s < end; s++)
-		if (*s == ')')
-			p = s;
-	if (!p || end - p < 3 || p[1] != ' ')
-		return -EBADMSG;
-	if (p[2] == 'Z' || p[2] == 'X')
-		return -ESRCH;
-	for (p++; p < end && field < 22; p++)
-		field += *p == ' ';
-	if (field != 22 || p >= end || *p < '0' || *p > '9')
-		return -EBADMSG;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -EBADMSG;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*start = v;
-	return 0;
-}

@@ -102,12 +102,6 @@ int kp_answers_take(struct kp_answers *a, const void *buf, size_t len);
 /* The nftables GETTABLE of the inet table `table` into buf; its length, or 0 if it does not fit. */
 size_t kp_gettable_build(void *buf, size_t size, const char *table, uint32_t seq);
 
-/*
- * A /proc/PID/stat line: its start time (field 22, clock ticks) into
- * *start. 0; -ESRCH for a zombie (it has ended); -EBADMSG when unreadable.
- */
-int kp_stat_start(const char *text, size_t len, uint64_t *start);
-
 /* A network name as vnetd allows it (netd/base/paths.c), and its table name "vnetd-NAME". */
 bool kp_table_of(const char *network, char *table, size_t size);
 

@@ -7,7 +7,6 @@
 #include "netd/small/small.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -49,19 +48,12 @@ int kp_settle(char *why, size_t size)
 
 int kp_follow(pid_t pid, uint64_t start, char *why, size_t size)
 {
-	char path[40], text[1024];
-	uint64_t now = 0;
-	ssize_t n = -1;
-	int fd = small_pidfd_open(pid), stat_fd;
+	struct small_stat st;
+	int fd = small_pidfd_open(pid);
 
 	/* the pidfd first: if the start time then matches, it is the daemon's, not a reuse */
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	stat_fd = fd < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	if (stat_fd >= 0) {
-		n = read(stat_fd, text, sizeof(text));
-		close(stat_fd);
-	}
-	if (n > 0 && kp_stat_start(text, (size_t)n, &now) == 0 && now == start)
+	if (fd >= 0 && small_read_stat(pid, &st) == 0 && st.state != 'Z' && st.state != 'X' &&
+	    st.start == start)
 		return fd;
 	snprintf(why, size, "cannot follow the daemon (pid %d)", (int)pid);
 	if (fd >= 0)

@@ -35,6 +35,23 @@ int small_pidfd_open(pid_t pid);
  */
 int small_signalfd(const int *signals, size_t count);
 
+/* Plain decimal at *p (no sign, no leading zero), at most max: advances *p. 0, or -EINVAL. */
+int small_take_decimal(const char **p, const char *end, uint64_t max, uint64_t *out);
+
+/* What the small programs read of /proc/PID/stat. */
+struct small_stat {
+	char state;             /* field 3: 'Z' or 'X' for a process that ended */
+	uint64_t start;         /* field 22: start time in clock ticks */
+	bool has_exit;          /* the text had field 52 */
+	int exit_code;          /* field 52: the wait status of an ended process */
+};
+
+/* /proc/PID/stat's text (the command may hold anything, even ')'): 0, or -EINVAL. */
+int small_parse_stat(const char *text, size_t len, struct small_stat *out);
+
+/* /proc/PID/stat of pid, read and parsed: 0, or negative errno. */
+int small_read_stat(pid_t pid, struct small_stat *st);
+
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t small_now_ms(void);
 

@@ -28,23 +28,6 @@
 
 enum { SUP_WATCH = SUP_END + 1, SUP_RETRY, SUP_GAVE_UP };
 
-/* /proc/PID/stat of pid, parsed: 0, or negative errno. */
-static int read_stat(pid_t pid, struct sup_stat *st)
-{
-	char path[32], text[1024];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text));
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	return sup_parse_stat(text, (size_t)n, st);
-}
-
 void sup_reap(struct sup *s)
 {
 	int status;
@@ -91,9 +74,9 @@ int sup_read_signal(struct sup *s, bool may_reload)
 /* The daemon is gone: why, from its zombie while it is one, then by reaping. */
 static void ended(struct sup *s)
 {
-	struct sup_stat st;
+	struct small_stat st;
 
-	if (read_stat(s->pid, &st) == 0 && (st.state == 'Z' || st.state == 'X') &&
+	if (small_read_stat(s->pid, &st) == 0 && (st.state == 'Z' || st.state == 'X') &&
 	    st.start == s->start && st.has_exit)
 		sup_describe_exit(st.exit_code, s->reason, sizeof(s->reason));
 	sup_reap(s);
@@ -105,11 +88,11 @@ static int watch(struct sup *s)
 	int pidfd = small_pidfd_open(s->pid), r = 0;
 	struct pollfd fds[2] = { { .fd = s->sigfd, .events = POLLIN },
 				 { .fd = pidfd, .events = POLLIN } };
-	struct sup_stat st;
+	struct small_stat st;
 
 	snprintf(s->reason, sizeof(s->reason), "ended");
 	/* the pidfd holds the pid: checked once, the process stays the one named */
-	if (pidfd >= 0 && (read_stat(s->pid, &st) < 0 || st.start != s->start)) {
+	if (pidfd >= 0 && (small_read_stat(s->pid, &st) < 0 || st.start != s->start)) {
 		close(pidfd);
 		pidfd = -1;
 	}

@@ -32,17 +32,6 @@
  */
 int sup_parse_answer(const char *text, size_t len, pid_t *pid, uint64_t *start);
 
-/* What the supervisor reads of /proc/PID/stat. */
-struct sup_stat {
-	char state;             /* field 3: 'Z' or 'X' for a process that ended */
-	uint64_t start;         /* field 22 */
-	bool has_exit;          /* the text had field 52 */
-	int exit_code;          /* field 52: the wait status of an ended process */
-};
-
-/* /proc/PID/stat's text (the command may hold anything, even ')'): 0, or -EINVAL. */
-int sup_parse_stat(const char *text, size_t len, struct sup_stat *out);
-
 /*
  * The back-off between restarts: 100 ms, doubling up to 30 s; a daemon that
  * lived a minute resets it; more than ten failures in a row and the

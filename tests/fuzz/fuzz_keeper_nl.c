@@ -14,6 +14,7 @@
 #include "netd/keeper/nlparse.c"
 #include "netd/keeper/args.c"
 #include "netd/small/small.c"
+#include "netd/small/procstat.c"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static void command_line(const uint8_t *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *buf;
-	uint64_t start;
+	struct small_stat st;
 	size_t len;
 
 	if (size < 1)
@@ -96,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		answers(buf, len);
 		break;
 	case 3:
-		kp_stat_start((const char *)buf, len, &start);
+		small_parse_stat((const char *)buf, len, &st);
 		break;
 	default:
 		command_line(buf, len);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "netd/supervisor/parse.c"
+#include "netd/small/procstat.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,10 +34,10 @@ static void check_answer(const char *text, size_t len)
 
 static void check_stat(const char *text, size_t len)
 {
-	struct sup_stat st;
+	struct small_stat st;
 	char reason[32];
 
-	if (sup_parse_stat(text, len, &st) < 0)
+	if (small_parse_stat(text, len, &st) < 0)
 		return;
 	if (st.state < 'A' || st.state > 'Z' || (st.has_exit && st.exit_code < 0) ||
 	    (!st.has_exit && st.exit_code))

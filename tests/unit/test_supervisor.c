@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "netd/supervisor/parse.c"
+#include "netd/small/procstat.c"
 
 /* The back-off: 0.1 s doubling to 30 s, reset by a healthy minute, given up after ten. */
 static void test_backoff(void **state)
@@ -85,40 +86,25 @@ static void test_answer_line(void **state)
 static void test_proc_stat(void **state)
 {
 	const char *line = STAT_HEAD "777" STAT_TAIL;
-	struct sup_stat st;
+	struct small_stat st;
 
-	assert_int_equal(sup_parse_stat(line, strlen(line), &st), 0);
+	assert_int_equal(small_parse_stat(line, strlen(line), &st), 0);
 	assert_int_equal(st.state, 'S');        /* after the last ')' */
 	assert_true(st.start == 777);
 	assert_true(st.has_exit);
 	assert_int_equal(st.exit_code, 9);
 	line = "1 (a) R 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 555\n";
-	assert_int_equal(sup_parse_stat(line, strlen(line), &st), 0);
+	assert_int_equal(small_parse_stat(line, strlen(line), &st), 0);
 	assert_true(st.state == 'R' && st.start == 555 && !st.has_exit);
-	assert_int_equal(sup_parse_stat("1 (a) R 0 1\n", 12, &st), -EINVAL);
-	assert_int_equal(sup_parse_stat("1 (a R 0\n", 9, &st), -EINVAL);
-	assert_int_equal(sup_parse_stat("1 (a) R x 1\n", 12, &st), -EINVAL);
+	assert_int_equal(small_parse_stat("1 (a) R 0 1\n", 12, &st), -EINVAL);
+	assert_int_equal(small_parse_stat("1 (a R 0\n", 9, &st), -EINVAL);
+	assert_int_equal(small_parse_stat("1 (a) R x 1\n", 12, &st), -EINVAL);
 }
 
 /* A real zombie: its wait status from /proc/PID/stat, as the supervisor reads it. */
-static void read_stat(pid_t pid, struct sup_stat *st)
-{
-	char path[32], text[1024];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	n = read(fd, text, sizeof(text));
-	close(fd);
-	assert_true(n > 0);
-	assert_int_equal(sup_parse_stat(text, (size_t)n, st), 0);
-}
-
 static void test_zombie_exit_status(void **state)
 {
-	struct sup_stat alive, dead;
+	struct small_stat alive, dead;
 	siginfo_t si;
 	int status, fds[2];
 	pid_t child;
@@ -135,12 +121,12 @@ static void test_zombie_exit_status(void **state)
 		_exit(3);
 	}
 	close(fds[0]);
-	read_stat(child, &alive);
+	assert_int_equal(small_read_stat(child, &alive), 0);
 	assert_true(alive.state != 'Z' && alive.start != 0);
 	close(fds[1]);          /* it exits now */
 	/* wait for the exit without reaping it */
 	assert_int_equal(waitid(P_PID, (id_t)child, &si, WEXITED | WNOWAIT), 0);
-	read_stat(child, &dead);
+	assert_int_equal(small_read_stat(child, &dead), 0);
 	assert_int_equal(dead.state, 'Z');
 	assert_true(dead.start == alive.start && dead.has_exit);
 	assert_true(WIFEXITED(dead.exit_code));
