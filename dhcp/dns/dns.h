@@ -12,15 +12,18 @@
  *   query on UDP/TCP 53 (TCP: the daemon strips/adds the 2-byte length):
  *       dns_server_handle_query(srv, buf, n, &client, now, out, cap, &act);
  *       ANSWER  -> send act.len bytes of out to act.peer (TCP: on act.conn)
- *       FORWARD -> open a NEW socket (UDP bound to a random port, or TCP when
- *                  act.transport says so), send out[0..act.len) to act.peer,
+ *       FORWARD -> a socket with a random local port (UDP: a fresh one or one
+ *                  of a few kept per upstream for a bounded number of queries;
+ *                  TCP, when act.transport says so: a fresh connection), send
+ *                  out[0..act.len) to act.peer,
  *                  then dns_server_forward_sent(srv, act.token, local_port)
  *                  (or dns_server_forward_failed() when the send failed)
  *   datagram/message on a forward socket:
  *       dns_server_handle_upstream_reply(srv, buf, n, &from, local_port, now,
  *                                        out, cap, &act);
  *       ANSWER  -> send to the client as above
- *       act.done_port != 0 -> that forward socket is finished: close it.
+ *       act.done_port != 0 -> this query's use of the forward socket on that
+ *                  port is over (a TCP one or a UDP one nobody else uses: close it).
  *       A reply that does not match (address, port, ID, question) is
  *       dropped and the socket stays open for the real one.
  *   timer at the returned deadline:
@@ -248,7 +251,7 @@ struct dns_client {
 enum dns_action_kind {
 	DNS_ACT_DROP = 0,       /* nothing to send */
 	DNS_ACT_ANSWER,         /* send out[0..len) to peer (transport, conn) */
-	DNS_ACT_FORWARD,        /* new socket, send out[0..len) to peer, then forward_sent(token) */
+	DNS_ACT_FORWARD,        /* random-port socket, send out[0..len) to peer, then forward_sent(token) */
 };
 
 struct dns_action {
@@ -258,7 +261,7 @@ struct dns_action {
 	uint64_t conn;                  /* ANSWER over TCP: the client's connection */
 	size_t len;
 	uint32_t token;                 /* FORWARD: identifies the pending query */
-	uint16_t done_port;             /* != 0: the forward socket on this local port is done */
+	uint16_t done_port;             /* != 0: a forward on this local port is over */
 };
 
 /*
@@ -298,6 +301,13 @@ int dns_server_set_upstreams(struct dns_server *srv, const struct dns_ip *ups, s
 void dns_server_forward_sent(struct dns_server *srv, uint32_t token, uint16_t local_port);
 /* The daemon could not send it: fail over at the next tick. */
 void dns_server_forward_failed(struct dns_server *srv, uint32_t token, int64_t now);
+/*
+ * The UDP socket on `local_port`, connected to `up`, reported an error
+ * (ICMP port unreachable): every UDP try under way from it to that upstream
+ * fails over at the next tick, each with its done_port.
+ */
+void dns_server_forward_failed_port(struct dns_server *srv, uint16_t local_port,
+				    const struct dns_peer *up, int64_t now);
 
 /*
  * A message that arrived on a forward socket bound to `local_port` from

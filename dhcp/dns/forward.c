@@ -2,8 +2,9 @@
 /*
  * Forwarding with forgery resilience (RFC 5452). Each try of a query gets
  * a fresh random ID (unique among pending ones, so a reply finds its query
- * in one array lookup) and leaves from a fresh socket whose random port the
- * daemon reports back; a reply is accepted only when its source address and
+ * in one array lookup) and leaves from a random-port socket the daemon
+ * reports back (netd keeps a few per upstream, each for a bounded number of
+ * queries: dns_io_fwd.c); a reply is accepted only when its source address and
  * port, the local port, the ID and the question all match (RFC 5452 §9.1).
  *
  * Pending queries sit in a fixed table allocated at start (no allocation
@@ -288,6 +289,23 @@ void dns_server_forward_failed(struct dns_server *srv, uint32_t token, int64_t n
 	p->deadline = now;
 	list_unlink(srv, s);
 	list_push(srv, s, true);
+}
+
+void dns_server_forward_failed_port(struct dns_server *srv, uint16_t local_port,
+				    const struct dns_peer *up, int64_t now)
+{
+	uint16_t s;
+
+	if (!srv || !local_port || !up)
+		return;
+	/* rare (an ICMP error on a shared socket): a walk over the table is fine */
+	for (s = 0; s < srv->n_pend; s++) {
+		struct dns_pending *p = &srv->pend[s];
+
+		if (p->used && p->local_port == local_port && p->client.transport == DNS_UDP &&
+		    p->up.port == up->port && dns_ip_eq(&p->up.ip, &up->ip))
+			dns_server_forward_failed(srv, token_of(srv, s), now);
+	}
 }
 
 /*

@@ -15,6 +15,9 @@
 
 #define DNS_IO_MAX_CONNS 64             /* TCP clients at once */
 #define DNS_IO_MAX_FWDS 256             /* forward sockets (> the core's pending limit) */
+#define DNS_FWD_POOL 8                  /* UDP forward sockets kept per upstream */
+#define DNS_FWD_USES 32                 /* queries one UDP forward socket carries at most */
+#define DNS_FWD_LIFE_MS 10000           /* and it takes no new one after this long */
 #define DNS_IO_BATCH 32                 /* UDP datagrams per recvmmsg/sendmmsg */
 #define DNS_IO_UDP_ROUNDS 4             /* batches per wake-up, so TCP and timers get a turn */
 /* A UDP query's and a UDP answer's slot: local answers are cut (TC) to it. */
@@ -51,14 +54,22 @@ struct dns_conn {
 	uint8_t buf[2 + DNS_MSG_MAX];
 };
 
-/* One forwarded query's socket. */
+/*
+ * A forward socket: TCP, one query's connection; UDP, connected to one
+ * upstream and shared by the queries to it (dns_io_fwd.c says how long).
+ */
 struct dns_fwd {
 	struct loop_handler h;          /* fd -1: a free slot */
 	struct dns_io *io;
 	bool tcp;
 	bool connected;                 /* TCP: the query has been sent */
+	bool retiring;                  /* UDP: no new query; closed when the last is over */
 	uint16_t port;                  /* our local port: how the core knows the socket */
-	uint32_t token;
+	uint16_t inflight;              /* UDP: queries sent from it and not over */
+	uint16_t uses;                  /* UDP: queries sent from it so far */
+	uint32_t token;                 /* TCP: its query */
+	int64_t born_ms;                /* monotonic */
+	uint64_t last_use;              /* io->fwd_uses when it last took a query */
 	struct dns_peer to;
 	size_t out_len;
 	uint8_t *tcp_buf;               /* TCP: query out, then reply in (2 + DNS_MSG_MAX) */
@@ -78,6 +89,7 @@ struct dns_io {
 	struct dns_conn *conns;         /* DNS_IO_MAX_CONNS */
 	struct dns_fwd *fwds;           /* DNS_IO_MAX_FWDS */
 	uint64_t conn_generation;
+	uint64_t fwd_uses;              /* UDP forwards sent: orders the sockets by last use */
 	uint64_t loops_logged;          /* the core's loop count last logged */
 	uint8_t *out;                   /* DNS_MSG_MAX + 2 */
 	uint8_t *in;                    /* DNS_MSG_MAX */
@@ -112,8 +124,10 @@ void dns_tcp_close(struct dns_conn *c);
 void dns_tcp_expire(struct dns_io *io, int64_t mono, int64_t *next);
 
 /* dns_io_fwd.c: forward sockets */
-int dns_fwd_open(struct dns_io *io, const struct dns_action *act);
+/* Send the FORWARD act (from io->out) and tell the core its port; 0 or negative errno. */
+int dns_fwd_send(struct dns_io *io, const struct dns_action *act);
 void dns_fwd_close(struct dns_fwd *f);
-void dns_fwd_close_port(struct dns_io *io, uint16_t port);
+/* A query's use of the socket on `port` is over (act->done_port). */
+void dns_fwd_done(struct dns_io *io, uint16_t port);
 
 #endif

@@ -214,10 +214,10 @@ static void send_answer(struct dns_io *io, const struct dns_action *act)
 
 void dns_io_perform(struct dns_io *io, const struct dns_action *act)
 {
-	dns_fwd_close_port(io, act->done_port);
+	dns_fwd_done(io, act->done_port);
 	if (act->kind == DNS_ACT_ANSWER)
 		send_answer(io, act);
-	else if (act->kind == DNS_ACT_FORWARD && dns_fwd_open(io, act) < 0)
+	else if (act->kind == DNS_ACT_FORWARD && dns_fwd_send(io, act) < 0)
 		/* no socket of that family, or no send: the next upstream at once */
 		dns_server_forward_failed(io->srv, act->token, loop_now_ms());
 }

@@ -633,8 +633,9 @@ def ratio(a, b):
     return "-" if not a or not b else "%.2fx" % (a / b)
 
 
-def section_dns(b, seconds=RUN_S):
-    """dnsperf against vnetd and dnsmasq: a local name and forwarded names."""
+def section_dns(b, seconds=RUN_S, only=None):
+    """dnsperf against vnetd and dnsmasq: a local name and forwarded names
+    (only: the workloads to run, all when None)."""
     for tool in (DNSPERF, DNSMASQ, TASKSET):
         if not os.access(tool, os.X_OK):
             print("\n== DNS: skipped, %s not installed (make deps-bench)" % tool)
@@ -668,6 +669,8 @@ def section_dns(b, seconds=RUN_S):
         # workload by workload, so that the two figures compared are minutes
         # apart at most (this machine's speed drifts)
         for wl, name, want in WORKLOADS:
+            if only and wl not in only:
+                continue
             for cls in (VnetdServer, DnsmasqServer) + ((ResponderServer,) if wl == "local"
                                                        else ()):
                 cases[(cls.label, wl)] = measure(b, cls, wl, name, want, cpus, qfiles[wl],
@@ -809,6 +812,8 @@ def main():
     ap = argparse.ArgumentParser(description="DNS benchmark: vnetd vs dnsmasq (dnsperf)")
     ap.add_argument("--vnetd", default=os.environ.get("VNETD"))
     ap.add_argument("--seconds", type=int, default=RUN_S)
+    ap.add_argument("--workloads", help="comma-separated: %s (default: all)"
+                    % ",".join(w for w, _, _ in WORKLOADS))
     args = ap.parse_args()
     if not args.vnetd or not os.access(args.vnetd, os.X_OK):
         print("dns_bench: --vnetd BINARY (or VNETD=)", file=sys.stderr)
@@ -819,7 +824,8 @@ def main():
     sys.stdout.reconfigure(line_buffering=True)
     base = tempfile.mkdtemp(prefix="vnetd-dnsbench.", dir="/var/tmp")
     try:
-        section_dns(_Bench(os.path.abspath(args.vnetd), base), args.seconds)
+        section_dns(_Bench(os.path.abspath(args.vnetd), base), args.seconds,
+                    args.workloads.split(",") if args.workloads else None)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -494,6 +494,19 @@ def test_forward_random_port_and_id(host, dnsnet):
     assert all(1024 <= p <= 65535 for p in ports), ports
     # The upstream does not see the client's ID (a fresh random one instead).
     assert sum(a == b for a, b in zip(ids, client_ids)) <= 1, (ids, client_ids)
+    # Many more: a few sockets per upstream carry them (dns_io_fwd.c), each
+    # for a bounded number of queries, and queries in a row never share one.
+    more = ["r%d.outside.test" % i for i in range(80)]
+    for n in more:
+        assert dig(g, n).rdata("A") == [OUTSIDE_A], n
+    ports += [net.queries(n)[0][2] for n in more]
+    assert all(a != b for a, b in zip(ports, ports[1:])), "a port twice in a row: %s" % ports
+    counts = {p: ports.count(p) for p in ports}
+    assert max(counts.values()) <= 32, "a port carried more than 32 queries: %s" % counts
+    assert len(counts) >= 8, "fewer than 8 ports for %d queries: %s" % (len(ports), counts)
+    out = net.host.exec(SS, "-H", "-n", "-u", "-a", "dst", "%s:53" % UP).stdout
+    socks = [l for l in out.splitlines() if l.strip()]
+    assert len(socks) <= 8, "forward sockets left open to the upstream: %s" % socks
 
 
 def test_forged_replies_are_not_accepted(host, dnsnet):
@@ -560,6 +573,26 @@ def test_failover_to_next_upstream_in_order(host, dnsnet):
         "the first upstream was not asked first"
     assert [q[0] for q in net.queries("fail.outside.test")] == ["udp"], net.queries()
     assert took >= 1.0, "answered after %.2f s: the first upstream was not waited for" % took
+
+
+def test_refused_upstream_fails_over_at_once(host, dnsnet):
+    net = dnsnet
+    closed = "198.51.100.3"
+    net.upstream.ip("addr", "add", closed + "/24", "dev", "up0")
+    # Nothing listens on the first upstream: its ICMP port unreachable comes
+    # back on the forward socket, and the query goes to the next one then,
+    # not after the timeout; again for each query (the socket that got the
+    # error takes no more).
+    net.start(net_xml(), resolv="nameserver %s\nnameserver %s\n" % (closed, UP))
+    net.serve_upstream()
+    g = net.plug(addr=G1 + "/24")
+    for i in range(3):
+        name = "refused%d.outside.test" % i
+        t0 = time.monotonic()
+        d = dig(g, name, "A", wait=6)
+        took = time.monotonic() - t0
+        assert d.status == "NOERROR" and d.rdata("A") == [OUTSIDE_A], d
+        assert took < 0.9, "answered after %.2f s: the refusal was not seen" % took
 
 
 def test_per_domain_forwarder_without_default_upstream(host, dnsnet):

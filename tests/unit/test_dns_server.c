@@ -820,6 +820,37 @@ static void test_forward_failed_send(void **state)
 	assert_true(dns_ip_eq(&f->act.peer.ip, &ups0[1]));
 }
 
+/*
+ * An ICMP error on a UDP socket several tries share: every one of them from
+ * that port to that upstream fails over, the others stay.
+ */
+static void test_forward_failed_port(void **state)
+{
+	struct fx *f = *state;
+	struct fwd a, b, c;
+	int64_t next;
+	int n = 0;
+
+	forward(f, "a.kernel.org", &a, 43000);
+	forward(f, "b.kernel.org", &b, 43000);
+	forward(f, "c.kernel.org", &c, 43001);
+	dns_server_forward_failed_port(f->srv, 43000, &a.up, NOW + 5);
+	while (dns_server_tick(f->srv, NOW + 5, f->out, 4096, &f->act, &next) > 0) {
+		assert_int_equal(f->act.kind, DNS_ACT_FORWARD);
+		assert_true(dns_ip_eq(&f->act.peer.ip, &ups0[1]));
+		assert_int_equal(f->act.done_port, 43000);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	/* c.kernel.org (another port) still waits for its own deadline */
+	assert_true(next > NOW + 5);
+	/* the same port towards another upstream: nothing to fail */
+	dns_server_forward_failed_port(f->srv, 43001, &(struct dns_peer){ .ip = ups0[1], .port = 53 },
+				       NOW + 6);
+	assert_int_equal(dns_server_tick(f->srv, NOW + 6, f->out, 4096, &f->act, &next), 0);
+	(void)c;
+}
+
 static void test_tc_passthrough_and_cut(void **state)
 {
 	struct fx *f = *state;
@@ -951,6 +982,7 @@ int main(void)
 		T(test_timeout_failover_servfail),
 		T(test_upstream_servfail_fails_over),
 		T(test_forward_failed_send),
+		T(test_forward_failed_port),
 		T(test_tc_passthrough_and_cut),
 		T(test_pending_full),
 		T(test_no_upstream_refused),
