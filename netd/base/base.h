@@ -166,6 +166,9 @@ struct atomic_writer {
 	int fd;
 	int error;                      /* first failure, reported at commit */
 	mode_t mode;
+	off_t written;                  /* bytes written so far */
+	off_t sent;                     /* of those, handed to writeback (files.c, write-behind) */
+	off_t settled;                  /* of those, waited for */
 	char name[256];
 	char tmp[256];
 };

@@ -41,14 +41,43 @@ int atomic_writer_begin(struct atomic_writer *w, int dirfd, const char *name, mo
 	return w->fd < 0 ? -errno : 0;
 }
 
+/*
+ * Write-behind for big files (the lease file at tens of thousands of
+ * leases is megabytes): each WRITE_BEHIND written is handed to writeback at
+ * once, and the one before it waited for, so no more than two pieces are
+ * ever dirty. Why: on ext4 (data=ordered) a journal commit waits for the
+ * dirty data of every file in the transaction, so the DHCP journal's
+ * fdatasync, a fraction of a millisecond alone, took up to 300 ms behind a
+ * fresh 6 MB lease file written in one go and fsync'ed at the end, and every
+ * ACK waited with it. Best effort: the fsync at commit reports any failure.
+ */
+#define WRITE_BEHIND (256 << 10)
+
+static void write_behind(struct atomic_writer *w)
+{
+	if (w->written - w->sent < WRITE_BEHIND)
+		return;
+	if (w->sent > w->settled)
+		(void)sync_file_range(w->fd, w->settled, w->sent - w->settled,
+				      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				      SYNC_FILE_RANGE_WAIT_AFTER);
+	w->settled = w->sent;
+	(void)sync_file_range(w->fd, w->sent, w->written - w->sent, SYNC_FILE_RANGE_WRITE);
+	w->sent = w->written;
+}
+
 void atomic_writer_write(struct atomic_writer *w, const void *data, size_t len)
 {
 	int r;
 
 	if (w->error || w->fd < 0)
 		return;
-	if ((r = write_full(w->fd, data, len)) < 0)
+	if ((r = write_full(w->fd, data, len)) < 0) {
 		w->error = r;
+		return;
+	}
+	w->written += (off_t)len;
+	write_behind(w);
 }
 
 void atomic_writer_abort(struct atomic_writer *w)

@@ -5,6 +5,7 @@
  * "name value" lines; and lease events as one JSON object each.
  */
 #include "netd/serve/daemon.h"
+#include "netd/serve/dns_io.h"
 #include "netd/serve/leasedb.h"
 #include "netd/serve/ra_io.h"
 
@@ -106,6 +107,7 @@ static void put_dhcp6(struct stats_out *o, const struct daemon *d)
 static void put_dns(struct stats_out *o, const struct daemon *d)
 {
 	struct dns_stats st = { 0 };
+	struct dns_io_stats io;
 
 	if (d->dns.srv)
 		dns_server_stats(d->dns.srv, &st);
@@ -126,6 +128,9 @@ static void put_dns(struct stats_out *o, const struct daemon *d)
 	put(o, "dns_cache_evictions", st.cache_evictions);
 	put(o, "dns_cache_entries", st.cache_entries);
 	put(o, "dns_cache_bytes", st.cache_bytes);
+	dns_io_stats(d->dns.io, &io);
+	put(o, "dns_answers_coalesced", io.answers_coalesced);
+	put(o, "dns_forward_sockets", io.forward_sockets);
 }
 
 static void put_ra(struct stats_out *o, const struct daemon *d)

@@ -40,6 +40,7 @@ struct dns_listener {
 	 * epoll, or h.fd itself where one could not be made.
 	 */
 	int reply_fd;
+	bool no_gso;                    /* UDP: segmentation offload refused once: not tried again */
 };
 
 /* A TCP client: 2-byte length framing (RFC 1035 §4.2.2), one query at a time. */
@@ -90,6 +91,7 @@ struct dns_io {
 	struct dns_fwd *fwds;           /* DNS_IO_MAX_FWDS */
 	uint64_t conn_generation;
 	uint64_t fwd_uses;              /* UDP forwards sent: orders the sockets by last use */
+	struct dns_io_stats st;
 	uint64_t loops_logged;          /* the core's loop count last logged */
 	uint8_t *out;                   /* DNS_MSG_MAX + 2 */
 	uint8_t *in;                    /* DNS_MSG_MAX */

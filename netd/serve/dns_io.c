@@ -299,6 +299,11 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 		io->deadline_ms = tick(io, now_ms);
 }
 
+void dns_io_stats(const struct dns_io *io, struct dns_io_stats *st)
+{
+	*st = io ? io->st : (struct dns_io_stats){ 0 };
+}
+
 void dns_io_close(struct dns_io *io)
 {
 	size_t i;
@@ -334,8 +339,8 @@ static void init_io(struct dns_io *io)
 	size_t i;
 
 	for (i = 0; i < DNS_IO_MAX_ADDRS; i++) {
-		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i, -1 };
-		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i, -1 };
+		io->udp[i] = (struct dns_listener){ { -1, on_udp_ready }, io, i, -1, false };
+		io->tcp[i] = (struct dns_listener){ { -1, on_tcp_ready }, io, i, -1, false };
 	}
 	io->timer = (struct loop_timer){ .next_deadline = next_deadline, .run_due = run_due };
 	io->deadline_ms = -1;

@@ -153,6 +153,7 @@ static struct dns_fwd *open_fwd(struct dns_io *io, const struct dns_action *act,
 	f->to = act->peer;
 	f->born_ms = loop_now_ms();
 	f->port = local_port(fd);
+	io->st.forward_sockets++;
 	/*
 	 * The core knows a socket by its port alone; an IPv4 and an IPv6
 	 * socket can get the same number (rare): not this one, then.

@@ -16,6 +16,16 @@
  * another client, a socket to close) goes through dns_io_perform() at once,
  * from the buffer the other paths use.
  *
+ * Answers of one batch to the same sender that are all the same size
+ * (dnsperf's or a busy guest's stub asking the same name, or names of one
+ * shape) leave as ONE datagram of the stack with UDP segmentation offload
+ * (UDP_SEGMENT, Linux 4.18): the kernel takes it through the routing, the
+ * firewall and the bridge once and cuts it into the separate datagrams the
+ * client receives only at the end (the client's socket, or a device that
+ * cannot carry it). The client sees exactly what it would see otherwise. A
+ * kernel or device that refuses it (no checksum offload on the way) gets the
+ * same answers one by one, then and from then on for that listener.
+ *
  * A datagram longer than a slot is handed to the core cut (MSG_TRUNC): its
  * records no longer add up, so the sender gets FORMERR; a real query is a
  * few hundred bytes, and no query longer than DNS_FWD_QUERY_MAX is forwarded
@@ -24,14 +34,28 @@
 #include "netd/serve/dns_io-internal.h"
 
 #include <errno.h>
+#include <netinet/udp.h>
 #include <string.h>
+
+/* What one datagram of the stack may carry (an IPv6 payload's limit, less the UDP header). */
+#define GSO_BYTES_MAX 65000
+
+/* One cmsg with the segment size (uint16_t), aligned as a cmsghdr must be. */
+union gso_ctrl {
+	struct cmsghdr align;
+	uint8_t buf[CMSG_SPACE(sizeof(uint16_t))];
+};
 
 struct dns_udp_batch {
 	struct mmsghdr rx[DNS_IO_BATCH];
 	struct mmsghdr tx[DNS_IO_BATCH];
 	struct iovec rx_iov[DNS_IO_BATCH];
 	struct iovec tx_iov[DNS_IO_BATCH];
+	union gso_ctrl tx_ctrl[DNS_IO_BATCH];
 	struct sockaddr_storage from[DNS_IO_BATCH];
+	/* answers in order of arrival: the datagram each answers and its length */
+	int ans_of[DNS_IO_BATCH];
+	size_t ans_len[DNS_IO_BATCH];
 	uint8_t in[DNS_IO_BATCH][DNS_IO_UDP_SLOT];
 	uint8_t out[DNS_IO_BATCH][DNS_IO_UDP_SLOT];
 };
@@ -92,32 +116,117 @@ static bool handle_one(struct dns_io *io, struct dns_listener *l, int i, int64_t
 	return false;
 }
 
+static bool same_dest(const struct dns_udp_batch *b, int i, int j)
+{
+	socklen_t n = b->rx[i].msg_hdr.msg_namelen;
+
+	return n == b->rx[j].msg_hdr.msg_namelen && !memcmp(&b->from[i], &b->from[j], n);
+}
+
+/* Message m: nseg answers from tx_iov[first], as one datagram of the stack when nseg > 1. */
+static void put_message(struct dns_udp_batch *b, unsigned m, unsigned first, unsigned nseg,
+			int dest)
+{
+	struct msghdr *h = &b->tx[m].msg_hdr;
+
+	*h = (struct msghdr){ .msg_name = &b->from[dest],
+			      .msg_namelen = b->rx[dest].msg_hdr.msg_namelen,
+			      .msg_iov = &b->tx_iov[first], .msg_iovlen = nseg };
+	if (nseg > 1) {
+		struct cmsghdr *c;
+		uint16_t size = (uint16_t)b->tx_iov[first].iov_len;
+
+		h->msg_control = b->tx_ctrl[m].buf;
+		h->msg_controllen = sizeof(b->tx_ctrl[m].buf);
+		c = CMSG_FIRSTHDR(h);
+		c->cmsg_level = SOL_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(size));
+		memcpy(CMSG_DATA(c), &size, sizeof(size));
+	}
+}
+
+/*
+ * The na answers into messages: each with the later answers of the same
+ * size to the same sender (segmentation offload), unless the listener has
+ * it off. The number of messages.
+ */
+static unsigned build_messages(struct dns_udp_batch *b, unsigned na, bool gso)
+{
+	bool taken[DNS_IO_BATCH] = { false };
+	unsigned a, c, m = 0, iov = 0;
+
+	for (a = 0; a < na; a++) {
+		unsigned first = iov;
+		size_t bytes = b->ans_len[a];
+
+		if (taken[a])
+			continue;
+		b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[a]], b->ans_len[a] };
+		for (c = a + 1; gso && c < na; c++) {
+			if (taken[c] || b->ans_len[c] != b->ans_len[a] ||
+			    bytes + b->ans_len[c] > GSO_BYTES_MAX ||
+			    !same_dest(b, b->ans_of[a], b->ans_of[c]))
+				continue;
+			taken[c] = true;
+			bytes += b->ans_len[c];
+			b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[c]], b->ans_len[c] };
+		}
+		put_message(b, m++, first, iov - first, b->ans_of[a]);
+	}
+	return m;
+}
+
+/* A message the kernel would not take as one: its answers one by one. */
+static void send_segments(int fd, const struct msghdr *h)
+{
+	size_t k;
+
+	for (k = 0; k < h->msg_iovlen; k++)
+		sendto(fd, h->msg_iov[k].iov_base, h->msg_iov[k].iov_len, MSG_DONTWAIT,
+		       (const struct sockaddr *)h->msg_name, h->msg_namelen);
+}
+
 /*
  * Everything in tx[0..n): one call while the socket takes them; one that it
  * refuses (a full send buffer, an unreachable peer) is dropped, as a lost
  * datagram, and the rest still go.
  */
-static void send_all(int fd, struct mmsghdr *tx, unsigned n)
+static void send_all(struct dns_listener *l, struct mmsghdr *tx, unsigned n)
 {
-	unsigned done = 0;
+	unsigned done = 0, k;
 	int r;
 
 	while (done < n) {
-		r = sendmmsg(fd, tx + done, n - done, MSG_DONTWAIT);
+		r = sendmmsg(l->reply_fd, tx + done, n - done, MSG_DONTWAIT);
 		if (r < 0 && errno == EINTR)
 			continue;
 		/* sendmmsg stops at the first refusal: tx[done] after those that went */
+		for (k = 0; r > 0 && k < (unsigned)r; k++)
+			if (tx[done + k].msg_hdr.msg_iovlen > 1)
+				l->io->st.answers_coalesced += tx[done + k].msg_hdr.msg_iovlen;
 		if (r > 0)
 			done += (unsigned)r;
-		if (done < n)
-			done++;
+		if (done >= n)
+			break;
+		/*
+		 * Refused with segmentation (EIO: no checksum offload on the
+		 * way; EINVAL/ENOPROTOOPT: an older kernel): one by one, now and
+		 * from now on. Anything else is a lost datagram.
+		 */
+		if (r <= 0 && tx[done].msg_hdr.msg_iovlen > 1 &&
+		    (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP)) {
+			l->no_gso = true;
+			send_segments(l->reply_fd, &tx[done].msg_hdr);
+		}
+		done++;
 	}
 }
 
 int dns_udp_serve(struct dns_io *io, struct dns_listener *l, bool *acted)
 {
 	struct dns_udp_batch *b = io->batch;
-	unsigned nt = 0;
+	unsigned na = 0;
 	int64_t now;
 	size_t len;
 	int n, i;
@@ -128,14 +237,11 @@ int dns_udp_serve(struct dns_io *io, struct dns_listener *l, bool *acted)
 	now = loop_now_ms();
 	for (i = 0; i < n; i++) {
 		if (handle_one(io, l, i, now, &len, acted)) {
-			b->tx_iov[nt] = (struct iovec){ b->out[i], len };
-			b->tx[nt].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
-							     .msg_namelen = b->rx[i].msg_hdr.msg_namelen,
-							     .msg_iov = &b->tx_iov[nt], .msg_iovlen = 1 };
-			nt++;
+			b->ans_of[na] = i;
+			b->ans_len[na++] = len;
 		}
 	}
-	send_all(l->reply_fd, b->tx, nt);
+	send_all(l, b->tx, build_messages(b, na, !l->no_gso));
 	for (i = 0; i < n; i++)
 		rx_ready(b, i);
 	return n;

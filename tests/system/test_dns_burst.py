@@ -12,12 +12,14 @@ machine may need and reports what came.
 """
 
 import json
+import os
+import signal
 import socket
 import struct
 
 import pytest
 
-from helpers import GW, PY, built
+from helpers import GW, PY, built, wait_for
 from test_dns import DnsNet, net_xml, DOMAIN
 
 G1 = "192.168.122.11"
@@ -164,3 +166,35 @@ def test_every_asker_is_answered_from_port_53_by_the_listener(host, dnsnet):
                    for i in range(n)], got
     # the listener and the reply socket, both bound to the bridge, nothing left queued
     assert udp_53(net) == [(0, GW + "%virbr0:53"), (0, GW + "%virbr0:53")], net.ss_53()
+
+
+def test_same_size_answers_to_one_asker_leave_coalesced(host, dnsnet):
+    """Answers of one batch to the same asker that are all the same size
+    leave as one datagram of the stack with UDP segmentation offload
+    (dns_io_udp.c); the asker must still get each as a datagram of its own,
+    once, under its own ID. The daemon is stopped while the queries are
+    sent, so that they wait in its socket and come in one batch."""
+    net = dnsnet
+    dns = "<dns><host ip='%s'><hostname>db</hostname></host></dns>" % DB
+    net.start(net_xml(dns=dns, local_only=True))
+    net.serve_upstream()
+    g = net.plug(addr=G1 + "/24")
+    n = 30
+    pkts = [query(0x7000 + i, "db", 1) for i in range(n)]
+    pid = host.running_pid("default", "Daemon")
+    before = json.loads(host.run("stats", "default", "--json").stdout)["counters"]
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        p = net.popen(g.ns, [PY, "-c", CLIENT, GW, "1", str(n)] + [q.hex() for q in pkts])
+        # the queries are in the daemon's socket once the client waits to read
+        wait_for(lambda: any(r >= n * 20 for r, _ in udp_53(net)), 10,
+                 "the queries to wait in the listener")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    out, _ = p.communicate(timeout=60)
+    got = sorted((s, h, src, port) for s, h, src, port in json.loads(out))
+    assert got == sorted((0, answer(0x7000 + i, "db", 1, socket.inet_aton(DB)).hex(), GW, 53)
+                         for i in range(n)), got
+    after = json.loads(host.run("stats", "default", "--json").stdout)["counters"]
+    coalesced = after["dns_answers_coalesced"] - before["dns_answers_coalesced"]
+    assert coalesced >= 2, "no answers left coalesced: %d" % coalesced
