@@ -556,15 +556,22 @@ def test_truncated_answer_goes_on_with_tc_then_tcp(host, dnsnet):
     assert [q[0] for q in net.queries("big2.outside.test")] == ["udp"], net.queries()
 
 
+def started_with_first_upstream(net, first):
+    """The network whose resolv.conf names `first` (a second address of the
+    upstream namespace) before the answering upstream; the fake resolver on
+    the usual address; returns the asking guest G1."""
+    net.upstream.ip("addr", "add", first + "/24", "dev", "up0")
+    net.start(net_xml(), resolv="nameserver %s\nnameserver %s\n" % (first, UP))
+    net.serve_upstream()
+    return net.plug(addr=G1 + "/24")
+
+
 def test_failover_to_next_upstream_in_order(host, dnsnet):
     net = dnsnet
     second = "198.51.100.3"
-    net.upstream.ip("addr", "add", second + "/24", "dev", "up0")
     # The first upstream in resolv.conf hears queries but never answers.
-    net.start(net_xml(), resolv="nameserver %s\nnameserver %s\n" % (second, UP))
-    net.serve_upstream()
+    g = started_with_first_upstream(net, second)
     mute = net.serve_upstream(addr=second, mute=True)
-    g = net.plug(addr=G1 + "/24")
     t0 = time.monotonic()
     d = dig(g, "fail.outside.test", "A", wait=6)
     took = time.monotonic() - t0
@@ -577,15 +584,11 @@ def test_failover_to_next_upstream_in_order(host, dnsnet):
 
 def test_refused_upstream_fails_over_at_once(host, dnsnet):
     net = dnsnet
-    closed = "198.51.100.3"
-    net.upstream.ip("addr", "add", closed + "/24", "dev", "up0")
     # Nothing listens on the first upstream: its ICMP port unreachable comes
     # back on the forward socket, and the query goes to the next one then,
     # not after the timeout; again for each query (the socket that got the
     # error takes no more).
-    net.start(net_xml(), resolv="nameserver %s\nnameserver %s\n" % (closed, UP))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_first_upstream(net, "198.51.100.3")
     for i in range(3):
         name = "refused%d.outside.test" % i
         t0 = time.monotonic()

@@ -147,6 +147,15 @@ def udp_53(net):
     return sorted((int(l[2]), l[-2]) for l in net.ss_53() if l[0] == "udp")
 
 
+def started_with_db(net):
+    """The network with the static name db (localOnly domain), its upstream,
+    and the guest G1, returned."""
+    dns = "<dns><host ip='%s'><hostname>db</hostname></host></dns>" % DB
+    net.start(net_xml(dns=dns, local_only=True))
+    net.serve_upstream()
+    return net.plug(addr=G1 + "/24")
+
+
 def test_every_asker_is_answered_from_port_53_by_the_listener(host, dnsnet):
     """The answers leave through a second socket on GW:53 that is not in epoll
     (dns_io.c): a SO_REUSEPORT group whose steering program gives every query
@@ -154,10 +163,7 @@ def test_every_asker_is_answered_from_port_53_by_the_listener(host, dnsnet):
     (64 source ports, so 64 hashes) would land on the reply socket and never
     be answered."""
     net = dnsnet
-    dns = "<dns><host ip='%s'><hostname>db</hostname></host></dns>" % DB
-    net.start(net_xml(dns=dns, local_only=True))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_db(net)
     n = 64
     pkts = [query(0x6000 + i, "db", 1) for i in range(n)]
     cp = g.exec(PY, "-c", CLIENT, GW, str(n), "1", *[p.hex() for p in pkts], timeout=60)
@@ -175,10 +181,7 @@ def test_same_size_answers_to_one_asker_leave_coalesced(host, dnsnet):
     once, under its own ID. The daemon is stopped while the queries are
     sent, so that they wait in its socket and come in one batch."""
     net = dnsnet
-    dns = "<dns><host ip='%s'><hostname>db</hostname></host></dns>" % DB
-    net.start(net_xml(dns=dns, local_only=True))
-    net.serve_upstream()
-    g = net.plug(addr=G1 + "/24")
+    g = started_with_db(net)
     n = 30
     pkts = [query(0x7000 + i, "db", 1) for i in range(n)]
     pid = host.running_pid("default", "Daemon")
