@@ -298,26 +298,6 @@ int dns_table_put(struct dns_table *t, const uint8_t *key, size_t klen, uint8_t 
 	return 0;
 }
 
-/*
- * Point the index slot holding `old` at `new` instead: the same probe walk
- * as htab_remove(), so it never allocates (a remove + insert could
- * trigger a resize).
- */
-static bool htab_replace(struct htab *h, uint32_t hash, uint32_t old, uint32_t new)
-{
-	uint32_t i;
-
-	if (!h->slot)
-		return false;
-	for (i = hash & h->mask; h->slot[i] != 0; i = (i + 1) & h->mask) {
-		if (h->slot[i] == old + 1) {
-			h->slot[i] = new + 1;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Take idx out of a chain whose head the index `h` points at. */
 static void unlink_chain(struct dns_table *t, struct htab *h, uint32_t hash,
 			 uint32_t head, uint32_t idx, bool by_name)

@@ -72,8 +72,13 @@ typedef uint32_t (*htab_hash_fn)(const void *ctx, uint32_t idx);
 struct htab {
 	uint32_t *slot;         /* 0 empty, UINT32_MAX deleted, else idx + 1 */
 	uint32_t mask;
-	uint32_t count;
-	uint32_t tombs;
+	uint32_t count;         /* entries in both tables */
+	uint32_t tombs;         /* deleted slots in `slot` */
+	/* While growing: the previous table, emptied into `slot` a little per insert. */
+	uint32_t *old;
+	uint32_t old_mask;
+	uint32_t old_next;      /* its next slot to move */
+	uint32_t old_count;     /* entries still in it */
 };
 
 #define HTAB_NONE UINT32_MAX
@@ -82,10 +87,16 @@ int htab_init(struct htab *h, uint32_t expected);
 void htab_free(struct htab *h);
 uint32_t htab_find(const struct htab *h, uint32_t hash, htab_eq_fn eq,
 			const void *ctx, const void *key);
-/* Grows (rehashing with `rehash`) when needed. 0 or -ENOMEM. */
+/*
+ * Grows when needed: a table twice the size, which the entries move into a
+ * few at a time on later inserts (rehashed with `rehash`), so no insert
+ * pays for all of them. 0 or -ENOMEM.
+ */
 int htab_insert(struct htab *h, uint32_t hash, uint32_t idx,
 		     htab_hash_fn rehash, const void *ctx);
 bool htab_remove(struct htab *h, uint32_t hash, uint32_t idx);
+/* The slot holding `old` (on hash's probe walk) holds `idx` instead; never allocates. */
+bool htab_replace(struct htab *h, uint32_t hash, uint32_t old, uint32_t idx);
 uint32_t hash_bytes(uint64_t seed, const void *p, size_t n);
 
 /*
