@@ -39,6 +39,14 @@
 
 /* What one datagram of the stack may carry (an IPv6 payload's limit, less the UDP header). */
 #define GSO_BYTES_MAX 65000
+/*
+ * The largest answer coalesced: each segment must fit the path's MTU. A
+ * message of bigger segments is not always refused at the send: the kernel
+ * may take it and the segments die further on (2 KB answers on a 1500-byte
+ * bridge were lost so). 1200 fits IPv6's minimum of 1280 with its headers.
+ * Bigger answers go alone, as before, fragmented by the kernel.
+ */
+#define GSO_SEGMENT_MAX 1200
 
 /* One cmsg with the segment size (uint16_t), aligned as a cmsghdr must be. */
 union gso_ctrl {
@@ -163,7 +171,7 @@ static unsigned build_messages(struct dns_udp_batch *b, unsigned na, bool gso)
 		if (taken[a])
 			continue;
 		b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[a]], b->ans_len[a] };
-		for (c = a + 1; gso && c < na; c++) {
+		for (c = a + 1; gso && b->ans_len[a] <= GSO_SEGMENT_MAX && c < na; c++) {
 			if (taken[c] || b->ans_len[c] != b->ans_len[a] ||
 			    bytes + b->ans_len[c] > GSO_BYTES_MAX ||
 			    !same_dest(b, b->ans_of[a], b->ans_of[c]))
