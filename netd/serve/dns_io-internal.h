@@ -22,6 +22,14 @@
 #define DNS_IO_UDP_ROUNDS 4             /* batches per wake-up, so TCP and timers get a turn */
 /* A UDP query's and a UDP answer's slot: local answers are cut (TC) to it. */
 #define DNS_IO_UDP_SLOT 4096
+/*
+ * The largest UDP answer coalesced with others (dns_io_udp.c). A message of
+ * segments bigger than the path's MTU is not always refused at the send:
+ * the kernel may take it and the segments die on the way (2 KB answers on a
+ * 1500-byte bridge were lost so). 1200 fits IPv6's minimum MTU of 1280 with
+ * its headers; a bridge with a smaller MTU lowers it (dns_io.c).
+ */
+#define DNS_GSO_SEGMENT_MAX 1200
 #define DNS_IO_TCP_IDLE_MS 10000        /* a TCP client that sends no whole query in this long */
 #define DNS_IO_TCP_LIFE_MS 15000        /* any TCP client connection, however busy */
 #define DNS_IO_TCP_PER_SOURCE 4         /* TCP connections from one address at once */
@@ -85,6 +93,7 @@ struct dns_io {
 	size_t n_addrs;
 	struct dns_ip addrs[DNS_IO_MAX_ADDRS];
 	unsigned ifindex;               /* the bridge: the scope of IPv6 link-local peers */
+	size_t gso_segment_max;         /* largest UDP answer coalesced (dns_io_udp.c); 0: none */
 	struct dns_listener udp[DNS_IO_MAX_ADDRS];
 	struct dns_listener tcp[DNS_IO_MAX_ADDRS];
 	struct dns_conn *conns;         /* DNS_IO_MAX_CONNS */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss)
@@ -165,6 +166,29 @@ static int open_reply_socket(int listener, const char *ifname, const struct dns_
 	return fd;
 }
 
+/*
+ * Coalesced answers (dns_io_udp.c) are cut into segments of their size,
+ * and a segment bigger than the bridge's MTU is lost on the way, so the
+ * largest one coalesced fits the MTU with IPv6's and UDP's headers (48
+ * bytes), and never more than DNS_GSO_SEGMENT_MAX. 0 (none coalesced) when
+ * the MTU cannot be read.
+ */
+static size_t gso_segment_max(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	r = ioctl(fd, SIOCGIFMTU, &ifr);
+	close(fd);
+	if (r < 0 || ifr.ifr_mtu <= 48)
+		return 0;
+	return (size_t)ifr.ifr_mtu - 48 < DNS_GSO_SEGMENT_MAX ? (size_t)ifr.ifr_mtu - 48
+							      : DNS_GSO_SEGMENT_MAX;
+}
+
 static int open_listeners(struct dns_io *io, const char *ifname, const struct dns_ip *addrs,
 			  size_t n, char *msg, size_t msg_size)
 {
@@ -172,6 +196,7 @@ static int open_listeners(struct dns_io *io, const char *ifname, const struct dn
 	int fd;
 
 	io->ifindex = if_nametoindex(ifname);
+	io->gso_segment_max = gso_segment_max(ifname);
 	for (i = 0; i < n && i < DNS_IO_MAX_ADDRS; i++) {
 		io->addrs[i] = addrs[i];
 		if ((fd = open_listener(ifname, io->ifindex, &addrs[i], SOCK_DGRAM, msg,

@@ -16,7 +16,8 @@
  * another client, a socket to close) goes through dns_io_perform() at once,
  * from the buffer the other paths use.
  *
- * Answers of one batch to the same sender that are all the same size
+ * Answers of one batch to the same sender that are all the same size (and
+ * small enough, DNS_GSO_SEGMENT_MAX)
  * (dnsperf's or a busy guest's stub asking the same name, or names of one
  * shape) leave as ONE datagram of the stack with UDP segmentation offload
  * (UDP_SEGMENT, Linux 4.18): the kernel takes it through the routing, the
@@ -39,14 +40,6 @@
 
 /* What one datagram of the stack may carry (an IPv6 payload's limit, less the UDP header). */
 #define GSO_BYTES_MAX 65000
-/*
- * The largest answer coalesced: each segment must fit the path's MTU. A
- * message of bigger segments is not always refused at the send: the kernel
- * may take it and the segments die further on (2 KB answers on a 1500-byte
- * bridge were lost so). 1200 fits IPv6's minimum of 1280 with its headers.
- * Bigger answers go alone, as before, fragmented by the kernel.
- */
-#define GSO_SEGMENT_MAX 1200
 
 /* One cmsg with the segment size (uint16_t), aligned as a cmsghdr must be. */
 union gso_ctrl {
@@ -155,11 +148,11 @@ static void put_message(struct dns_udp_batch *b, unsigned m, unsigned first, uns
 }
 
 /*
- * The na answers into messages: each with the later answers of the same
- * size to the same sender (segmentation offload), unless the listener has
- * it off. The number of messages.
+ * The na answers into messages: each answer of at most gso_max bytes with
+ * the later answers of the same size to the same sender (segmentation
+ * offload; gso_max 0: none). The number of messages.
  */
-static unsigned build_messages(struct dns_udp_batch *b, unsigned na, bool gso)
+static unsigned build_messages(struct dns_udp_batch *b, unsigned na, size_t gso_max)
 {
 	bool taken[DNS_IO_BATCH] = { false };
 	unsigned a, c, m = 0, iov = 0;
@@ -171,7 +164,7 @@ static unsigned build_messages(struct dns_udp_batch *b, unsigned na, bool gso)
 		if (taken[a])
 			continue;
 		b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[a]], b->ans_len[a] };
-		for (c = a + 1; gso && b->ans_len[a] <= GSO_SEGMENT_MAX && c < na; c++) {
+		for (c = a + 1; b->ans_len[a] <= gso_max && c < na; c++) {
 			if (taken[c] || b->ans_len[c] != b->ans_len[a] ||
 			    bytes + b->ans_len[c] > GSO_BYTES_MAX ||
 			    !same_dest(b, b->ans_of[a], b->ans_of[c]))
@@ -249,7 +242,7 @@ int dns_udp_serve(struct dns_io *io, struct dns_listener *l, bool *acted)
 			b->ans_len[na++] = len;
 		}
 	}
-	send_all(l, b->tx, build_messages(b, na, !l->no_gso));
+	send_all(l, b->tx, build_messages(b, na, l->no_gso ? 0 : io->gso_segment_max));
 	for (i = 0; i < n; i++)
 		rx_ready(b, i);
 	return n;
