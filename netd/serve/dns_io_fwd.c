@@ -133,7 +133,8 @@ static int hold_tcp_query(struct dns_io *io, struct dns_fwd *f, const struct dns
 /* A new socket to act->peer in a free slot, its port known; NULL with *err set. */
 static struct dns_fwd *open_fwd(struct dns_io *io, const struct dns_action *act, int *err)
 {
-	struct dns_fwd *f = free_fwd(io), *other;
+	struct dns_fwd *f = free_fwd(io);
+	size_t i;
 	int fd;
 
 	if (!f) {
@@ -158,12 +159,13 @@ static struct dns_fwd *open_fwd(struct dns_io *io, const struct dns_action *act,
 	 * The core knows a socket by its port alone; an IPv4 and an IPv6
 	 * socket can get the same number (rare): not this one, then.
 	 */
-	other = by_port(io, f->port);
-	if (!f->port || (other && other != f)) {
-		dns_fwd_close(f);
-		*err = -EADDRINUSE;
-		return NULL;
-	}
+	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
+		if (!f->port || (&io->fwds[i] != f && io->fwds[i].h.fd >= 0 &&
+				 io->fwds[i].port == f->port)) {
+			dns_fwd_close(f);
+			*err = -EADDRINUSE;
+			return NULL;
+		}
 	return f;
 }
 
