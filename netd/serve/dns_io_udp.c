@@ -191,7 +191,9 @@ static void send_segments(int fd, const struct msghdr *h)
 /*
  * Everything in tx[0..n): one call while the socket takes them; one that it
  * refuses (a full send buffer, an unreachable peer) is dropped, as a lost
- * datagram, and the rest still go.
+ * datagram, and the rest still go. sendmmsg reports the refusal only when
+ * nothing before it went, so after a short count the next call starts at the
+ * message it stopped at and says why.
  */
 static void send_all(struct dns_listener *l, struct mmsghdr *tx, unsigned n)
 {
@@ -203,19 +205,19 @@ static void send_all(struct dns_listener *l, struct mmsghdr *tx, unsigned n)
 		if (r < 0 && errno == EINTR)
 			continue;
 		/* sendmmsg stops at the first refusal: tx[done] after those that went */
-		for (k = 0; r > 0 && k < (unsigned)r; k++)
-			if (tx[done + k].msg_hdr.msg_iovlen > 1)
-				l->io->st.answers_coalesced += tx[done + k].msg_hdr.msg_iovlen;
-		if (r > 0)
+		if (r > 0) {
+			for (k = 0; k < (unsigned)r; k++)
+				if (tx[done + k].msg_hdr.msg_iovlen > 1)
+					l->io->st.answers_coalesced += tx[done + k].msg_hdr.msg_iovlen;
 			done += (unsigned)r;
-		if (done >= n)
-			break;
+			continue;
+		}
 		/*
 		 * Refused with segmentation (EIO: no checksum offload on the
 		 * way; EINVAL/ENOPROTOOPT: an older kernel): one by one, now and
 		 * from now on. Anything else is a lost datagram.
 		 */
-		if (r <= 0 && tx[done].msg_hdr.msg_iovlen > 1 &&
+		if (tx[done].msg_hdr.msg_iovlen > 1 &&
 		    (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP)) {
 			l->no_gso = true;
 			send_segments(l->reply_fd, &tx[done].msg_hdr);

@@ -247,3 +247,4 @@ def test_answers_too_big_to_coalesce_leave_alone(host, dnsnet):
     after = json.loads(host.run("stats", "default", "--json").stdout)["counters"]
     coalesced = after["dns_answers_coalesced"] - before["dns_answers_coalesced"]
     assert coalesced >= 2, "the small answers did not leave coalesced: %d" % coalesced
+
