@@ -103,6 +103,11 @@ bool proc_alive(pid_t pid, uint64_t start_time);
  */
 int proc_terminate(pid_t pid, uint64_t start_time, int timeout_ms);
 
+/* ---- interfaces ---- */
+
+/* ifname's MTU (SIOCGIFMTU), or negative errno. */
+int link_mtu(const char *ifname);
+
 /* ---- spawning a network process ---- */
 
 /* spawn: fork one of a network's processes and wait until it is ready. */

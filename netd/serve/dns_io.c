@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 bool dns_io_peer_from_sa(struct dns_peer *p, const struct sockaddr_storage *ss)
@@ -175,18 +174,11 @@ static int open_reply_socket(int listener, const char *ifname, const struct dns_
  */
 static size_t gso_segment_max(const char *ifname)
 {
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+	int mtu = link_mtu(ifname);
 
-	if (fd < 0)
+	if (mtu <= 48)
 		return 0;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	r = ioctl(fd, SIOCGIFMTU, &ifr);
-	close(fd);
-	if (r < 0 || ifr.ifr_mtu <= 48)
-		return 0;
-	return (size_t)ifr.ifr_mtu - 48 < DNS_GSO_SEGMENT_MAX ? (size_t)ifr.ifr_mtu - 48
-							      : DNS_GSO_SEGMENT_MAX;
+	return (size_t)mtu - 48 < DNS_GSO_SEGMENT_MAX ? (size_t)mtu - 48 : DNS_GSO_SEGMENT_MAX;
 }
 
 static int open_listeners(struct dns_io *io, const char *ifname, const struct dns_ip *addrs,

@@ -130,18 +130,52 @@ static int hold_tcp_query(struct dns_io *io, struct dns_fwd *f, const struct dns
 	return loop_add(io->loop, &f->h, EPOLLOUT | EPOLLIN);
 }
 
+/* Another open forward socket has this port. */
+static bool port_taken(const struct dns_io *io, const struct dns_fwd *self, uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
+		if (&io->fwds[i] != self && io->fwds[i].h.fd >= 0 && io->fwds[i].port == port)
+			return true;
+	return false;
+}
+
+/*
+ * A connected socket to act->peer on a port no other forward socket has:
+ * the core knows a socket by its port alone, and a UDP and a TCP socket, or
+ * an IPv4 and an IPv6 one, may be given the same number (rare: another
+ * try then gets another one). The socket, or negative errno.
+ */
+static int connect_fresh(const struct dns_io *io, const struct dns_fwd *slot,
+			 const struct dns_action *act, uint16_t *port)
+{
+	int tries, fd = -EADDRINUSE;
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((fd = connect_to(act)) < 0)
+			return fd;
+		*port = local_port(fd);
+		if (*port && !port_taken(io, slot, *port))
+			return fd;
+		close(fd);
+		fd = -EADDRINUSE;
+	}
+	return fd;
+}
+
 /* A new socket to act->peer in a free slot, its port known; NULL with *err set. */
 static struct dns_fwd *open_fwd(struct dns_io *io, const struct dns_action *act, int *err)
 {
 	struct dns_fwd *f = free_fwd(io);
-	size_t i;
+	uint16_t port = 0;
 	int fd;
 
 	if (!f) {
 		*err = -ENOSPC;
 		return NULL;
 	}
-	fd = connect_to(act);
+	fd = connect_fresh(io, f, act, &port);
 	if (fd < 0) {
 		*err = fd;
 		return NULL;
@@ -153,19 +187,8 @@ static struct dns_fwd *open_fwd(struct dns_io *io, const struct dns_action *act,
 	f->token = act->token;
 	f->to = act->peer;
 	f->born_ms = loop_now_ms();
-	f->port = local_port(fd);
+	f->port = port;
 	io->st.forward_sockets++;
-	/*
-	 * The core knows a socket by its port alone; an IPv4 and an IPv6
-	 * socket can get the same number (rare): not this one, then.
-	 */
-	for (i = 0; i < DNS_IO_MAX_FWDS; i++)
-		if (!f->port || (&io->fwds[i] != f && io->fwds[i].h.fd >= 0 &&
-				 io->fwds[i].port == f->port)) {
-			dns_fwd_close(f);
-			*err = -EADDRINUSE;
-			return NULL;
-		}
 	return f;
 }
 

@@ -16,16 +16,17 @@
  * another client, a socket to close) goes through dns_io_perform() at once,
  * from the buffer the other paths use.
  *
- * Answers of one batch to the same sender that are all the same size (and
- * small enough, DNS_GSO_SEGMENT_MAX)
- * (dnsperf's or a busy guest's stub asking the same name, or names of one
+ * Answers of one batch to the same sender that are all the same size and
+ * no bigger than a segment may be (DNS_GSO_SEGMENT_MAX and the bridge's MTU;
+ * dnsperf's or a busy guest's stub asking the same name, or names of one
  * shape) leave as ONE datagram of the stack with UDP segmentation offload
  * (UDP_SEGMENT, Linux 4.18): the kernel takes it through the routing, the
  * firewall and the bridge once and cuts it into the separate datagrams the
  * client receives only at the end (the client's socket, or a device that
- * cannot carry it). The client sees exactly what it would see otherwise. A
- * kernel or device that refuses it (no checksum offload on the way) gets the
- * same answers one by one, then and from then on for that listener.
+ * cannot carry it). The client sees exactly what it would see otherwise.
+ * Where the kernel refuses such a message (EIO, EINVAL: an older kernel, or
+ * no checksum offload on the way) its answers go one by one, then and from
+ * then on for that listener.
  *
  * A datagram longer than a slot is handed to the core cut (MSG_TRUNC): its
  * records no longer add up, so the sender gets FORMERR; a real query is a
@@ -37,9 +38,6 @@
 #include <errno.h>
 #include <netinet/udp.h>
 #include <string.h>
-
-/* What one datagram of the stack may carry (an IPv6 payload's limit, less the UDP header). */
-#define GSO_BYTES_MAX 65000
 
 /* One cmsg with the segment size (uint16_t), aligned as a cmsghdr must be. */
 union gso_ctrl {
@@ -159,18 +157,16 @@ static unsigned build_messages(struct dns_udp_batch *b, unsigned na, size_t gso_
 
 	for (a = 0; a < na; a++) {
 		unsigned first = iov;
-		size_t bytes = b->ans_len[a];
 
 		if (taken[a])
 			continue;
 		b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[a]], b->ans_len[a] };
 		for (c = a + 1; b->ans_len[a] <= gso_max && c < na; c++) {
+			/* at most DNS_IO_BATCH of DNS_GSO_SEGMENT_MAX: within a datagram's 64 KiB */
 			if (taken[c] || b->ans_len[c] != b->ans_len[a] ||
-			    bytes + b->ans_len[c] > GSO_BYTES_MAX ||
 			    !same_dest(b, b->ans_of[a], b->ans_of[c]))
 				continue;
 			taken[c] = true;
-			bytes += b->ans_len[c];
 			b->tx_iov[iov++] = (struct iovec){ b->out[b->ans_of[c]], b->ans_len[c] };
 		}
 		put_message(b, m++, first, iov - first, b->ans_of[a]);

@@ -16,12 +16,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -30,16 +28,9 @@
 /* The link's MTU less the IPv4, UDP and TFTP headers; 1500's when unknown. */
 static uint32_t max_blksize(const char *ifname)
 {
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	uint32_t mtu = 1500;
+	int mtu = link_mtu(ifname);
 
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (fd >= 0 && ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu >= 576)
-		mtu = (uint32_t)ifr.ifr_mtu;
-	if (fd >= 0)
-		close(fd);
-	return mtu - 20 - 8 - TFTP_HEADER;
+	return (uint32_t)(mtu >= 576 ? mtu : 1500) - 20 - 8 - TFTP_HEADER;
 }
 
 static int send_error(int fd, const struct sockaddr_in *to, uint16_t code, const char *text)
