@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The DNS section of `make bench`: dnsperf against vnetd, dnsmasq and (local
-names) a stateless responder.
+"""The DNS section of `make bench`: dnsperf and dns_blast against vnetd,
+dnsmasq and (local names) a stateless responder.
 
 bench.py calls section_dns(b); b needs only .vnetd (the binary) and .base (a
 private working directory). Run on its own for debugging:
@@ -11,7 +11,7 @@ Layout, built afresh for each server (never both at once), in namespaces
 this module creates and always removes -- the root network namespace is
 never touched (every `ip` command names a namespace):
 
-    client ns: dnsperf, 10.98.0.2/16 on a veth whose peer is a port of
+    client ns: the load generator, 10.98.0.2/16 on a veth whose peer is a port of
     host ns: bridge vbdns0 10.98.0.1/16, vnetd or dnsmasq on its port 53;
              uplink veth vbdnsu0 192.0.2.1/24 to
     upstream ns: 192.0.2.53/24, the fake upstream resolver (a dnsmasq
@@ -37,12 +37,18 @@ loads a firewall for dnsmasq's networks too. So the table vnetd loaded (as
 dnsmasq and of the responder as well, before they are timed; a run without
 it says so in the notes.
 
-The server is pinned to one CPU, dnsperf and the fake upstream to the other.
-For each server and workload: two max-throughput runs (dnsperf keeps
-DNSPERF_OUTSTANDING queries in flight; the better run is reported) and one
-run at a fixed, moderate rate (latency without queueing). CPU per answer is
+The server is pinned to one CPU, the generator and the fake upstream to the
+other. For each server and workload: two max-throughput runs with dnsperf
+(it keeps DNSPERF_OUTSTANDING queries in flight; the better run is
+reported), two with dns_blast (dns_blast.c, built here: as many queries in
+flight, but a fraction of dnsperf's CPU per query), and one dnsperf run at
+a fixed, moderate rate (latency without queueing). Two generators because
+on one core dnsperf's own limit (~200 000 q/s here, its core 99 % busy)
+lies below the fastest servers' rate: its figures are what a dnsperf user
+sees, dns_blast's are the servers' own limits (whose core runs out first
+is printed with every run). CPU per answer is
 the server's utime+stime (all processes in its namespace, from
-/proc/PID/stat) over the NOERROR answers dnsperf received. Every other
+/proc/PID/stat) over the NOERROR answers the generator received. Every other
 program's CPU time is summed over each run too (those that lived through it
 from /proc/PID/stat, all of them from /proc/stat's task time less ours): a
 run where they used more than OTHER_MAX % of a core is marked disturbed and repeated (RERUNS per
@@ -71,7 +77,7 @@ DIG = shutil.which("dig")
 NET = "dnsbench"                        # vnetd's network name
 BRIDGE = "vbdns0"
 SERVER_ADDR, PREFIX = "10.98.0.1", 16
-CLIENT_ADDR = "10.98.0.2"               # dnsperf's address, inside the subnet
+CLIENT_ADDR = "10.98.0.2"               # the generator's address, inside the subnet
 DOMAIN = "bench.test"
 LOCAL_NAME, LOCAL_IP = "local1", "10.98.0.50"
 UPLINK_ADDR, UP_ADDR, UP_PREFIX = "192.0.2.1", "192.0.2.53", 24    # host side, upstream
@@ -85,6 +91,7 @@ FIXED_RATE = 10000                      # q/s: well under every server's limit
 DNSPERF_CLIENTS = 8
 DNSPERF_OUTSTANDING = 100               # under both servers' 150 pending forwards
 DNSPERF_TIMEOUT_S = 2
+GENERATORS = ("dnsperf", "dns_blast")
 OTHER_MAX = 15.0                        # % of a core used by others: a disturbed run
 RERUNS = 1                              # disturbed runs repeated, per server and workload
 
@@ -106,6 +113,7 @@ WORKLOADS = (
     ("repeated", "a1.%s" % FWD_DOMAIN, FWD_ANSWER),     # one forwarded name, again and again
 )
 RESPONDER_SRC = Path(__file__).resolve().parent / "dns_responder.c"
+BLAST_SRC = Path(__file__).resolve().parent / "dns_blast.c"
 CC = shutil.which("cc") or "/usr/bin/cc"
 
 
@@ -176,7 +184,7 @@ class Layout:
         run_ok([IP, "-n", self.up, "link", "set", "vbdnsu1", "up"], "ip link set upstream up")
 
     def plug_client(self):
-        """dnsperf's veth into the server's bridge (after the bridge exists)."""
+        """the generator's veth into the server's bridge (after the bridge exists)."""
         run_ok([IP, "-n", self.host, "link", "add", "vbdnsc0", "type", "veth", "peer",
                 "name", "vbdnsc1", "netns", self.client], "ip link add client veth")
         run_ok([IP, "-n", self.host, "link", "set", "vbdnsc0", "master", BRIDGE, "up"],
@@ -315,6 +323,13 @@ class VnetdServer:
     def loop_stats(self):
         return loopstat.read(self.lay.exec(self.lay.host, self.argv()), NET)
 
+    def coalesce_counters(self):
+        """(queries, answers sent coalesced) so far: how many answers left
+        in UDP_SEGMENT messages, the share a run's figures owe to it."""
+        argv = self.lay.exec(self.lay.host, self.argv())
+        return (loopstat.counter(argv, NET, "dns_queries"),
+                loopstat.counter(argv, NET, "dns_answers_coalesced"))
+
     @staticmethod
     def note():
         return ("vnetd: isolated network (its nftables table loaded), --no-probe, upstream "
@@ -386,6 +401,9 @@ class DnsmasqServer:
     def loop_stats(self):
         return None
 
+    def coalesce_counters(self):
+        return None
+
     @staticmethod
     def note():
         return ("dnsmasq %s: as libvirt runs it, --no-resolv --server=%s; forwarded "
@@ -415,6 +433,7 @@ class ResponderServer:
     stop = DnsmasqServer.stop
     loop_reset = DnsmasqServer.loop_reset
     loop_stats = DnsmasqServer.loop_stats
+    coalesce_counters = DnsmasqServer.coalesce_counters
 
     @staticmethod
     def note():
@@ -422,7 +441,7 @@ class ResponderServer:
                 "batches of 32, one A record to every query, no lookup)")
 
 
-# --- dnsperf ---------------------------------------------------------------------
+# --- the load generators -------------------------------------------------------
 
 class Result:
     def __init__(self, out, wall, rate, srv_s, cli_s, up_s, other_s):
@@ -450,6 +469,7 @@ class Result:
         self.up_pct = 100.0 * up_s / wall
         self.other = 100.0 * other_s / wall
         self.loop = None                # vnetd's event-loop turns, set by measure()
+        self.coalesced = None           # vnetd: share of answers sent coalesced (measure())
 
     @property
     def disturbed(self):
@@ -474,15 +494,24 @@ def user_cpu():
     return out
 
 
-def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
-    """One dnsperf run from the client namespace. CPU time, all from
-    /proc/PID/stat (exact in total: the kernel scales its tick samples to the
-    scheduler's runtime): the server's processes, dnsperf's, the fake
-    upstream's (ours), and every other program's on the machine."""
-    argv = lay.exec(lay.client, pinned(cpus[1], [
-        DNSPERF, "-s", SERVER_ADDR, "-d", qfile, "-l", seconds, "-c", DNSPERF_CLIENTS,
-        "-T", 1, "-q", DNSPERF_OUTSTANDING, "-t", DNSPERF_TIMEOUT_S]
-        + (["-Q", int(rate)] if rate else [])))
+def generate(lay, qfile, seconds, cpus, server_pids, rate=None, ours=(), blast=None):
+    """One run of dnsperf (or of dns_blast, the binary BLAST, when given)
+    from the client namespace. CPU time, all from /proc/PID/stat (exact in
+    total: the kernel scales its tick samples to the scheduler's runtime):
+    the server's processes, the generator's, the fake upstream's (ours), and
+    every other program's on the machine."""
+    if blast:
+        # -g: queries of one length leave as one UDP_SEGMENT send (the server
+        # still receives each as a datagram of its own): the generator's
+        # cheapest way through its own kernel
+        argv = lay.exec(lay.client, pinned(cpus[1], [
+            blast, "-s", SERVER_ADDR, "-d", qfile, "-l", seconds, "-c", DNSPERF_CLIENTS,
+            "-q", DNSPERF_OUTSTANDING, "-t", DNSPERF_TIMEOUT_S, "-g"]))
+    else:
+        argv = lay.exec(lay.client, pinned(cpus[1], [
+            DNSPERF, "-s", SERVER_ADDR, "-d", qfile, "-l", seconds, "-c", DNSPERF_CLIENTS,
+            "-T", 1, "-q", DNSPERF_OUTSTANDING, "-t", DNSPERF_TIMEOUT_S]
+            + (["-Q", int(rate)] if rate else [])))
     tck = float(os.sysconf("SC_CLK_TCK"))
     mine = set(server_pids) | set(ours) | {os.getpid()}
     a0 = user_cpu()
@@ -498,7 +527,7 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()
-        raise RuntimeError("dnsperf did not finish")
+        raise RuntimeError("%s did not finish" % ("dns_blast" if blast else "dnsperf"))
     wall = time.monotonic() - w0
     c1 = os.times()
     s1 = sum(proc_cpu_s(p_) for p_ in server_pids)
@@ -515,7 +544,8 @@ def dnsperf(lay, qfile, seconds, cpus, server_pids, rate=None, ours=()):
                 - (c1.user - c0.user) - (c1.system - c0.system))
     cli = cli_s
     if p.returncode != 0 and "Queries per second" not in out:
-        raise RuntimeError("dnsperf failed (exit %d):\n%s" % (p.returncode, out))
+        raise RuntimeError("%s failed (exit %d):\n%s" % ("dns_blast" if blast else "dnsperf",
+                                                         p.returncode, out))
     return Result(out, wall, rate, s1 - s0, cli, u1 - u0, max(0.0, other))
 
 
@@ -538,27 +568,33 @@ class Case:
 
     def __init__(self, label, workload):
         self.label, self.workload = label, workload
-        self.max_runs, self.fixed = [], None
+        self.max_runs = {g: [] for g in GENERATORS}
+        self.fixed = None
         self.error = None
+
+    def best_of(self, gen):
+        ok = [r for r in self.max_runs[gen] if r.noerror]
+        return max(ok, key=lambda r: r.qps) if ok else None
 
     @property
     def best(self):
-        ok = [r for r in self.max_runs if r.noerror]
-        return max(ok, key=lambda r: r.qps) if ok else None
+        return self.best_of("dnsperf")
 
 
 def show(case, res, kind):
     print("   %-8s %-10s %-10s -> %8.0f answers/s  lat %6.3f ms  %5s us/answer  lost %d  "
-          "not NOERROR %d  CPU: server %s dnsperf %s upstream %s others %s%s%s" % (
+          "not NOERROR %d  CPU: server %s generator %s upstream %s others %s%s%s" % (
               case.label, case.workload, kind, res.qps, res.lat_ms,
               "-" if res.srv_us is None else "%.1f" % res.srv_us,
               res.lost, res.bad,
               pct(res.srv_pct), pct(res.cli_pct), pct(res.up_pct), pct(res.other),
-              "  loop %s ms" % loopstat.fmt(res.loop) if case.label == "vnetd" else "",
+              "  loop %s ms%s" % (loopstat.fmt(res.loop), "" if res.coalesced is None else
+                                  "  coalesced %.0f%%" % res.coalesced)
+              if case.label == "vnetd" else "",
               "  (disturbed)" if res.disturbed else ""))
 
 
-def measure(b, cls, wl, name, want, cpus, qfile, seconds, fw):
+def measure(b, cls, wl, name, want, cpus, qfile, seconds, fw, blast):
     """One server, one workload, in a layout of its own: start, check one
     answer, time, and take it all down again."""
     case = Case(cls.label, wl)
@@ -592,15 +628,20 @@ def measure(b, cls, wl, name, want, cpus, qfile, seconds, fw):
 
         reruns = [RERUNS]
 
-        def run(kind, secs, rate=None):
+        def run(kind, secs, rate=None, gen="dnsperf"):
             """One run; a disturbed one is repeated (RERUNS per case, to
             bound the section's time), after a quiet spell, and the
             undisturbed (or better) one kept."""
             res = None
             while True:
                 srv.loop_reset()
-                r = dnsperf(lay, qfile, secs, cpus, pids, rate=rate, ours=others)
+                c0 = srv.coalesce_counters()
+                r = generate(lay, qfile, secs, cpus, pids, rate=rate, ours=others,
+                             blast=blast if gen == "dns_blast" else None)
                 r.loop = srv.loop_stats()
+                c1 = srv.coalesce_counters()
+                if c0 and c1 and None not in c0 + c1 and c1[0] > c0[0]:
+                    r.coalesced = 100.0 * (c1[1] - c0[1]) / (c1[0] - c0[0])
                 show(case, r, kind)
                 if res is None or not r.disturbed or r.qps > res.qps:
                     res = r
@@ -611,8 +652,10 @@ def measure(b, cls, wl, name, want, cpus, qfile, seconds, fw):
                 if busy > 10.0:
                     print("   (other processes still keep a core %.0f%% busy)" % busy)
 
-        for _ in range(MAX_RUNS):
-            case.max_runs.append(run("max", seconds))
+        for gen in GENERATORS:
+            for _ in range(MAX_RUNS):
+                case.max_runs[gen].append(run("max" if gen == "dnsperf" else "blast",
+                                              seconds, gen=gen))
         case.fixed = run("-Q %d" % FIXED_RATE, max(2, seconds * FIXED_S // RUN_S), FIXED_RATE)
     except (Stop, KeyboardInterrupt):
         raise
@@ -634,8 +677,8 @@ def ratio(a, b):
 
 
 def section_dns(b, seconds=RUN_S, only=None):
-    """dnsperf against vnetd and dnsmasq: a local name and forwarded names
-    (only: the workloads to run, all when None)."""
+    """dnsperf and dns_blast against vnetd and dnsmasq: a local name and
+    forwarded names (only: the workloads to run, all when None)."""
     for tool in (DNSPERF, DNSMASQ, TASKSET):
         if not os.access(tool, os.X_OK):
             print("\n== DNS: skipped, %s not installed (make deps-bench)" % tool)
@@ -644,6 +687,8 @@ def section_dns(b, seconds=RUN_S, only=None):
     cpus = (allowed[0], allowed[1]) if len(allowed) >= 2 else (None, None)
     work = Path(b.base) / "dns"
     work.mkdir(parents=True, exist_ok=True)
+    blast = work / "dns_blast"
+    run_ok([CC, "-O2", "-o", blast, BLAST_SRC], "cc dns_blast.c")
     qfiles = {}
     for wl, name, _ in WORKLOADS:
         f = work / ("queries-%s" % wl)
@@ -652,8 +697,8 @@ def section_dns(b, seconds=RUN_S, only=None):
         else:
             f.write_text(name + " A\n")
         qfiles[wl] = f
-    print("\n== DNS: dnsperf %s (UDP, -c %d -q %d), %d s runs; server on CPU %s, dnsperf "
-          "and the fake upstream on CPU %s" % (
+    print("\n== DNS: dnsperf %s and dns_blast (UDP, -c %d -q %d), %d s runs; server on CPU "
+          "%s, the generator and the fake upstream on CPU %s" % (
               version([DNSPERF, "-h"], r"Version (\S+)"), DNSPERF_CLIENTS,
               DNSPERF_OUTSTANDING, seconds, cpus[0], cpus[1]))
     if cpus[0] is None:
@@ -674,7 +719,7 @@ def section_dns(b, seconds=RUN_S, only=None):
             for cls in (VnetdServer, DnsmasqServer) + ((ResponderServer,) if wl == "local"
                                                        else ()):
                 cases[(cls.label, wl)] = measure(b, cls, wl, name, want, cpus, qfiles[wl],
-                                                 seconds, fw)
+                                                 seconds, fw, blast)
                 notes[cls.label] = cls.note()
     except Stop:
         raise SystemExit("bench: DNS section stopped by SIGTERM (its namespaces removed)")
@@ -716,9 +761,26 @@ def report(cases, notes):
                           ratio(v.best.srv_us, o.best.srv_us), FIXED_RATE,
                           ratio(vf and vf.lat_ms, of and of.lat_ms),
                           ratio(vf and vf.srv_us, of and of.srv_us)))
+    print("\n== DNS: answers/s at dns_blast's maximum (%d queries in flight; best of %d runs): "
+          "the servers' own limits" % (DNSPERF_OUTSTANDING, MAX_RUNS))
+    print("%-10s %-9s %9s %9s %10s %6s   %s" % (
+        "workload", "server", "answers/s", "latency", "CPU/answer", "lost",
+        "core busy: server / generator; answers coalesced"))
+    for wl, _, _ in WORKLOADS:
+        for label in SERVERS:
+            c = cases.get((label, wl))
+            if c is not None:
+                report_blast_row(c, wl, label)
+        v = best_of(cases, "vnetd", wl, "dns_blast")
+        for other in SERVERS[1:]:
+            o = best_of(cases, other, wl, "dns_blast")
+            if v and o:
+                print("%-10s vnetd/%s: answers/s %s, latency %s, CPU/answer %s" % (
+                    "", other, ratio(v.qps, o.qps), ratio(v.lat_ms, o.lat_ms),
+                    ratio(v.srv_us, o.srv_us)))
     floors(cases)
-    print("   answers/s: NOERROR answers per second of dnsperf's run time; latency: "
-          "dnsperf's average;\n"
+    print("   answers/s: NOERROR answers per second of the generator's run time; latency: "
+          "its average;\n"
           "   CPU/answer: utime+stime of the server's processes (all of them in its "
           "namespace) per NOERROR\n"
           "   answer (with the softirq work run in its context); other: CPU time of every "
@@ -726,6 +788,13 @@ def report(cases, notes):
           "   during the run, in percent of a core (> %.0f%%: disturbed); loop: vnetd's "
           "longest event-loop turn\n   and its p99 during the best run (n/a: this vnetd "
           "does not report them)." % OTHER_MAX)
+    print("   dns_blast: tests/bench/dns_blast.c, 8 connected sockets, a new query as each "
+          "answer comes (ID and question\n   checked), recvmmsg/sendmmsg, queries of one "
+          "length sent as one UDP_SEGMENT message (each reaches\n   the server as a "
+          "datagram of its own): its core runs out after the servers' do. Its bursts of "
+          "same-size\n   queries from one socket let vnetd send same-size answers as one "
+          "UDP_SEGMENT message\n   (answers coalesced: their share, from vnetd's stats); "
+          "dnsperf's smaller bursts less so.")
     for label in SERVERS + ("firewall",):
         if label in notes:
             print("   " + notes[label])
@@ -754,47 +823,75 @@ def report_row(c, wl, label):
         print("%-10s %-9s %d answers were not NOERROR" % ("", "", r.bad))
 
 
-def best_of(cases, label, wl):
+def report_blast_row(c, wl, label):
+    r = c.best_of("dns_blast")
+    if r is None:
+        print("%-10s %-9s %9s   %s" % (wl, label, "-", c.error or "no answers"))
+        return
+    print("%-10s %-9s %9.0f %6.3f ms %7.1f us %5.1f%%   %s / %s%s%s" % (
+        wl, label, r.qps, r.lat_ms, r.srv_us or 0, r.lost_pct, pct(r.srv_pct),
+        pct(r.cli_pct), "" if r.coalesced is None else "; %.0f%%" % r.coalesced,
+        "  (disturbed)" if r.disturbed else ""))
+    if r.bad:
+        print("%-10s %-9s %d answers were not NOERROR" % ("", "", r.bad))
+
+
+def best_of(cases, label, wl, gen="dnsperf"):
     c = cases.get((label, wl))
-    return c.best if c else None
+    return c.best_of(gen) if c else None
 
 
 def floors(cases):
-    """Issue 18's DNS floors, against this run's figures."""
-    out = []
-    v, r = best_of(cases, "vnetd", "local"), best_of(cases, "responder", "local")
-    if v and r:
-        out.append("local name %.0f%% of the responder's answers/s (floor 95%%), CPU/answer "
-                   "%.2fx its %.1f us (floor <= 1.2x)" % (100 * v.qps / r.qps,
-                                                          (v.srv_us or 0) / (r.srv_us or 1),
-                                                          r.srv_us or 0))
-    for wl, floor in (("forwarded", 1.2), ("repeated", 1.5)):
-        v, d = best_of(cases, "vnetd", wl), best_of(cases, "dnsmasq", wl)
-        if v and d:
-            out.append("%s %.2fx dnsmasq's answers/s (floor >= %.1fx)" % (wl, v.qps / d.qps,
-                                                                           floor))
-    if out:
-        print("   vnetd against issue 18's floors: " + ";\n      ".join(out))
+    """Issue 18's DNS floors, against this run's figures: for each generator,
+    with whose core ran out (a rate bounded by the generator compares the
+    generator with itself)."""
+    for gen in GENERATORS:
+        out = []
+        v, r = best_of(cases, "vnetd", "local", gen), best_of(cases, "responder", "local", gen)
+        if v and r:
+            out.append("local name %.0f%% of the responder's answers/s (floor 95%%), CPU/answer "
+                       "%.2fx its %.1f us (floor <= 1.2x)%s" % (
+                           100 * v.qps / r.qps, (v.srv_us or 0) / (r.srv_us or 1),
+                           r.srv_us or 0, bound(v, r)))
+        for wl, floor in (("forwarded", 1.2), ("repeated", 1.5)):
+            v, d = best_of(cases, "vnetd", wl, gen), best_of(cases, "dnsmasq", wl, gen)
+            if v and d:
+                out.append("%s %.2fx dnsmasq's answers/s (floor >= %.1fx)%s" % (
+                    wl, v.qps / d.qps, floor, bound(v, d)))
+        if out:
+            print("   vnetd against issue 18's floors, %s: " % gen + ";\n      ".join(out))
+
+
+def bound(v, o):
+    """Whose core was busiest in the two runs compared."""
+    def who(r):
+        return "generator" if r.cli_pct >= r.srv_pct else "server"
+    return " [cores busiest: %s %.0f%%/%.0f%%, %s %.0f%%/%.0f%%]" % (
+        who(v), v.srv_pct, v.cli_pct, who(o), o.srv_pct, o.cli_pct)
 
 
 def summary_rows(cases):
     """The DNS rows of bench_report's side-by-side table: vnetd, Kea (none),
     dnsmasq, the responder; in parentheses CPU per answer, and vnetd's
-    answers/s over that server's."""
+    answers/s over that server's; for each workload, dnsperf's figures,
+    then dns_blast's."""
     titles = {"local": "DNS local name, answers/s", "forwarded":
               "DNS forwarded, distinct names", "repeated": "DNS forwarded, one name repeated"}
     rows = []
     for wl, _, _ in WORKLOADS:
+        for gen in GENERATORS:
+            v = best_of(cases, "vnetd", wl, gen)
+            cells = []
+            for label in SERVERS:
+                b = best_of(cases, label, wl, gen)
+                if b is None:
+                    cells.append("" if (label, wl) not in cases else "-")
+                    continue
+                x = "" if label == "vnetd" or not v else " (%s)" % ratio(v.qps, b.qps)
+                cells.append("%.0f (%.1f us)%s" % (b.qps, b.srv_us or 0, x))
+            rows.append([titles[wl] + (", dnsperf" if gen == "dnsperf" else ", dns_blast"),
+                         cells[0], "", cells[1], cells[2]])
         v = best_of(cases, "vnetd", wl)
-        cells = []
-        for label in SERVERS:
-            b = best_of(cases, label, wl)
-            if b is None:
-                cells.append("" if (label, wl) not in cases else "-")
-                continue
-            x = "" if label == "vnetd" or not v else " (%s)" % ratio(v.qps, b.qps)
-            cells.append("%.0f (%.1f us)%s" % (b.qps, b.srv_us or 0, x))
-        rows.append([titles[wl], cells[0], "", cells[1], cells[2]])
         rows.append(["  vnetd loop turn max/p99, %s" % wl,
                      loopstat.fmt(v and v.loop, " ms"), "", "", ""])
     return rows
@@ -809,7 +906,8 @@ class _Bench:
 
 def main():
     import argparse
-    ap = argparse.ArgumentParser(description="DNS benchmark: vnetd vs dnsmasq (dnsperf)")
+    ap = argparse.ArgumentParser(description="DNS benchmark: vnetd vs dnsmasq (dnsperf, "
+                                 "dns_blast)")
     ap.add_argument("--vnetd", default=os.environ.get("VNETD"))
     ap.add_argument("--seconds", type=int, default=RUN_S)
     ap.add_argument("--workloads", help="comma-separated: %s (default: all)"
