@@ -387,7 +387,7 @@ int main(int argc, char **argv)
 
 	/* the window of a socket: a power of two at least its share */
 	unsigned share = outstanding / nsock, window = 1;
-	while (window < share)
+	while (window < share + (outstanding % nsock ? 1 : 0))
 		window <<= 1;
 	if (window > WINDOW_MAX) {
 		fprintf(stderr, "dns_blast: at most %u queries in flight per socket\n", WINDOW_MAX);
