@@ -40,6 +40,7 @@ static int apply_setup(struct daemon *d, const struct net_setup *ns, unsigned ch
 	struct dhcp_server *srv = d->dhcp.srv;
 	struct wire_error we;
 
+	serve_dhcp6_drain(&d->dhcp6);   /* the v6 core is not changed under a held batch */
 	if (srv && (ch & NETDEF_CH_DHCP_RANGES) &&
 	    dhcp_server_set_ranges(srv, ns->dhcp.cfg.ranges, ns->dhcp.cfg.n_ranges, &we) < 0)
 		goto fail;

@@ -130,6 +130,7 @@ static int open_leases(struct daemon *d, char *msg, size_t size)
 
 static void teardown(struct daemon *d)
 {
+	serve_dhcp6_drain(&d->dhcp6);   /* while the lease db is open */
 	serve_dhcp_close(&d->dhcp);
 	serve_dhcp6_close(&d->dhcp6);
 	if (d->state_fd >= 0)

@@ -23,6 +23,7 @@
 #include "netd/serve/loop.h"
 #include "netd/serve/ctl_server.h"
 #include "netd/serve/dhcp_io.h"
+#include "netd/serve/dhcp6_io.h"
 #include "netd/adapt/adapt.h"
 
 #include <netinet/in.h>
@@ -84,6 +85,14 @@ struct serve_dhcp6 {
 	uint8_t duid[DHCP6_DUID_MAX];
 	size_t duid_len;
 	uint64_t events[SERVE_DHCP6_EVENT_TYPES];
+	/* a batch whose replies wait for its journal sync (off the loop): while
+	 * one does, no request is read and the core is left alone */
+	struct loop_handler synced;     /* the journal6 thread ended a sync or fold */
+	bool sync_off_loop;             /* that handler is registered */
+	bool held;
+	bool held_started;              /* its sync runs (else a fold ran first) */
+	int held_n;
+	bool held_replied[DHCP6_IO_BATCH];
 };
 
 /* The DNS side. All NULL with <dns enable='no'>. */
@@ -144,6 +153,8 @@ int serve_dhcp6_open(struct daemon *d, char *msg, size_t size);
 int serve_dhcp6_start(struct daemon *d);
 int serve_dhcp6_make(struct daemon *d, int dir_fd, char *msg, size_t size);
 void serve_dhcp6_loaded(struct daemon *d);
+/* A batch waiting for its sync: wait for it, send its replies (stop, reconfiguration). */
+void serve_dhcp6_drain(struct serve_dhcp6 *s);
 void serve_dhcp6_close(struct serve_dhcp6 *s);
 /* ctl_stats.c: a DHCPv6 lease event as JSON; its length, or 0 when none is wanted. */
 size_t serve_event6_json(const struct daemon *d, const struct dhcp6_event *ev, char *buf,

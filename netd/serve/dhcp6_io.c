@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "netd/serve/mmsg.h"
 #include "netd/serve/dhcp6_io.h"
+#include "netd/base/base.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +21,8 @@ struct dhcp6_io {
 	struct loop_handler udp;        /* port 547; the owner hears of it through on_requests */
 	void (*on_requests)(void *userdata);
 	void *userdata;
+	struct loop *loop;              /* watching it, NULL before dhcp6_io_watch() */
+	bool paused;
 	int ifindex;
 
 	/* one wake-up's worth of datagrams, preallocated */
@@ -139,7 +142,22 @@ int dhcp6_io_watch(struct dhcp6_io *io, struct loop *loop, void (*on_requests)(v
 	io->on_requests = on_requests;
 	io->userdata = userdata;
 	io->udp.on_ready = on_udp_ready;
+	io->loop = loop;
 	return loop_add(loop, &io->udp, EPOLLIN);
+}
+
+/* Out of epoll altogether while paused: a level-triggered error could not spin the loop. */
+void dhcp6_io_pause(struct dhcp6_io *io, bool paused)
+{
+	int r = 0;
+
+	if (!io->loop || io->paused == paused)
+		return;
+	if (paused)
+		loop_remove(io->loop, &io->udp);
+	else if ((r = loop_add(io->loop, &io->udp, EPOLLIN)) < 0)
+		log_msg(LOG_ERR, "DHCPv6: cannot watch its socket again: %s", strerror(-r));
+	io->paused = paused;
 }
 
 int dhcp6_io_receive(struct dhcp6_io *io)

@@ -29,6 +29,9 @@ void dhcp6_io_close(struct dhcp6_io *io);      /* NULL is fine */
 int dhcp6_io_watch(struct dhcp6_io *io, struct loop *loop, void (*on_requests)(void *userdata),
 		   void *userdata);
 
+/* Stop watching the socket (requests wait in it) or watch it again. */
+void dhcp6_io_pause(struct dhcp6_io *io, bool paused);
+
 /* Receive what is waiting (non-blocking), at most DHCP6_IO_BATCH; how many, or -errno. */
 int dhcp6_io_receive(struct dhcp6_io *io);
 /* The i-th received datagram as the server core wants it. */

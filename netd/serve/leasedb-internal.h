@@ -33,8 +33,9 @@ struct ldb_writer {
 	uint64_t started_us;            /* monotonic */
 };
 
-/* The v4 journal's sync thread (leasedb_sync.c). */
+/* A journal's sync thread (leasedb_sync.c): one for NAME.journal, one for NAME.journal6. */
 struct ldb_sync {
+	struct ldb_journal *j;          /* the journal it syncs and folds */
 	bool running;                   /* the thread exists (else syncs run on the loop) */
 	bool busy;                      /* a sync is in flight (the loop's view) */
 	size_t changes, bytes;          /* the core's marks it covers */
@@ -62,16 +63,17 @@ struct leasedb {
 	bool flush_failing;
 	bool dirty;                     /* the lease file lags behind memory */
 	struct ldb_writer writer;
-	struct ldb_sync sync;
+	struct ldb_sync sync, sync6;    /* sync6 only with DHCPv6 */
 	struct leasedb_stats st;
 };
 
-/* Start the sync thread (0, or negative errno: syncs then run on the loop); stop it. */
-int ldb_sync_open(struct leasedb *db);
+/* Start s's thread for journal j (0, or negative errno: its syncs then run on the
+ * loop); stop it. */
+int ldb_sync_open(struct leasedb *db, struct ldb_sync *s, struct ldb_journal *j);
 void ldb_sync_close(struct ldb_sync *s);
-/* Fold the v4 journal up to `upto` in the sync thread (skipped while it is busy:
- * the next rewrite folds it); records wait meanwhile as behind a sync. */
-void ldb_sync_fold(struct leasedb *db, uint64_t upto);
+/* Fold s's journal up to `upto` in its thread (skipped while it is busy: the
+ * next rewrite folds it); records wait meanwhile as behind a sync. */
+void ldb_sync_fold(struct ldb_sync *s, uint64_t upto);
 
 /*
  * Start (leasedb_load.c): open the journals, fold the lease file and the
@@ -86,7 +88,7 @@ void ldb_report_problem(void *userdata, const struct lease_error *e);
 /* Both files from memory, atomically (the status first). 0 or negative errno. */
 int ldb_write_files(struct leasedb *db);
 /* The files hold the journals up to these sizes: fold a large journal
- * (off_loop: the v4 one by the sync thread, when there is one). */
+ * (off_loop: by its sync thread, when it has one). */
 void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop);
 
 /*

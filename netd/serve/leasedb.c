@@ -126,12 +126,15 @@ int ldb_write_files(struct leasedb *db)
  */
 void ldb_written(struct leasedb *db, uint64_t upto4, uint64_t upto6, bool off_loop)
 {
-	/* the v4 fold copies and syncs: on the loop's behalf, the sync thread does it */
+	/* a fold copies and syncs: on the loop's behalf, the journal's sync thread does
+	 * it; never while that thread uses the descriptor a fold replaces */
 	if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && off_loop && db->sync.running)
-		ldb_sync_fold(db, upto4);
+		ldb_sync_fold(&db->sync, upto4);
 	else if (db->j4.fd >= 0 && upto4 >= JOURNAL_FOLD_AT && !db->sync.busy)
 		ldb_journal_drop_head(&db->j4, db->dir_fd, upto4);
-	if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT)
+	if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT && off_loop && db->sync6.running)
+		ldb_sync_fold(&db->sync6, upto6);
+	else if (db->j6.fd >= 0 && upto6 >= JOURNAL_FOLD_AT && !db->sync6.busy)
 		ldb_journal_drop_head(&db->j6, db->dir_fd, upto6);
 }
 
@@ -201,8 +204,10 @@ int leasedb_open(struct leasedb **ret, int dir_fd, const char *statedir, const c
 	} else {
 		r = ldb_load(db, srv, srv6, now, msg, msg_size);
 	}
-	if (r == 0 && srv && ldb_sync_open(db) < 0)
+	if (r == 0 && srv && ldb_sync_open(db, &db->sync, &db->j4) < 0)
 		log_msg(LOG_WARNING, "no thread for the journal's syncs: they run on the loop");
+	if (r == 0 && srv6 && ldb_sync_open(db, &db->sync6, &db->j6) < 0)
+		log_msg(LOG_WARNING, "no thread for the DHCPv6 journal's syncs: they run on the loop");
 	if (r < 0) {
 		leasedb_close(db);
 		return r;
@@ -222,6 +227,7 @@ void leasedb_close(struct leasedb *db)
 		return;
 	leasedb_writer_wait(db);
 	ldb_sync_close(&db->sync);
+	ldb_sync_close(&db->sync6);
 	if (db->j4.fd >= 0)
 		close(db->j4.fd);
 	if (db->j6.fd >= 0)

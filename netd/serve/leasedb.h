@@ -79,6 +79,27 @@ int leasedb_sync_fd(const struct leasedb *db);  /* -1 without the thread */
 bool leasedb_syncing(const struct leasedb *db);
 
 /*
+ * DHCPv6 without waiting for the disk on the loop, more simply: the caller
+ * leaves the v6 core alone (no request handled, no tick, no new hosts)
+ * from a start that returned 1 until the end, so the sync covers all of
+ * the core's pending records. Start: 1, a sync runs (watch
+ * leasedb_sync6_fd(), then call leasedb_commit6_end()); 0, committed
+ * already (nothing pending, or no thread: synced here); -EBUSY, a journal
+ * fold runs in the thread: call again after its end; another negative
+ * errno: rolled back. End: 0, durable and committed; 1, what ended was a
+ * fold (nothing committed: start the sync now); -EAGAIN, not yet; another
+ * negative errno: rolled back.
+ */
+int leasedb_commit6_start(struct leasedb *db, struct dhcp6_server *srv6);
+int leasedb_commit6_end(struct leasedb *db, struct dhcp6_server *srv6);
+/* Block until the running sync or fold ends, then as leasedb_commit6_end(). */
+int leasedb_commit6_wait(struct leasedb *db, struct dhcp6_server *srv6);
+int leasedb_sync6_fd(const struct leasedb *db); /* -1 without the thread */
+bool leasedb_syncing6(const struct leasedb *db);
+/* No thread for journal6 after all: its syncs and folds run on the loop. */
+void leasedb_sync6_stop(struct leasedb *db);
+
+/*
  * Rewrite the lease file and status from memory (both servers) here and
  * now, after any writer running ends; fold the journals when large. For
  * the start's fold and the stop: the loop uses the writer below.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The DHCPv4 journal's group commit, with its fdatasync off the loop. A
+ * The journals' group commits, with their fdatasync off the loop. A
  * sync takes a fraction of a millisecond on an idle disk and tens of them
  * when the lease-file writer (or anyone) fills the same disk; on the loop,
  * every such sync was a turn nobody else was served in. So the loop writes
@@ -13,7 +13,15 @@
  * The next sync covers everything that arrived meanwhile (group commit).
  * A failed sync cuts the journal back and rolls back everything pending.
  *
- * The thread only ever writes and syncs a descriptor the loop gives it and
+ *
+ * DHCPv6 (NAME.journal6) has a thread of its own, used more simply: while
+ * its sync runs the loop reads no DHCPv6 request and leaves the v6 core
+ * alone (serve_dhcp6.c), so the sync covers exactly the core's pending
+ * records, and its end commits or rolls back all of them. The loop serves
+ * everything else meanwhile; requests that arrive wait in the socket and
+ * make the next batch (group commit as before).
+ *
+ * A thread only ever writes and syncs a descriptor the loop gives it and
  * does not close or replace while a sync runs (a journal fold waits), from
  * a buffer the loop leaves alone meanwhile.
  */
@@ -61,7 +69,7 @@ static void *sync_thread(void *arg)
 		t0 = mono_us();
 		if (fold) {
 			/* best effort: a failure keeps the journal as it is */
-			ldb_journal_drop_head(&s->db->j4, s->db->dir_fd, fold);
+			ldb_journal_drop_head(s->j, s->db->dir_fd, fold);
 			r = 0;
 		} else {
 			r = -write_full(fd, data, len);
@@ -98,12 +106,12 @@ static int start_thread(struct ldb_sync *s)
 	return -r;
 }
 
-int ldb_sync_open(struct leasedb *db)
+int ldb_sync_open(struct leasedb *db, struct ldb_sync *s, struct ldb_journal *j)
 {
-	struct ldb_sync *s = &db->sync;
 	int r;
 
 	s->db = db;
+	s->j = j;
 	s->fd = -1;
 	s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->event_fd < 0)
@@ -207,15 +215,13 @@ static void ask(struct ldb_sync *s, int fd)
 	pthread_mutex_unlock(&s->mu);
 }
 
-void ldb_sync_fold(struct leasedb *db, uint64_t upto)
+void ldb_sync_fold(struct ldb_sync *s, uint64_t upto)
 {
-	struct ldb_sync *s = &db->sync;
-
 	if (s->busy || !upto)
 		return;
 	s->fold_upto = upto;
 	s->changes = s->bytes = 0;
-	ask(s, db->j4.fd);
+	ask(s, s->j->fd);
 }
 
 int leasedb_commit_start(struct leasedb *db, struct dhcp_server *srv)
@@ -243,9 +249,8 @@ int leasedb_commit_start(struct leasedb *db, struct dhcp_server *srv)
 }
 
 /* The sync's outcome: 0 or a positive errno, its time counted. */
-static int sync_outcome(struct leasedb *db)
+static int sync_outcome(struct leasedb *db, struct ldb_sync *s)
 {
-	struct ldb_sync *s = &db->sync;
 	int r;
 
 	pthread_mutex_lock(&s->mu);
@@ -258,10 +263,28 @@ static int sync_outcome(struct leasedb *db)
 	return r;
 }
 
+/* The journal after s's sync: its records durable (0), or cut back (negative errno). */
+static int journal_synced(struct leasedb *db, struct ldb_sync *s)
+{
+	struct ldb_journal *j = s->j;
+	int r = sync_outcome(db, s);
+
+	if (r) {
+		journal_outage(j, -r);
+		db->st.sync_failures++;
+		j->torn = true;
+		ldb_journal_cut_back(j);
+		return -r;
+	}
+	j->size += s->bytes;
+	journal_outage(j, 0);
+	db->dirty = true;
+	return 0;
+}
+
 int leasedb_commit_end(struct leasedb *db, struct dhcp_server *srv)
 {
 	struct ldb_sync *s = &db->sync;
-	struct ldb_journal *j = &db->j4;
 	uint64_t n;
 	int r;
 
@@ -274,18 +297,10 @@ int leasedb_commit_end(struct leasedb *db, struct dhcp_server *srv)
 		s->fold_upto = 0;
 		return 0;               /* a fold: nothing to commit */
 	}
-	r = sync_outcome(db);
-	if (r) {
-		journal_outage(j, -r);
-		db->st.sync_failures++;
-		j->torn = true;
-		ldb_journal_cut_back(j);
+	if ((r = journal_synced(db, s)) < 0) {
 		dhcp_server_rollback(srv);
-		return -r;
+		return r;
 	}
-	j->size += s->bytes;
-	journal_outage(j, 0);
-	db->dirty = true;
 	dhcp_server_commit_upto(srv, s->changes, s->bytes);
 	return 0;
 }
@@ -299,6 +314,93 @@ int leasedb_commit_wait(struct leasedb *db, struct dhcp_server *srv)
 		struct timespec ms = { 0, 1000000 };
 
 		nanosleep(&ms, NULL);   /* only at stop: the loop never waits here */
+	}
+	return r;
+}
+
+/* --- DHCPv6: the loop leaves the v6 core alone while its sync runs ------- */
+
+int leasedb_sync6_fd(const struct leasedb *db)
+{
+	return db->sync6.running ? db->sync6.event_fd : -1;
+}
+
+bool leasedb_syncing6(const struct leasedb *db)
+{
+	return db->sync6.busy;
+}
+
+void leasedb_sync6_stop(struct leasedb *db)
+{
+	if (db->sync6.busy)
+		leasedb_commit6_wait(db, NULL);         /* only a fold can run yet */
+	ldb_sync_close(&db->sync6);
+}
+
+int leasedb_commit6_start(struct leasedb *db, struct dhcp6_server *srv6)
+{
+	struct ldb_sync *s = &db->sync6;
+	struct ldb_journal *j = &db->j6;
+	const uint8_t *data;
+	size_t len;
+	int r = 0;
+
+	if (s->busy)
+		return -EBUSY;
+	if (!s->running)
+		return leasedb_commit6(db, srv6);       /* no thread: here and now */
+	dhcp6_server_journal_pending(srv6, &data, &len);
+	if (!len) {
+		dhcp6_server_commit(srv6);
+		return 0;
+	}
+	s->out.len = 0;
+	if (j->torn)
+		r = ldb_journal_cut_back(j);
+	if (r == 0)
+		r = lease_buf_append(&s->out, data, len);
+	if (r < 0) {
+		db->st.sync_failures++;
+		dhcp6_server_rollback(srv6);
+		journal_outage(j, r);
+		return r;
+	}
+	ldb_journal_reserve(j, len);
+	s->bytes = len;
+	s->fold_upto = 0;
+	ask(s, j->fd);
+	return 1;
+}
+
+int leasedb_commit6_end(struct leasedb *db, struct dhcp6_server *srv6)
+{
+	struct ldb_sync *s = &db->sync6;
+	uint64_t n;
+	int r;
+
+	if (!s->busy || read(s->event_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return -EAGAIN;
+	s->busy = false;
+	if (s->fold_upto) {
+		s->fold_upto = 0;
+		return 1;               /* a fold ended: nothing was committed */
+	}
+	if ((r = journal_synced(db, s)) < 0) {
+		dhcp6_server_rollback(srv6);
+		return r;
+	}
+	dhcp6_server_commit(srv6);
+	return 0;
+}
+
+int leasedb_commit6_wait(struct leasedb *db, struct dhcp6_server *srv6)
+{
+	int r;
+
+	while ((r = leasedb_commit6_end(db, srv6)) == -EAGAIN && db->sync6.busy) {
+		struct timespec ms = { 0, 1000000 };
+
+		nanosleep(&ms, NULL);   /* only at stop and before a reconfiguration */
 	}
 	return r;
 }

@@ -141,8 +141,9 @@ int leasedb_writer_start(struct leasedb *db)
 	int ready[2];
 	char c;
 
-	if (w->pid > 0 || (db->sync.busy && db->sync.fold_upto))
-		return -EBUSY;          /* the sync thread owns the journal while it folds it */
+	if (w->pid > 0 || (db->sync.busy && db->sync.fold_upto) ||
+	    (db->sync6.busy && db->sync6.fold_upto))
+		return -EBUSY;          /* a sync thread owns its journal while it folds it */
 	w->upto4 = db->j4.size;
 	w->upto6 = db->j6.size;
 	w->started_us = mono_us();

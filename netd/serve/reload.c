@@ -21,6 +21,7 @@ static int apply_hosts(struct daemon *d, const struct net_setup *ns)
 	struct dhcp6_server *srv6 = d->dhcp6.srv;
 	struct wire_error de;
 
+	serve_dhcp6_drain(&d->dhcp6);   /* the v6 core is not changed under a held batch */
 	if ((d->dhcp.srv && !ns->has_dhcp) || (srv6 && !ns->has_dhcp6))
 		return -EINVAL;
 	if ((d->dns.srv && ns->has_dns &&

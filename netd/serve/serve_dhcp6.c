@@ -4,8 +4,13 @@
  * 547 takes every datagram waiting, in batches of DHCP6_IO_BATCH
  * (recvmmsg); the core handles them, their journal records are appended to
  * NAME.journal6 and made durable with one fdatasync, and only then do the
- * replies leave, with one sendmmsg (group commit). The lease file and its
- * pacing are the DHCPv4 path's (serve_dhcp_files_changed()).
+ * replies leave, with one sendmmsg (group commit). The fdatasync runs in
+ * the journal's own thread (leasedb_sync.c): meanwhile the batch's replies
+ * are held, the socket is not watched and the core is left alone (no
+ * request, no expiry tick, no new hosts), while the loop serves DNS,
+ * DHCPv4 and the rest; requests that arrive wait in the socket and make
+ * the next batch. The lease file and its pacing are the DHCPv4 path's
+ * (serve_dhcp_files_changed()).
  *
  * The server DUID stays the same across restarts: it is the lease file's
  * "duid" line (as dnsmasq keeps it); a network that never had one gets a
@@ -22,6 +27,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 
 #define OFFER_HOLD_S 61         /* an advertised address is held 60 s */
@@ -61,13 +67,56 @@ static void on_dhcp6_event(void *userdata, const struct dhcp6_event *ev)
 		serve_ctl_publish(d, line, n);
 }
 
-/* Handle a batch; its grants are durable before any reply leaves. */
-static void serve_batch(struct daemon *d, int n)
+/* The held batch's sync (or the fold before it) ended with r: a fold lets
+ * its sync start; then its replies go if durable (r 0) or are dropped,
+ * rolled back (the clients retry), and requests are read again. */
+static void held_ended(struct serve_dhcp6 *s, int r)
+{
+	struct leasedb *db = s->files->db;
+
+	if (!s->held)
+		return;                 /* a fold with no batch waiting */
+	if (!s->held_started) {
+		r = leasedb_commit6_start(db, s->srv);
+		if (r == 1 || r == -EBUSY) {
+			s->held_started = r == 1;
+			return;
+		}
+	}
+	if (r == 0)
+		dhcp6_io_send(s->io, s->held_replied, s->held_n);
+	s->held = false;
+	dhcp6_io_pause(s->io, false);
+	if (leasedb_dirty(db))
+		serve_dhcp_files_changed(s->files);
+}
+
+static void on_synced(struct loop_handler *h, uint32_t events)
+{
+	struct serve_dhcp6 *s = loop_owner(h, struct serve_dhcp6, synced);
+	int r = leasedb_commit6_end(s->files->db, s->srv);
+
+	(void)events;
+	if (r != -EAGAIN)
+		held_ended(s, r);
+}
+
+void serve_dhcp6_drain(struct serve_dhcp6 *s)
+{
+	while (s->srv && s->files && s->files->db && leasedb_syncing6(s->files->db))
+		held_ended(s, leasedb_commit6_wait(s->files->db, s->srv));
+}
+
+/*
+ * Handle a batch; its grants are durable before any reply leaves. false
+ * when its replies are held for a sync under way: read no more until then.
+ */
+static bool serve_batch(struct daemon *d, int n)
 {
 	struct serve_dhcp6 *s = &d->dhcp6;
 	bool replied[DHCP6_IO_BATCH];
 	int64_t now = (int64_t)time(NULL);      /* the lease clock */
-	int i;
+	int i, r;
 
 	for (i = 0; i < n; i++) {
 		struct dhcp6_rx rx;
@@ -77,12 +126,22 @@ static void serve_batch(struct daemon *d, int n)
 						 DHCP6_REPLY_BUF, dhcp6_io_tx(s->io, i)) ==
 			     DHCP6_REPLY;
 	}
-	/* not durable, so not granted (rolled back): the clients retry */
-	if (leasedb_commit6(d->dhcp.db, s->srv) < 0)
-		return;
-	dhcp6_io_send(s->io, replied, n);
+	r = s->sync_off_loop ? leasedb_commit6_start(d->dhcp.db, s->srv) :
+			       leasedb_commit6(d->dhcp.db, s->srv);
+	if (r == 1 || r == -EBUSY) {
+		memcpy(s->held_replied, replied, sizeof(replied[0]) * (size_t)n);
+		s->held_n = n;
+		s->held = true;
+		s->held_started = r == 1;
+		dhcp6_io_pause(s->io, true);
+		return false;
+	}
+	/* r < 0: not durable, so not granted (rolled back): the clients retry */
+	if (r == 0)
+		dhcp6_io_send(s->io, replied, n);
 	if (leasedb_dirty(d->dhcp.db))
 		serve_dhcp_files_changed(&d->dhcp);
+	return true;
 }
 
 static void on_requests(void *userdata)
@@ -90,10 +149,12 @@ static void on_requests(void *userdata)
 	struct daemon *d = userdata;
 	int n, rounds = 4;      /* then back to the loop: other sockets and timers get a turn */
 
+	if (d->dhcp6.held)
+		return;         /* fetched in the turn that paused the socket */
 	do {
 		n = dhcp6_io_receive(d->dhcp6.io);
-		if (n > 0 && d->dhcp6.srv && d->dhcp.db)
-			serve_batch(d, n);
+		if (n > 0 && d->dhcp6.srv && d->dhcp.db && !serve_batch(d, n))
+			return;
 	} while (n == DHCP6_IO_BATCH && --rounds);
 }
 
@@ -108,6 +169,10 @@ static void run_due(struct loop_timer *t, int64_t now_ms)
 
 	if (!s->srv || s->expiry_due_ms < 0 || now_ms < s->expiry_due_ms)
 		return;
+	if (s->held) {
+		s->expiry_due_ms = now_ms + 5;  /* after the held batch's sync */
+		return;
+	}
 	s->next_expiry = dhcp6_server_tick(s->srv, (int64_t)time(NULL));
 	s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
 	serve_dhcp_files_changed(s->files);
@@ -179,6 +244,12 @@ void serve_dhcp6_loaded(struct daemon *d)
 		return;
 	s->next_expiry = dhcp6_server_tick(s->srv, (int64_t)time(NULL));
 	s->expiry_due_ms = serve_lease_end_ms(s->next_expiry);
+	/* the journal's syncs off the loop once their ends can be heard of */
+	s->synced = (struct loop_handler){ .fd = leasedb_sync6_fd(d->dhcp.db),
+					   .on_ready = on_synced };
+	s->sync_off_loop = s->synced.fd >= 0 && loop_add(d->loop, &s->synced, EPOLLIN) == 0;
+	if (!s->sync_off_loop)
+		leasedb_sync6_stop(d->dhcp.db);         /* nobody would hear of its ends */
 	log_msg(LOG_INFO, "DHCPv6 on %s, %zu leases loaded", d->def->bridge_name,
 		dhcp6_server_lease_count(s->srv));
 }
