@@ -180,28 +180,26 @@ static void journal_outage(struct ldb_journal *j, int r)
 			   "works again; leases are granted");
 }
 
-/* The pending records, for the thread to write: the journal cut back to its
- * last durable byte first if a failed write left it torn. */
-static int take_pending(struct leasedb *db, struct dhcp_server *srv, size_t bytes)
+/* The pending records, for s's thread to write: its journal cut back to
+ * the last durable byte first if a failed write left it torn. 0, or
+ * negative errno (counted, logged; the caller rolls the batch back). */
+static int take_pending(struct leasedb *db, struct ldb_sync *s, const uint8_t *data,
+			size_t len)
 {
-	struct ldb_journal *j = &db->j4;
-	const uint8_t *data;
-	size_t len;
+	struct ldb_journal *j = s->j;
 	int r = 0;
 
-	dhcp_server_journal_pending(srv, &data, &len);
-	db->sync.out.len = 0;
+	s->out.len = 0;
 	if (j->torn)
 		r = ldb_journal_cut_back(j);
 	if (r == 0)
-		r = lease_buf_append(&db->sync.out, data, bytes);
+		r = lease_buf_append(&s->out, data, len);
 	if (r < 0) {
 		db->st.sync_failures++;
-		dhcp_server_rollback(srv);
 		journal_outage(j, r);
 		return r;
 	}
-	ldb_journal_reserve(j, bytes);
+	ldb_journal_reserve(j, len);
 	return 0;
 }
 
@@ -227,7 +225,8 @@ void ldb_sync_fold(struct ldb_sync *s, uint64_t upto)
 int leasedb_commit_start(struct leasedb *db, struct dhcp_server *srv)
 {
 	struct ldb_sync *s = &db->sync;
-	size_t changes, bytes;
+	const uint8_t *data;
+	size_t changes, bytes, len;
 	int r;
 
 	if (s->busy)
@@ -239,8 +238,11 @@ int leasedb_commit_start(struct leasedb *db, struct dhcp_server *srv)
 		dhcp_server_commit_upto(srv, changes, 0);
 		return 0;
 	}
-	if ((r = take_pending(db, srv, bytes)) < 0)
+	dhcp_server_journal_pending(srv, &data, &len);
+	if ((r = take_pending(db, s, data, bytes)) < 0) {
+		dhcp_server_rollback(srv);
 		return r;
+	}
 	s->changes = changes;
 	s->bytes = bytes;
 	s->fold_upto = 0;
@@ -340,10 +342,9 @@ void leasedb_sync6_stop(struct leasedb *db)
 int leasedb_commit6_start(struct leasedb *db, struct dhcp6_server *srv6)
 {
 	struct ldb_sync *s = &db->sync6;
-	struct ldb_journal *j = &db->j6;
 	const uint8_t *data;
 	size_t len;
-	int r = 0;
+	int r;
 
 	if (s->busy)
 		return -EBUSY;
@@ -354,21 +355,13 @@ int leasedb_commit6_start(struct leasedb *db, struct dhcp6_server *srv6)
 		dhcp6_server_commit(srv6);
 		return 0;
 	}
-	s->out.len = 0;
-	if (j->torn)
-		r = ldb_journal_cut_back(j);
-	if (r == 0)
-		r = lease_buf_append(&s->out, data, len);
-	if (r < 0) {
-		db->st.sync_failures++;
+	if ((r = take_pending(db, s, data, len)) < 0) {
 		dhcp6_server_rollback(srv6);
-		journal_outage(j, r);
 		return r;
 	}
-	ldb_journal_reserve(j, len);
 	s->bytes = len;
 	s->fold_upto = 0;
-	ask(s, j->fd);
+	ask(s, s->j->fd);
 	return 1;
 }
 

@@ -57,6 +57,17 @@ static off_t journal6_size(int dir_fd)
 	return st.st_size;
 }
 
+static void remove_dir(int fd, const char *dir)
+{
+	static const char *const files[] = { "net.leases", "net.journal", "net.journal6",
+					      "br.status" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		unlinkat(fd, files[i], 0);
+	close(fd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_sync6_thread_grants_only_when_durable(void **state)
 {
 	char dir[] = "/tmp/vnetd-sync6-XXXXXX", msg[256];
@@ -109,12 +120,7 @@ static void test_sync6_thread_grants_only_when_durable(void **state)
 	assert_int_equal(g->ev.count[DHCP6_EV_REPLY], 1);
 	leasedb_close(db);
 
-	unlinkat(fd, "net.leases", 0);
-	unlinkat(fd, "net.journal", 0);
-	unlinkat(fd, "net.journal6", 0);
-	unlinkat(fd, "br.status", 0);
-	close(fd);
-	assert_int_equal(rmdir(dir), 0);
+	remove_dir(fd, dir);
 	fx6_free(f);
 	fx6_free(g);
 }
@@ -192,12 +198,7 @@ static void test_sync6_waits_for_a_fold_in_the_thread(void **state)
 	assert_int_equal(dhcp6_server_lease_count(g->srv), k + 1);
 	leasedb_close(db);
 
-	unlinkat(fd, "net.leases", 0);
-	unlinkat(fd, "net.journal", 0);
-	unlinkat(fd, "net.journal6", 0);
-	unlinkat(fd, "br.status", 0);
-	close(fd);
-	assert_int_equal(rmdir(dir), 0);
+	remove_dir(fd, dir);
 	fx6_free(f);
 	fx6_free(g);
 }
