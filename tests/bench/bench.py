@@ -1162,7 +1162,7 @@ def main():
     ap.add_argument("--dhcp-clients", default="200,1000,60000",
                     help="comma-separated perfdhcp -R values for the dhcp section")
     ap.add_argument("--dhcp-servers", default="vnetd,Kea,dnsmasq",
-                    help="comma-separated servers for the dhcp section (A/B runs of "
+                    help="comma-separated servers for the dhcp and dhcp6 sections (A/B runs of "
                     "two vnetd builds: vnetd alone)")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--client-ns", help=argparse.SUPPRESS)

@@ -144,7 +144,9 @@ def section_dhcp6(b):
     print("\n== DHCPv6: perfdhcp -6 on a bridge port (from %s to ff02::1:2, prefix %s/%d, "
           "range of %d), %d s runs" % (CLIENT_LL, PREFIX, PREFIX_LEN, POOL, Dhcp6Case.period_s))
     print("   machine at the start: %s" % bench.machine_state())
-    cases = bench.run_dhcp_cases(b, cpus, (Vnetd6Server, Dnsmasq6Server), Dhcp6Case, "dhcp6")
+    want = getattr(b, "dhcp_server_labels", None)         # --dhcp-servers, as the DHCP section
+    servers = tuple(s for s in (Vnetd6Server, Dnsmasq6Server) if want is None or s.label in want)
+    cases = bench.run_dhcp_cases(b, cpus, servers, Dhcp6Case, "dhcp6")
     notes = [
         "   vnetd: an isolated IPv6 network as `vnetd start` makes it; every lease journaled "
         "and fdatasync'ed before its REPLY (group commit).",
