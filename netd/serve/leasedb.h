@@ -84,8 +84,9 @@ bool leasedb_syncing(const struct leasedb *db);
  * from a start that returned 1 until the end, so the sync covers all of
  * the core's pending records. Start: 1, a sync runs (watch
  * leasedb_sync6_fd(), then call leasedb_commit6_end()); 0, committed
- * already (nothing pending, or no thread: synced here); -EBUSY, a journal
- * fold runs in the thread: call again after its end; another negative
+ * already (nothing pending, even during a fold; or no thread: synced
+ * here); -EBUSY, records wait and the thread is busy (a journal fold):
+ * call again after its end; another negative
  * errno: rolled back. End: 0, durable and committed; 1, what ended was a
  * fold (nothing committed: start the sync now); -EAGAIN, not yet; another
  * negative errno: rolled back.

@@ -346,15 +346,15 @@ int leasedb_commit6_start(struct leasedb *db, struct dhcp6_server *srv6)
 	size_t len;
 	int r;
 
-	if (s->busy)
-		return -EBUSY;
 	if (!s->running)
 		return leasedb_commit6(db, srv6);       /* no thread: here and now */
 	dhcp6_server_journal_pending(srv6, &data, &len);
-	if (!len) {
+	if (!len) {             /* nothing to sync (a batch of ADVERTISEs): not behind a fold */
 		dhcp6_server_commit(srv6);
 		return 0;
 	}
+	if (s->busy)
+		return -EBUSY;
 	if ((r = take_pending(db, s, data, len)) < 0) {
 		dhcp6_server_rollback(srv6);
 		return r;

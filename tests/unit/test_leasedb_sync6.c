@@ -155,6 +155,8 @@ static void test_sync6_waits_for_a_fold_in_the_thread(void **state)
 	struct leasedb *db = NULL;
 	uint8_t duid[10] = { 0, 3, 0, 1, 0x52, 0x54, 0, 0, 0, 0 };
 	unsigned k = 0, replies;
+	struct reply6 r6;
+	struct pkt6 p;
 	int fd, r;
 
 	(void)state;
@@ -177,8 +179,13 @@ static void test_sync6_waits_for_a_fold_in_the_thread(void **state)
 	assert_int_equal(replies, k);
 
 	write_files(db);
-	/* the fold runs in the thread: a batch waits for it, then for its own sync */
+	/* the fold runs in the thread: a batch with nothing to sync goes at once... */
 	assert_true(leasedb_syncing6(db));
+	duid[8] = 0xfe;
+	p6_client(&p, 1, duid, sizeof(duid), 0xfffe, NULL, false, NULL);
+	assert_int_equal(h6_pending(f->srv, &p, NOW0, &r6), DHCP6_REPLY);
+	assert_int_equal(leasedb_commit6_start(db, f->srv), 0);
+	/* ... one with records waits for it, then for its own sync */
 	duid[8] = 0xff;
 	solicit_request(f, duid, sizeof(duid), 0xffff);
 	assert_int_equal(leasedb_commit6_start(db, f->srv), -EBUSY);
