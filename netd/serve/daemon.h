@@ -88,7 +88,6 @@ struct serve_dhcp6 {
 	/* a batch whose replies wait for its journal sync (off the loop): while
 	 * one does, no request is read and the core is left alone */
 	struct loop_handler synced;     /* the journal6 thread ended a sync or fold */
-	bool sync_off_loop;             /* that handler is registered */
 	bool held;
 	bool held_started;              /* its sync runs (else a fold ran first) */
 	int held_n;

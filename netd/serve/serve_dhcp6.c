@@ -126,8 +126,7 @@ static bool serve_batch(struct daemon *d, int n)
 						 DHCP6_REPLY_BUF, dhcp6_io_tx(s->io, i)) ==
 			     DHCP6_REPLY;
 	}
-	r = s->sync_off_loop ? leasedb_commit6_start(d->dhcp.db, s->srv) :
-			       leasedb_commit6(d->dhcp.db, s->srv);
+	r = leasedb_commit6_start(d->dhcp.db, s->srv);  /* on the loop without the thread */
 	if (r == 1 || r == -EBUSY) {
 		memcpy(s->held_replied, replied, sizeof(replied[0]) * (size_t)n);
 		s->held_n = n;
@@ -247,8 +246,7 @@ void serve_dhcp6_loaded(struct daemon *d)
 	/* the journal's syncs off the loop once their ends can be heard of */
 	s->synced = (struct loop_handler){ .fd = leasedb_sync6_fd(d->dhcp.db),
 					   .on_ready = on_synced };
-	s->sync_off_loop = s->synced.fd >= 0 && loop_add(d->loop, &s->synced, EPOLLIN) == 0;
-	if (!s->sync_off_loop)
+	if (s->synced.fd >= 0 && loop_add(d->loop, &s->synced, EPOLLIN) < 0)
 		leasedb_sync6_stop(d->dhcp.db);         /* nobody would hear of its ends */
 	log_msg(LOG_INFO, "DHCPv6 on %s, %zu leases loaded", d->def->bridge_name,
 		dhcp6_server_lease_count(s->srv));
